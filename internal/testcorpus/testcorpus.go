@@ -1,0 +1,77 @@
+// Package testcorpus locates MITRE's CAR corpus for tests. The corpus is
+// MITRE's text and is not copied into this repository: tests read it from
+// $CARTRANS_CAR_CORPUS or from ../shared/car beside the repository, and
+// skip, saying so, where neither exists.
+package testcorpus
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// EnvVar names the variable that points at the corpus.
+const EnvVar = "CARTRANS_CAR_CORPUS"
+
+// Dir returns the corpus root (holding analytics/ and analytics-yaml/), or
+// skips the test when there is none.
+func Dir(t testing.TB) string {
+	t.Helper()
+	dir, ok := Find()
+	if !ok {
+		t.Skipf("CAR corpus not found: set $%s or place MITRE CAR at ../shared/car beside the repository", EnvVar)
+	}
+	return dir
+}
+
+// Find returns the corpus root and whether it exists.
+func Find() (string, bool) {
+	if d := os.Getenv(EnvVar); d != "" {
+		return d, isCorpus(d)
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", false
+	}
+	d := filepath.Join(root, "..", "shared", "car")
+	return d, isCorpus(d)
+}
+
+func isCorpus(d string) bool {
+	st, err := os.Stat(filepath.Join(d, "analytics"))
+	return err == nil && st.IsDir()
+}
+
+// ModuleRoot walks up from the working directory to the folder of go.mod.
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
+
+// Analytics lists the corpus's markdown analytics, as paths relative to the
+// corpus root ("analytics/CAR-2013-02-003.md"), sorted.
+func Analytics(t testing.TB) (root string, rel []string) {
+	t.Helper()
+	root = Dir(t)
+	matches, err := filepath.Glob(filepath.Join(root, "analytics", "*.md"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no analytics in %s", root)
+	}
+	for _, m := range matches {
+		r, _ := filepath.Rel(root, m)
+		rel = append(rel, filepath.ToSlash(r))
+	}
+	return root, rel
+}

@@ -1,0 +1,97 @@
+package parser
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/internal/suggest"
+)
+
+// implTypeNames maps the spellings of implementation types found in CAR
+// (its YAML writes "splunk" and "Splunk", its pages "Dnif", "Eql",
+// "Logpoint", "Elastic Search") to the normalised type.
+var implTypeNames = map[string]analytic.ImplType{
+	"pseudocode":     analytic.Pseudocode,
+	"pseudo code":    analytic.Pseudocode,
+	"pseudo-code":    analytic.Pseudocode,
+	"splunk":         analytic.Splunk,
+	"spl":            analytic.Splunk,
+	"eql":            analytic.EQL,
+	"dnif":           analytic.DNIF,
+	"logpoint":       analytic.LogPoint,
+	"sigma":          analytic.Sigma,
+	"elastic":        analytic.Elastic,
+	"elastic search": analytic.Elastic,
+	"elasticsearch":  analytic.Elastic,
+	"other":          analytic.Other,
+}
+
+// longTypeNames are the spellings long enough to guess a near miss of, in
+// a fixed order so that guesses are stable.
+var longTypeNames = func() []string {
+	var names []string
+	for name := range implTypeNames {
+		if len(name) >= 5 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}()
+
+// normImplType normalises an implementation type. exact is false when the
+// spelling was recognised only as a near miss (CAR has "Psuedocode"), which
+// readers report as a warning; ok is false when it was not recognised.
+func normImplType(written string) (t analytic.ImplType, exact, ok bool) {
+	key := strings.ToLower(strings.Join(strings.Fields(written), " "))
+	if t, ok := implTypeNames[key]; ok {
+		return t, true, true
+	}
+	// A near miss of a type name of five or more letters is that type:
+	// "psuedocode", "splnk". Shorter names (eql, dnif) are too close to
+	// other words to guess at.
+	if name, found := suggest.Closest(key, longTypeNames, 2); found {
+		return implTypeNames[name], false, true
+	}
+	return analytic.Other, false, false
+}
+
+// implHeading splits a CAR implementation heading into its parts. CAR
+// writes "<name> (<Type>, <data model>)", "<name> (<Type>)" or
+// "<Type>, <data model>" or just "<Type>"; names may hold parentheses of
+// their own ("Sigma (renamed paexec) (Sigma)").
+func implHeading(h string) (name, typ, dataModel string, ok bool) {
+	h = strings.TrimSpace(h)
+	if strings.HasSuffix(h, ")") {
+		if open := matchingOpen(h, len(h)-1); open >= 0 {
+			inner := h[open+1 : len(h)-1]
+			t, dm, _ := strings.Cut(inner, ",")
+			if _, _, known := normImplType(t); known {
+				return strings.TrimSpace(h[:open]), strings.TrimSpace(t), strings.TrimSpace(dm), true
+			}
+		}
+	}
+	t, dm, _ := strings.Cut(h, ",")
+	if _, _, known := normImplType(t); known {
+		return "", strings.TrimSpace(t), strings.TrimSpace(dm), true
+	}
+	return h, "", "", false
+}
+
+// matchingOpen returns the index of the '(' matching the ')' at close.
+func matchingOpen(s string, close int) int {
+	depth := 0
+	for i := close; i >= 0; i-- {
+		switch s[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}

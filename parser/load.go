@@ -1,0 +1,207 @@
+package parser
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/diag"
+)
+
+// Result is what reading one input gave: the analytic (nil when the input
+// is not one) and the diagnostics about it.
+type Result struct {
+	Path     string
+	Analytic *analytic.Analytic
+	Diags    diag.List
+}
+
+// Options tune Load.
+type Options struct {
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// StdinFormat is the format of standard input; empty means detect it.
+	StdinFormat analytic.Format
+}
+
+// FormatOf returns the format a file name implies, and false for files
+// that are not analytics by name.
+func FormatOf(path string) (analytic.Format, bool) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".md", ".markdown":
+		return analytic.FormatMarkdown, true
+	case ".yaml", ".yml":
+		return analytic.FormatYAML, true
+	}
+	return "", false
+}
+
+// DetectFormat tells CAR's markdown from CAR's YAML by content: both may
+// open with "---", but only a page closes its front matter with a second
+// "---" and goes on with a body.
+func DetectFormat(data []byte) analytic.Format {
+	lines := bytes.Split(data, []byte("\n"))
+	opened := false
+	for _, l := range lines {
+		t := bytes.TrimSpace(l)
+		if !opened {
+			if len(t) == 0 {
+				continue
+			}
+			if string(t) != "---" {
+				if bytes.HasPrefix(t, []byte("#")) || !bytes.Contains(t, []byte(":")) {
+					return analytic.FormatMarkdown
+				}
+				return analytic.FormatYAML
+			}
+			opened = true
+			continue
+		}
+		if string(t) == "---" {
+			return analytic.FormatMarkdown
+		}
+	}
+	return analytic.FormatYAML
+}
+
+// Read reads one analytic from data in the given format.
+func Read(path string, data []byte, format analytic.Format) (*analytic.Analytic, diag.List) {
+	if format == "" {
+		format = DetectFormat(data)
+	}
+	if format == analytic.FormatYAML {
+		return ReadYAML(path, data)
+	}
+	return ReadMarkdown(path, data)
+}
+
+// ReadFile reads one analytic file; its format is given by its extension,
+// or detected from its content when the extension says nothing.
+func ReadFile(path string) Result {
+	res := Result{Path: path}
+	data, err := readLimited(path)
+	if err != nil {
+		res.Diags.Errorf(diag.Pos{File: path}, "%v", err)
+		return res
+	}
+	format, _ := FormatOf(path)
+	res.Analytic, res.Diags = Read(path, data, format)
+	return res
+}
+
+// readLimited reads a whole file unless it is larger than MaxFileSize.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, cleanPathError(err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file too large: %d bytes, and an analytic is at most %d (is this a CAR analytic?)", st.Size(), MaxFileSize)
+	}
+	return readAllLimited(f)
+}
+
+func readAllLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, cleanPathError(err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("input too large: more than %d bytes, and an analytic is at most that (is this a CAR analytic?)", MaxFileSize)
+	}
+	return data, nil
+}
+
+// cleanPathError drops the operation from an *fs.PathError: the position
+// already names the file.
+func cleanPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Load reads every analytic the paths name: files, directories (walked
+// recursively for *.md, *.markdown, *.yaml and *.yml, hidden ones
+// skipped) and "-" for standard input. Results come in the order of the
+// paths, directories in lexical order. An ID defined twice across the
+// inputs is an error on every definition after the first.
+func Load(paths []string, opt Options) []Result {
+	var results []Result
+	for _, p := range paths {
+		if p == "-" {
+			res := Result{Path: "<stdin>"}
+			if opt.Stdin == nil {
+				res.Diags.Errorf(diag.Pos{File: res.Path}, "no standard input")
+			} else if data, err := readAllLimited(opt.Stdin); err != nil {
+				res.Diags.Errorf(diag.Pos{File: res.Path}, "%v", err)
+			} else {
+				res.Analytic, res.Diags = Read(res.Path, data, opt.StdinFormat)
+			}
+			results = append(results, res)
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			res := Result{Path: p}
+			res.Diags.Errorf(diag.Pos{File: p}, "%v", cleanPathError(err))
+			results = append(results, res)
+			continue
+		}
+		if !st.IsDir() {
+			results = append(results, ReadFile(p))
+			continue
+		}
+		found := 0
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				res := Result{Path: path}
+				res.Diags.Errorf(diag.Pos{File: path}, "%v", cleanPathError(err))
+				results = append(results, res)
+				return nil
+			}
+			hidden := strings.HasPrefix(d.Name(), ".") && path != p
+			if d.IsDir() {
+				if hidden {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if _, ok := FormatOf(path); !ok || hidden || !d.Type().IsRegular() {
+				return nil
+			}
+			found++
+			results = append(results, ReadFile(path))
+			return nil
+		})
+		if err == nil && found == 0 {
+			res := Result{Path: p}
+			res.Diags.Warnf(diag.Pos{File: p}, "directory holds no *.md or *.yaml files")
+			results = append(results, res)
+		}
+	}
+	checkDuplicates(results)
+	return results
+}
+
+// checkDuplicates reports an analytic ID defined more than once.
+func checkDuplicates(results []Result) {
+	first := map[string]diag.Pos{}
+	for i := range results {
+		a := results[i].Analytic
+		if a == nil || a.ID == "" {
+			continue
+		}
+		if p, dup := first[a.ID]; dup {
+			results[i].Diags.Errorf(a.Pos, "duplicate analytic ID %s: already defined at %s", a.ID, p)
+			continue
+		}
+		first[a.ID] = a.Pos
+	}
+}
