@@ -26,7 +26,6 @@ func ReadYAML(file string, data []byte) (*analytic.Analytic, diag.List) {
 	a := &analytic.Analytic{Format: analytic.FormatYAML, Pos: y.pos(root)}
 	r := &yamlReader{y: y, a: a}
 	if !y.mapping(root, "analytic", r.key) {
-		diags.Errorf(y.pos(root), "a CAR analytic is a YAML mapping, not %s", kindName(deref(root)))
 		return nil, diags
 	}
 	if a.ID == "" && a.Title == "" {
@@ -38,18 +37,24 @@ func ReadYAML(file string, data []byte) (*analytic.Analytic, diag.List) {
 }
 
 type yamlReader struct {
-	y *yamlDoc
-	a *analytic.Analytic
+	y     *yamlDoc
+	a     *analytic.Analytic
+	hasID bool
 }
 
 func (r *yamlReader) key(key string, k, v *yaml.Node) {
 	y, a := r.y, r.a
 	switch key {
 	case "id":
+		// The analytic's position is where its identity is stated.
 		a.ID = strings.TrimSpace(y.str(v, key))
+		a.Pos = y.pos(k)
+		r.hasID = true
 	case "title":
 		a.Title = strings.TrimSpace(y.str(v, key))
-		a.Pos = y.pos(k)
+		if !r.hasID {
+			a.Pos = y.pos(k)
+		}
 	case "submission_date":
 		a.Submitted = y.date(v, key)
 	case "update_date":

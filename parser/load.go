@@ -86,12 +86,27 @@ func ReadFile(path string) Result {
 	res := Result{Path: path}
 	data, err := readLimited(path)
 	if err != nil {
-		res.Diags.Errorf(diag.Pos{File: path}, "%v", err)
+		res.Diags.Errorf(diag.Pos{File: path, Line: lineOf(err)}, "%v", err)
 		return res
 	}
 	format, _ := FormatOf(path)
 	res.Analytic, res.Diags = Read(path, data, format)
 	return res
+}
+
+// errTooLarge marks an input over MaxFileSize.
+type errTooLarge struct{ msg string }
+
+func (e errTooLarge) Error() string { return e.msg }
+
+// lineOf places a read error: an oversized input is reported at its first
+// line, since its content is the problem; a file that cannot be opened has
+// no line.
+func lineOf(err error) int {
+	if _, ok := err.(errTooLarge); ok {
+		return 1
+	}
+	return 0
 }
 
 // readLimited reads a whole file unless it is larger than MaxFileSize.
@@ -102,7 +117,7 @@ func readLimited(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file too large: %d bytes, and an analytic is at most %d (is this a CAR analytic?)", st.Size(), MaxFileSize)
+		return nil, errTooLarge{fmt.Sprintf("file too large: %d bytes, and an analytic is at most %d (is this a CAR analytic?)", st.Size(), MaxFileSize)}
 	}
 	return readAllLimited(f)
 }
@@ -113,7 +128,7 @@ func readAllLimited(r io.Reader) ([]byte, error) {
 		return nil, cleanPathError(err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("input too large: more than %d bytes, and an analytic is at most that (is this a CAR analytic?)", MaxFileSize)
+		return nil, errTooLarge{fmt.Sprintf("input too large: more than %d bytes, and an analytic is at most that (is this a CAR analytic?)", MaxFileSize)}
 	}
 	return data, nil
 }
@@ -140,7 +155,7 @@ func Load(paths []string, opt Options) []Result {
 			if opt.Stdin == nil {
 				res.Diags.Errorf(diag.Pos{File: res.Path}, "no standard input")
 			} else if data, err := readAllLimited(opt.Stdin); err != nil {
-				res.Diags.Errorf(diag.Pos{File: res.Path}, "%v", err)
+				res.Diags.Errorf(diag.Pos{File: res.Path, Line: lineOf(err)}, "%v", err)
 			} else {
 				res.Analytic, res.Diags = Read(res.Path, data, opt.StdinFormat)
 			}

@@ -175,6 +175,9 @@ func (r *mdReader) readFrontMatter(open, close int) bool {
 		return false
 	}
 	a := r.a
+	// Diagnostics about the keys of a page that turns out not to be an
+	// analytic say nothing useful: only the verdict is kept.
+	before := len(r.diags)
 	var titlePos diag.Pos
 	var idFromTitle string
 	ok = y.mapping(root, "front matter", func(key string, k, v *yaml.Node) {
@@ -213,7 +216,6 @@ func (r *mdReader) readFrontMatter(open, close int) bool {
 		}
 	})
 	if !ok {
-		r.diags.Errorf(r.src.line(open+1), "front matter is not a YAML mapping: not a CAR analytic")
 		return false
 	}
 	switch {
@@ -223,6 +225,7 @@ func (r *mdReader) readFrontMatter(open, close int) bool {
 		r.diags.Errorf(titlePos, "title names %s but the front matter id is %s", idFromTitle, a.ID)
 	}
 	if a.ID == "" && a.Title == "" {
+		r.diags = r.diags[:before]
 		r.diags.Errorf(r.src.line(open+1), "front matter has no title and no id: not a CAR analytic")
 		return false
 	}

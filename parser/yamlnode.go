@@ -54,7 +54,7 @@ func (y *yamlDoc) parse(text []byte) (root *yaml.Node, ok bool) {
 		}
 		return nil, false
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || isNull(doc.Content[0]) {
 		y.diags.Errorf(y.src.line(y.lineOff+1), "empty YAML document: not a CAR analytic")
 		return nil, false
 	}
@@ -71,11 +71,34 @@ func (y *yamlDoc) errorFromYAML(err error) {
 		pos := y.src.line(y.lineOff + 1)
 		if g := yamlLineRE.FindStringSubmatch(m); g != nil {
 			n, _ := strconv.Atoi(g[1])
-			pos = y.src.line(y.lineOff + n)
 			m = g[2]
+			// yaml.v3 numbers scanner errors from 1 but parser errors
+			// from 0 (decode.go, parser.fail): a parser error's line is
+			// one further down.
+			if yamlParserProblem(m) {
+				n++
+			}
+			pos = y.src.line(y.lineOff + n)
 		}
 		y.diags.Errorf(pos, "invalid YAML: %s", m)
 	}
+}
+
+// yamlParserProblem reports whether a yaml.v3 message comes from its
+// parser rather than its scanner (the problems parserc.go raises).
+func yamlParserProblem(m string) bool {
+	for _, p := range []string{
+		"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+		"did not find expected '-' indicator", "did not find expected <document start>",
+		"did not find expected key", "did not find expected node content",
+		"found duplicate %TAG directive", "found duplicate %YAML directive",
+		"found incompatible YAML document", "found undefined tag handle",
+	} {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (y *yamlDoc) pos(n *yaml.Node) diag.Pos {
@@ -106,7 +129,11 @@ func kindName(n *yaml.Node) string {
 func (y *yamlDoc) mapping(n *yaml.Node, what string, fn func(key string, k, v *yaml.Node)) bool {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
-		if n != nil && !isNull(n) {
+		switch {
+		case n == nil:
+		case isNull(n):
+			y.diags.Errorf(y.pos(n), "%s is empty", what)
+		default:
 			y.diags.Errorf(y.pos(n), "%s must be a mapping, not %s", what, kindName(n))
 		}
 		return false
