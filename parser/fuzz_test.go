@@ -45,12 +45,7 @@ func checkReader(t *testing.T, read reader, file string, data []byte) {
 		t.Fatalf("reading %d bytes did not finish in 10s: %q", len(data), data)
 	}
 	a, diags := res.a, res.diags
-	lines := 1
-	for _, c := range data {
-		if c == '\n' {
-			lines++
-		}
-	}
+	lines := countLines(data)
 	for _, d := range diags {
 		if d.Pos.File != file || d.Pos.Line < 0 || d.Pos.Line > lines {
 			t.Errorf("diagnostic outside the %d-line input: %v", lines, d)

@@ -22,12 +22,29 @@ type source struct {
 
 func newSource(file string, text []byte) *source {
 	s := &source{file: file, text: text, lines: []int{0}}
-	for i, c := range text {
-		if c == '\n' {
+	for i := range text {
+		if isLineEnd(text, i) {
 			s.lines = append(s.lines, i+1)
 		}
 	}
 	return s
+}
+
+// isLineEnd reports whether text[i] ends a line. As in CommonMark and YAML,
+// a line ends in "\n", "\r\n" or a lone "\r".
+func isLineEnd(text []byte, i int) bool {
+	return text[i] == '\n' || (text[i] == '\r' && (i+1 == len(text) || text[i+1] != '\n'))
+}
+
+// countLines returns how many lines text has.
+func countLines(text []byte) int {
+	n := 1
+	for i := range text {
+		if isLineEnd(text, i) {
+			n++
+		}
+	}
+	return n
 }
 
 // pos converts a byte offset to a position; offsets past the end clamp.
@@ -44,7 +61,7 @@ func (s *source) line(n int) diag.Pos {
 
 // lineStart returns the offset of the start of the line holding off.
 func (s *source) lineStart(off int) int {
-	return bytes.LastIndexByte(s.text[:min(max(off, 0), len(s.text))], '\n') + 1
+	return s.lines[s.pos(off).Line-1]
 }
 
 // MaxFileSize is the largest input a reader accepts. CAR analytics are a few

@@ -19,6 +19,8 @@ import (
 type yamlDoc struct {
 	src     *source
 	lineOff int // lines before the YAML text in the file
+	// textLines is the number of lines of the YAML text.
+	textLines int
 	diags   *diag.List
 }
 
@@ -34,6 +36,7 @@ func (y *yamlDoc) parse(text []byte) (root *yaml.Node, ok bool) {
 			root, ok = nil, false
 		}
 	}()
+	y.textLines = countLines(text)
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&doc); err != nil {
@@ -78,7 +81,9 @@ func (y *yamlDoc) errorFromYAML(err error) {
 			if yamlParserProblem(m) {
 				n++
 			}
-			pos = y.src.line(y.lineOff + n)
+			// An error at the end of the input may be placed on the line
+			// after the last; the last line is where the reader sees it.
+			pos = y.src.line(min(y.lineOff+n, y.lineOff+y.textLines))
 		}
 		y.diags.Errorf(pos, "invalid YAML: %s", m)
 	}

@@ -1,6 +1,10 @@
 package suggest
 
-import "testing"
+import (
+	"testing"
+
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+)
 
 func TestDistance(t *testing.T) {
 	for _, c := range []struct {
