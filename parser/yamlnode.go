@@ -21,7 +21,7 @@ type yamlDoc struct {
 	lineOff int // lines before the YAML text in the file
 	// textLines is the number of lines of the YAML text.
 	textLines int
-	diags   *diag.List
+	diags     *diag.List
 }
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
