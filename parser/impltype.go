@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/suggest"
 )
 
@@ -55,6 +56,20 @@ func normImplType(written string) (t analytic.ImplType, exact, ok bool) {
 		return implTypeNames[name], false, true
 	}
 	return analytic.Other, false, false
+}
+
+// normImplTypeDiag normalises a type, warning about near misses and
+// unknown types.
+func normImplTypeDiag(written string, pos diag.Pos, diags *diag.List) analytic.ImplType {
+	t, exact, ok := normImplType(written)
+	switch {
+	case written == "":
+	case !ok:
+		diags.Warnf(pos, "unknown implementation type %q, kept as %q", written, analytic.Other)
+	case !exact:
+		diags.Warnf(pos, "implementation type %q read as %q", written, t)
+	}
+	return t
 }
 
 // implHeading splits a CAR implementation heading into its parts. CAR

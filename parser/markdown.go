@@ -303,11 +303,11 @@ func (r *mdReader) readSection(s *section) {
 	case secDataModel:
 		r.readTable(s, dataModelTable, r.dataModelRow)
 	case secImplementations:
-		r.readSubsections(s, "implementation", r.implementation)
+		r.readSubsections(s, r.implementation)
 	case secUnitTests:
-		r.readSubsections(s, "test case", r.unitTest)
+		r.readSubsections(s, r.unitTest)
 	case secTruePositives:
-		r.readSubsections(s, "true positive", r.truePositive)
+		r.readSubsections(s, r.truePositive)
 	case secOutput:
 		r.a.OutputDescription = joinText(r.a.OutputDescription, r.raw(s.nodes, s.next))
 	case secReferences:
@@ -359,28 +359,28 @@ func (r *mdReader) references(nodes []ast.Node) []string {
 }
 
 // readSubsections splits a section at its "####" headings and hands each
-// to fn. Blocks before the first such heading go to fn as an unnamed
-// subsection when there are any.
-func (r *mdReader) readSubsections(s *section, what string, fn func(h *ast.Heading, nodes []ast.Node, next ast.Node)) {
+// to fn. Blocks before the first such heading go to fn as a subsection
+// without a heading when there are any.
+func (r *mdReader) readSubsections(s *section, fn func(h *ast.Heading, nodes []ast.Node)) {
 	var h *ast.Heading
 	var nodes []ast.Node
-	flush := func(next ast.Node) {
+	flush := func() {
 		if h != nil || len(nodes) > 0 {
-			fn(h, nodes, next)
+			fn(h, nodes)
 		}
 	}
 	for _, n := range s.nodes {
 		if hh, ok := n.(*ast.Heading); ok && hh.Level == 4 {
-			flush(n)
+			flush()
 			h, nodes = hh, nil
 			continue
 		}
 		nodes = append(nodes, n)
 	}
-	flush(s.next)
+	flush()
 }
 
-func (r *mdReader) implementation(h *ast.Heading, nodes []ast.Node, next ast.Node) {
+func (r *mdReader) implementation(h *ast.Heading, nodes []ast.Node) {
 	im := analytic.Implementation{Pos: r.sectionPos(h, nodes)}
 	if h == nil {
 		r.diags.Warnf(im.Pos, "implementation without a \"####\" heading: its type is unknown")
@@ -392,7 +392,7 @@ func (r *mdReader) implementation(h *ast.Heading, nodes []ast.Node, next ast.Nod
 		if !ok {
 			r.diags.Warnf(im.Pos, "implementation heading %q names no type; expected \"<name> (<Type>, <data model>)\" or \"<Type>, <data model>\"", head)
 		}
-		im.Type = r.implType(typ, im.Pos)
+		im.Type = normImplTypeDiag(typ, im.Pos, &r.diags)
 	}
 	var desc []ast.Node
 	code := 0
@@ -425,26 +425,9 @@ func implLabel(im analytic.Implementation) string {
 	return im.TypeAsWritten
 }
 
-// implType normalises a type, warning about near misses and unknowns.
-func (r *mdReader) implType(written string, pos diag.Pos) analytic.ImplType {
-	return normImplTypeDiag(written, pos, &r.diags)
-}
-
-func normImplTypeDiag(written string, pos diag.Pos, diags *diag.List) analytic.ImplType {
-	t, exact, ok := normImplType(written)
-	switch {
-	case written == "":
-	case !ok:
-		diags.Warnf(pos, "unknown implementation type %q, kept as %q", written, analytic.Other)
-	case !exact:
-		diags.Warnf(pos, "implementation type %q read as %q", written, t)
-	}
-	return t
-}
-
 var configurationsRE = regexp.MustCompile(`^\s*\*\*\s*Configurations?\s*:?\s*\*\*\s*:?`)
 
-func (r *mdReader) unitTest(h *ast.Heading, nodes []ast.Node, next ast.Node) {
+func (r *mdReader) unitTest(h *ast.Heading, nodes []ast.Node) {
 	ut := analytic.UnitTest{Pos: r.sectionPos(h, nodes)}
 	if h != nil {
 		ut.Name = r.headingText(h)
@@ -476,7 +459,7 @@ func (r *mdReader) unitTest(h *ast.Heading, nodes []ast.Node, next ast.Node) {
 	r.a.UnitTests = append(r.a.UnitTests, ut)
 }
 
-func (r *mdReader) truePositive(h *ast.Heading, nodes []ast.Node, next ast.Node) {
+func (r *mdReader) truePositive(h *ast.Heading, nodes []ast.Node) {
 	tp := analytic.TruePositive{Pos: r.sectionPos(h, nodes)}
 	if h != nil {
 		tp.Name = r.headingText(h)
