@@ -119,79 +119,49 @@ func sharedFields(md, ym *analytic.Analytic) []string {
 		Technique, Level string
 		Sub, Tactics     []string
 	}
-	covs := func(a *analytic.Analytic) []cov {
-		var out []cov
-		for _, c := range a.Coverage {
-			x := cov{Technique: c.Technique.ID, Level: c.Level}
-			for _, s := range c.Subtechniques {
-				x.Sub = append(x.Sub, s.ID)
-			}
-			for _, s := range c.Tactics {
-				x.Tactics = append(x.Tactics, s.ID)
-			}
-			out = append(out, x)
-		}
-		return out
+	id := func(r analytic.Ref) string { return r.ID }
+	shareCoverage := func(c analytic.Coverage) cov {
+		return cov{c.Technique.ID, c.Level, mapSlice(c.Subtechniques, id), mapSlice(c.Tactics, id)}
 	}
-	eq("coverage", covs(md), covs(ym))
-
+	eq("coverage", mapSlice(md.Coverage, shareCoverage), mapSlice(ym.Coverage, shareCoverage))
 	type d3 struct{ ID, Name, IRI string }
-	d3s := func(a *analytic.Analytic) []d3 {
-		var out []d3
-		for _, m := range a.D3FEND {
-			out = append(out, d3{m.ID, m.Name, m.IRI})
-		}
-		return out
-	}
-	eq("d3fend", d3s(md), d3s(ym))
-
-	refs := func(a *analytic.Analytic) []string {
-		var out []string
-		for _, r := range a.DataModelRefs {
-			out = append(out, r.String())
-		}
-		return out
-	}
-	eq("data_model_references", refs(md), refs(ym))
-
+	shareD3Fend := func(m analytic.D3FENDMapping) d3 { return d3{m.ID, m.Name, m.IRI} }
+	eq("d3fend", mapSlice(md.D3FEND, shareD3Fend), mapSlice(ym.D3FEND, shareD3Fend))
+	shareDataModelReferences := analytic.DataModelRef.String
+	eq("data_model_references", mapSlice(md.DataModelRefs, shareDataModelReferences), mapSlice(ym.DataModelRefs, shareDataModelReferences))
 	type impl struct {
 		Name, Description, DataModel, Code string
 		Type                               analytic.ImplType
 	}
-	impls := func(a *analytic.Analytic) []impl {
-		var out []impl
-		for _, im := range a.Implementations {
-			out = append(out, impl{im.Name, im.Description, im.DataModel, im.Code, im.Type})
-		}
-		return out
+	shareImplementations := func(im analytic.Implementation) impl {
+		return impl{im.Name, im.Description, im.DataModel, im.Code, im.Type}
 	}
-	eq("implementations", impls(md), impls(ym))
-
+	eq("implementations", mapSlice(md.Implementations, shareImplementations), mapSlice(ym.Implementations, shareImplementations))
 	type test struct {
 		Configurations, Commands []string
 		Description              string
 	}
-	tests := func(a *analytic.Analytic) []test {
-		var out []test
-		for _, u := range a.UnitTests {
-			out = append(out, test{u.Configurations, u.Commands, u.Description})
-		}
-		return out
+	shareUnitTests := func(u analytic.UnitTest) test {
+		return test{u.Configurations, u.Commands, u.Description}
 	}
-	eq("unit_tests", tests(md), tests(ym))
-
+	eq("unit_tests", mapSlice(md.UnitTests, shareUnitTests), mapSlice(ym.UnitTests, shareUnitTests))
 	// The site lower-cases the source's name ("Mordor (Sysmon)" becomes
 	// "Mordor (sysmon)") and links the full event under /true_positives/.
 	type tp struct{ Name, Description, FullEvent string }
-	tps := func(a *analytic.Analytic) []tp {
-		var out []tp
-		for _, p := range a.TruePositives {
-			out = append(out, tp{strings.ToLower(p.Name), p.Description, path.Base(p.FullEvent)})
-		}
-		return out
+	shareTruePositives := func(p analytic.TruePositive) tp {
+		return tp{strings.ToLower(p.Name), p.Description, path.Base(p.FullEvent)}
 	}
-	eq("true_positives", tps(md), tps(ym))
+	eq("true_positives", mapSlice(md.TruePositives, shareTruePositives), mapSlice(ym.TruePositives, shareTruePositives))
 	return diffs
+}
+
+// mapSlice applies f to each element.
+func mapSlice[T, U any](xs []T, f func(T) U) []U {
+	var out []U
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
 }
 
 // TestCorpusYAML reads every YAML analytic without an error.
