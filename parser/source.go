@@ -36,16 +36,8 @@ func isLineEnd(text []byte, i int) bool {
 	return text[i] == '\n' || (text[i] == '\r' && (i+1 == len(text) || text[i+1] != '\n'))
 }
 
-// countLines returns how many lines text has.
-func countLines(text []byte) int {
-	n := 1
-	for i := range text {
-		if isLineEnd(text, i) {
-			n++
-		}
-	}
-	return n
-}
+// countLines returns how many lines text has, by the rule newSource uses.
+func countLines(text []byte) int { return len(newSource("", text).lines) }
 
 // pos converts a byte offset to a position; offsets past the end clamp.
 func (s *source) pos(off int) diag.Pos {
