@@ -1,0 +1,811 @@
+// Package pseudo parses CAR pseudocode into the syntax tree of package ast.
+// It is a recursive-descent parser over the statements package lexer
+// splits. Where the author's intent is certain it repairs and warns (each
+// repair has a code and shows the fix); where it is not, it reports an
+// error, skips to the end of the statement and goes on, so that one broken
+// line never hides the diagnostics of the others.
+package pseudo
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cartrans/cartrans/ast"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/parser/lexer"
+)
+
+// Diagnostic codes of the parser; docs/pseudocode.md explains each.
+const (
+	CodeSyntax        = "E110" // a token where another was expected
+	CodeTooDeep       = "E111" // nesting deeper than MaxDepth
+	CodeAssignEq      = "W120" // "=" used to compare, read as "=="
+	CodeSearchAnd     = "W121" // "and" between a search's sources, read as a union
+	CodeUnquoted      = "W122" // an unquoted value, read as a string
+	CodeMissingComma  = "W123" // a comma missing between select items, added
+	CodeBareCondition = "E125" // a bare condition that is not the whole block
+)
+
+// MaxDepth bounds the nesting of parentheses, brackets and "not": deeper
+// input is refused rather than risking the stack.
+const MaxDepth = 500
+
+// Base places a block in its file (see lexer.Base).
+type Base = lexer.Base
+
+// Parse parses one pseudocode block. It always returns a program holding
+// every statement it could read; the diagnostics say what it could not.
+func Parse(src string, base Base) (*ast.Program, diag.List) {
+	var diags diag.List
+	toks := lexer.Split(lexer.Lex(src, base, &diags), &diags)
+	p := &parser{toks: toks, diags: &diags}
+	prog := p.program()
+	checkBareCondition(prog, &diags)
+	if p.assignEq > 1 {
+		for i := range diags {
+			if diags[i].Code == CodeAssignEq {
+				diags[i].Message += fmt.Sprintf(" (and %d more in this block)", p.assignEq-1)
+				break
+			}
+		}
+	}
+	diags.Sort()
+	return prog, diags
+}
+
+// checkBareCondition reports a bare condition that is not the whole
+// program: two of them (an "and" or "or" missing between lines), or one
+// beside statements.
+func checkBareCondition(prog *ast.Program, diags *diag.List) {
+	if len(prog.Stmts) < 2 {
+		return
+	}
+	bare := func(i int) bool {
+		if i < 0 || i >= len(prog.Stmts) {
+			return false
+		}
+		_, ok := prog.Stmts[i].(*ast.ExprStmt)
+		return ok
+	}
+	for i, s := range prog.Stmts {
+		switch {
+		case !bare(i):
+		case bare(i - 1):
+			*diags = append(*diags, diag.Diagnostic{Pos: s.Pos(), Severity: diag.Error, Code: CodeBareCondition,
+				Message:    "two conditions with nothing between them",
+				Suggestion: fmt.Sprintf("join them with \"and\" or \"or\" at the end of line %d", s.Pos().Line-1)})
+		case !bare(i + 1):
+			*diags = append(*diags, diag.Diagnostic{Pos: s.Pos(), Severity: diag.Error, Code: CodeBareCondition,
+				Message:    "a condition standing alone must be the whole block",
+				Suggestion: "filter a dataset with it: x = filter y where …"})
+		}
+	}
+}
+
+type parser struct {
+	toks  []lexer.Token
+	i     int
+	diags *diag.List
+	depth int
+	// assignEq counts "=" read as "==": CAR writes whole blocks that way,
+	// so the block gets one warning, not one per comparison.
+	assignEq int
+}
+
+// bailout unwinds a statement after a syntax error.
+type bailout struct{}
+
+func (p *parser) tok() lexer.Token { return p.toks[p.i] }
+
+func (p *parser) peek(n int) lexer.Token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() lexer.Token {
+	t := p.toks[p.i]
+	if t.Kind != lexer.EOF {
+		p.i++
+	}
+	return t
+}
+
+// word reports whether the current token is the word w (any case).
+func (p *parser) word(w string) bool { return isWord(p.tok(), w) }
+
+func isWord(t lexer.Token, w string) bool { return t.Kind == lexer.Word && strings.EqualFold(t.Text, w) }
+
+func (p *parser) report(pos diag.Pos, sev diag.Severity, code, suggestion, format string, args ...any) {
+	*p.diags = append(*p.diags, diag.Diagnostic{Pos: pos, Severity: sev, Code: code,
+		Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+}
+
+// fail reports a syntax error at the current token and abandons the
+// statement.
+func (p *parser) fail(format string, args ...any) {
+	p.failAt(p.tok(), format, args...)
+}
+
+func (p *parser) failAt(t lexer.Token, format string, args ...any) {
+	p.report(t.Pos, diag.Error, CodeSyntax, "", format+", found %s", append(args, describe(t))...)
+	panic(bailout{})
+}
+
+func describe(t lexer.Token) string {
+	switch t.Kind {
+	case lexer.Word:
+		return strconv.Quote(t.Text)
+	case lexer.String:
+		return "string " + t.Text
+	}
+	return t.Kind.String()
+}
+
+func (p *parser) expect(k lexer.Kind, what string) lexer.Token {
+	if p.tok().Kind != k {
+		p.fail("expected %s", what)
+	}
+	return p.next()
+}
+
+func (p *parser) expectWord(w string) lexer.Token {
+	if !p.word(w) {
+		p.fail("expected %q", w)
+	}
+	return p.next()
+}
+
+func (p *parser) program() *ast.Program {
+	prog := &ast.Program{}
+	for p.tok().Kind != lexer.EOF {
+		if p.tok().Kind == lexer.Newline {
+			p.next()
+			continue
+		}
+		if s := p.statement(); s != nil {
+			prog.Stmts = append(prog.Stmts, s)
+		}
+	}
+	return prog
+}
+
+// statement parses one statement and the newline ending it; after an error
+// it skips to the end of the statement.
+func (p *parser) statement() (s ast.Stmt) {
+	start := p.i
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+			s = nil
+			if p.i == start {
+				p.next()
+			}
+			for p.tok().Kind != lexer.Newline && p.tok().Kind != lexer.EOF {
+				p.next()
+			}
+		}
+	}()
+	p.depth = 0
+	s = p.stmt()
+	if k := p.tok().Kind; k != lexer.Newline && k != lexer.EOF {
+		p.fail("expected the end of the statement (an operator missing?)")
+	}
+	return s
+}
+
+func (p *parser) stmt() ast.Stmt {
+	t := p.tok()
+	if t.Kind == lexer.Word {
+		switch strings.ToLower(t.Text) {
+		case "output", "return":
+			if k := p.peek(1).Kind; k == lexer.Word || k == lexer.LParen {
+				return p.output()
+			}
+		case "input":
+			if p.peek(1).Kind == lexer.Word {
+				p.next()
+				return &ast.InputStmt{At: t.Pos, Name: p.ident("a parameter name")}
+			}
+		}
+		if p.peek(1).Kind == lexer.Assign {
+			if strings.Contains(t.Text, ".") {
+				target := p.fieldRef(p.next())
+				p.next()
+				return &ast.FieldAssignStmt{Target: target, Value: p.expr()}
+			}
+			if isName(t.Text) {
+				name := p.ident("a name")
+				p.next()
+				return p.assignment(name)
+			}
+		}
+	}
+	return &ast.ExprStmt{X: p.expr()}
+}
+
+func (p *parser) output() *ast.OutputStmt {
+	t := p.next()
+	s := &ast.OutputStmt{At: t.Pos, Return: strings.EqualFold(t.Text, "return")}
+	paren := p.tok().Kind == lexer.LParen
+	if paren {
+		p.next()
+	}
+	for {
+		s.Names = append(s.Names, p.ident("a dataset name"))
+		if p.tok().Kind != lexer.Comma {
+			break
+		}
+		p.next()
+	}
+	if paren {
+		p.expect(lexer.RParen, "')'")
+	}
+	return s
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func isName(s string) bool { return nameRE.MatchString(s) }
+
+// ident reads a plain name.
+func (p *parser) ident(what string) *ast.Ident {
+	t := p.tok()
+	if t.Kind != lexer.Word || !isName(t.Text) || isKeyword(t.Text) {
+		p.fail("expected %s", what)
+	}
+	p.next()
+	return &ast.Ident{At: t.Pos, Name: t.Text}
+}
+
+// keywords cannot be names where a name is expected.
+var keywords = map[string]bool{
+	"and": true, "or": true, "not": true, "where": true, "search": true, "filter": true,
+	"join": true, "group": true, "by": true, "select": true, "as": true, "output": true,
+	"return": true, "input": true, "in": true, "run": true,
+}
+
+func isKeyword(s string) bool { return keywords[strings.ToLower(s)] }
+
+// assignment parses what follows "name =".
+func (p *parser) assignment(name *ast.Ident) ast.Stmt {
+	t := p.tok()
+	if t.Kind == lexer.Word {
+		switch strings.ToLower(t.Text) {
+		case "search":
+			return &ast.AssignStmt{Name: name, Query: p.search()}
+		case "filter":
+			return &ast.AssignStmt{Name: name, Query: p.filter()}
+		case "join":
+			return &ast.AssignStmt{Name: name, Query: p.join()}
+		case "group":
+			return &ast.AssignStmt{Name: name, Query: p.group()}
+		case "from":
+			if p.peek(1).Kind == lexer.Word && isWord(p.peek(2), "select") {
+				return &ast.AssignStmt{Name: name, Query: p.selectQuery()}
+			}
+		case "run":
+			return &ast.AssignStmt{Name: name, Query: p.run()}
+		case "count":
+			if p.peek(1).Kind == lexer.LParen && p.peek(2).Kind == lexer.Word &&
+				p.peek(3).Kind == lexer.RParen && isWord(p.peek(4), "by") {
+				return &ast.AssignStmt{Name: name, Query: p.count()}
+			}
+		}
+	}
+	return &ast.AssignStmt{Name: name, Value: p.expr()}
+}
+
+// search parses "search Object:action[, action] [or Object:action] [where expr]".
+func (p *parser) search() *ast.SearchQuery {
+	q := &ast.SearchQuery{At: p.next().Pos}
+	paren := p.tok().Kind == lexer.LParen
+	if paren {
+		p.next()
+	}
+	q.Sources = append(q.Sources, p.sources()...)
+	for {
+		switch {
+		case p.tok().Kind == lexer.Comma && p.peek(1).Kind == lexer.Word:
+			// Object:a,b: the actions after the comma are the same object's.
+			p.next()
+			t := p.next()
+			obj, act, hasObj := strings.Cut(t.Text, ":")
+			if !hasObj {
+				obj, act = q.Sources[len(q.Sources)-1].Object, t.Text
+			}
+			q.Sources = append(q.Sources, ast.Source{At: t.Pos, Object: obj, Action: orAll(act)})
+			continue
+		case p.word("or") || p.tok().Kind == lexer.OrOr:
+			p.next()
+			q.Sources = append(q.Sources, p.sources()...)
+			continue
+		case p.word("and") || p.tok().Kind == lexer.AndAnd:
+			// "(Registry:Create AND Registry:Remove)": no event is both, so
+			// the author meant every event of either.
+			t := p.next()
+			p.report(t.Pos, diag.Warning, CodeSearchAnd, "write "+strconv.Quote("or"), "%q between search sources read as \"or\": the search is the union of them", t.Text)
+			q.Sources = append(q.Sources, p.sources()...)
+			continue
+		}
+		break
+	}
+	if paren {
+		p.expect(lexer.RParen, "')' after the search sources")
+	}
+	if p.word("where") {
+		p.next()
+		q.Where = p.expr()
+	}
+	return q
+}
+
+func (p *parser) sources() []ast.Source {
+	t := p.tok()
+	if t.Kind != lexer.Word || isKeyword(t.Text) {
+		p.fail("expected a data model object such as Process:Create")
+	}
+	p.next()
+	obj, act, _ := strings.Cut(t.Text, ":")
+	return []ast.Source{{At: t.Pos, Object: obj, Action: orAll(act)}}
+}
+
+func orAll(action string) string {
+	if action == "" {
+		return "*"
+	}
+	return action
+}
+
+// filter parses "filter x where e", "filter x (where e)", "filter (e)" and
+// "filter e"; without a source the filter applies to the dataset before.
+func (p *parser) filter() *ast.FilterQuery {
+	q := &ast.FilterQuery{At: p.next().Pos}
+	t := p.tok()
+	if t.Kind == lexer.Word && isName(t.Text) && !isKeyword(t.Text) {
+		switch {
+		case isWord(p.peek(1), "where"):
+			q.Source = p.ident("a dataset")
+			p.next()
+			q.Where = p.expr()
+			return q
+		case p.peek(1).Kind == lexer.LParen && isWord(p.peek(2), "where"):
+			q.Source = p.ident("a dataset")
+			p.next()
+			p.next()
+			q.Where = p.expr()
+			p.expect(lexer.RParen, "')' closing \"(where …\"")
+			return q
+		case p.peek(1).Kind == lexer.Newline || p.peek(1).Kind == lexer.EOF:
+			p.next()
+			p.fail("expected \"where\" and a condition after the dataset")
+		}
+	}
+	if p.tok().Kind == lexer.LParen && isWord(p.peek(1), "where") {
+		p.next()
+		p.next()
+		q.Where = p.expr()
+		p.expect(lexer.RParen, "')' closing \"(where …\"")
+		return q
+	}
+	if p.word("where") {
+		p.next()
+	}
+	q.Where = p.expr()
+	return q
+}
+
+// join parses "join (a, b) where e" and "join a, b where e".
+func (p *parser) join() *ast.JoinQuery {
+	q := &ast.JoinQuery{At: p.next().Pos}
+	paren := p.tok().Kind == lexer.LParen
+	if paren {
+		p.next()
+	}
+	q.Left = p.ident("the first dataset of the join")
+	p.expect(lexer.Comma, "',' between the joined datasets")
+	q.Right = p.ident("the second dataset of the join")
+	if paren {
+		p.expect(lexer.RParen, "')' after the joined datasets")
+	}
+	p.expectWord("where")
+	q.Where = p.expr()
+	return q
+}
+
+// group parses "group a[, b] by f1, f2 [where e]".
+func (p *parser) group() *ast.GroupQuery {
+	q := &ast.GroupQuery{At: p.next().Pos}
+	for {
+		q.Sources = append(q.Sources, p.ident("a dataset to group"))
+		if p.tok().Kind != lexer.Comma {
+			break
+		}
+		p.next()
+	}
+	p.expectWord("by")
+	q.By = p.fieldList()
+	if p.word("where") {
+		p.next()
+		q.Where = p.expr()
+	}
+	return q
+}
+
+func (p *parser) fieldList() []*ast.FieldRef {
+	var out []*ast.FieldRef
+	for {
+		t := p.tok()
+		if t.Kind != lexer.Word || !fieldPathRE.MatchString(t.Text) || isKeyword(t.Text) {
+			p.fail("expected a field name")
+		}
+		out = append(out, p.fieldRef(p.next()))
+		if p.tok().Kind != lexer.Comma {
+			return out
+		}
+		p.next()
+	}
+}
+
+// selectQuery parses "from a select item[, item]" where an item is an
+// expression with an optional "as name".
+func (p *parser) selectQuery() *ast.SelectQuery {
+	q := &ast.SelectQuery{At: p.next().Pos}
+	q.Source = p.ident("a dataset")
+	p.expectWord("select")
+	for {
+		item := ast.SelectItem{X: p.expr()}
+		if p.word("as") {
+			p.next()
+			item.As = p.ident("a column name")
+		}
+		q.Items = append(q.Items, item)
+		if p.tok().Kind == lexer.Comma {
+			p.next()
+			continue
+		}
+		// "max(time) as b count(user) as c": an item right after a
+		// renamed one, with no comma: the list is certain.
+		if item.As != nil && p.tok().Kind == lexer.Word && p.peek(1).Kind == lexer.LParen {
+			p.report(p.tok().Pos, diag.Warning, CodeMissingComma, "write ', ' between the items", "comma missing between select items, added")
+			continue
+		}
+		return q
+	}
+}
+
+// count parses "count(a) by f1, f2".
+func (p *parser) count() *ast.CountQuery {
+	q := &ast.CountQuery{At: p.next().Pos}
+	p.expect(lexer.LParen, "'('")
+	q.Source = p.ident("a dataset")
+	p.expect(lexer.RParen, "')'")
+	p.expectWord("by")
+	q.By = p.fieldList()
+	return q
+}
+
+var carIDRE = regexp.MustCompile(`^CAR-\d{4}-\d{2}-\d{3}$`)
+
+// run parses "run Analytic:CAR-2013-05-003".
+func (p *parser) run() *ast.RunQuery {
+	q := &ast.RunQuery{At: p.next().Pos}
+	t := p.tok()
+	kind, id, ok := strings.Cut(t.Text, ":")
+	if t.Kind != lexer.Word || !ok || !strings.EqualFold(kind, "analytic") || !carIDRE.MatchString(id) {
+		p.fail("expected Analytic:CAR-YYYY-MM-NNN")
+	}
+	p.next()
+	q.Analytic = id
+	return q
+}
+
+// ---- expressions
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > MaxDepth {
+		p.report(p.tok().Pos, diag.Error, CodeTooDeep, "", "expression nested deeper than %d levels", MaxDepth)
+		panic(bailout{})
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+func (p *parser) expr() ast.Expr { return p.or() }
+
+func (p *parser) or() ast.Expr {
+	x := p.and()
+	for p.word("or") || p.tok().Kind == lexer.OrOr {
+		p.next()
+		x = &ast.BinaryExpr{X: x, Op: ast.OpOr, Y: p.and()}
+	}
+	return x
+}
+
+func (p *parser) and() ast.Expr {
+	x := p.not()
+	for p.word("and") || p.tok().Kind == lexer.AndAnd {
+		p.next()
+		x = &ast.BinaryExpr{X: x, Op: ast.OpAnd, Y: p.not()}
+	}
+	return x
+}
+
+func (p *parser) not() ast.Expr {
+	if p.word("not") || p.tok().Kind == lexer.Bang {
+		t := p.next()
+		p.enter()
+		defer p.leave()
+		return &ast.NotExpr{At: t.Pos, X: p.not()}
+	}
+	return p.comparison()
+}
+
+var cmpOps = map[lexer.Kind]ast.Op{
+	lexer.Eq: ast.OpEq, lexer.Assign: ast.OpEq, lexer.Ne: ast.OpNe,
+	lexer.Lt: ast.OpLt, lexer.Le: ast.OpLe, lexer.Gt: ast.OpGt, lexer.Ge: ast.OpGe,
+}
+
+// comparison parses an additive expression and what may follow it: a
+// comparison (a chain of them), match, contains, in, exists.
+func (p *parser) comparison() ast.Expr {
+	x := p.additive()
+	switch {
+	case p.word("match") || p.word("matches"):
+		p.next()
+		return &ast.MatchExpr{X: x, Pattern: p.additive()}
+	case p.word("contains"):
+		p.next()
+		return &ast.ContainsExpr{X: x, Value: p.additive()}
+	case p.word("includes") && isWord(p.peek(1), "one") && isWord(p.peek(2), "of"):
+		p.i += 3
+		return &ast.ContainsExpr{X: x, Value: p.additive()}
+	case p.word("does") && isWord(p.peek(1), "not") && (isWord(p.peek(2), "contain") || isWord(p.peek(2), "contains")):
+		p.i += 3
+		return &ast.ContainsExpr{X: x, Value: p.additive(), Not: true}
+	case p.word("in"):
+		p.next()
+		return &ast.InExpr{X: x, List: p.list()}
+	case p.word("not") && isWord(p.peek(1), "in"):
+		p.i += 2
+		return &ast.InExpr{X: x, List: p.list(), Not: true}
+	case p.word("exists"):
+		p.next()
+		return &ast.ExistsExpr{X: x}
+	}
+	op, ok := cmpOps[p.tok().Kind]
+	if !ok {
+		return x
+	}
+	operands := []ast.Expr{x}
+	var ops []ast.Op
+	for ok {
+		t := p.next()
+		if t.Kind == lexer.Assign {
+			if p.assignEq == 0 {
+				p.report(t.Pos, diag.Warning, CodeAssignEq, "write '=='", "'=' compares here: read as '=='")
+			}
+			p.assignEq++
+		}
+		ops = append(ops, op)
+		operands = append(operands, p.additive())
+		op, ok = cmpOps[p.tok().Kind]
+	}
+	if len(ops) == 1 {
+		return &ast.BinaryExpr{X: operands[0], Op: ops[0], Y: operands[1]}
+	}
+	return &ast.ChainExpr{Operands: operands, Ops: ops}
+}
+
+// list parses the right side of "in": a list in brackets or parentheses,
+// or a name (a list constant, a parameter, or a call like TOP30(user)).
+func (p *parser) list() ast.Expr {
+	if p.tok().Kind == lexer.LParen {
+		return p.listLit(lexer.RParen)
+	}
+	return p.additive()
+}
+
+func (p *parser) additive() ast.Expr {
+	x := p.multiplicative()
+	for {
+		var op ast.Op
+		switch p.tok().Kind {
+		case lexer.Plus:
+			op = ast.OpAdd
+		case lexer.Minus:
+			op = ast.OpSub
+		default:
+			return x
+		}
+		p.next()
+		x = &ast.BinaryExpr{X: x, Op: op, Y: p.multiplicative()}
+	}
+}
+
+func (p *parser) multiplicative() ast.Expr {
+	x := p.unary()
+	for p.tok().Kind == lexer.Star {
+		p.next()
+		x = &ast.BinaryExpr{X: x, Op: ast.OpMul, Y: p.unary()}
+	}
+	return x
+}
+
+func (p *parser) unary() ast.Expr {
+	if p.tok().Kind == lexer.Minus && p.peek(1).Kind == lexer.Word && numberRE.MatchString(p.peek(1).Text) && p.peek(1).Glued {
+		t := p.next()
+		n := p.primary()
+		if num, ok := n.(*ast.NumberLit); ok {
+			num.At, num.Text, num.Value = t.Pos, "-"+num.Text, -num.Value
+		}
+		return n
+	}
+	return p.primary()
+}
+
+var (
+	numberRE    = regexp.MustCompile(`^\d+(\.\d+)?$`)
+	fieldPathRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	cidrRE      = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$|^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/\d{1,3}$`)
+	durationRE  = regexp.MustCompile(`^(\d+)([A-Za-z]+)$`)
+	// fileExtRE recognises a bare file name: "svchost.exe" is a value,
+	// not the field "exe" of a dataset "svchost".
+	fileExtRE = regexp.MustCompile(`(?i)\.(exe|dll|sys|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|wsh|hta|msi|scr|cpl|ocx|com|lnk|inf|dat|dmp|dit|txt|log|xml|json|zip|rar|7z|tmp|ini|reg|evtx)$`)
+)
+
+// durationUnits maps the unit words CAR writes to their length.
+var durationUnits = map[string]time.Duration{
+	"ms": time.Millisecond, "millisecond": time.Millisecond, "milliseconds": time.Millisecond,
+	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
+	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+	"w": 7 * 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+}
+
+func (p *parser) primary() ast.Expr {
+	t := p.tok()
+	switch t.Kind {
+	case lexer.LParen:
+		p.next()
+		p.enter()
+		defer p.leave()
+		x := p.expr()
+		p.expect(lexer.RParen, "')'")
+		return &ast.ParenExpr{At: t.Pos, X: x}
+	case lexer.LBrack:
+		// [name] is a field; anything else in brackets is a list.
+		if p.peek(1).Kind == lexer.Word && fieldPathRE.MatchString(p.peek(1).Text) && p.peek(2).Kind == lexer.RBrack {
+			p.next()
+			f := p.fieldRef(p.next())
+			p.next()
+			f.At, f.Bracketed = t.Pos, true
+			return f
+		}
+		return p.listLit(lexer.RBrack)
+	case lexer.String:
+		p.next()
+		q := ast.DoubleQuote
+		switch t.Quote {
+		case lexer.SingleQuote:
+			q = ast.SingleQuote
+		case lexer.SmartQuote:
+			q = ast.SmartQuote
+		}
+		if strings.HasPrefix(t.Text, "'") {
+			q = ast.SingleQuote
+		}
+		return &ast.StringLit{At: t.Pos, Value: t.Value, Quote: q}
+	case lexer.Star:
+		p.next()
+		p.report(t.Pos, diag.Warning, CodeUnquoted, `write "*"`, "unquoted value * read as the string \"*\"")
+		return &ast.StringLit{At: t.Pos, Value: "*", Quote: ast.Unquoted}
+	case lexer.Word:
+		return p.wordExpr()
+	}
+	p.fail("expected a value or a field")
+	return nil
+}
+
+// wordExpr reads a word in operand position: a number, a duration, an
+// address block, null, now, a call, a field, or an unquoted value.
+func (p *parser) wordExpr() ast.Expr {
+	t := p.next()
+	text := lexer.Unpipe(t.Text)
+	lower := strings.ToLower(text)
+	switch {
+	case numberRE.MatchString(text):
+		if u := p.tok(); u.Kind == lexer.Word {
+			if d, ok := durationUnits[strings.ToLower(u.Text)]; ok {
+				p.next()
+				n, _ := strconv.ParseFloat(text, 64)
+				return &ast.DurationLit{At: t.Pos, Text: text + " " + u.Text, Value: time.Duration(n * float64(d))}
+			}
+		}
+		v, _ := strconv.ParseFloat(text, 64)
+		return &ast.NumberLit{At: t.Pos, Text: text, Value: v}
+	case durationRE.MatchString(text) && durationUnits[strings.ToLower(durationRE.FindStringSubmatch(text)[2])] != 0:
+		m := durationRE.FindStringSubmatch(text)
+		n, _ := strconv.ParseFloat(m[1], 64)
+		return &ast.DurationLit{At: t.Pos, Text: text, Value: time.Duration(n * float64(durationUnits[strings.ToLower(m[2])]))}
+	case cidrRE.MatchString(text):
+		return &ast.CIDRLit{At: t.Pos, Text: text}
+	case lower == "null":
+		return &ast.NullLit{At: t.Pos}
+	case lower == "now":
+		return &ast.NowLit{At: t.Pos}
+	case isKeyword(text):
+		p.failAt(t, "expected a value or a field")
+	}
+	if p.tok().Kind == lexer.LParen && p.tok().Glued {
+		if base, ok := strings.CutSuffix(text, ".matches"); ok && fieldPathRE.MatchString(base) {
+			p.next()
+			p.enter()
+			defer p.leave()
+			pattern := p.expr()
+			p.expect(lexer.RParen, "')'")
+			x := p.fieldRef(lexer.Token{Text: base, Pos: t.Pos})
+			return &ast.MatchExpr{X: x, Pattern: pattern}
+		}
+		if isName(text) {
+			return p.call(t)
+		}
+	}
+	if fieldPathRE.MatchString(text) && !fileExtRE.MatchString(text) {
+		return p.fieldRef(t)
+	}
+	if text == "..." {
+		p.failAt(t, "expected a value (\"...\" is allowed only at the end of a list)")
+	}
+	p.report(t.Pos, diag.Warning, CodeUnquoted, "write "+ast.QuoteString(text), "unquoted value %s read as a string", text)
+	return &ast.StringLit{At: t.Pos, Value: text, Quote: ast.Unquoted}
+}
+
+func (p *parser) call(name lexer.Token) ast.Expr {
+	c := &ast.CallExpr{Fun: &ast.Ident{At: name.Pos, Name: name.Text}}
+	p.next()
+	p.enter()
+	defer p.leave()
+	for p.tok().Kind != lexer.RParen {
+		c.Args = append(c.Args, p.expr())
+		if p.tok().Kind != lexer.Comma {
+			break
+		}
+		p.next()
+	}
+	p.expect(lexer.RParen, "')' closing the call")
+	return c
+}
+
+func (p *parser) fieldRef(t lexer.Token) *ast.FieldRef {
+	return &ast.FieldRef{At: t.Pos, Parts: strings.Split(t.Text, ".")}
+}
+
+// listLit parses a list up to close; "..." may end it.
+func (p *parser) listLit(close lexer.Kind) *ast.ListLit {
+	l := &ast.ListLit{At: p.next().Pos}
+	p.enter()
+	defer p.leave()
+	for p.tok().Kind != close {
+		if p.tok().Kind == lexer.Word && p.tok().Text == "..." {
+			p.next()
+			l.Ellipsis = true
+			break
+		}
+		l.Elems = append(l.Elems, p.additive())
+		if p.tok().Kind != lexer.Comma {
+			break
+		}
+		p.next()
+	}
+	p.expect(close, close.String()+" closing the list")
+	return l
+}
