@@ -81,6 +81,18 @@ type ExprStmt struct {
 	X Expr
 }
 
+// BadStmt stands for a statement that did not parse. It keeps the name it
+// assigned, if it got that far, and the names it mentions, so that the
+// checker neither reports them undefined and unused nor piles errors on
+// the one the parser reported.
+type BadStmt struct {
+	At   Pos
+	Name *Ident // nil when the statement assigned nothing
+	Refs []string
+}
+
+func (s *BadStmt) Pos() Pos         { return s.At }
+func (*BadStmt) stmtNode()          {}
 func (s *AssignStmt) Pos() Pos      { return s.Name.At }
 func (s *FieldAssignStmt) Pos() Pos { return s.Target.At }
 func (s *OutputStmt) Pos() Pos      { return s.At }

@@ -47,6 +47,9 @@ func Stmt(s ast.Stmt) string {
 		return "input " + s.Name.Name
 	case *ast.ExprStmt:
 		return condition("", s.X)
+	case *ast.BadStmt:
+		// A program with errors is never printed; say so if it is.
+		return "<statement with errors>"
 	}
 	return ""
 }

@@ -183,13 +183,22 @@ func (p *parser) statement() (s ast.Stmt) {
 			if _, ok := r.(bailout); !ok {
 				panic(r)
 			}
-			s = nil
+			bad := &ast.BadStmt{At: p.toks[start].Pos}
+			if t := p.toks[start]; t.Kind == lexer.Word && isName(t.Text) && start+1 < len(p.toks) && p.toks[start+1].Kind == lexer.Assign {
+				bad.Name = &ast.Ident{At: t.Pos, Name: t.Text}
+			}
 			if p.i == start {
 				p.next()
 			}
 			for p.tok().Kind != lexer.Newline && p.tok().Kind != lexer.EOF {
 				p.next()
 			}
+			for _, t := range p.toks[start:p.i] {
+				if t.Kind == lexer.Word && fieldPathRE.MatchString(t.Text) {
+					bad.Refs = append(bad.Refs, strings.Split(t.Text, ".")[0])
+				}
+			}
+			s = bad
 		}
 	}()
 	p.depth = 0

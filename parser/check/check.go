@@ -1,0 +1,789 @@
+// Package check checks a parsed pseudocode program against the CAR data
+// model and itself, the way a compiler's type checker follows its parser:
+// every search names a real object and action, every field exists on the
+// events it is read from (with a did-you-mean), every name is defined
+// before it is used, every dataset is used, joins name their sides, and
+// literals fit what they are compared with. It also records what each
+// name denotes, for the backends.
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/ast"
+	"github.com/cartrans/cartrans/datamodel"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/suggest"
+)
+
+// Diagnostic codes of the checker; docs/pseudocode.md explains each.
+const (
+	CodeUnknownObject   = "E201"
+	CodeUnknownAction   = "E202"
+	CodeUnknownField    = "E203"
+	CodeUndefined       = "E204"
+	CodeUnused          = "W205"
+	CodeNoOutput        = "W206"
+	CodeJoinSide        = "E207"
+	CodeBadRegexp       = "E209"
+	CodeCIDRField       = "E210"
+	CodeTypeMismatch    = "E211"
+	CodeUnknownFunction = "E213"
+	CodeEllipsis        = "W214"
+	CodeBaseName        = "W215"
+	CodeNotDataset      = "E216"
+)
+
+// Kind is what a name denotes.
+type Kind int
+
+const (
+	KindDataset Kind = iota
+	KindList
+	KindParam
+	KindScalar
+)
+
+func (k Kind) String() string {
+	return [...]string{"dataset", "list", "parameter", "value"}[k]
+}
+
+// Dataset is what a dataset name denotes: the events of some data model
+// objects, with the fields those carry and the ones the program derives.
+type Dataset struct {
+	Name string
+	Pos  diag.Pos
+	// Objects are the data model objects the events come from; Actions the
+	// actions per object ("*" for all).
+	Objects []*datamodel.Object
+	Actions map[string][]string
+	// Derived are fields the program adds: "x.f = …", select aliases,
+	// group keys, "count".
+	Derived []string
+	// Closed is true when only Derived fields exist (a selection or count).
+	Closed bool
+	// Parts are the two sides of a join, by name.
+	Parts map[string]*Dataset
+	// Open is true when the fields are not known (another analytic's
+	// output, or a dataset whose definition had errors): nothing is checked.
+	Open bool
+}
+
+// HasField reports whether the dataset's events carry the field.
+func (d *Dataset) HasField(name string) bool {
+	if d.Open || slices.Contains(d.Derived, name) {
+		return true
+	}
+	if d.Parts != nil {
+		for _, p := range d.Parts {
+			if p.HasField(name) {
+				return true
+			}
+		}
+		return false
+	}
+	if d.Closed {
+		return false
+	}
+	for _, o := range d.Objects {
+		if !o.HasField(name) {
+			return false
+		}
+	}
+	return len(d.Objects) > 0
+}
+
+// fieldNames lists the fields, for suggestions.
+func (d *Dataset) fieldNames() []string {
+	names := slices.Clone(d.Derived)
+	if d.Closed {
+		return names
+	}
+	for _, o := range d.Objects {
+		names = append(names, o.AllFields()...)
+	}
+	for _, p := range d.Parts {
+		names = append(names, p.fieldNames()...)
+	}
+	return names
+}
+
+// Symbol is a defined name.
+type Symbol struct {
+	Name    string
+	Kind    Kind
+	Pos     diag.Pos
+	Dataset *Dataset // for KindDataset
+	used    bool
+}
+
+// Info is what the checker learnt about a program.
+type Info struct {
+	// Outputs are the datasets the program names as its results, in order.
+	Outputs []*Dataset
+	// Defs maps each assignment to the symbol it defines.
+	Defs map[*ast.AssignStmt]*Symbol
+	// Sources maps a filter without a source to the dataset it filters.
+	Sources map[*ast.FilterQuery]*Dataset
+	// Runs lists the analytics the program uses with "run".
+	Runs []*ast.RunQuery
+	// Bare is set for a block that is one condition over all events.
+	Bare bool
+}
+
+// Check checks prog and returns what it learnt and the diagnostics.
+func Check(prog *ast.Program) (*Info, diag.List) {
+	c := &checker{info: &Info{Defs: map[*ast.AssignStmt]*Symbol{}, Sources: map[*ast.FilterQuery]*Dataset{}}, scope: map[string]*Symbol{}}
+	c.program(prog)
+	c.diags.Sort()
+	return c.info, c.diags
+}
+
+type checker struct {
+	info    *Info
+	diags   diag.List
+	scope   map[string]*Symbol
+	all     []*Symbol // every definition, for unused-dataset reports
+	last    *Dataset  // the dataset defined last, for filters without a source
+	outputs bool
+}
+
+func (c *checker) errorf(pos diag.Pos, code, suggestion, format string, args ...any) {
+	c.diags = append(c.diags, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+}
+
+func (c *checker) warnf(pos diag.Pos, code, suggestion, format string, args ...any) {
+	c.diags = append(c.diags, diag.Diagnostic{Pos: pos, Severity: diag.Warning, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+}
+
+func (c *checker) program(prog *ast.Program) {
+	if len(prog.Stmts) == 1 {
+		if s, ok := prog.Stmts[0].(*ast.ExprStmt); ok {
+			// A condition over raw log events ([event_code] == 4624): its
+			// fields are the log's, which the data model does not list.
+			c.info.Bare = true
+			c.expr(s.X, nil)
+			return
+		}
+	}
+	for _, s := range prog.Stmts {
+		c.stmt(s)
+	}
+	if !c.outputs && len(prog.Stmts) > 0 && !allBare(prog) {
+		pos := prog.Stmts[len(prog.Stmts)-1].Pos()
+		if c.last != nil {
+			c.warnf(pos, CodeNoOutput, "add \"output "+c.last.Name+"\"", "no output statement: the last dataset, %s, is taken as the result", c.last.Name)
+			c.info.Outputs = append(c.info.Outputs, c.last)
+			c.markUsed(c.last.Name)
+		} else {
+			c.warnf(pos, CodeNoOutput, "", "no output statement and no dataset: the program has no result")
+		}
+	}
+	for _, sym := range c.all {
+		if sym.Kind == KindDataset && !sym.used {
+			c.warnf(sym.Pos, CodeUnused, "output it or delete it", "dataset %s is defined but never used", sym.Name)
+		}
+	}
+}
+
+// allBare reports a program of conditions only (the parser reports it).
+func allBare(prog *ast.Program) bool {
+	for _, s := range prog.Stmts {
+		if _, ok := s.(*ast.ExprStmt); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *checker) define(name *ast.Ident, kind Kind, ds *Dataset) *Symbol {
+	sym := &Symbol{Name: name.Name, Kind: kind, Pos: name.At, Dataset: ds}
+	// A redefinition that reads the old value ("x = filter x where …")
+	// uses it; one that does not leaves the old one as it was.
+	c.scope[name.Name] = sym
+	c.all = append(c.all, sym)
+	if ds != nil {
+		ds.Name, ds.Pos = name.Name, name.At
+		c.last = ds
+	}
+	return sym
+}
+
+func (c *checker) markUsed(name string) {
+	if s := c.scope[name]; s != nil {
+		s.used = true
+	}
+}
+
+// lookup resolves a name used as a dataset.
+func (c *checker) dataset(id *ast.Ident) *Dataset {
+	sym := c.scope[id.Name]
+	if sym == nil {
+		c.undefined(id.At, id.Name)
+		return &Dataset{Name: id.Name, Open: true}
+	}
+	sym.used = true
+	if sym.Kind != KindDataset {
+		c.errorf(id.At, CodeNotDataset, "", "%s is a %s, not a dataset", id.Name, sym.Kind)
+		return &Dataset{Name: id.Name, Open: true}
+	}
+	return sym.Dataset
+}
+
+// undefined reports an undefined name, suggesting a defined one that is
+// close, or the only dataset nothing uses yet (CAR often outputs a name it
+// meant to define under another).
+func (c *checker) undefined(pos diag.Pos, name string) {
+	var names []string
+	for n := range c.scope {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	hint := ""
+	if near, ok := suggest.Closest(name, names, maxDist(name)); ok {
+		hint = "did you mean " + near + "?"
+	}
+	c.errorf(pos, CodeUndefined, hint, "%s is not defined", name)
+}
+
+// undefinedOutput reports an output of an undefined name, suggesting, when
+// no defined name is close, the only dataset nothing uses, or else the last
+// dataset defined: CAR's outputs go stale when a line above is renamed.
+func (c *checker) undefinedOutput(id *ast.Ident) {
+	n := len(c.diags)
+	c.undefined(id.At, id.Name)
+	if c.diags[n].Suggestion != "" {
+		return
+	}
+	var unused []string
+	for name, s := range c.scope {
+		if s.Kind == KindDataset && !s.used {
+			unused = append(unused, name)
+		}
+	}
+	if len(unused) == 1 {
+		c.diags[n].Suggestion = "did you mean " + unused[0] + ", the only dataset not used?"
+	} else {
+		c.diags[n].Suggestion = "did you mean " + c.last.Name + ", the last dataset defined?"
+	}
+}
+
+func maxDist(s string) int { return max(2, len(s)/4) }
+
+func (c *checker) stmt(s ast.Stmt) {
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		c.assign(s)
+	case *ast.FieldAssignStmt:
+		sym := c.scope[s.Target.Parts[0]]
+		if sym == nil || sym.Kind != KindDataset {
+			c.undefined(s.Target.At, s.Target.Parts[0])
+			return
+		}
+		sym.used = true
+		if len(s.Target.Parts) != 2 {
+			c.errorf(s.Target.At, CodeUnknownField, "", "a derived field is written dataset.field")
+		}
+		c.expr(s.Value, &scope{ds: sym.Dataset})
+		sym.Dataset.Derived = append(sym.Dataset.Derived, s.Target.Parts[len(s.Target.Parts)-1])
+	case *ast.OutputStmt:
+		c.outputs = true
+		for _, id := range s.Names {
+			if sym := c.scope[id.Name]; sym == nil && c.last != nil {
+				c.undefinedOutput(id)
+				continue
+			}
+			c.info.Outputs = append(c.info.Outputs, c.dataset(id))
+		}
+	case *ast.InputStmt:
+		c.define(s.Name, KindParam, nil)
+	case *ast.ExprStmt:
+		c.expr(s.X, nil)
+	case *ast.BadStmt:
+		for _, r := range s.Refs {
+			c.markUsed(r)
+		}
+		if s.Name != nil {
+			c.define(s.Name, KindDataset, &Dataset{Open: true}).used = true
+		}
+	}
+}
+
+func (c *checker) assign(s *ast.AssignStmt) {
+	if s.Query == nil {
+		kind, ds := c.value(s.Value)
+		c.info.Defs[s] = c.define(s.Name, kind, ds)
+		return
+	}
+	var ds *Dataset
+	switch q := s.Query.(type) {
+	case *ast.SearchQuery:
+		ds = c.search(q)
+	case *ast.FilterQuery:
+		var src *Dataset
+		if q.Source != nil {
+			src = c.dataset(q.Source)
+		} else if c.last != nil {
+			src = c.last
+			c.markUsed(src.Name)
+		} else {
+			c.errorf(q.At, CodeUndefined, "name it: filter x where …", "filter without a dataset, and none is defined before it")
+			src = &Dataset{Open: true}
+		}
+		c.info.Sources[q] = src
+		c.expr(q.Where, &scope{ds: src})
+		ds = derive(src)
+	case *ast.JoinQuery:
+		l, r := c.dataset(q.Left), c.dataset(q.Right)
+		c.expr(q.Where, &scope{join: map[string]*Dataset{q.Left.Name: l, q.Right.Name: r}})
+		ds = &Dataset{Parts: map[string]*Dataset{q.Left.Name: l, q.Right.Name: r}}
+	case *ast.GroupQuery:
+		ds = &Dataset{Actions: map[string][]string{}}
+		for _, id := range q.Sources {
+			src := c.dataset(id)
+			ds.Objects = append(ds.Objects, src.Objects...)
+			ds.Open = ds.Open || src.Open
+			ds.Derived = append(ds.Derived, src.Derived...)
+		}
+		for _, f := range q.By {
+			c.field(f, &scope{ds: ds})
+		}
+		if q.Where != nil {
+			c.expr(q.Where, &scope{ds: ds})
+		}
+	case *ast.SelectQuery:
+		src := c.dataset(q.Source)
+		ds = &Dataset{Closed: true, Open: src.Open}
+		for _, it := range q.Items {
+			c.expr(it.X, &scope{ds: src})
+			switch {
+			case it.As != nil:
+				ds.Derived = append(ds.Derived, it.As.Name)
+			default:
+				if f, ok := it.X.(*ast.FieldRef); ok {
+					ds.Derived = append(ds.Derived, f.Parts[len(f.Parts)-1])
+				}
+			}
+		}
+	case *ast.CountQuery:
+		src := c.dataset(q.Source)
+		ds = &Dataset{Closed: true, Open: src.Open, Derived: []string{"count"}}
+		for _, f := range q.By {
+			c.field(f, &scope{ds: src})
+			ds.Derived = append(ds.Derived, f.Parts[len(f.Parts)-1])
+		}
+	case *ast.RunQuery:
+		c.info.Runs = append(c.info.Runs, q)
+		ds = &Dataset{Open: true}
+	}
+	c.info.Defs[s] = c.define(s.Name, KindDataset, ds)
+}
+
+// derive returns a filtered copy's dataset: the same events' fields.
+func derive(src *Dataset) *Dataset {
+	d := *src
+	d.Derived = slices.Clone(src.Derived)
+	return &d
+}
+
+// value classifies "x = expr": a list constant, a set difference of two
+// datasets, or a value (an aggregate, arithmetic).
+func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
+	switch v := x.(type) {
+	case *ast.ListLit:
+		c.expr(v, nil)
+		return KindList, nil
+	case *ast.BinaryExpr:
+		if v.Op == ast.OpSub {
+			l, lok := c.datasetRef(v.X)
+			r, rok := c.datasetRef(v.Y)
+			if lok && rok {
+				// a - b: the events of a that are not in b.
+				return KindDataset, derive(l)
+			}
+			if lok != rok {
+				c.errorf(v.X.Pos(), CodeTypeMismatch, "", "set difference needs a dataset on both sides")
+				return KindDataset, &Dataset{Open: true}
+			}
+			_ = r
+		}
+	}
+	c.expr(x, &scope{values: true})
+	return KindScalar, nil
+}
+
+// datasetRef reports whether x is the name of a dataset, marking it used.
+func (c *checker) datasetRef(x ast.Expr) (*Dataset, bool) {
+	f, ok := x.(*ast.FieldRef)
+	if !ok || len(f.Parts) != 1 || f.Bracketed {
+		return nil, false
+	}
+	sym := c.scope[f.Parts[0]]
+	if sym == nil || sym.Kind != KindDataset {
+		return nil, false
+	}
+	sym.used = true
+	return sym.Dataset, true
+}
+
+func (c *checker) search(q *ast.SearchQuery) *Dataset {
+	ds := &Dataset{Actions: map[string][]string{}}
+	for _, s := range q.Sources {
+		obj, ok := datamodel.Lookup(s.Object)
+		if !ok {
+			hint := ""
+			if near, ok := suggest.Closest(datamodel.Key(s.Object), lowerKeys(datamodel.Names()), 3); ok {
+				hint = "did you mean " + nameForKey(near) + "?"
+			}
+			c.errorf(s.At, CodeUnknownObject, hint, "%s is not an object of the CAR data model", s.Object)
+			ds.Open = true
+			continue
+		}
+		if !slices.Contains(ds.Objects, obj) {
+			ds.Objects = append(ds.Objects, obj)
+		}
+		action := s.Action
+		if action != "*" {
+			canon, ok := findAction(obj, action)
+			if !ok {
+				c.errorf(s.At, CodeUnknownAction, actionHint(obj, action), "%s has no action %q (its actions: %s)", obj.Name, action, strings.Join(obj.Actions, ", "))
+				continue
+			}
+			action = canon
+		}
+		ds.Actions[obj.Name] = append(ds.Actions[obj.Name], action)
+	}
+	if q.Where != nil {
+		c.expr(q.Where, &scope{ds: ds})
+	}
+	return ds
+}
+
+func lowerKeys(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = datamodel.Key(n)
+	}
+	return out
+}
+
+func nameForKey(key string) string {
+	o, _ := datamodel.Lookup(key)
+	return o.Name
+}
+
+// findAction matches an action ignoring case and underscores, so
+// RemoteCreate is remote_create.
+func findAction(obj *datamodel.Object, action string) (string, bool) {
+	k := datamodel.Key(action)
+	for _, a := range obj.Actions {
+		if datamodel.Key(a) == k {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+func actionHint(obj *datamodel.Object, action string) string {
+	var parts []string
+	for _, a := range obj.Actions {
+		if strings.Contains(a, strings.ToLower(action)) {
+			parts = append(parts, a)
+		}
+	}
+	if len(parts) > 0 {
+		return "did you mean " + strings.Join(parts, " or ") + "?"
+	}
+	if near, ok := suggest.Closest(strings.ToLower(action), obj.Actions, 3); ok {
+		return "did you mean " + near + "?"
+	}
+	return ""
+}
+
+// scope is the context of an expression: the dataset whose events it
+// tests, or the two sides of a join, or neither (a bare condition, a list).
+type scope struct {
+	ds     *Dataset
+	join   map[string]*Dataset
+	values bool // an assignment's value: names may be datasets or values
+}
+
+// functions are the aggregates and helpers the language has.
+var functions = map[string]bool{
+	"count": true, "min": true, "max": true, "avg": true, "average": true, "stddev": true,
+	"standard_deviation": true, "unique": true, "values": true, "sum": true,
+	"lower": true, "upper": true, "len": true, "length": true,
+}
+
+func (c *checker) expr(x ast.Expr, sc *scope) {
+	switch x := x.(type) {
+	case *ast.FieldRef:
+		c.fieldOrName(x, sc)
+	case *ast.ListLit:
+		if x.Ellipsis {
+			c.warnf(x.At, CodeEllipsis, "list every value", "list ends in \"...\": only the values written are used")
+		}
+		for _, e := range x.Elems {
+			c.expr(e, sc)
+		}
+	case *ast.ParenExpr:
+		c.expr(x.X, sc)
+	case *ast.NotExpr:
+		c.expr(x.X, sc)
+	case *ast.BinaryExpr:
+		c.expr(x.X, sc)
+		c.expr(x.Y, sc)
+		if x.Op.IsComparison() {
+			c.compare(x.X, x.Op, x.Y)
+		}
+	case *ast.ChainExpr:
+		for _, o := range x.Operands {
+			c.expr(o, sc)
+		}
+		for i, op := range x.Ops {
+			c.compare(x.Operands[i], op, x.Operands[i+1])
+		}
+	case *ast.MatchExpr:
+		c.expr(x.X, sc)
+		c.expr(x.Pattern, sc)
+		if s, ok := x.Pattern.(*ast.StringLit); ok {
+			if _, err := regexp.Compile(s.Value); err != nil {
+				c.errorf(s.At, CodeBadRegexp, "", "regular expression %s does not compile (RE2): %v", ast.QuoteString(s.Value), regexpReason(err))
+			}
+		}
+	case *ast.ContainsExpr:
+		c.expr(x.X, sc)
+		c.expr(x.Value, sc)
+	case *ast.InExpr:
+		c.expr(x.X, sc)
+		c.expr(x.List, sc)
+		if l, ok := x.List.(*ast.ListLit); ok {
+			for _, e := range l.Elems {
+				c.compare(x.X, ast.OpEq, e)
+			}
+		}
+	case *ast.ExistsExpr:
+		c.expr(x.X, sc)
+	case *ast.CallExpr:
+		if !functions[strings.ToLower(x.Fun.Name)] {
+			names := make([]string, 0, len(functions))
+			for f := range functions {
+				names = append(names, f)
+			}
+			slices.Sort(names)
+			hint := ""
+			if near, ok := suggest.Closest(strings.ToLower(x.Fun.Name), names, 2); ok {
+				hint = "did you mean " + near + "?"
+			}
+			c.errorf(x.Fun.At, CodeUnknownFunction, hint, "unknown function %s", x.Fun.Name)
+		}
+		for _, a := range x.Args {
+			c.expr(a, sc)
+		}
+	}
+}
+
+func regexpReason(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "error parsing regexp") {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+// fieldOrName checks a name read in an expression: a variable (a list,
+// parameter or value), a field of the scope's events, or in a join a
+// field of one side, written side.field.
+func (c *checker) fieldOrName(f *ast.FieldRef, sc *scope) {
+	first := f.Parts[0]
+	if sym := c.scope[first]; sym != nil && !f.Bracketed {
+		if sym.Kind != KindDataset && len(f.Parts) == 1 {
+			sym.used = true
+			return
+		}
+		if sym.Kind == KindDataset && len(f.Parts) > 1 {
+			sym.used = true
+			if sc != nil && sc.join != nil && sc.join[first] == nil {
+				c.errorf(f.At, CodeJoinSide, "", "%s is not one of the joined datasets (%s)", first, joinNames(sc.join))
+				return
+			}
+			c.fieldOn(f, f.Parts[1:], sym.Dataset)
+			return
+		}
+		if sym.Kind == KindDataset && sc != nil && sc.values {
+			return
+		}
+	}
+	if sc == nil {
+		return
+	}
+	if sc.join != nil {
+		if len(f.Parts) > 1 {
+			if d := sc.join[first]; d != nil {
+				c.fieldOn(f, f.Parts[1:], d)
+				return
+			}
+		}
+		c.errorf(f.At, CodeJoinSide, "write "+joinNames(sc.join)+" before the field, as in a.field", "field %s does not say which joined dataset it is from", strings.Join(f.Parts, "."))
+		return
+	}
+	if sc.ds == nil {
+		if sc.values {
+			c.undefined(f.At, strings.Join(f.Parts, "."))
+		}
+		return
+	}
+	c.field(f, sc)
+}
+
+func joinNames(m map[string]*Dataset) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, " or ")
+}
+
+// field checks a field of the scope's dataset.
+func (c *checker) field(f *ast.FieldRef, sc *scope) {
+	c.fieldOn(f, f.Parts, sc.ds)
+}
+
+// fieldOn checks parts (field, or dataset.field of a join result, or a
+// field and its sub-fields) against d.
+func (c *checker) fieldOn(f *ast.FieldRef, parts []string, d *Dataset) {
+	if d == nil || d.Open {
+		return
+	}
+	if len(parts) > 1 && d.Parts != nil {
+		if side := d.Parts[parts[0]]; side != nil {
+			c.fieldOn(f, parts[1:], side)
+			return
+		}
+	}
+	name := parts[0]
+	if d.HasField(name) {
+		// Sub-fields (proto_info.pipe) are not in the data model.
+		return
+	}
+	fields := d.fieldNames()
+	hint := ""
+	if near, ok := nearestField(name, fields); ok {
+		hint = "did you mean " + near + "?"
+	}
+	what := "these events"
+	if len(d.Objects) > 0 {
+		names := make([]string, len(d.Objects))
+		for i, o := range d.Objects {
+			names[i] = o.Name
+		}
+		what = strings.Join(names, " and ") + " events"
+	}
+	if d.Closed {
+		what = "a selection of " + strings.Join(d.Derived, ", ")
+	}
+	if d.Name != "" {
+		what = d.Name + " (" + what + ")"
+	}
+	if hint == "" && len(parts) > 1 {
+		hint = "if it is a value, quote it: " + ast.QuoteString(strings.Join(parts, "."))
+	}
+	c.errorf(f.At, CodeUnknownField, hint, "%s has no field %s", what, name)
+}
+
+// nearestField suggests fields for a name the events lack: the same name
+// in another case (CAR writes Key for key), a field the name begins
+// (parent_image for parent_image_path) or ends (src_image_path), fields
+// that have the name as one of their words (port: dest_port, src_port),
+// then the nearest by edit distance.
+func nearestField(name string, fields []string) (string, bool) {
+	lower := strings.ToLower(name)
+	for _, f := range fields {
+		if strings.ToLower(f) == lower {
+			return f, true
+		}
+	}
+	if lower == "timestamp" && slices.Contains(fields, "time") {
+		return "time", true
+	}
+	var prefixed, words []string
+	for _, f := range fields {
+		switch {
+		case strings.HasPrefix(f, lower+"_") || strings.HasSuffix(lower, "_"+f):
+			prefixed = append(prefixed, f)
+		case slices.Contains(strings.Split(f, "_"), lower):
+			words = append(words, f)
+		}
+	}
+	for _, group := range [][]string{prefixed, words} {
+		slices.Sort(group)
+		group = slices.Compact(group)
+		if len(group) > 0 && len(group) <= 3 {
+			return strings.Join(group, " or "), true
+		}
+	}
+	return suggest.Closest(name, fields, maxDist(name))
+}
+
+// baseNameFields hold a file's base name, never a path.
+var baseNameFields = map[string]string{"exe": "image_path", "parent_exe": "parent_image_path"}
+
+// compare checks that the two sides of a comparison can be compared.
+func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr) {
+	for _, pair := range [][2]ast.Expr{{x, y}, {y, x}} {
+		a, b := pair[0], pair[1]
+		switch lit := b.(type) {
+		case *ast.CIDRLit:
+			if f, ok := a.(*ast.FieldRef); ok && !addressField(f) {
+				c.errorf(lit.At, CodeCIDRField, "", "address block %s compared with %s, which is not an address field", lit.Text, strings.Join(f.Parts, "."))
+			}
+			if _, ok := a.(*ast.StringLit); ok {
+				c.errorf(lit.At, CodeCIDRField, "", "address block %s compared with a string", lit.Text)
+			}
+		case *ast.StringLit:
+			f, ok := a.(*ast.FieldRef)
+			if !ok || (op != ast.OpEq && op != ast.OpNe) {
+				continue
+			}
+			field := f.Parts[len(f.Parts)-1]
+			if path, ok := baseNameFields[field]; ok && strings.ContainsAny(strings.TrimLeft(lit.Value, "*"), `\/`) {
+				c.warnf(lit.At, CodeBaseName, "compare "+path+" with the path, or "+field+" with the file name",
+					"%s is a file's base name, so it never equals %s, which holds a path", field, ast.QuoteString(lit.Value))
+			}
+		}
+		if d := durationIn(a); d != nil {
+			if s, ok := b.(*ast.StringLit); ok && op.IsComparison() {
+				c.errorf(s.At, CodeTypeMismatch, "", "a time span (%s) compared with the string %s", d.Text, ast.QuoteString(s.Value))
+			}
+		}
+	}
+}
+
+// durationIn finds a duration inside arithmetic ("now - 1 day").
+func durationIn(x ast.Expr) *ast.DurationLit {
+	switch x := x.(type) {
+	case *ast.DurationLit:
+		return x
+	case *ast.BinaryExpr:
+		if x.Op == ast.OpAdd || x.Op == ast.OpSub {
+			if d := durationIn(x.X); d != nil {
+				return d
+			}
+			return durationIn(x.Y)
+		}
+	case *ast.ParenExpr:
+		return durationIn(x.X)
+	}
+	return nil
+}
+
+// addressField reports whether a field holds an IP address, by CAR's
+// naming (src_ip, dest_ip, requester_ip_address).
+func addressField(f *ast.FieldRef) bool {
+	name := strings.ToLower(f.Parts[len(f.Parts)-1])
+	return strings.HasSuffix(name, "_ip") || name == "ip" || strings.Contains(name, "ip_address") || strings.HasSuffix(name, "_address")
+}
