@@ -59,7 +59,7 @@ func Split(toks []Token, diags *diag.List) []Token {
 						Message: "extra " + quoteText(t.Text) + " at the end of the statement, dropped"})
 				} else {
 					*diags = append(*diags, diag.Diagnostic{Pos: t.Pos, Severity: diag.Error, Code: CodeUnmatchedParen,
-						Message: quoteText(t.Text) + " closes nothing: the parentheses of this statement do not balance",
+						Message:    quoteText(t.Text) + " closes nothing: the parentheses of this statement do not balance",
 						Suggestion: "check which group it was meant to end"})
 				}
 				continue

@@ -118,7 +118,9 @@ func (p *parser) next() lexer.Token {
 // word reports whether the current token is the word w (any case).
 func (p *parser) word(w string) bool { return isWord(p.tok(), w) }
 
-func isWord(t lexer.Token, w string) bool { return t.Kind == lexer.Word && strings.EqualFold(t.Text, w) }
+func isWord(t lexer.Token, w string) bool {
+	return t.Kind == lexer.Word && strings.EqualFold(t.Text, w)
+}
 
 func (p *parser) report(pos diag.Pos, sev diag.Severity, code, suggestion, format string, args ...any) {
 	*p.diags = append(*p.diags, diag.Diagnostic{Pos: pos, Severity: sev, Code: code,
