@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cartrans/cartrans/compiler"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/encode"
+	"github.com/cartrans/cartrans/lint"
+	"github.com/cartrans/cartrans/parser"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func newLintCmd() *cobra.Command {
+	var format string
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "lint PATH...",
+		Short: "Parse and check the pseudocode of analytics",
+		Long: `lint parses and checks every pseudocode implementation of every analytic
+against the language (docs/pseudocode.md) and the CAR data model, prints
+each diagnostic with its source line, and a summary: analytics clean, with
+warnings, with errors; diagnostics by code. One broken analytic never stops
+the others from being checked.
+
+--format text (default) writes diagnostics and the summary to standard
+output; json writes the whole report; sarif writes SARIF 2.1.0 for code
+scanning services. Exit status 1 on errors, and on warnings with --strict.`,
+		Example: `  cartrans lint examples/analytics
+  cartrans lint --format sarif ../shared/car/analytics > car.sarif`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" && format != "sarif" {
+				return usagef("--format must be text, json or sarif, not %q", format)
+			}
+			rep := lint.Lint(parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()}))
+			out := cmd.OutOrStdout()
+			var err error
+			switch format {
+			case "text":
+				rep.WriteDiagnostics(out)
+				if len(rep.Diags) > 0 {
+					fmt.Fprintln(out)
+				}
+				rep.WriteSummary(out)
+			case "json":
+				err = encode.JSON(out, rep)
+			case "sarif":
+				err = diag.SARIF(out, rep.Diags, version, compiler.Codes)
+			}
+			if err != nil {
+				return err
+			}
+			if rep.Failed(strict) {
+				return exitError{exitFailed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or sarif")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
+	return cmd
+}

@@ -1,0 +1,214 @@
+// Package lint checks the pseudocode of a set of analytics and reports on
+// it: every diagnostic, rendered with its source line, and a summary of
+// how the analytics fared, as text, JSON or SARIF.
+package lint
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/compiler"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/parser"
+)
+
+// Status is how an analytic fared.
+type Status string
+
+const (
+	Clean        Status = "clean"
+	Warnings     Status = "warnings"
+	Errors       Status = "errors"
+	NoPseudocode Status = "no pseudocode"
+	Unreadable   Status = "unreadable"
+)
+
+// Analytic is one input's result.
+type Analytic struct {
+	ID     string   `json:"id,omitempty"`
+	File   string   `json:"file"`
+	Status Status   `json:"status"`
+	Blocks int      `json:"pseudocode_blocks"`
+	Errors int      `json:"errors"`
+	Warns  int      `json:"warnings"`
+	Codes  []string `json:"codes,omitempty"`
+}
+
+// Report is the result of linting a set of inputs.
+type Report struct {
+	Analytics []Analytic `json:"analytics"`
+	// Blocks counts the pseudocode implementations; Compiled those without
+	// errors; Repaired those among them the front end had to repair.
+	Blocks   int            `json:"pseudocode_blocks"`
+	Compiled int            `json:"compiled"`
+	Repaired int            `json:"repaired"`
+	ByCode   map[string]int `json:"diagnostics_by_code"`
+	Diags    diag.List      `json:"diagnostics"`
+	// Units are the compiled implementations, for fmt.
+	Units []*compiler.Unit `json:"-"`
+}
+
+// repairCodes are the warnings that mean the front end changed the text
+// to read it.
+var repairCodes = map[string]bool{
+	"W101": true, "W102": true, "W103": true, "W104": true, "W105": true, "W106": true,
+	"W120": true, "W121": true, "W122": true, "W123": true,
+}
+
+// Lint compiles the pseudocode of every analytic read and reports.
+func Lint(results []parser.Result) *Report {
+	var analytics []*analytic.Analytic
+	for _, r := range results {
+		if r.Analytic != nil {
+			analytics = append(analytics, r.Analytic)
+		}
+	}
+	units := compiler.Compile(analytics)
+	byAnalytic := map[*analytic.Analytic][]*compiler.Unit{}
+	for _, u := range units {
+		byAnalytic[u.Analytic] = append(byAnalytic[u.Analytic], u)
+	}
+	rep := &Report{ByCode: map[string]int{}, Units: units}
+	for _, r := range results {
+		res := Analytic{File: r.Path}
+		diags := slices.Clone(r.Diags)
+		if r.Analytic != nil {
+			res.ID = r.Analytic.ID
+			for _, u := range byAnalytic[r.Analytic] {
+				res.Blocks++
+				rep.Blocks++
+				if u.OK() {
+					rep.Compiled++
+					if slices.ContainsFunc(u.Diags, func(d diag.Diagnostic) bool { return repairCodes[d.Code] }) {
+						rep.Repaired++
+					}
+				}
+				diags = append(diags, u.Diags...)
+			}
+		}
+		res.Errors, res.Warns = diags.Count(diag.Error), diags.Count(diag.Warning)
+		switch {
+		case r.Analytic == nil:
+			res.Status = Unreadable
+		case res.Errors > 0:
+			res.Status = Errors
+		case res.Blocks == 0:
+			res.Status = NoPseudocode
+		case res.Warns > 0:
+			res.Status = Warnings
+		default:
+			res.Status = Clean
+		}
+		for _, d := range diags {
+			if d.Code != "" {
+				rep.ByCode[d.Code]++
+				if !slices.Contains(res.Codes, d.Code) {
+					res.Codes = append(res.Codes, d.Code)
+				}
+			}
+		}
+		slices.Sort(res.Codes)
+		rep.Analytics = append(rep.Analytics, res)
+		rep.Diags = append(rep.Diags, diags...)
+	}
+	rep.Diags.Sort()
+	return rep
+}
+
+// Failed reports whether the lint should fail: on errors, and on warnings
+// when strict.
+func (r *Report) Failed(strict bool) bool {
+	return r.Diags.HasErrors() || (strict && r.Diags.Count(diag.Warning) > 0)
+}
+
+// Count returns how many analytics have a status.
+func (r *Report) Count(s Status) int {
+	n := 0
+	for _, a := range r.Analytics {
+		if a.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteDiagnostics renders every diagnostic with its source line.
+func (r *Report) WriteDiagnostics(w io.Writer) {
+	src := newSources()
+	for _, d := range r.Diags {
+		d.Render(w, src.line(d.Pos.File, d.Pos.Line))
+	}
+}
+
+// WriteSummary writes the table of results.
+func (r *Report) WriteSummary(w io.Writer) {
+	fmt.Fprintf(w, "%-30s %5d\n", "analytics", len(r.Analytics))
+	for _, s := range []Status{Clean, Warnings, Errors, NoPseudocode, Unreadable} {
+		if n := r.Count(s); n > 0 || s != Unreadable {
+			fmt.Fprintf(w, "  %-28s %5d\n", label(s), n)
+		}
+	}
+	fmt.Fprintf(w, "%-30s %5d\n", "pseudocode blocks", r.Blocks)
+	fmt.Fprintf(w, "  %-28s %5d\n", "compile", r.Compiled)
+	fmt.Fprintf(w, "  %-28s %5d\n", "  of which repaired", r.Repaired)
+	fmt.Fprintf(w, "  %-28s %5d\n", "with errors", r.Blocks-r.Compiled)
+	if len(r.ByCode) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "diagnostics by code")
+	codes := make([]string, 0, len(r.ByCode))
+	for c := range r.ByCode {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		fmt.Fprintf(w, "  %-6s %5d  %s\n", c, r.ByCode[c], compiler.Codes[c])
+	}
+}
+
+func label(s Status) string {
+	switch s {
+	case Warnings:
+		return "with warnings only"
+	case Errors:
+		return "with errors"
+	}
+	return string(s)
+}
+
+// sources caches the lines of the files diagnostics point into.
+type sources map[string][]string
+
+func newSources() sources { return sources{} }
+
+func (s sources) line(file string, n int) string {
+	lines, ok := s[file]
+	if !ok {
+		lines = readLines(file)
+		s[file] = lines
+	}
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return lines[n-1]
+}
+
+func readLines(file string) []string {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), parser.MaxFileSize+1)
+	for sc.Scan() {
+		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+	}
+	return lines
+}
