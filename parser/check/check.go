@@ -260,14 +260,15 @@ func (c *checker) undefinedOutput(id *ast.Ident) {
 	}
 	var unused []string
 	for name, s := range c.scope {
-		if s.Kind == KindDataset && !s.used {
+		if s.Kind != KindParam && !s.used {
 			unused = append(unused, name)
 		}
 	}
 	if len(unused) == 1 {
-		c.diags[n].Suggestion = "did you mean " + unused[0] + ", the only dataset not used?"
+		c.diags[n].Suggestion = "did you mean " + unused[0] + ", the only name not used?"
 	} else {
-		c.diags[n].Suggestion = "did you mean " + c.last.Name + ", the last dataset defined?"
+		last := c.all[len(c.all)-1].Name
+		c.diags[n].Suggestion = "did you mean " + last + ", the last name defined?"
 	}
 }
 
@@ -292,7 +293,7 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.OutputStmt:
 		c.outputs = true
 		for _, id := range s.Names {
-			if sym := c.scope[id.Name]; sym == nil && c.last != nil {
+			if sym := c.scope[id.Name]; sym == nil && len(c.all) > 0 {
 				c.undefinedOutput(id)
 				continue
 			}

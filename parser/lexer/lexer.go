@@ -118,6 +118,9 @@ func Lex(src string, base Base, diags *diag.List) []Token {
 		}
 	}
 	l.quotes = make([][]int, len(l.lines))
+	// Most tokens are a few bytes long; sizing the slice up front keeps a
+	// huge input from being copied over and over as it grows.
+	l.toks = make([]Token, 0, len(src)/6+8)
 	l.run()
 	return l.toks
 }
@@ -173,6 +176,9 @@ func isWordStart(c byte) bool { return c != '-' && isWordByte(c) }
 var smartQuotes = []string{"“", "”", "„", "‟", "″"}
 
 func smartQuoteAt(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 0
+	}
 	for _, q := range smartQuotes {
 		if strings.HasPrefix(s[i:], q) {
 			return len(q)
@@ -300,7 +306,10 @@ func (l *lexer) string(start, body int, close byte, q Quote) int {
 		n := 0
 		if c == close {
 			n = 1
-		} else if n = smartQuoteAt(s, j); n > 0 {
+		} else if c >= utf8.RuneSelf && close == '"' {
+			n = smartQuoteAt(s, j)
+		}
+		if n > 1 {
 			if q != SmartQuote {
 				l.report(j, diag.Warning, CodeSmartQuote, `use straight quotes "…"`, "smart quote %s read as a straight quote", s[j:j+n])
 			}
