@@ -56,13 +56,13 @@ func TestWordsAndOperators(t *testing.T) {
 
 func TestStrings(t *testing.T) {
 	for src, want := range map[string]string{
-		`"C:\Windows\*"`:      `S(C:\Windows\*) NL`,
-		`"C:\\Windows\\*"`:    `S(C:\Windows\*) NL`,
-		`"say \"hi\""`:        `S(say "hi") NL`,
-		`'it\'s'`:             `S(it's) NL`,
-		`"a{{pipe}}b"`:        `S(a|b) NL`,
-		`"\t\r\b\u"`:          `S(\t\r\b\u) NL`,
-		`"a" "b"`:             `S(a) S(b) NL`,
+		`"C:\Windows\*"`:             `S(C:\Windows\*) NL`,
+		`"C:\\Windows\\*"`:           `S(C:\Windows\*) NL`,
+		`"say \"hi\""`:               `S(say "hi") NL`,
+		`'it\'s'`:                    `S(it's) NL`,
+		`"a{{pipe}}b"`:               `S(a|b) NL`,
+		`"\t\r\b\u"`:                 `S(\t\r\b\u) NL`,
+		`"a" "b"`:                    `S(a) S(b) NL`,
 		`x == "Program Files (x86)"`: `x '==' S(Program Files (x86)) NL`,
 	} {
 		toks, d := lex(src)
