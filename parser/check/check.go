@@ -737,6 +737,11 @@ var baseNameFields = map[string]string{"exe": "image_path", "parent_exe": "paren
 func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr) {
 	for _, pair := range [][2]ast.Expr{{x, y}, {y, x}} {
 		a, b := pair[0], pair[1]
+		if d := durationIn(a); d != nil {
+			if s, ok := b.(*ast.StringLit); ok {
+				c.errorf(s.At, CodeTypeMismatch, "", "a time span (%s) compared with the string %s", d.Text, ast.QuoteString(s.Value))
+			}
+		}
 		switch lit := b.(type) {
 		case *ast.CIDRLit:
 			if f, ok := a.(*ast.FieldRef); ok && !addressField(f) {
@@ -754,11 +759,6 @@ func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr) {
 			if path, ok := baseNameFields[field]; ok && strings.ContainsAny(strings.TrimLeft(lit.Value, "*"), `\/`) {
 				c.warnf(lit.At, CodeBaseName, "compare "+path+" with the path, or "+field+" with the file name",
 					"%s is a file's base name, so it never equals %s, which holds a path", field, ast.QuoteString(lit.Value))
-			}
-		}
-		if d := durationIn(a); d != nil {
-			if s, ok := b.(*ast.StringLit); ok && op.IsComparison() {
-				c.errorf(s.At, CodeTypeMismatch, "", "a time span (%s) compared with the string %s", d.Text, ast.QuoteString(s.Value))
 			}
 		}
 	}

@@ -1,0 +1,103 @@
+package check_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/diag"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+	"github.com/cartrans/cartrans/parser/check"
+	"github.com/cartrans/cartrans/parser/pseudo"
+)
+
+func checkSrc(t *testing.T, src string) (*check.Info, diag.List) {
+	t.Helper()
+	prog, d := pseudo.Parse(src, pseudo.Base{File: "f", Line: 1})
+	if d.HasErrors() {
+		t.Fatalf("%q does not parse: %v", src, d)
+	}
+	return check.Check(prog)
+}
+
+// TestDiagnostics: one program per check, with the diagnostic it must
+// give (code, line:col and the suggestion), or none.
+func TestDiagnostics(t *testing.T) {
+	for _, c := range []struct {
+		name, src, want string
+		also            string // another diagnostic the program also gets
+	}{
+		{"clean", "p = search Process:Create\nx = filter p where exe == \"cmd.exe\" and parent_exe == \"services.exe\"\noutput x", "", ""},
+		{"implicit fields", "p = search Process:Create\nx = filter p where hostname == \"h\" and time > now - 1 hour and fqdn == \"h.e\"\noutput x", "", ""},
+		{"object spelling", "u = search User_Session:Login\nv = search UserSession:login\nw = search user_session:LOGIN\noutput u, v, w", "", ""},
+		{"action spelling", "t = search Thread:RemoteCreate\noutput t", "", ""},
+		{"unknown object", "p = search Proces:Create\noutput p", "1:12 E201 did you mean Process?", ""},
+		{"unknown action", "r = search Registry:Edit\noutput r", "1:12 E202 did you mean value_edit or key_edit?", ""},
+		{"unknown field", "p = search Process:Create\nx = filter p where comman_line == \"a\"\noutput x", "2:20 E203 did you mean command_line?", ""},
+		{"field case", "r = search Registry:add\nx = filter r where Key == \"a\"\noutput x", "2:20 E203 did you mean key?", ""},
+		{"field prefix", "p = search Process:Create\nx = filter p where parent_image == \"a\"\noutput x", "2:20 E203 did you mean parent_image_path?", ""},
+		{"field words", "f = search Flow:Start\nx = filter f where port == 1\noutput x", "2:20 E203 did you mean dest_port or src_port?", ""},
+		{"field of search where", "p = search Process:Create where exee == \"a\"\noutput p", "1:33 E203 did you mean exe?", ""},
+		{"undefined dataset", "p = search Process:Create\nx = filter q where exe == \"a\"\noutput x", "2:12 E204 did you mean p?", "W205"},
+		{"undefined output", "p = search Process:Create\nsmb_events = filter p where exe == \"a\"\noutput smb_write", "3:8 E204 did you mean smb_events, the only name not used?", "W205"},
+		{"unused", "p = search Process:Create\nx = filter p where exe == \"a\"\ny = filter p where exe == \"b\"\noutput x", "3:1 W205 output it or delete it", ""},
+		{"no output", "p = search Process:Create\nx = filter p where exe == \"a\"", "2:1 W206 add \"output x\"", ""},
+		{"filter without source", "p = search Process:Create\nx = filter (exe == \"a\")\noutput x", "", ""},
+		{"redefinition", "t = search Thread:remote_create\nt = filter (start_function == \"LoadLibraryA\")\nt = filter t where src_pid == 4\noutput t", "", ""},
+		{"join", "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid and a.time < b.time < a.time + 2 seconds\noutput j", "", ""},
+		{"join field without side", "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where pid == b.pid\noutput j", "3:23 E207 write a or b before the field, as in a.field", ""},
+		{"join other dataset", "a = search Process:Create\nb = search Flow:Start\nc = search File:Create\nj = join (a, b) where c.pid == b.pid\noutput j", "4:23 E207", ""},
+		{"join side field", "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.dest_prot\noutput j", "3:32 E203 did you mean dest_port?", ""},
+		{"filter of join", "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid\nk = filter j where a.exe == \"x\" and dest_port == 80\noutput k", "", ""},
+		{"group and select", "u = search User_Session:Login\ng = group u by hostname\ns = from g select min(time) as first, count(user) as n\nm = filter s where n > 1 and first > now - 1 day\noutput m", "", ""},
+		{"select closes fields", "p = search Process:Create\ns = from p select parent_exe\nx = filter s where exe == \"a\"\noutput x", "3:20 E203", ""},
+		{"count by", "p = search Process:Create\nc = count(p) by exe\nx = filter c where count > 5 and exe == \"a\"\noutput x", "", ""},
+		{"set difference", "p = search Process:Create\na = filter p where time < now - 1 day\nb = filter p where time >= now - 1 day\nn = a - b\noutput n", "", ""},
+		{"list constant", "office = [\"winword.exe\", \"excel.exe\"]\np = search Process:Create\nx = filter p where parent_exe in office\noutput x", "", ""},
+		{"input parameter", "input target\np = search Process:Create\nx = filter p where hostname == target\noutput x", "", ""},
+		{"derived field", "f = search Flow:Message\nf.pipe = f.proto_info.pipe_name\nx = filter f where pipe == \"a\"\noutput x", "", ""},
+		{"value as dataset", "l = [1, 2]\nx = filter l where a == 1\noutput x", "2:12 E216", ""},
+		{"bad regexp", "p = search Process:Create\nx = filter p where command_line match \"a(b\"\noutput x", "2:39 E209", ""},
+		{"cidr on non-address", "f = search Flow:Start\nx = filter f where dest_port == 10.0.0.0/8\noutput x", "2:33 E210", ""},
+		{"cidr on address", "f = search Flow:Start\nx = filter f where dest_ip == 10.0.0.0/8\noutput x", "", ""},
+		{"duration and string", "p = search Process:Create\nx = filter p where time > now - \"1 day\"\noutput x", "", ""},
+		{"duration compared with string", "p = search Process:Create\nx = filter p where 1 day > \"x\"\noutput x", "2:28 E211", ""},
+		{"unknown function", "p = search Process:Create\nx = filter p where user not in TOP30(user)\noutput x", "2:32 E213", ""},
+		{"ellipsis", "l = [\"a\", ...]\np = search Process:Create\nx = filter p where exe in l\noutput x", "1:5 W214", ""},
+		{"exe with a path", "p = search Process:Create\nx = filter p where exe == \"C:\\Windows\\cmd.exe\"\noutput x", "2:27 W215", ""},
+		{"exe with a wildcard path", "p = search Process:Create\nx = filter p where exe == \"*\\cmd.exe\"\noutput x", "2:27 W215", ""},
+		{"exe with a name", "p = search Process:Create\nx = filter p where exe == \"*cmd.exe\"\noutput x", "", ""},
+		{"bare condition fields unchecked", "[event_code] == 4624 and logon_type == 10", "", ""},
+	} {
+		_, d := checkSrc(t, c.src)
+		var main diag.List
+		for _, x := range d {
+			if c.also == "" || x.Code != c.also {
+				main = append(main, x)
+			}
+		}
+		got := ""
+		if len(main) > 0 {
+			got = strings.TrimSpace(strings.Join([]string{
+				strings.TrimPrefix(main[0].Pos.String(), "f:"), main[0].Code, main[0].Suggestion}, " "))
+		}
+		if c.want == "" && len(d) > 0 || c.want != "" && !strings.HasPrefix(got, c.want) || len(main) > 1 || (c.also != "" && len(d) != 2) {
+			t.Errorf("%s:\n%s\n got %v\nwant %s", c.name, c.src, d, c.want)
+		}
+	}
+}
+
+func TestInfo(t *testing.T) {
+	info, _ := checkSrc(t, "p = search Process:Create\nx = filter (exe == \"a\")\ny = filter p where exe == \"b\"\noutput x, y")
+	if len(info.Outputs) != 2 || info.Outputs[0].Name != "x" || info.Outputs[1].Name != "y" {
+		t.Errorf("outputs %+v", info.Outputs)
+	}
+	for q, src := range info.Sources {
+		if src.Name != "p" {
+			t.Errorf("filter at %v reads %s, want p", q.At, src.Name)
+		}
+	}
+	bare, _ := checkSrc(t, "[a] == 1")
+	if !bare.Bare {
+		t.Error("a bare condition is not marked Bare")
+	}
+}
