@@ -44,6 +44,12 @@ func (d *dumper) value(v reflect.Value, depth int) {
 			d.printf("nil")
 			return
 		}
+		// Without syntax, grouping parentheses are how it was written,
+		// not what it means: the tree shows the grouping itself.
+		if p, ok := v.Interface().(*ParenExpr); ok && !d.positions {
+			d.value(reflect.ValueOf(p.X), depth)
+			return
+		}
 		d.value(v.Elem(), depth)
 	case reflect.Struct:
 		if v.Type() == posType {

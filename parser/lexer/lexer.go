@@ -15,7 +15,7 @@ import (
 )
 
 // Kind is a token kind.
-type Kind int
+type Kind uint8
 
 const (
 	EOF Kind = iota
@@ -54,7 +54,7 @@ var kindNames = [...]string{
 func (k Kind) String() string { return kindNames[k] }
 
 // Quote is how a string token was delimited.
-type Quote int
+type Quote uint8
 
 const (
 	DoubleQuote Quote = iota
@@ -62,19 +62,57 @@ const (
 	SmartQuote
 )
 
-// Token is one token.
+// Token is one token. It holds no pointers: its text is a range of the
+// block and a string's value an index into Tokens.Values, so that the
+// token slice of a large input is never scanned by the garbage collector.
 type Token struct {
 	Kind  Kind
-	Text  string // the source text (for a string, with its quotes)
-	Value string // a string's content, escapes resolved
 	Quote Quote
-	Pos   diag.Pos // in the analytic's file
-	Off   int      // byte offset in the block
-	Line  int      // 0-based line in the block
 	// Synthetic marks a token the splitter inserted as a repair.
 	Synthetic bool
 	// Glued is true when no space separates the token from the one before.
 	Glued bool
+	// Line and Col are the token's position in the analytic's file.
+	Line, Col int32
+	// Off and End delimit the token's text in the block.
+	Off, End int32
+	// Val indexes a string's value in Tokens.Values.
+	Val int32
+}
+
+// Tokens is a lexed block.
+type Tokens struct {
+	File   string
+	Src    string
+	List   []Token
+	Values []string
+}
+
+// Text returns a token's source text (for a string, with its quotes).
+func (ts *Tokens) Text(t Token) string {
+	if t.Synthetic {
+		switch t.Kind {
+		case RParen:
+			return ")"
+		case RBrack:
+			return "]"
+		}
+		return ""
+	}
+	return ts.Src[t.Off:t.End]
+}
+
+// Value returns a string token's content, escapes resolved.
+func (ts *Tokens) Value(t Token) string {
+	if t.Kind != String {
+		return ""
+	}
+	return ts.Values[t.Val]
+}
+
+// Pos returns a token's position in the analytic's file.
+func (ts *Tokens) Pos(t Token) diag.Pos {
+	return diag.Pos{File: ts.File, Line: int(t.Line), Col: int(t.Col)}
 }
 
 // Diagnostic codes of the lexer and splitter; docs/pseudocode.md explains
@@ -102,6 +140,7 @@ type lexer struct {
 	src    string
 	base   Base
 	toks   []Token
+	values []string
 	diags  *diag.List
 	lines  []int   // offset of each line start
 	quotes [][]int // per line, offsets of straight double quotes, lazily
@@ -110,7 +149,7 @@ type lexer struct {
 
 // Lex returns the tokens of src, ending with EOF. Newlines are kept; Split
 // decides which of them end statements.
-func Lex(src string, base Base, diags *diag.List) []Token {
+func Lex(src string, base Base, diags *diag.List) *Tokens {
 	l := &lexer{src: src, base: base, diags: diags, lines: []int{0}}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -120,9 +159,9 @@ func Lex(src string, base Base, diags *diag.List) []Token {
 	l.quotes = make([][]int, len(l.lines))
 	// Most tokens are a few bytes long; sizing the slice up front keeps a
 	// huge input from being copied over and over as it grows.
-	l.toks = make([]Token, 0, len(src)/6+8)
+	l.toks = make([]Token, 0, len(src)/4+8)
 	l.run()
-	return l.toks
+	return &Tokens{File: base.File, Src: src, List: l.toks, Values: l.values}
 }
 
 // pos converts a block offset to a file position.
@@ -143,17 +182,25 @@ func (l *lexer) report(off int, sev diag.Severity, code, suggestion, format stri
 }
 
 func (l *lexer) emit(kind Kind, start, end int, value string, q Quote) {
-	glued := start > 0 && !isSpace(l.src[start-1])
-	l.toks = append(l.toks, Token{
-		Kind: kind, Text: l.src[start:end], Value: value, Quote: q,
-		Pos: l.pos(start), Off: start, Line: l.lineOf(start), Glued: glued,
-	})
+	l.toks = append(l.toks, l.token(kind, start, end, value, q))
 	switch kind {
 	case LParen, LBrack:
 		l.depth++
 	case RParen, RBrack:
 		l.depth = max(l.depth-1, 0)
 	}
+}
+
+// token makes a token of src[start:end].
+func (l *lexer) token(kind Kind, start, end int, value string, q Quote) Token {
+	p := l.pos(start)
+	t := Token{Kind: kind, Quote: q, Line: int32(p.Line), Col: int32(p.Col), Off: int32(start), End: int32(end),
+		Glued: start > 0 && !isSpace(l.src[start-1])}
+	if kind == String {
+		t.Val = int32(len(l.values))
+		l.values = append(l.values, value)
+	}
+	return t
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -354,10 +401,7 @@ func (l *lexer) unterminated(start, body, eol int, close byte, q Quote) int {
 	} else {
 		l.report(end, diag.Warning, CodeClosingQuote, "write "+string(close)+s[body:end]+string(close), "closing quote missing, added at the end of the line")
 	}
-	l.toks = append(l.toks, Token{
-		Kind: String, Text: s[start:end], Value: resolveEscapes(s[body:end], close), Quote: q,
-		Pos: l.pos(start), Off: start, Line: l.lineOf(start), Glued: start > 0 && !isSpace(s[start-1]),
-	})
+	l.toks = append(l.toks, l.token(String, start, end, resolveEscapes(s[body:end], close), q))
 	return end
 }
 

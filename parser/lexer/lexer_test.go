@@ -8,20 +8,21 @@ import (
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 )
 
-func lex(src string) ([]Token, diag.List) {
+func lex(src string) (*Tokens, diag.List) {
 	var d diag.List
-	toks := Split(Lex(src, Base{File: "f.md", Line: 10, Indent: 2}, &d), &d)
-	return toks, d
+	ts := Lex(src, Base{File: "f.md", Line: 10, Indent: 2}, &d)
+	Split(ts, &d)
+	return ts, d
 }
 
-func kinds(toks []Token) string {
+func kinds(ts *Tokens) string {
 	var parts []string
-	for _, t := range toks {
+	for _, t := range ts.List {
 		switch t.Kind {
 		case Word:
-			parts = append(parts, t.Text)
+			parts = append(parts, ts.Text(t))
 		case String:
-			parts = append(parts, "S("+t.Value+")")
+			parts = append(parts, "S("+ts.Value(t)+")")
 		case Newline:
 			parts = append(parts, "NL")
 		case EOF:
@@ -120,10 +121,10 @@ func TestContinuation(t *testing.T) {
 }
 
 func TestPositionsAreInTheFile(t *testing.T) {
-	toks, _ := lex("a = 1\n  b == \"x\"")
-	b := toks[4]
-	if b.Text != "b" || b.Pos.String() != "f.md:11:5" {
-		t.Errorf("token %q at %v, want b at f.md:11:5", b.Text, b.Pos)
+	ts, _ := lex("a = 1\n  b == \"x\"")
+	b := ts.List[4]
+	if ts.Text(b) != "b" || ts.Pos(b).String() != "f.md:11:5" {
+		t.Errorf("token %q at %v, want b at f.md:11:5", ts.Text(b), ts.Pos(b))
 	}
 }
 
@@ -131,13 +132,13 @@ func TestPositionsAreInTheFile(t *testing.T) {
 // with a byte that cannot be read; the result is a diagnostic, not a crash.
 func TestHugeLine(t *testing.T) {
 	word := "x == " + strings.Repeat("a", 10<<20) + "\x00"
-	toks, d := lex(word)
-	if toks[2].Kind != Word || len(toks[2].Text) != 10<<20 || len(d) != 1 || d[0].Code != CodeBadChar {
+	ts, d := lex(word)
+	if ts.List[2].Kind != Word || len(ts.Text(ts.List[2])) != 10<<20 || len(d) != 1 || d[0].Code != CodeBadChar {
 		t.Fatalf("10 MB word: %v", d)
 	}
 	str := `x == "` + strings.Repeat("ab", 5<<20)
-	toks, d = lex(str)
-	if toks[2].Kind != String || len(toks[2].Value) != 10<<20 || len(d) != 1 || d[0].Code != CodeClosingQuote {
+	ts, d = lex(str)
+	if ts.List[2].Kind != String || len(ts.Value(ts.List[2])) != 10<<20 || len(d) != 1 || d[0].Code != CodeClosingQuote {
 		t.Fatalf("unterminated 10 MB string: %v", d)
 	}
 }

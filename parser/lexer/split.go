@@ -20,7 +20,8 @@ import (
 //
 // A closing parenthesis too many inside a statement is an error (E107): where
 // the author meant the group to end cannot be known.
-func Split(toks []Token, diags *diag.List) []Token {
+func Split(ts *Tokens, diags *diag.List) {
+	toks := ts.List
 	out := make([]Token, 0, len(toks))
 	var open []Token // the open ( and [
 	closeAll := func(at Token) {
@@ -28,8 +29,8 @@ func Split(toks []Token, diags *diag.List) []Token {
 			return
 		}
 		last := out[len(out)-1]
-		end := last.Pos
-		end.Col += len(last.Text)
+		end := ts.Pos(last)
+		end.Col += len(ts.Text(last))
 		var closers strings.Builder
 		for k := len(open) - 1; k >= 0; k-- {
 			kind, text := RParen, ")"
@@ -37,12 +38,12 @@ func Split(toks []Token, diags *diag.List) []Token {
 				kind, text = RBrack, "]"
 			}
 			closers.WriteString(text)
-			out = append(out, Token{Kind: kind, Text: text, Pos: end, Off: last.Off + len(last.Text), Line: last.Line, Synthetic: true, Glued: true})
+			out = append(out, Token{Kind: kind, Line: int32(end.Line), Col: int32(end.Col), Off: last.End, End: last.End, Synthetic: true, Glued: true})
 		}
 		*diags = append(*diags, diag.Diagnostic{
 			Pos: end, Severity: diag.Warning, Code: CodeMissingParen,
 			Message:    "missing " + quoteText(closers.String()) + " added at the end of the statement",
-			Suggestion: "the statement opened at " + open[0].Pos.String() + " is not closed",
+			Suggestion: "the statement opened at " + ts.Pos(open[0]).String() + " is not closed",
 		})
 		open = open[:0]
 	}
@@ -54,12 +55,12 @@ func Split(toks []Token, diags *diag.List) []Token {
 			out = append(out, t)
 		case RParen, RBrack:
 			if len(open) == 0 {
-				if closersEndStatement(toks, i) {
-					*diags = append(*diags, diag.Diagnostic{Pos: t.Pos, Severity: diag.Warning, Code: CodeExtraParen,
-						Message: "extra " + quoteText(t.Text) + " at the end of the statement, dropped"})
+				if ts.closersEndStatement(i) {
+					*diags = append(*diags, diag.Diagnostic{Pos: ts.Pos(t), Severity: diag.Warning, Code: CodeExtraParen,
+						Message: "extra " + quoteText(ts.Text(t)) + " at the end of the statement, dropped"})
 				} else {
-					*diags = append(*diags, diag.Diagnostic{Pos: t.Pos, Severity: diag.Error, Code: CodeUnmatchedParen,
-						Message:    quoteText(t.Text) + " closes nothing: the parentheses of this statement do not balance",
+					*diags = append(*diags, diag.Diagnostic{Pos: ts.Pos(t), Severity: diag.Error, Code: CodeUnmatchedParen,
+						Message:    quoteText(ts.Text(t)) + " closes nothing: the parentheses of this statement do not balance",
 						Suggestion: "check which group it was meant to end"})
 				}
 				continue
@@ -69,49 +70,50 @@ func Split(toks []Token, diags *diag.List) []Token {
 				want = RBrack
 			}
 			if t.Kind != want {
-				*diags = append(*diags, diag.Diagnostic{Pos: t.Pos, Severity: diag.Error, Code: CodeUnmatchedParen,
-					Message: quoteText(t.Text) + " closes " + quoteText(open[len(open)-1].Text) + " opened at " + open[len(open)-1].Pos.String()})
+				*diags = append(*diags, diag.Diagnostic{Pos: ts.Pos(t), Severity: diag.Error, Code: CodeUnmatchedParen,
+					Message: quoteText(ts.Text(t)) + " closes " + quoteText(ts.Text(open[len(open)-1])) + " opened at " + ts.Pos(open[len(open)-1]).String()})
 			}
 			open = open[:len(open)-1]
 			out = append(out, t)
 		case Newline:
 			if len(open) > 0 {
-				if startsStatement(toks, i+1) {
+				if ts.startsStatement(i + 1) {
 					closeAll(t)
 					out = append(out, t)
 				}
 				continue
 			}
 			if len(out) == 0 || out[len(out)-1].Kind == Newline ||
-				continues(out[len(out)-1]) || nextLineContinues(toks, i+1) {
+				ts.continues(out[len(out)-1]) || ts.nextLineContinues(i+1) {
 				continue
 			}
 			out = append(out, t)
 		case EOF:
 			closeAll(t)
 			if len(out) > 0 && out[len(out)-1].Kind != Newline {
-				out = append(out, Token{Kind: Newline, Pos: t.Pos, Off: t.Off, Line: t.Line, Synthetic: true})
+				out = append(out, Token{Kind: Newline, Line: t.Line, Col: t.Col, Off: t.Off, End: t.Off, Synthetic: true})
 			}
 			out = append(out, t)
 		default:
 			out = append(out, t)
 		}
 	}
-	return out
+	ts.List = out
 }
 
 func quoteText(s string) string { return "'" + s + "'" }
 
 // closersEndStatement reports whether the token at i and those after it up
 // to the end of the statement are all closing brackets.
-func closersEndStatement(toks []Token, i int) bool {
+func (ts *Tokens) closersEndStatement(i int) bool {
+	toks := ts.List
 	for j := i; j < len(toks); j++ {
 		switch toks[j].Kind {
 		case RParen, RBrack:
 		case EOF:
 			return true
 		case Newline:
-			return !nextLineContinues(toks, j+1)
+			return !ts.nextLineContinues(j + 1)
 		default:
 			return false
 		}
@@ -126,29 +128,30 @@ var statementKeywords = map[string]bool{
 
 // startsStatement reports whether the line at toks[i] plainly begins a
 // statement: "output …", "return …", "input …", or "x = search|filter|…".
-func startsStatement(toks []Token, i int) bool {
+func (ts *Tokens) startsStatement(i int) bool {
+	toks := ts.List
 	for i < len(toks) && toks[i].Kind == Newline {
 		i++
 	}
 	if i+1 >= len(toks) || toks[i].Kind != Word {
 		return false
 	}
-	switch strings.ToLower(toks[i].Text) {
+	switch strings.ToLower(ts.Text(toks[i])) {
 	case "output", "return", "input":
 		k := toks[i+1].Kind
 		return k == Word || k == LParen
 	}
 	return i+2 < len(toks) && toks[i+1].Kind == Assign && toks[i+2].Kind == Word &&
-		statementKeywords[strings.ToLower(toks[i+2].Text)]
+		statementKeywords[strings.ToLower(ts.Text(toks[i+2]))]
 }
 
 // continues reports whether a line ending in t goes on to the next line.
-func continues(t Token) bool {
+func (ts *Tokens) continues(t Token) bool {
 	switch t.Kind {
 	case Eq, Assign, Ne, Lt, Le, Gt, Ge, Plus, Minus, Bang, AndAnd, OrOr, Comma, LParen, LBrack:
 		return !t.Synthetic
 	case Word:
-		switch strings.ToLower(t.Text) {
+		switch strings.ToLower(ts.Text(t)) {
 		case "and", "or", "not", "where", "in", "contains", "match", "by", "select":
 			return true
 		}
@@ -158,7 +161,8 @@ func continues(t Token) bool {
 
 // nextLineContinues reports whether the line at toks[i] begins with a
 // connective, continuing the statement before it.
-func nextLineContinues(toks []Token, i int) bool {
+func (ts *Tokens) nextLineContinues(i int) bool {
+	toks := ts.List
 	for i < len(toks) && toks[i].Kind == Newline {
 		i++
 	}
@@ -170,7 +174,7 @@ func nextLineContinues(toks []Token, i int) bool {
 		return true
 	}
 	if t.Kind == Word {
-		w := strings.ToLower(t.Text)
+		w := strings.ToLower(ts.Text(t))
 		return w == "and" || w == "or"
 	}
 	return false

@@ -8,7 +8,6 @@ package pseudo
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -40,8 +39,9 @@ type Base = lexer.Base
 // every statement it could read; the diagnostics say what it could not.
 func Parse(src string, base Base) (*ast.Program, diag.List) {
 	var diags diag.List
-	toks := lexer.Split(lexer.Lex(src, base, &diags), &diags)
-	p := &parser{toks: toks, diags: &diags}
+	ts := lexer.Lex(src, base, &diags)
+	lexer.Split(ts, &diags)
+	p := &parser{ts: ts, diags: &diags}
 	prog := p.program()
 	checkBareCondition(prog, &diags)
 	if p.assignEq > 1 {
@@ -86,7 +86,7 @@ func checkBareCondition(prog *ast.Program, diags *diag.List) {
 }
 
 type parser struct {
-	toks  []lexer.Token
+	ts    *lexer.Tokens
 	i     int
 	diags *diag.List
 	depth int
@@ -98,17 +98,21 @@ type parser struct {
 // bailout unwinds a statement after a syntax error.
 type bailout struct{}
 
-func (p *parser) tok() lexer.Token { return p.toks[p.i] }
+func (p *parser) tok() lexer.Token { return p.ts.List[p.i] }
+
+func (p *parser) text(t lexer.Token) string { return p.ts.Text(t) }
+
+func (p *parser) pos(t lexer.Token) diag.Pos { return p.ts.Pos(t) }
 
 func (p *parser) peek(n int) lexer.Token {
-	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
+	if p.i+n < len(p.ts.List) {
+		return p.ts.List[p.i+n]
 	}
-	return p.toks[len(p.toks)-1]
+	return p.ts.List[len(p.ts.List)-1]
 }
 
 func (p *parser) next() lexer.Token {
-	t := p.toks[p.i]
+	t := p.ts.List[p.i]
 	if t.Kind != lexer.EOF {
 		p.i++
 	}
@@ -116,10 +120,10 @@ func (p *parser) next() lexer.Token {
 }
 
 // word reports whether the current token is the word w (any case).
-func (p *parser) word(w string) bool { return isWord(p.tok(), w) }
+func (p *parser) word(w string) bool { return p.isWord(p.tok(), w) }
 
-func isWord(t lexer.Token, w string) bool {
-	return t.Kind == lexer.Word && strings.EqualFold(t.Text, w)
+func (p *parser) isWord(t lexer.Token, w string) bool {
+	return t.Kind == lexer.Word && strings.EqualFold(p.text(t), w)
 }
 
 func (p *parser) report(pos diag.Pos, sev diag.Severity, code, suggestion, format string, args ...any) {
@@ -134,16 +138,16 @@ func (p *parser) fail(format string, args ...any) {
 }
 
 func (p *parser) failAt(t lexer.Token, format string, args ...any) {
-	p.report(t.Pos, diag.Error, CodeSyntax, "", format+", found %s", append(args, describe(t))...)
+	p.report(p.pos(t), diag.Error, CodeSyntax, "", format+", found %s", append(args, p.describe(t))...)
 	panic(bailout{})
 }
 
-func describe(t lexer.Token) string {
+func (p *parser) describe(t lexer.Token) string {
 	switch t.Kind {
 	case lexer.Word:
-		return strconv.Quote(t.Text)
+		return strconv.Quote(p.text(t))
 	case lexer.String:
-		return "string " + t.Text
+		return "string " + p.text(t)
 	}
 	return t.Kind.String()
 }
@@ -185,9 +189,9 @@ func (p *parser) statement() (s ast.Stmt) {
 			if _, ok := r.(bailout); !ok {
 				panic(r)
 			}
-			bad := &ast.BadStmt{At: p.toks[start].Pos}
-			if t := p.toks[start]; t.Kind == lexer.Word && isName(t.Text) && start+1 < len(p.toks) && p.toks[start+1].Kind == lexer.Assign {
-				bad.Name = &ast.Ident{At: t.Pos, Name: t.Text}
+			bad := &ast.BadStmt{At: p.pos(p.ts.List[start])}
+			if t := p.ts.List[start]; t.Kind == lexer.Word && isName(p.text(t)) && start+1 < len(p.ts.List) && p.ts.List[start+1].Kind == lexer.Assign {
+				bad.Name = &ast.Ident{At: p.pos(t), Name: p.text(t)}
 			}
 			if p.i == start {
 				p.next()
@@ -195,9 +199,9 @@ func (p *parser) statement() (s ast.Stmt) {
 			for p.tok().Kind != lexer.Newline && p.tok().Kind != lexer.EOF {
 				p.next()
 			}
-			for _, t := range p.toks[start:p.i] {
-				if t.Kind == lexer.Word && fieldPathRE.MatchString(t.Text) {
-					bad.Refs = append(bad.Refs, strings.Split(t.Text, ".")[0])
+			for _, t := range p.ts.List[start:p.i] {
+				if t.Kind == lexer.Word && isFieldPath(p.text(t)) {
+					bad.Refs = append(bad.Refs, strings.Split(p.text(t), ".")[0])
 				}
 			}
 			s = bad
@@ -214,7 +218,7 @@ func (p *parser) statement() (s ast.Stmt) {
 func (p *parser) stmt() ast.Stmt {
 	t := p.tok()
 	if t.Kind == lexer.Word {
-		switch strings.ToLower(t.Text) {
+		switch strings.ToLower(p.text(t)) {
 		case "output", "return":
 			if k := p.peek(1).Kind; k == lexer.Word || k == lexer.LParen {
 				return p.output()
@@ -222,16 +226,16 @@ func (p *parser) stmt() ast.Stmt {
 		case "input":
 			if p.peek(1).Kind == lexer.Word {
 				p.next()
-				return &ast.InputStmt{At: t.Pos, Name: p.ident("a parameter name")}
+				return &ast.InputStmt{At: p.pos(t), Name: p.ident("a parameter name")}
 			}
 		}
 		if p.peek(1).Kind == lexer.Assign {
-			if strings.Contains(t.Text, ".") {
+			if strings.Contains(p.text(t), ".") {
 				target := p.fieldRef(p.next())
 				p.next()
 				return &ast.FieldAssignStmt{Target: target, Value: p.expr()}
 			}
-			if isName(t.Text) {
+			if isName(p.text(t)) {
 				name := p.ident("a name")
 				p.next()
 				return p.assignment(name)
@@ -243,7 +247,7 @@ func (p *parser) stmt() ast.Stmt {
 
 func (p *parser) output() *ast.OutputStmt {
 	t := p.next()
-	s := &ast.OutputStmt{At: t.Pos, Return: strings.EqualFold(t.Text, "return")}
+	s := &ast.OutputStmt{At: p.pos(t), Return: strings.EqualFold(p.text(t), "return")}
 	paren := p.tok().Kind == lexer.LParen
 	if paren {
 		p.next()
@@ -261,18 +265,14 @@ func (p *parser) output() *ast.OutputStmt {
 	return s
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-func isName(s string) bool { return nameRE.MatchString(s) }
-
 // ident reads a plain name.
 func (p *parser) ident(what string) *ast.Ident {
 	t := p.tok()
-	if t.Kind != lexer.Word || !isName(t.Text) || isKeyword(t.Text) {
+	if t.Kind != lexer.Word || !isName(p.text(t)) || isKeyword(p.text(t)) {
 		p.fail("expected %s", what)
 	}
 	p.next()
-	return &ast.Ident{At: t.Pos, Name: t.Text}
+	return &ast.Ident{At: p.pos(t), Name: p.text(t)}
 }
 
 // keywords cannot be names where a name is expected.
@@ -288,7 +288,7 @@ func isKeyword(s string) bool { return keywords[strings.ToLower(s)] }
 func (p *parser) assignment(name *ast.Ident) ast.Stmt {
 	t := p.tok()
 	if t.Kind == lexer.Word {
-		switch strings.ToLower(t.Text) {
+		switch strings.ToLower(p.text(t)) {
 		case "search":
 			return &ast.AssignStmt{Name: name, Query: p.search()}
 		case "filter":
@@ -298,14 +298,14 @@ func (p *parser) assignment(name *ast.Ident) ast.Stmt {
 		case "group":
 			return &ast.AssignStmt{Name: name, Query: p.group()}
 		case "from":
-			if p.peek(1).Kind == lexer.Word && isWord(p.peek(2), "select") {
+			if p.peek(1).Kind == lexer.Word && p.isWord(p.peek(2), "select") {
 				return &ast.AssignStmt{Name: name, Query: p.selectQuery()}
 			}
 		case "run":
 			return &ast.AssignStmt{Name: name, Query: p.run()}
 		case "count":
 			if p.peek(1).Kind == lexer.LParen && p.peek(2).Kind == lexer.Word &&
-				p.peek(3).Kind == lexer.RParen && isWord(p.peek(4), "by") {
+				p.peek(3).Kind == lexer.RParen && p.isWord(p.peek(4), "by") {
 				return &ast.AssignStmt{Name: name, Query: p.count()}
 			}
 		}
@@ -315,7 +315,7 @@ func (p *parser) assignment(name *ast.Ident) ast.Stmt {
 
 // search parses "search Object:action[, action] [or Object:action] [where expr]".
 func (p *parser) search() *ast.SearchQuery {
-	q := &ast.SearchQuery{At: p.next().Pos}
+	q := &ast.SearchQuery{At: p.pos(p.next())}
 	paren := p.tok().Kind == lexer.LParen
 	if paren {
 		p.next()
@@ -327,11 +327,11 @@ func (p *parser) search() *ast.SearchQuery {
 			// Object:a,b: the actions after the comma are the same object's.
 			p.next()
 			t := p.next()
-			obj, act, hasObj := strings.Cut(t.Text, ":")
+			obj, act, hasObj := strings.Cut(p.text(t), ":")
 			if !hasObj {
-				obj, act = q.Sources[len(q.Sources)-1].Object, t.Text
+				obj, act = q.Sources[len(q.Sources)-1].Object, p.text(t)
 			}
-			q.Sources = append(q.Sources, ast.Source{At: t.Pos, Object: obj, Action: orAll(act)})
+			q.Sources = append(q.Sources, ast.Source{At: p.pos(t), Object: obj, Action: orAll(act)})
 			continue
 		case p.word("or") || p.tok().Kind == lexer.OrOr:
 			p.next()
@@ -341,7 +341,7 @@ func (p *parser) search() *ast.SearchQuery {
 			// "(Registry:Create AND Registry:Remove)": no event is both, so
 			// the author meant every event of either.
 			t := p.next()
-			p.report(t.Pos, diag.Warning, CodeSearchAnd, "write "+strconv.Quote("or"), "%q between search sources read as \"or\": the search is the union of them", t.Text)
+			p.report(p.pos(t), diag.Warning, CodeSearchAnd, "write "+strconv.Quote("or"), "%q between search sources read as \"or\": the search is the union of them", p.text(t))
 			q.Sources = append(q.Sources, p.sources()...)
 			continue
 		}
@@ -359,12 +359,12 @@ func (p *parser) search() *ast.SearchQuery {
 
 func (p *parser) sources() []ast.Source {
 	t := p.tok()
-	if t.Kind != lexer.Word || isKeyword(t.Text) {
+	if t.Kind != lexer.Word || isKeyword(p.text(t)) {
 		p.fail("expected a data model object such as Process:Create")
 	}
 	p.next()
-	obj, act, _ := strings.Cut(t.Text, ":")
-	return []ast.Source{{At: t.Pos, Object: obj, Action: orAll(act)}}
+	obj, act, _ := strings.Cut(p.text(t), ":")
+	return []ast.Source{{At: p.pos(t), Object: obj, Action: orAll(act)}}
 }
 
 func orAll(action string) string {
@@ -377,16 +377,16 @@ func orAll(action string) string {
 // filter parses "filter x where e", "filter x (where e)", "filter (e)" and
 // "filter e"; without a source the filter applies to the dataset before.
 func (p *parser) filter() *ast.FilterQuery {
-	q := &ast.FilterQuery{At: p.next().Pos}
+	q := &ast.FilterQuery{At: p.pos(p.next())}
 	t := p.tok()
-	if t.Kind == lexer.Word && isName(t.Text) && !isKeyword(t.Text) {
+	if t.Kind == lexer.Word && isName(p.text(t)) && !isKeyword(p.text(t)) {
 		switch {
-		case isWord(p.peek(1), "where"):
+		case p.isWord(p.peek(1), "where"):
 			q.Source = p.ident("a dataset")
 			p.next()
 			q.Where = p.expr()
 			return q
-		case p.peek(1).Kind == lexer.LParen && isWord(p.peek(2), "where"):
+		case p.peek(1).Kind == lexer.LParen && p.isWord(p.peek(2), "where"):
 			q.Source = p.ident("a dataset")
 			p.next()
 			p.next()
@@ -398,7 +398,7 @@ func (p *parser) filter() *ast.FilterQuery {
 			p.fail("expected \"where\" and a condition after the dataset")
 		}
 	}
-	if p.tok().Kind == lexer.LParen && isWord(p.peek(1), "where") {
+	if p.tok().Kind == lexer.LParen && p.isWord(p.peek(1), "where") {
 		p.next()
 		p.next()
 		q.Where = p.expr()
@@ -414,7 +414,7 @@ func (p *parser) filter() *ast.FilterQuery {
 
 // join parses "join (a, b) where e" and "join a, b where e".
 func (p *parser) join() *ast.JoinQuery {
-	q := &ast.JoinQuery{At: p.next().Pos}
+	q := &ast.JoinQuery{At: p.pos(p.next())}
 	paren := p.tok().Kind == lexer.LParen
 	if paren {
 		p.next()
@@ -432,7 +432,7 @@ func (p *parser) join() *ast.JoinQuery {
 
 // group parses "group a[, b] by f1, f2 [where e]".
 func (p *parser) group() *ast.GroupQuery {
-	q := &ast.GroupQuery{At: p.next().Pos}
+	q := &ast.GroupQuery{At: p.pos(p.next())}
 	for {
 		q.Sources = append(q.Sources, p.ident("a dataset to group"))
 		if p.tok().Kind != lexer.Comma {
@@ -453,7 +453,7 @@ func (p *parser) fieldList() []*ast.FieldRef {
 	var out []*ast.FieldRef
 	for {
 		t := p.tok()
-		if t.Kind != lexer.Word || !fieldPathRE.MatchString(t.Text) || isKeyword(t.Text) {
+		if t.Kind != lexer.Word || !isFieldPath(p.text(t)) || isKeyword(p.text(t)) {
 			p.fail("expected a field name")
 		}
 		out = append(out, p.fieldRef(p.next()))
@@ -467,7 +467,7 @@ func (p *parser) fieldList() []*ast.FieldRef {
 // selectQuery parses "from a select item[, item]" where an item is an
 // expression with an optional "as name".
 func (p *parser) selectQuery() *ast.SelectQuery {
-	q := &ast.SelectQuery{At: p.next().Pos}
+	q := &ast.SelectQuery{At: p.pos(p.next())}
 	q.Source = p.ident("a dataset")
 	p.expectWord("select")
 	for {
@@ -484,7 +484,7 @@ func (p *parser) selectQuery() *ast.SelectQuery {
 		// "max(time) as b count(user) as c": an item right after a
 		// renamed one, with no comma: the list is certain.
 		if item.As != nil && p.tok().Kind == lexer.Word && p.peek(1).Kind == lexer.LParen {
-			p.report(p.tok().Pos, diag.Warning, CodeMissingComma, "write ', ' between the items", "comma missing between select items, added")
+			p.report(p.pos(p.tok()), diag.Warning, CodeMissingComma, "write ', ' between the items", "comma missing between select items, added")
 			continue
 		}
 		return q
@@ -493,7 +493,7 @@ func (p *parser) selectQuery() *ast.SelectQuery {
 
 // count parses "count(a) by f1, f2".
 func (p *parser) count() *ast.CountQuery {
-	q := &ast.CountQuery{At: p.next().Pos}
+	q := &ast.CountQuery{At: p.pos(p.next())}
 	p.expect(lexer.LParen, "'('")
 	q.Source = p.ident("a dataset")
 	p.expect(lexer.RParen, "')'")
@@ -502,14 +502,12 @@ func (p *parser) count() *ast.CountQuery {
 	return q
 }
 
-var carIDRE = regexp.MustCompile(`^CAR-\d{4}-\d{2}-\d{3}$`)
-
 // run parses "run Analytic:CAR-2013-05-003".
 func (p *parser) run() *ast.RunQuery {
-	q := &ast.RunQuery{At: p.next().Pos}
+	q := &ast.RunQuery{At: p.pos(p.next())}
 	t := p.tok()
-	kind, id, ok := strings.Cut(t.Text, ":")
-	if t.Kind != lexer.Word || !ok || !strings.EqualFold(kind, "analytic") || !carIDRE.MatchString(id) {
+	kind, id, ok := strings.Cut(p.text(t), ":")
+	if t.Kind != lexer.Word || !ok || !strings.EqualFold(kind, "analytic") || !isCARID(id) {
 		p.fail("expected Analytic:CAR-YYYY-MM-NNN")
 	}
 	p.next()
@@ -522,7 +520,7 @@ func (p *parser) run() *ast.RunQuery {
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > MaxDepth {
-		p.report(p.tok().Pos, diag.Error, CodeTooDeep, "", "expression nested deeper than %d levels", MaxDepth)
+		p.report(p.pos(p.tok()), diag.Error, CodeTooDeep, "", "expression nested deeper than %d levels", MaxDepth)
 		panic(bailout{})
 	}
 }
@@ -554,7 +552,7 @@ func (p *parser) not() ast.Expr {
 		t := p.next()
 		p.enter()
 		defer p.leave()
-		return &ast.NotExpr{At: t.Pos, X: p.not()}
+		return &ast.NotExpr{At: p.pos(t), X: p.not()}
 	}
 	return p.comparison()
 }
@@ -575,16 +573,16 @@ func (p *parser) comparison() ast.Expr {
 	case p.word("contains"):
 		p.next()
 		return &ast.ContainsExpr{X: x, Value: p.additive()}
-	case p.word("includes") && isWord(p.peek(1), "one") && isWord(p.peek(2), "of"):
+	case p.word("includes") && p.isWord(p.peek(1), "one") && p.isWord(p.peek(2), "of"):
 		p.i += 3
 		return &ast.ContainsExpr{X: x, Value: p.additive()}
-	case p.word("does") && isWord(p.peek(1), "not") && (isWord(p.peek(2), "contain") || isWord(p.peek(2), "contains")):
+	case p.word("does") && p.isWord(p.peek(1), "not") && (p.isWord(p.peek(2), "contain") || p.isWord(p.peek(2), "contains")):
 		p.i += 3
 		return &ast.ContainsExpr{X: x, Value: p.additive(), Not: true}
 	case p.word("in"):
 		p.next()
 		return &ast.InExpr{X: x, List: p.list()}
-	case p.word("not") && isWord(p.peek(1), "in"):
+	case p.word("not") && p.isWord(p.peek(1), "in"):
 		p.i += 2
 		return &ast.InExpr{X: x, List: p.list(), Not: true}
 	case p.word("exists"):
@@ -601,7 +599,7 @@ func (p *parser) comparison() ast.Expr {
 		t := p.next()
 		if t.Kind == lexer.Assign {
 			if p.assignEq == 0 {
-				p.report(t.Pos, diag.Warning, CodeAssignEq, "write '=='", "'=' compares here: read as '=='")
+				p.report(p.pos(t), diag.Warning, CodeAssignEq, "write '=='", "'=' compares here: read as '=='")
 			}
 			p.assignEq++
 		}
@@ -651,26 +649,16 @@ func (p *parser) multiplicative() ast.Expr {
 }
 
 func (p *parser) unary() ast.Expr {
-	if p.tok().Kind == lexer.Minus && p.peek(1).Kind == lexer.Word && numberRE.MatchString(p.peek(1).Text) && p.peek(1).Glued {
+	if p.tok().Kind == lexer.Minus && p.peek(1).Kind == lexer.Word && isNumber(p.text(p.peek(1))) && p.peek(1).Glued {
 		t := p.next()
 		n := p.primary()
 		if num, ok := n.(*ast.NumberLit); ok {
-			num.At, num.Text, num.Value = t.Pos, "-"+num.Text, -num.Value
+			num.At, num.Text, num.Value = p.pos(t), "-"+num.Text, -num.Value
 		}
 		return n
 	}
 	return p.primary()
 }
-
-var (
-	numberRE    = regexp.MustCompile(`^\d+(\.\d+)?$`)
-	fieldPathRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
-	cidrRE      = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$|^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/\d{1,3}$`)
-	durationRE  = regexp.MustCompile(`^(\d+)([A-Za-z]+)$`)
-	// fileExtRE recognises a bare file name: "svchost.exe" is a value,
-	// not the field "exe" of a dataset "svchost".
-	fileExtRE = regexp.MustCompile(`(?i)\.(exe|dll|sys|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|wsh|hta|msi|scr|cpl|ocx|com|lnk|inf|dat|dmp|dit|txt|log|xml|json|zip|rar|7z|tmp|ini|reg|evtx)$`)
-)
 
 // durationUnits maps the unit words CAR writes to their length.
 var durationUnits = map[string]time.Duration{
@@ -691,14 +679,14 @@ func (p *parser) primary() ast.Expr {
 		defer p.leave()
 		x := p.expr()
 		p.expect(lexer.RParen, "')'")
-		return &ast.ParenExpr{At: t.Pos, X: x}
+		return &ast.ParenExpr{At: p.pos(t), X: x}
 	case lexer.LBrack:
 		// [name] is a field; anything else in brackets is a list.
-		if p.peek(1).Kind == lexer.Word && fieldPathRE.MatchString(p.peek(1).Text) && p.peek(2).Kind == lexer.RBrack {
+		if p.peek(1).Kind == lexer.Word && isFieldPath(p.text(p.peek(1))) && p.peek(2).Kind == lexer.RBrack {
 			p.next()
 			f := p.fieldRef(p.next())
 			p.next()
-			f.At, f.Bracketed = t.Pos, true
+			f.At, f.Bracketed = p.pos(t), true
 			return f
 		}
 		return p.listLit(lexer.RBrack)
@@ -711,14 +699,14 @@ func (p *parser) primary() ast.Expr {
 		case lexer.SmartQuote:
 			q = ast.SmartQuote
 		}
-		if strings.HasPrefix(t.Text, "'") {
+		if strings.HasPrefix(p.text(t), "'") {
 			q = ast.SingleQuote
 		}
-		return &ast.StringLit{At: t.Pos, Value: t.Value, Quote: q}
+		return &ast.StringLit{At: p.pos(t), Value: p.ts.Value(t), Quote: q}
 	case lexer.Star:
 		p.next()
-		p.report(t.Pos, diag.Warning, CodeUnquoted, `write "*"`, "unquoted value * read as the string \"*\"")
-		return &ast.StringLit{At: t.Pos, Value: "*", Quote: ast.Unquoted}
+		p.report(p.pos(t), diag.Warning, CodeUnquoted, `write "*"`, "unquoted value * read as the string \"*\"")
+		return &ast.StringLit{At: p.pos(t), Value: "*", Quote: ast.Unquoted}
 	case lexer.Word:
 		return p.wordExpr()
 	}
@@ -730,58 +718,57 @@ func (p *parser) primary() ast.Expr {
 // address block, null, now, a call, a field, or an unquoted value.
 func (p *parser) wordExpr() ast.Expr {
 	t := p.next()
-	text := lexer.Unpipe(t.Text)
+	text := lexer.Unpipe(p.text(t))
 	lower := strings.ToLower(text)
 	switch {
-	case numberRE.MatchString(text):
+	case isNumber(text):
 		if u := p.tok(); u.Kind == lexer.Word {
-			if d, ok := durationUnits[strings.ToLower(u.Text)]; ok {
+			if d, ok := durationUnits[strings.ToLower(p.text(u))]; ok {
 				p.next()
 				n, _ := strconv.ParseFloat(text, 64)
-				return &ast.DurationLit{At: t.Pos, Text: text + " " + u.Text, Value: time.Duration(n * float64(d))}
+				return &ast.DurationLit{At: p.pos(t), Text: text + " " + p.text(u), Value: time.Duration(n * float64(d))}
 			}
 		}
 		v, _ := strconv.ParseFloat(text, 64)
-		return &ast.NumberLit{At: t.Pos, Text: text, Value: v}
-	case durationRE.MatchString(text) && durationUnits[strings.ToLower(durationRE.FindStringSubmatch(text)[2])] != 0:
-		m := durationRE.FindStringSubmatch(text)
-		n, _ := strconv.ParseFloat(m[1], 64)
-		return &ast.DurationLit{At: t.Pos, Text: text, Value: time.Duration(n * float64(durationUnits[strings.ToLower(m[2])]))}
-	case cidrRE.MatchString(text):
-		return &ast.CIDRLit{At: t.Pos, Text: text}
+		return &ast.NumberLit{At: p.pos(t), Text: text, Value: v}
+	case isDigit(text[0]) && isGlueDuration(text):
+		d, _ := glueDuration(text)
+		return &ast.DurationLit{At: p.pos(t), Text: text, Value: d}
+	case isCIDR(text):
+		return &ast.CIDRLit{At: p.pos(t), Text: text}
 	case lower == "null":
-		return &ast.NullLit{At: t.Pos}
+		return &ast.NullLit{At: p.pos(t)}
 	case lower == "now":
-		return &ast.NowLit{At: t.Pos}
+		return &ast.NowLit{At: p.pos(t)}
 	case isKeyword(text):
 		p.failAt(t, "expected a value or a field")
 	}
 	if p.tok().Kind == lexer.LParen && p.tok().Glued {
-		if base, ok := strings.CutSuffix(text, ".matches"); ok && fieldPathRE.MatchString(base) {
+		if base, ok := strings.CutSuffix(text, ".matches"); ok && isFieldPath(base) {
 			p.next()
 			p.enter()
 			defer p.leave()
 			pattern := p.expr()
 			p.expect(lexer.RParen, "')'")
-			x := p.fieldRef(lexer.Token{Text: base, Pos: t.Pos})
+			x := &ast.FieldRef{At: p.pos(t), Parts: strings.Split(base, ".")}
 			return &ast.MatchExpr{X: x, Pattern: pattern}
 		}
 		if isName(text) {
 			return p.call(t)
 		}
 	}
-	if fieldPathRE.MatchString(text) && !fileExtRE.MatchString(text) {
+	if isFieldPath(text) && !hasFileExt(text) {
 		return p.fieldRef(t)
 	}
 	if text == "..." {
 		p.failAt(t, "expected a value (\"...\" is allowed only at the end of a list)")
 	}
-	p.report(t.Pos, diag.Warning, CodeUnquoted, "write "+ast.QuoteString(text), "unquoted value %s read as a string", text)
-	return &ast.StringLit{At: t.Pos, Value: text, Quote: ast.Unquoted}
+	p.report(p.pos(t), diag.Warning, CodeUnquoted, "write "+ast.QuoteString(text), "unquoted value %s read as a string", text)
+	return &ast.StringLit{At: p.pos(t), Value: text, Quote: ast.Unquoted}
 }
 
 func (p *parser) call(name lexer.Token) ast.Expr {
-	c := &ast.CallExpr{Fun: &ast.Ident{At: name.Pos, Name: name.Text}}
+	c := &ast.CallExpr{Fun: &ast.Ident{At: p.pos(name), Name: p.text(name)}}
 	p.next()
 	p.enter()
 	defer p.leave()
@@ -797,16 +784,16 @@ func (p *parser) call(name lexer.Token) ast.Expr {
 }
 
 func (p *parser) fieldRef(t lexer.Token) *ast.FieldRef {
-	return &ast.FieldRef{At: t.Pos, Parts: strings.Split(t.Text, ".")}
+	return &ast.FieldRef{At: p.pos(t), Parts: strings.Split(p.text(t), ".")}
 }
 
 // listLit parses a list up to close; "..." may end it.
 func (p *parser) listLit(close lexer.Kind) *ast.ListLit {
-	l := &ast.ListLit{At: p.next().Pos}
+	l := &ast.ListLit{At: p.pos(p.next())}
 	p.enter()
 	defer p.leave()
 	for p.tok().Kind != close {
-		if p.tok().Kind == lexer.Word && p.tok().Text == "..." {
+		if p.tok().Kind == lexer.Word && p.text(p.tok()) == "..." {
 			p.next()
 			l.Ellipsis = true
 			break

@@ -1,0 +1,69 @@
+package pseudo_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cartrans/cartrans/ast"
+	"github.com/cartrans/cartrans/parser/printer"
+	"github.com/cartrans/cartrans/parser/pseudo"
+)
+
+// FuzzParse checks, for any input: no panic, no hang, diagnostics inside
+// the block, and for a program without errors, that its canonical form
+// parses back without a diagnostic into the same tree and prints the
+// same again. The seed corpus is every construct's test input plus
+// testdata/fuzz/FuzzParse.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "seeds", "*.txt"))
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(string(data))
+		}
+	}
+	f.Add("p = search Process:Create\nx = filter p where (exe == \"cmd.exe\" and parent_exe == \"services.exe\")\noutput x")
+	f.Add("j = join (a, b) where a.time < b.time < a.time + 2 seconds\noutput j")
+	f.Fuzz(func(t *testing.T, src string) {
+		done := make(chan struct{})
+		var prog *ast.Program
+		var errs bool
+		var lines int
+		go func() {
+			defer close(done)
+			p, d := pseudo.Parse(src, pseudo.Base{File: "f", Line: 1})
+			prog, errs = p, d.HasErrors()
+			lines = strings.Count(src, "\n") + strings.Count(src, "\r") + 2
+			for _, x := range d {
+				if x.Pos.Line < 1 || x.Pos.Line > lines {
+					t.Errorf("diagnostic outside the input: %v", x)
+				}
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("parsing %d bytes did not finish in 10 s: %q", len(src), src)
+		}
+		if errs {
+			return
+		}
+		out := printer.Print(prog)
+		again, d := pseudo.Parse(out, pseudo.Base{File: "g", Line: 1})
+		if len(d) > 0 {
+			t.Fatalf("canonical form of %q has diagnostics %v:\n%s", src, d, out)
+		}
+		var a, b bytes.Buffer
+		_ = ast.Fprint(&a, prog, false)
+		_ = ast.Fprint(&b, again, false)
+		if a.String() != b.String() {
+			t.Fatalf("canonical form of %q parses into another tree:\n%s\n%s\n%s", src, out, a.String(), b.String())
+		}
+		if printer.Print(again) != out {
+			t.Fatalf("fmt of fmt differs for %q", src)
+		}
+	})
+}
