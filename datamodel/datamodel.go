@@ -45,18 +45,24 @@ func Objects() []*Object { return objects }
 // do not matter, so "User Session", "User_Session" and "usersession" are
 // one object.
 func Key(name string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "_", "", "-", "").Replace(name))
+	return strings.ToLower(separators.Replace(name))
 }
+
+var separators = strings.NewReplacer(" ", "", "_", "", "-", "")
+
+// byKey indexes the objects by Key of their names.
+var byKey = func() map[string]*Object {
+	m := make(map[string]*Object, len(objects))
+	for _, o := range objects {
+		m[Key(o.Name)] = o
+	}
+	return m
+}()
 
 // Lookup finds an object by name in any of the spellings Key accepts.
 func Lookup(name string) (*Object, bool) {
-	k := Key(name)
-	for _, o := range objects {
-		if Key(o.Name) == k {
-			return o, true
-		}
-	}
-	return nil, false
+	o, ok := byKey[Key(name)]
+	return o, ok
 }
 
 // Names lists the objects' names, for suggestions.
