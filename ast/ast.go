@@ -86,9 +86,10 @@ type ExprStmt struct {
 // checker neither reports them undefined and unused nor piles errors on
 // the one the parser reported.
 type BadStmt struct {
-	At   Pos
-	Name *Ident // nil when the statement assigned nothing
-	Refs []string
+	At      Pos
+	Name    *Ident // nil when the statement assigned nothing
+	Keyword string // its first word, lower-cased ("output")
+	Refs    []string
 }
 
 func (s *BadStmt) Pos() Pos         { return s.At }

@@ -307,6 +307,9 @@ func (c *checker) stmt(s ast.Stmt) {
 		for _, r := range s.Refs {
 			c.markUsed(r)
 		}
+		if s.Keyword == "output" || s.Keyword == "return" {
+			c.outputs = true
+		}
 		if s.Name != nil {
 			c.define(s.Name, KindDataset, &Dataset{Open: true}).used = true
 		}
@@ -406,7 +409,15 @@ func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
 				return KindDataset, derive(l)
 			}
 			if lok != rok {
-				c.errorf(v.X.Pos(), CodeTypeMismatch, "", "set difference needs a dataset on both sides")
+				other := v.Y
+				if !lok {
+					other = v.X
+				}
+				if f, ok := other.(*ast.FieldRef); ok && len(f.Parts) == 1 && c.scope[f.Parts[0]] == nil {
+					c.undefined(f.At, f.Parts[0])
+				} else {
+					c.errorf(other.Pos(), CodeTypeMismatch, "", "set difference needs a dataset on both sides")
+				}
 				return KindDataset, &Dataset{Open: true}
 			}
 			_ = r

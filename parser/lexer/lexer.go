@@ -222,6 +222,21 @@ func isWordStart(c byte) bool { return c != '-' && isWordByte(c) }
 // smart quotes CAR's pages carry from word processors.
 var smartQuotes = []string{"“", "”", "„", "‟", "″"}
 
+// smartSingles are the single quotes word processors put for '.
+var smartSingles = []string{"‘", "’"}
+
+func smartSingleAt(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 0
+	}
+	for _, q := range smartSingles {
+		if strings.HasPrefix(s[i:], q) {
+			return len(q)
+		}
+	}
+	return 0
+}
+
 func smartQuoteAt(s string, i int) int {
 	if s[i] < utf8.RuneSelf {
 		return 0
@@ -251,6 +266,10 @@ func (l *lexer) run() {
 			n := smartQuoteAt(s, i)
 			l.report(i, diag.Warning, CodeSmartQuote, `use straight quotes "…"`, "smart quote %s read as a straight quote", s[i:i+n])
 			i = l.string(i, i+n, '"', SmartQuote)
+		case smartSingleAt(s, i) > 0:
+			n := smartSingleAt(s, i)
+			l.report(i, diag.Warning, CodeSmartQuote, `use straight quotes '…'`, "smart quote %s read as a straight quote", s[i:i+n])
+			i = l.string(i, i+n, '\'', SmartQuote)
 		case c == 0:
 			l.report(i, diag.Error, CodeBadChar, "", "NUL byte in pseudocode")
 			l.emit(Illegal, i, i+1, "", 0)
@@ -261,7 +280,16 @@ func (l *lexer) run() {
 			i++
 		case isWordStart(c):
 			j := i + 1
-			for j < len(s) && isWordByte(s[j]) && smartQuoteAt(s, j) == 0 && !badRune(s, j) {
+			if c >= utf8.RuneSelf {
+				_, n := utf8.DecodeRuneInString(s[i:])
+				j = i + n
+			}
+			for j < len(s) && isWordByte(s[j]) && smartQuoteAt(s, j) == 0 && !badRune(s, j) && smartSingleAt(s, j) == 0 {
+				if s[j] >= utf8.RuneSelf {
+					_, n := utf8.DecodeRuneInString(s[j:])
+					j += n
+					continue
+				}
 				j++
 			}
 			// A word glued to a quote that has no partner on its line
@@ -355,6 +383,8 @@ func (l *lexer) string(start, body int, close byte, q Quote) int {
 			n = 1
 		} else if c >= utf8.RuneSelf && close == '"' {
 			n = smartQuoteAt(s, j)
+		} else if c >= utf8.RuneSelf && close == '\'' {
+			n = smartSingleAt(s, j)
 		}
 		if n > 1 {
 			if q != SmartQuote {
@@ -384,6 +414,14 @@ func (l *lexer) unterminated(start, body, eol int, close byte, q Quote) int {
 	s := l.src
 	content := strings.TrimRight(s[body:eol], " \t\r")
 	end := body + len(content)
+	// "C:\Windows\" at the end of a line: the backslash that escaped the
+	// closing quote ends a path; nothing else can have been meant.
+	if strings.HasSuffix(content, `\`+string(close)) && !strings.HasSuffix(content, `\\`+string(close)) {
+		l.report(end-1, diag.Warning, CodeClosingQuote, `write \\ before the quote to end a string with a backslash`,
+			"the backslash before the closing quote escaped it: read as a string ending in a backslash")
+		l.toks = append(l.toks, l.token(String, start, end, resolveEscapes(s[body:end-1], close), q))
+		return end
+	}
 	k := end
 	parens := 0
 	for k > body && (s[k-1] == ')' || s[k-1] == ' ' || s[k-1] == '\t') {

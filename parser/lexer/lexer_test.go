@@ -47,6 +47,7 @@ func TestWordsAndOperators(t *testing.T) {
 		`[event_code] in [1100, 1102]`:          `'[' event_code ']' in '[' 1100 ',' 1102 ']' NL`,
 		`f <= 1 and g >= 2 and h < 3 and i > 4`: `f '<=' 1 and g '>=' 2 and h '<' 3 and i '>' 4 NL`,
 		`m match \d{1,3}`:                       `m match \d{1 ',' 3} NL`,
+		`exe == café.exe or …x`:                 `exe '==' café.exe or …x NL`,
 	} {
 		toks, d := lex(src)
 		if got := kinds(toks); got != want || len(d) > 0 {
@@ -79,7 +80,7 @@ func TestRepairs(t *testing.T) {
 	for _, c := range []struct {
 		src, toks, diag string
 	}{
-		{`exe = ”cmd.exe”`, `exe '=' S(cmd.exe) NL`, `f.md:10:9: warning[W101]`},
+		{`exe = ”cmd.exe”`, `exe '=' S(cmd.exe) NL`, `f.md:10:10: warning[W101]`},
 		{`x == "a" and y == "b`, `x '==' S(a) and y '==' S(b) NL`, `f.md:10:23: warning[W102]`},
 		{`((x == "a) )`, `'(' '(' x '==' S(a) ')' ')' NL`, `f.md:10:12: warning[W102]`},
 		{`(p == C:\x\services.exe" and q)`, `'(' p '==' S(C:\x\services.exe) and q ')' NL`, `f.md:10:9: warning[W103]`},
@@ -88,6 +89,8 @@ func TestRepairs(t *testing.T) {
 		{"x = filter y where (a == 1))\noutput x", `x '=' filter y where '(' a '==' 1 ')' NL output x NL`, `f.md:10:30: warning[W106]`},
 		{"x = filter y where (a) or b) or c", `x '=' filter y where '(' a ')' or b or c NL`, `f.md:10:30: error[E107]`},
 		{"a\x00b", `a illegal character b NL`, `f.md:10:4: error[E100]`},
+		{`exe == ‘cmd.exe’`, `exe '==' S(cmd.exe) NL`, `f.md:10:10: warning[W101]`},
+		{`p == "C:\Windows\"`, `p '==' S(C:\Windows\) NL`, `f.md:10:20: warning[W102]`},
 		{"a \xff b", `a illegal character b NL`, `f.md:10:5: error[E100]`},
 	} {
 		toks, d := lex(c.src)

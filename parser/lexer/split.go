@@ -152,7 +152,7 @@ func (ts *Tokens) continues(t Token) bool {
 		return !t.Synthetic
 	case Word:
 		switch strings.ToLower(ts.Text(t)) {
-		case "and", "or", "not", "where", "in", "contains", "match", "by", "select":
+		case "and", "or", "not", "where", "in", "contains", "contain", "match", "matches", "of", "by", "select", "as":
 			return true
 		}
 	}

@@ -190,6 +190,9 @@ func (p *parser) statement() (s ast.Stmt) {
 				panic(r)
 			}
 			bad := &ast.BadStmt{At: p.pos(p.ts.List[start])}
+			if t := p.ts.List[start]; t.Kind == lexer.Word {
+				bad.Keyword = strings.ToLower(p.text(t))
+			}
 			if t := p.ts.List[start]; t.Kind == lexer.Word && isName(p.text(t)) && start+1 < len(p.ts.List) && p.ts.List[start+1].Kind == lexer.Assign {
 				bad.Name = &ast.Ident{At: p.pos(t), Name: p.text(t)}
 			}
@@ -236,13 +239,35 @@ func (p *parser) stmt() ast.Stmt {
 				return &ast.FieldAssignStmt{Target: target, Value: p.expr()}
 			}
 			if isName(p.text(t)) {
+				start, ndiags, eqs := p.i, len(*p.diags), p.assignEq
 				name := p.ident("a name")
 				p.next()
-				return p.assignment(name)
+				s := p.assignment(name)
+				// "event_code = 4624 and logon_type = 3" is a condition
+				// written with "=": the language has no boolean values to
+				// assign, so read it again as one.
+				if a, ok := s.(*ast.AssignStmt); ok && a.Value != nil && isCondition(a.Value) {
+					p.i, *p.diags, p.assignEq = start, (*p.diags)[:ndiags], eqs
+					return &ast.ExprStmt{X: p.expr()}
+				}
+				return s
 			}
 		}
 	}
 	return &ast.ExprStmt{X: p.expr()}
+}
+
+// isCondition reports an expression that can only be true or false.
+func isCondition(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.BinaryExpr:
+		return x.Op == ast.OpAnd || x.Op == ast.OpOr || x.Op.IsComparison()
+	case *ast.ParenExpr:
+		return isCondition(x.X)
+	case *ast.NotExpr, *ast.ChainExpr, *ast.MatchExpr, *ast.ContainsExpr, *ast.InExpr, *ast.ExistsExpr:
+		return true
+	}
+	return false
 }
 
 func (p *parser) output() *ast.OutputStmt {
@@ -616,8 +641,11 @@ func (p *parser) comparison() ast.Expr {
 // list parses the right side of "in": a list in brackets or parentheses,
 // or a name (a list constant, a parameter, or a call like TOP30(user)).
 func (p *parser) list() ast.Expr {
-	if p.tok().Kind == lexer.LParen {
+	switch p.tok().Kind {
+	case lexer.LParen:
 		return p.listLit(lexer.RParen)
+	case lexer.LBrack:
+		return p.listLit(lexer.RBrack)
 	}
 	return p.additive()
 }

@@ -64,6 +64,8 @@ func TestConstructs(t *testing.T) {
 		{"return", "return a", "return a", ""},
 		{"bare condition", `[log_name] == "Security" and [event_code] in [1100, 1102]`, `[log_name] == "Security" and [event_code] in [1100, 1102]`, ""},
 		{"bare over lines", "a == 1 and\nb == 2", "a == 1 and b == 2", ""},
+		{"bare with =", "event_code = 4624 and logon_type = 3", "event_code == 4624 and logon_type == 3", "W120"},
+		{"in brackets is a list", "x = filter p where exe in [cmd]", "x = filter p where exe in [cmd]", ""},
 		{"and or not words", "x = filter p where not a == 1 AND b == 2 OR NOT c == 3", "x = filter p where not a == 1 and b == 2 or not c == 3", ""},
 		{"and or not symbols", "x = filter p where !(a == 1) && b == 2 || c == 3", "x = filter p where not (a == 1) and b == 2 or c == 3", ""},
 		{"precedence kept by parens", "x = filter p where (a == 1 or b == 2) and c == 3", "x = filter p where (a == 1 or b == 2) and c == 3", ""},
