@@ -80,7 +80,7 @@ func TestRepairs(t *testing.T) {
 	for _, c := range []struct {
 		src, toks, diag string
 	}{
-		{`exe = ”cmd.exe”`, `exe '=' S(cmd.exe) NL`, `f.md:10:10: warning[W101]`},
+		{`exe = ”cmd.exe”`, `exe '=' S(cmd.exe) NL`, `f.md:10:9: warning[W101]`},
 		{`x == "a" and y == "b`, `x '==' S(a) and y '==' S(b) NL`, `f.md:10:23: warning[W102]`},
 		{`((x == "a) )`, `'(' '(' x '==' S(a) ')' ')' NL`, `f.md:10:12: warning[W102]`},
 		{`(p == C:\x\services.exe" and q)`, `'(' p '==' S(C:\x\services.exe) and q ')' NL`, `f.md:10:9: warning[W103]`},
