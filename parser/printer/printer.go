@@ -116,37 +116,59 @@ func query(head string, q ast.Query) string {
 // condition prints head followed by a condition, breaking a long and/or
 // chain one operand a line: inside its parentheses when it has them, else
 // with each line ending in the operator, which continues the statement.
+// Operands that are long parenthesised chains themselves break the same
+// way, indented one step further.
 func condition(head string, x ast.Expr) string {
 	flat := head + Expr(x)
 	if len(flat) <= LineWidth {
 		return flat
 	}
-	inner, paren := x, false
-	if p, ok := x.(*ast.ParenExpr); ok {
-		inner, paren = p.X, true
+	if _, ok := x.(*ast.ParenExpr); ok {
+		if s, ok := broken(x, "", len(head)); ok {
+			return head + s
+		}
+		return flat
 	}
-	b, ok := inner.(*ast.BinaryExpr)
+	b, ok := x.(*ast.BinaryExpr)
 	if !ok || (b.Op != ast.OpAnd && b.Op != ast.OpOr) {
 		return flat
 	}
-	var operands []ast.Expr
-	flatten(b, b.Op, &operands)
-	var s strings.Builder
-	s.WriteString(head)
-	if paren {
-		s.WriteString("(\n  ")
+	return head + operands(b, "  ")
+}
+
+// broken prints a parenthesised and/or chain over several lines, the
+// parentheses at indent and the operands one step in; ok is false when x
+// is not such a chain or fits on its line.
+func broken(x ast.Expr, indent string, col int) (string, bool) {
+	p, ok := x.(*ast.ParenExpr)
+	if !ok || col+len(expr(x)) <= LineWidth {
+		return "", false
 	}
-	for i, o := range operands {
+	b, ok := p.X.(*ast.BinaryExpr)
+	if !ok || (b.Op != ast.OpAnd && b.Op != ast.OpOr) {
+		return "", false
+	}
+	return "(\n" + indent + "  " + operands(b, indent+"  ") + "\n" + indent + ")", true
+}
+
+// operands prints the operands of a chain, one a line at indent; the first
+// line's indentation is the caller's to write.
+func operands(b *ast.BinaryExpr, indent string) string {
+	var list []ast.Expr
+	flatten(b, b.Op, &list)
+	var s strings.Builder
+	for i, o := range list {
 		if i > 0 {
-			s.WriteString("  ")
+			s.WriteString(indent)
 		}
-		s.WriteString(exprPrec(o, prec(b)+1))
-		if i < len(operands)-1 {
+		text, ok := broken(o, indent, len(indent))
+		if !ok {
+			text = exprPrec(o, prec(b)+1)
+		}
+		s.WriteString(text)
+		if i < len(list)-1 {
 			s.WriteString(" " + b.Op.String() + "\n")
 		}
-	}
-	if paren {
-		s.WriteString("\n)")
 	}
 	return s.String()
 }
