@@ -19,21 +19,27 @@ import (
 	"github.com/cartrans/cartrans/parser/pseudo"
 )
 
-// corpusUnits compiles the corpus's analytics, read under corpus-relative
-// names so that golden files do not depend on where the corpus lives.
-func corpusUnits(t *testing.T) []*compiler.Unit {
-	t.Helper()
-	root, files := testcorpus.Analytics(t)
+// corpusAnalytics reads the corpus's analytic pages under corpus-relative
+// names, so that golden files do not depend on where the corpus lives.
+func corpusAnalytics(tb testing.TB) []*analytic.Analytic {
+	tb.Helper()
+	root, files := testcorpus.Analytics(tb)
 	var analytics []*analytic.Analytic
 	for _, rel := range files {
 		data, err := os.ReadFile(filepath.Join(root, rel))
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		a, _ := parser.Read(rel, data, analytic.FormatMarkdown)
 		analytics = append(analytics, a)
 	}
-	return compiler.Compile(analytics)
+	return analytics
+}
+
+// corpusUnits compiles the corpus's analytics.
+func corpusUnits(t *testing.T) []*compiler.Unit {
+	t.Helper()
+	return compiler.Compile(corpusAnalytics(t))
 }
 
 // unitName names a unit's golden file: the ID, and the implementation's

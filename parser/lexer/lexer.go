@@ -219,17 +219,19 @@ func isWordByte(c byte) bool {
 // isWordStart reports whether c can begin a word; '-' cannot (it is minus).
 func isWordStart(c byte) bool { return c != '-' && isWordByte(c) }
 
-// smart quotes CAR's pages carry from word processors.
-var smartQuotes = []string{"“", "”", "„", "‟", "″"}
+// Smart quotes, which CAR's pages carry from word processors: the double
+// ones stand for ", the single ones for '.
+var (
+	smartQuotes  = []string{"“", "”", "„", "‟", "″"}
+	smartSingles = []string{"‘", "’"}
+)
 
-// smartSingles are the single quotes word processors put for '.
-var smartSingles = []string{"‘", "’"}
-
-func smartSingleAt(s string, i int) int {
+// quoteAt returns the length of the quote of list at s[i], or 0.
+func quoteAt(s string, i int, list []string) int {
 	if s[i] < utf8.RuneSelf {
 		return 0
 	}
-	for _, q := range smartSingles {
+	for _, q := range list {
 		if strings.HasPrefix(s[i:], q) {
 			return len(q)
 		}
@@ -237,17 +239,8 @@ func smartSingleAt(s string, i int) int {
 	return 0
 }
 
-func smartQuoteAt(s string, i int) int {
-	if s[i] < utf8.RuneSelf {
-		return 0
-	}
-	for _, q := range smartQuotes {
-		if strings.HasPrefix(s[i:], q) {
-			return len(q)
-		}
-	}
-	return 0
-}
+func smartQuoteAt(s string, i int) int  { return quoteAt(s, i, smartQuotes) }
+func smartSingleAt(s string, i int) int { return quoteAt(s, i, smartSingles) }
 
 func (l *lexer) run() {
 	s := l.src
