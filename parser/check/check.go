@@ -128,6 +128,11 @@ type Info struct {
 	Defs map[*ast.AssignStmt]*Symbol
 	// Sources maps a filter without a source to the dataset it filters.
 	Sources map[*ast.FilterQuery]*Dataset
+	// Uses maps every name read as a dataset to the dataset it denoted
+	// there (names can be redefined, so the name alone does not say).
+	Uses map[*ast.Ident]*Dataset
+	// Lists maps the list constants to their values.
+	Lists map[string]*ast.ListLit
 	// Runs lists the analytics the program uses with "run".
 	Runs []*ast.RunQuery
 	// Bare is set for a block that is one condition over all events.
@@ -136,7 +141,8 @@ type Info struct {
 
 // Check checks prog and returns what it learnt and the diagnostics.
 func Check(prog *ast.Program) (*Info, diag.List) {
-	c := &checker{info: &Info{Defs: map[*ast.AssignStmt]*Symbol{}, Sources: map[*ast.FilterQuery]*Dataset{}}, scope: map[string]*Symbol{}}
+	c := &checker{info: &Info{Defs: map[*ast.AssignStmt]*Symbol{}, Sources: map[*ast.FilterQuery]*Dataset{},
+		Uses: map[*ast.Ident]*Dataset{}, Lists: map[string]*ast.ListLit{}}, scope: map[string]*Symbol{}}
 	c.program(prog)
 	c.diags.Sort()
 	return c.info, c.diags
@@ -230,6 +236,7 @@ func (c *checker) dataset(id *ast.Ident) *Dataset {
 		c.errorf(id.At, CodeNotDataset, "", "%s is a %s, not a dataset", id.Name, sym.Kind)
 		return &Dataset{Name: id.Name, Open: true}
 	}
+	c.info.Uses[id] = sym.Dataset
 	return sym.Dataset
 }
 
@@ -320,6 +327,9 @@ func (c *checker) assign(s *ast.AssignStmt) {
 	if s.Query == nil {
 		kind, ds := c.value(s.Value)
 		c.info.Defs[s] = c.define(s.Name, kind, ds)
+		if l, ok := s.Value.(*ast.ListLit); ok {
+			c.info.Lists[s.Name.Name] = l
+		}
 		return
 	}
 	var ds *Dataset

@@ -1,0 +1,372 @@
+// Package backends holds what the query backends share: the Language table
+// each declares its syntax in, and the one emitter that walks a lowered
+// query (package ir) through a schema profile and prints it in a language.
+// A backend's own code is only for what its language alone needs.
+package backends
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+// Language declares a query language's syntax and semantics as data.
+// Templates use {f} for the field name, {v} for a quoted literal, {n} for a
+// number, {op} for an ordering operator.
+type Language struct {
+	Name string
+
+	// Boolean structure.
+	And, Or, Not string // joiners and the negation prefix
+	Open, Close  string // grouping
+	// Quote and Escapes write a string literal: Escapes are old/new
+	// pairs applied in one pass (a strings.Replacer).
+	Quote   string
+	Escapes []string
+	// WildcardEscapes escape characters that are special in a wildcard
+	// pattern of the language but literal in ours (applied before the
+	// "*" of our wildcards are written). Nil when nothing needs escaping.
+	WildcardEscapes []string
+	// FieldName writes a field name, quoting it where the language needs;
+	// an error when the name cannot be written.
+	FieldName func(string) (string, error)
+
+	// Templates of the leaves. An empty template means the language
+	// cannot say it in a boolean expression.
+	Match   string // a case-insensitive wildcard match of a string
+	Exact   string // a case-insensitive match of a string without wildcards; empty: Match
+	NumEq   string // numeric equality
+	Compare string // {f} {op} {n}
+	Regexp  string // {f} and {v}, the pattern as a string literal
+	Exists  string
+	CIDR    string // {f}, and {v} the block as a string literal or {b} as written
+	AnyOf   string // a list of values on one field: {f} and {vs}, the quoted values joined by ListSep; empty: an or of matches
+	ListSep string
+	// AnyOfWildcards is set when AnyOf expands wildcards in its values.
+	AnyOfWildcards bool
+	RegexpFor      func(pattern string) string // rewrites an RE2 pattern for the language (nil: as is)
+
+	// NullUnknown is set for three-valued languages, where a comparison
+	// on a missing field is unknown and "not unknown" is unknown too: a
+	// leaf under a negation then gets Guard, so that, as the pseudocode
+	// says, a comparison on a missing field is false.
+	NullUnknown bool
+	Guard       string // {f}: the field is present
+}
+
+// Unsupported is a construct a language cannot express.
+type Unsupported struct {
+	Construct string
+	Backend   string
+	Pos       diag.Pos
+	Reason    string
+}
+
+func (u *Unsupported) Error() string {
+	msg := fmt.Sprintf("%s: %s cannot express %s", u.Pos, u.Backend, u.Construct)
+	if u.Reason != "" {
+		msg += " (" + u.Reason + ")"
+	}
+	return msg
+}
+
+// Unmapped is a field or event a profile does not map.
+type Unmapped struct {
+	What    string // "field exe of process/create", "events of process/access"
+	Profile string
+	Pos     diag.Pos
+}
+
+func (u *Unmapped) Error() string {
+	return fmt.Sprintf("%s: profile %s does not map %s", u.Pos, u.Profile, u.What)
+}
+
+// IsUnsupported reports whether err says a construct cannot be expressed
+// (rather than that a mapping is missing).
+func IsUnsupported(err error) bool {
+	var u *Unsupported
+	var l *ir.Unsupported
+	return errors.As(err, &u) || errors.As(err, &l)
+}
+
+// Note explains one part of a query, for convert --explain and for the
+// approximations a result carries.
+type Note struct {
+	Pos  diag.Pos
+	Text string
+}
+
+// EventCond is the condition of one data model event in a profile's terms:
+// its selector, and the query's condition with fields mapped and values
+// transformed.
+type EventCond struct {
+	Source   ir.Source
+	Event    *profile.Event
+	Selector []profile.Term
+	Cond     ir.Cond // fields are the profile's names
+}
+
+// Map maps a query's condition onto every event it searches, expanding
+// "every action" to the actions the profile maps.
+func Map(q ir.Query, p *profile.Profile, explain *[]Note) ([]EventCond, error) {
+	if len(q.Sources) == 0 {
+		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain)
+		if err != nil {
+			return nil, err
+		}
+		return []EventCond{{Selector: p.LogSelector, Cond: c}}, nil
+	}
+	var out []EventCond
+	for _, s := range q.Sources {
+		actions := []string{s.Action}
+		if s.Action == "*" {
+			actions = p.Actions(s.Object)
+			if len(actions) == 0 {
+				return nil, &Unmapped{What: "any event of " + s.Object, Profile: p.Name, Pos: q.Pos}
+			}
+		}
+		for _, a := range actions {
+			ev, ok := p.Event(s.Object, a)
+			if !ok {
+				return nil, &Unmapped{What: "events of " + profile.Key(s.Object, a), Profile: p.Name, Pos: q.Pos}
+			}
+			c, err := mapCond(q.Cond, ev.Fields, ev.Present, p, profile.Key(s.Object, a), explain)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, EventCond{Source: ir.Source{Object: s.Object, Action: a}, Event: ev, Selector: ev.Selector, Cond: c})
+		}
+	}
+	return out, nil
+}
+
+// mapCond renames fields and transforms values. present lists the CAR
+// fields every event carries; their mapped names are marked present.
+func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p *profile.Profile, where string, explain *[]Note) (ir.Cond, error) {
+	var err error
+	var walk func(c ir.Cond) ir.Cond
+	field := func(f ir.Field) (ir.Field, profile.FieldMap, bool) {
+		m, ok := fields[f.Name]
+		if !ok {
+			if err == nil {
+				err = &Unmapped{What: "field " + f.Name + " of " + where, Profile: p.Name, Pos: f.Pos}
+			}
+			return f, m, false
+		}
+		name := m.Field
+		if slices.Contains(present, f.Name) {
+			name = "\x00" + name // marked present; see Present
+		}
+		return ir.Field{Name: name, Pos: f.Pos}, m, true
+	}
+	note := func(pos diag.Pos, format string, args ...any) {
+		if explain != nil {
+			*explain = append(*explain, Note{Pos: pos, Text: fmt.Sprintf(format, args...)})
+		}
+	}
+	walk = func(c ir.Cond) ir.Cond {
+		switch c := c.(type) {
+		case ir.And:
+			terms := make([]ir.Cond, len(c.Terms))
+			for i, t := range c.Terms {
+				terms[i] = walk(t)
+			}
+			return ir.And{Terms: terms}
+		case ir.Or:
+			terms := make([]ir.Cond, len(c.Terms))
+			for i, t := range c.Terms {
+				terms[i] = walk(t)
+			}
+			return ir.Or{Terms: terms}
+		case ir.Not:
+			return ir.Not{X: walk(c.X)}
+		case ir.Match:
+			f, m, ok := field(c.Field)
+			if !ok {
+				return c
+			}
+			out := transform(f, m, c.Value)
+			note(c.Field.Pos, "%s → %s%s: %s", c.Field.Name, Name(f), transformNote(m), describe(out))
+			return out
+		case ir.Compare:
+			f, _, ok := field(c.Field)
+			if ok {
+				note(c.Field.Pos, "%s → %s", c.Field.Name, Name(f))
+			}
+			return ir.Compare{Field: f, Op: c.Op, Value: c.Value}
+		case ir.Regexp:
+			f, m, ok := field(c.Field)
+			if ok && m.Transform != profile.Same && err == nil {
+				// A search anywhere in the last part of a path is not a
+				// rewrite of the expression RE2 can say exactly.
+				err = &Unsupported{Construct: "a regular expression on " + c.Field.Name, Backend: p.Backend, Pos: c.Field.Pos,
+					Reason: "profile " + p.Name + " maps it as a part of " + Name(f)}
+			}
+			return ir.Regexp{Field: f, Pattern: c.Pattern}
+		case ir.Exists:
+			f, _, _ := field(c.Field)
+			return ir.Exists{Field: f}
+		case ir.CIDR:
+			f, _, _ := field(c.Field)
+			return ir.CIDR{Field: f, Block: c.Block}
+		}
+		return c
+	}
+	if c == nil {
+		return nil, nil
+	}
+	out := walk(c)
+	return out, err
+}
+
+// Name is a mapped field's name (without the presence mark).
+func Name(f ir.Field) string { return strings.TrimPrefix(f.Name, "\x00") }
+
+// Present reports whether every event carries the field.
+func Present(f ir.Field) bool { return strings.HasPrefix(f.Name, "\x00") }
+
+func transformNote(m profile.FieldMap) string {
+	switch m.Transform {
+	case profile.BaseName:
+		return " (the base name of its path)"
+	case profile.HostName:
+		return " (its first label)"
+	case profile.DirName:
+		return " (its path without the last part)"
+	}
+	return ""
+}
+
+func describe(c ir.Cond) string {
+	switch c := c.(type) {
+	case ir.Match:
+		if c.Value.IsNum {
+			return "equals " + c.Value.NumText()
+		}
+		return "matches " + fmt.Sprintf("%q", c.Value.Str)
+	case ir.Regexp:
+		return "matches the regular expression " + fmt.Sprintf("%q", c.Pattern)
+	case ir.Or:
+		parts := make([]string, len(c.Terms))
+		for i, t := range c.Terms {
+			parts[i] = describe(t)
+		}
+		return strings.Join(parts, " or ")
+	}
+	return ""
+}
+
+// transform maps a CAR value to the schema field's: for a base name, the
+// path ends in a separator and the name; for a host name, the fully
+// qualified name is the name or begins with it and a dot.
+func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
+	switch m.Transform {
+	case profile.BaseName:
+		if v.IsNum {
+			v = ir.Value{Str: v.Str, Pos: v.Pos, Quoted: true}
+		}
+		inner := strings.Trim(v.Str, "*")
+		switch {
+		case !strings.Contains(inner, "*") && strings.HasPrefix(v.Str, "*"):
+			// *name: the path ends in name, whatever its last
+			// separator; name holds no separator (a path in a base
+			// name never matches, and is warned of by the checker).
+			return ir.Match{Field: f, Value: ir.Value{Str: v.Str, Pos: v.Pos, Quoted: true}}
+		case !strings.Contains(v.Str, "*"):
+			// name: the path ends in a backslash and name (profiles that
+			// use this transform are of Windows paths).
+			return ir.Match{Field: f, Value: ir.Value{Str: `*\` + v.Str, Pos: v.Pos, Quoted: true}}
+		}
+		// A wildcard inside a base name must not cross a separator: only
+		// a regular expression says that exactly.
+		return ir.Regexp{Field: f, Pattern: baseNameRegexp(v.Str)}
+	case profile.DirName:
+		// The path without its last part: the whole path is the pattern,
+		// a separator and one more part.
+		parts := strings.Split(v.Str, "*")
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		return ir.Regexp{Field: f, Pattern: `(?i)^` + strings.Join(parts, `.*`) + `\\[^\\]*$`}
+	case profile.HostName:
+		if v.HasWildcard() || v.IsNum {
+			return ir.Match{Field: f, Value: v}
+		}
+		return ir.Or{Terms: []ir.Cond{
+			ir.Match{Field: f, Value: v},
+			ir.Match{Field: f, Value: ir.Value{Str: v.Str + ".*", Pos: v.Pos, Quoted: true}},
+		}}
+	}
+	return ir.Match{Field: f, Value: v}
+}
+
+// baseNameRegexp is the regular expression of a base-name pattern applied
+// to a whole path: case-insensitive, each * a run of non-separators.
+func baseNameRegexp(pattern string) string {
+	parts := strings.Split(pattern, "*")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return `(?i)(?:^|[\\/])` + strings.Join(parts, `[^\\/]*`) + `$`
+}
+
+// WildcardRegexp is the regular expression of a wildcard pattern, the way
+// the pseudocode reads it: whole value, case-insensitive, * any run.
+func WildcardRegexp(pattern string) string {
+	parts := strings.Split(pattern, "*")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return `(?i)^` + strings.Join(parts, `.*`) + `$`
+}
+
+// Fidelity is how faithfully a query says what the pseudocode means.
+type Fidelity string
+
+const (
+	Exact       Fidelity = "exact"
+	Approximate Fidelity = "approximate"
+	NotDone     Fidelity = "unsupported"
+)
+
+// Result is one query of one output.
+type Result struct {
+	Output   string   `json:"output,omitempty"`
+	Query    string   `json:"query"`
+	Fidelity Fidelity `json:"fidelity"`
+	// Approximations say where the query is broader or narrower than the
+	// pseudocode, and why; empty when exact.
+	Approximations []Note `json:"approximations,omitempty"`
+	// Explain says, for each condition, how it was mapped.
+	Explain []Note `json:"explain,omitempty"`
+}
+
+// Backend translates lowered queries into one query language.
+type Backend interface {
+	// Name is the target's name on the command line: splunk, eql, …
+	Name() string
+	// Profiles lists the embedded profiles; the first is the default.
+	Profiles() []*profile.Profile
+	// Convert translates the queries of one program.
+	Convert(qs []ir.Query, p *profile.Profile) ([]Result, error)
+}
+
+// LoadProfiles parses embedded profile files, panicking on a bad one: they
+// are part of the program, and a test reads them all.
+func LoadProfiles(files map[string][]byte, order ...string) []*profile.Profile {
+	var out []*profile.Profile
+	for _, name := range order {
+		p, err := profile.Parse(name, files[name])
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,194 @@
+package backends
+
+import (
+	"strings"
+
+	"github.com/cartrans/cartrans/ir"
+)
+
+// Emit prints a mapped condition in the language. It returns an
+// *Unsupported for a leaf the language cannot say.
+func (l *Language) Emit(c ir.Cond) (string, error) {
+	e := &emitter{lang: l}
+	s := e.cond(c, false)
+	return s, e.err
+}
+
+type emitter struct {
+	lang *Language
+	err  error
+}
+
+func (e *emitter) fail(construct string, f ir.Field, reason string) string {
+	if e.err == nil {
+		e.err = &Unsupported{Construct: construct, Backend: e.lang.Name, Pos: f.Pos, Reason: reason}
+	}
+	return ""
+}
+
+// cond prints c; negated is set under a "not", where a three-valued
+// language needs the presence guard on each leaf.
+func (e *emitter) cond(c ir.Cond, negated bool) string {
+	l := e.lang
+	switch c := c.(type) {
+	case ir.And:
+		return e.join(c.Terms, l.And, negated)
+	case ir.Or:
+		if s, ok := e.anyOf(c, negated); ok {
+			return s
+		}
+		return e.join(c.Terms, l.Or, negated)
+	case ir.Not:
+		return l.Not + e.group(c.X, true)
+	}
+	leaf := e.leaf(c)
+	if negated && l.NullUnknown {
+		if f, ok := leafField(c); ok && !Present(f) {
+			if _, isExists := c.(ir.Exists); !isExists {
+				return l.Open + e.fill(l.Guard, f, "", "") + l.And + leaf + l.Close
+			}
+		}
+	}
+	return leaf
+}
+
+// group prints c in parentheses unless it is a leaf.
+func (e *emitter) group(c ir.Cond, negated bool) string {
+	s := e.cond(c, negated)
+	switch c.(type) {
+	case ir.And, ir.Or:
+		return e.lang.Open + s + e.lang.Close
+	}
+	if negated && e.lang.NullUnknown && strings.HasPrefix(s, e.lang.Open) {
+		return s
+	}
+	if _, ok := c.(ir.Not); ok {
+		return e.lang.Open + s + e.lang.Close
+	}
+	return s
+}
+
+// join prints terms with an operator, each nested group in parentheses:
+// precedence differs between languages (Splunk's OR binds tighter than
+// its AND), so grouping is never left to it.
+func (e *emitter) join(terms []ir.Cond, op string, negated bool) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = e.group(t, negated)
+	}
+	return strings.Join(parts, op)
+}
+
+// anyOf prints an or of matches on one field as the language's list test.
+func (e *emitter) anyOf(c ir.Or, negated bool) (string, bool) {
+	l := e.lang
+	if l.AnyOf == "" || len(c.Terms) < 2 || (negated && l.NullUnknown) {
+		return "", false
+	}
+	var field ir.Field
+	var vals []string
+	for i, t := range c.Terms {
+		m, ok := t.(ir.Match)
+		if !ok || m.Value.IsNum || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field.Name) {
+			return "", false
+		}
+		field = m.Field
+		vals = append(vals, e.literal(m.Value.Str, m.Value.HasWildcard()))
+	}
+	return e.fill(l.AnyOf, field, "", strings.Join(vals, l.ListSep)), true
+}
+
+func leafField(c ir.Cond) (ir.Field, bool) {
+	switch c := c.(type) {
+	case ir.Match:
+		return c.Field, true
+	case ir.Compare:
+		return c.Field, true
+	case ir.Regexp:
+		return c.Field, true
+	case ir.Exists:
+		return c.Field, true
+	case ir.CIDR:
+		return c.Field, true
+	}
+	return ir.Field{}, false
+}
+
+func (e *emitter) leaf(c ir.Cond) string {
+	l := e.lang
+	switch c := c.(type) {
+	case ir.Match:
+		if c.Value.IsNum {
+			if l.NumEq == "" {
+				return e.fail("numeric equality", c.Field, "")
+			}
+			return e.fill(l.NumEq, c.Field, c.Value.NumText(), "")
+		}
+		tmpl := l.Match
+		if !c.Value.HasWildcard() && l.Exact != "" {
+			tmpl = l.Exact
+		}
+		if tmpl == "" && l.Regexp != "" {
+			// A language without a case-insensitive wildcard match
+			// says it with a regular expression.
+			return e.leaf(ir.Regexp{Field: c.Field, Pattern: WildcardRegexp(c.Value.Str)})
+		}
+		if tmpl == "" {
+			return e.fail("a wildcard match", c.Field, "")
+		}
+		return e.fill(tmpl, c.Field, "", e.literal(c.Value.Str, c.Value.HasWildcard()))
+	case ir.Compare:
+		if l.Compare == "" {
+			return e.fail("a numeric comparison", c.Field, "")
+		}
+		return strings.ReplaceAll(e.fill(l.Compare, c.Field, c.Value.NumText(), ""), "{op}", c.Op)
+	case ir.Regexp:
+		if l.Regexp == "" {
+			return e.fail("a regular expression", c.Field, "")
+		}
+		pattern := c.Pattern
+		if l.RegexpFor != nil {
+			pattern = l.RegexpFor(pattern)
+		}
+		return e.fill(l.Regexp, c.Field, "", e.literal(pattern, false))
+	case ir.Exists:
+		if l.Exists == "" {
+			return e.fail("a test of presence", c.Field, "")
+		}
+		return e.fill(l.Exists, c.Field, "", "")
+	case ir.CIDR:
+		if l.CIDR == "" {
+			return e.fail("an address block", c.Field, "")
+		}
+		return strings.ReplaceAll(e.fill(l.CIDR, c.Field, "", e.literal(c.Block, false)), "{b}", c.Block)
+	}
+	return ""
+}
+
+// fill substitutes a template.
+func (e *emitter) fill(tmpl string, f ir.Field, n, v string) string {
+	name, err := e.lang.FieldName(Name(f))
+	if err != nil && e.err == nil {
+		e.err = &Unsupported{Construct: "the field name " + Name(f), Backend: e.lang.Name, Pos: f.Pos, Reason: err.Error()}
+	}
+	r := strings.NewReplacer("{f}", name, "{n}", n, "{v}", v, "{vs}", v)
+	return r.Replace(tmpl)
+}
+
+// literal quotes a string: the language's escapes, and for a wildcard
+// pattern the escapes of characters its wildcard syntax would read.
+func (e *emitter) literal(s string, wildcard bool) string {
+	l := e.lang
+	if wildcard && l.WildcardEscapes != nil {
+		parts := strings.Split(s, "*")
+		r := strings.NewReplacer(l.WildcardEscapes...)
+		for i, p := range parts {
+			parts[i] = r.Replace(p)
+		}
+		s = strings.Join(parts, "*")
+	}
+	if l.Escapes != nil {
+		s = strings.NewReplacer(l.Escapes...).Replace(s)
+	}
+	return l.Quote + s + l.Quote
+}

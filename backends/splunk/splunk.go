@@ -1,0 +1,267 @@
+// Package splunk translates lowered queries into Splunk's Search Processing
+// Language. A condition is written in the search command where it can be
+// (case-insensitive values, * wildcards, NOT keeping events that lack the
+// field, as the pseudocode means); one the search command cannot say (a
+// regular expression, a path's last part) is written whole as an eval
+// expression in "| where", with the presence guards Splunk's three-valued
+// eval needs.
+package splunk
+
+import (
+	"embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+//go:embed profiles/*.yaml
+var profileFS embed.FS
+
+var profiles = func() []*profile.Profile {
+	files := map[string][]byte{}
+	for _, name := range []string{"sysmon"} {
+		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
+		if err != nil {
+			panic(err)
+		}
+		files[name] = data
+	}
+	return backends.LoadProfiles(files, "sysmon")
+}()
+
+// fieldRE is a field name the search command and eval take bare.
+var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
+func fieldName(name string) (string, error) {
+	if !fieldRE.MatchString(name) {
+		return "", fmt.Errorf("Splunk field names here are letters, digits, _ and .")
+	}
+	return name, nil
+}
+
+// Search is the search command's condition language. In a quoted value
+// the search command reads \\ as a backslash and \" as a quote (Splunk
+// Search Reference, "search": "Quotes and escaping characters"; pySigma's
+// Splunk backend escapes the same two), and * is always a wildcard, which
+// is what the pseudocode means by it. Values compare case-insensitively;
+// field names case-sensitively. Terms joined by a space are ANDed; OR binds
+// tighter than AND in SPL, so the emitter parenthesises every group.
+// "NOT f=v" keeps the events that lack f, as the pseudocode's != does
+// (unlike "f!=v", which drops them), so the language is two-valued here.
+var Search = &backends.Language{
+	Name:           "splunk",
+	And:            " ",
+	Or:             " OR ",
+	Not:            "NOT ",
+	Open:           "(",
+	Close:          ")",
+	Quote:          `"`,
+	Escapes:        []string{`\`, `\\`, `"`, `\"`},
+	FieldName:      fieldName,
+	Match:          `{f}={v}`,
+	NumEq:          `{f}={n}`,
+	Compare:        `{f}{op}{n}`,
+	Exists:         `{f}=*`,
+	CIDR:           `{f}={b}`,
+	AnyOf:          `{f} IN ({vs})`,
+	ListSep:        ", ",
+	AnyOfWildcards: true,
+}
+
+// Where is the eval expression language of "| where". Its comparisons are
+// case-sensitive and know no wildcards, so string matches are written as
+// case-insensitive regular expressions with match() (PCRE, unanchored:
+// the patterns anchor themselves); in an eval string literal \\ is a
+// backslash and \" a quote. A comparison on a missing field is null and
+// NOT null is null, so under a negation each test is guarded with
+// isnotnull().
+var Where = &backends.Language{
+	Name:        "splunk",
+	And:         " AND ",
+	Or:          " OR ",
+	Not:         "NOT ",
+	Open:        "(",
+	Close:       ")",
+	Quote:       `"`,
+	Escapes:     []string{`\`, `\\`, `"`, `\"`},
+	FieldName:   evalField,
+	NumEq:       `tonumber({f})={n}`,
+	Compare:     `tonumber({f}){op}{n}`,
+	Regexp:      `match({f}, {v})`,
+	Exists:      `isnotnull({f})`,
+	CIDR:        `cidrmatch({v}, {f})`,
+	NullUnknown: true,
+	Guard:       `isnotnull({f})`,
+}
+
+// evalField quotes a field name for eval: single quotes around names with
+// a dot, which eval would read as concatenation.
+func evalField(name string) (string, error) {
+	if _, err := fieldName(name); err != nil {
+		return "", err
+	}
+	if strings.Contains(name, ".") {
+		return "'" + name + "'", nil
+	}
+	return name, nil
+}
+
+// Backend is the Splunk backend.
+type Backend struct{}
+
+func (Backend) Name() string                 { return "splunk" }
+func (Backend) Profiles() []*profile.Profile { return profiles }
+
+// Convert translates each query of a program.
+func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	var out []backends.Result
+	for _, q := range qs {
+		r, err := b.query(q, p)
+		if err != nil {
+			return nil, err
+		}
+		r.Output = q.Name
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	var explain []backends.Note
+	events, err := backends.Map(q, p, &explain)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
+	// Events whose conditions read the same are selected together.
+	type group struct {
+		selectors []string
+		cond      ir.Cond
+		key       string
+	}
+	var groups []*group
+	where := false
+	for _, ev := range events {
+		sel, err := selector(ev.Selector)
+		if err != nil {
+			return r, err
+		}
+		key, err := Search.Emit(ev.Cond)
+		if backends.IsUnsupported(err) {
+			where = true
+			key, err = Where.Emit(ev.Cond)
+		}
+		if err != nil {
+			return r, err
+		}
+		i := slices.IndexFunc(groups, func(g *group) bool { return g.key == key })
+		if i < 0 {
+			groups = append(groups, &group{key: key, cond: ev.Cond})
+			i = len(groups) - 1
+		}
+		groups[i].selectors = append(groups[i].selectors, sel)
+	}
+	prefix := strings.TrimSpace(p.Expand(p.Prefix))
+	var parts []string
+	if where {
+		// One "| where" over the events selected by the search.
+		if len(groups) > 1 {
+			return r, &backends.Unsupported{Construct: "a regular expression over events whose fields are named differently", Backend: "splunk", Pos: q.Pos}
+		}
+		g := groups[0]
+		sel := orOf(g.selectors)
+		head := strings.TrimSpace(prefix + " " + sel)
+		cond, err := Where.Emit(g.cond)
+		if err != nil {
+			return r, err
+		}
+		if g.cond == nil {
+			r.Query = head
+		} else {
+			r.Query = head + " | where " + cond
+		}
+		return r, nil
+	}
+	for _, g := range groups {
+		sel := orOf(g.selectors)
+		switch {
+		case g.key == "":
+			parts = append(parts, sel)
+		case sel == "":
+			parts = append(parts, g.key)
+		default:
+			parts = append(parts, sel+" "+paren(g.key))
+		}
+	}
+	body := parts[0]
+	if len(parts) > 1 {
+		for i := range parts {
+			parts[i] = "(" + parts[i] + ")"
+		}
+		body = strings.Join(parts, " OR ")
+	}
+	r.Query = strings.TrimSpace(prefix + " " + body)
+	return r, nil
+}
+
+// paren groups a condition that holds an OR, since a space (AND) binds
+// looser than OR in SPL and the condition follows the selector.
+func paren(s string) string {
+	if strings.Contains(s, " OR ") || strings.HasPrefix(s, "NOT ") {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+func orOf(sels []string) string {
+	if len(sels) == 1 {
+		return sels[0]
+	}
+	for i, s := range sels {
+		if strings.Contains(s, " ") {
+			sels[i] = "(" + s + ")"
+		}
+	}
+	return "(" + strings.Join(sels, " OR ") + ")"
+}
+
+// selector writes a profile's selector terms in the search command.
+func selector(terms []profile.Term) (string, error) {
+	var parts []string
+	for _, t := range terms {
+		if t.Flag != "" {
+			return "", fmt.Errorf("the splunk backend takes no selector flag (%s)", t.Flag)
+		}
+		name, err := fieldName(t.Field)
+		if err != nil {
+			return "", err
+		}
+		var vals []string
+		for _, v := range t.Values {
+			if isNumber(v) {
+				vals = append(vals, name+"="+v)
+			} else {
+				vals = append(vals, name+"="+quote(v))
+			}
+		}
+		if len(vals) == 1 {
+			parts = append(parts, vals[0])
+		} else {
+			parts = append(parts, "("+strings.Join(vals, " OR ")+")")
+		}
+	}
+	return strings.Join(parts, " "), nil
+}
+
+var numberRE = regexp.MustCompile(`^\d+$`)
+
+func isNumber(s string) bool { return numberRE.MatchString(s) }
+
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}

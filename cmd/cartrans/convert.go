@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/all"
+	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/encode"
+	"github.com/cartrans/cartrans/parser"
+	"github.com/cartrans/cartrans/profile"
+)
+
+func newConvertCmd() *cobra.Command {
+	var targets, profileArg, format, failOn string
+	var sets []string
+	var explain, summary, strict bool
+	cmd := &cobra.Command{
+		Use:   "convert PATH...",
+		Short: "Translate the pseudocode of analytics into SIEM queries",
+		Long: `convert translates every pseudocode implementation of every analytic into
+the query language of each target, through a schema profile that says how
+the CAR data model's events and fields appear in that SIEM. Each result
+has a fidelity: exact, approximate (with the reason), or unsupported (with
+the construct and its position). A program with errors is not translated.
+
+Exit status: 0 when everything asked was translated exactly, 1 when some
+analytic or target was not (see --fail-on), 2 on usage errors.`,
+		Example: `  cartrans convert examples/analytics
+  cartrans convert -t splunk --set index=sysmon --explain examples/analytics/CAR-2026-11-901.md
+  cartrans convert --summary ../shared/car/analytics`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usagef("--format must be text or json, not %q", format)
+			}
+			if failOn != "error" && failOn != "approximate" && failOn != "never" {
+				return usagef("--fail-on must be error, approximate or never, not %q", failOn)
+			}
+			tgts, err := resolveTargets(targets, profileArg, sets)
+			if err != nil {
+				return err
+			}
+			results := parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()})
+			var analytics []*analytic.Analytic
+			var readDiags diag.List
+			for _, r := range results {
+				readDiags = append(readDiags, r.Diags...)
+				if r.Analytic != nil {
+					analytics = append(analytics, r.Analytic)
+				}
+			}
+			entries, diags := convert.Convert(analytics, tgts, convert.Options{Strict: strict})
+			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			all := append(readDiags, diags...)
+			all.Sort()
+			for _, d := range all {
+				if d.Severity != diag.Info {
+					fmt.Fprintln(errw, d)
+				}
+			}
+			if !explain {
+				for i := range entries {
+					for j := range entries[i].Queries {
+						entries[i].Queries[j].Explain = nil
+					}
+				}
+			}
+			switch {
+			case summary:
+				writeSummary(out, entries)
+			case format == "json":
+				if err := encode.JSON(out, entries); err != nil {
+					return err
+				}
+			default:
+				writeText(out, entries, explain)
+			}
+			failed := readDiags.HasErrors()
+			for _, e := range entries {
+				if e.Fidelity == backends.NotDone && failOn != "never" ||
+					e.Fidelity == backends.Approximate && failOn == "approximate" {
+					failed = true
+				}
+			}
+			if failed {
+				return exitError{exitFailed}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&targets, "target", "t", "all", "targets, comma-separated, or all")
+	f.StringVar(&profileArg, "profile", "", "schema profile: the name of an embedded profile or a profile file (default: each target's native profile)")
+	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
+	f.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	f.StringVar(&failOn, "fail-on", "error", "exit 1 on: error (an untranslated analytic), approximate (also an approximate one), never")
+	f.BoolVar(&explain, "explain", false, "show how each condition was mapped")
+	f.BoolVar(&summary, "summary", false, "print a table of how many implementations each target translates, and why not the rest")
+	f.BoolVar(&strict, "strict", false, "refuse programs with warnings")
+	return cmd
+}
+
+// resolveTargets turns -t, --profile and --set into targets.
+func resolveTargets(names, profileArg string, sets []string) ([]convert.Target, error) {
+	settings := map[string]string{}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, usagef("--set takes name=value, not %q", s)
+		}
+		settings[k] = v
+	}
+	var bs []backends.Backend
+	if names == "all" {
+		bs = all.Backends()
+	} else {
+		for _, n := range strings.Split(names, ",") {
+			b, ok := all.Find(strings.TrimSpace(n))
+			if !ok {
+				var known []string
+				for _, b := range all.Backends() {
+					known = append(known, b.Name())
+				}
+				return nil, usagef("unknown target %q (targets: %s)", n, strings.Join(known, ", "))
+			}
+			bs = append(bs, b)
+		}
+	}
+	var fileProfile *profile.Profile
+	if profileArg != "" {
+		if _, err := os.Stat(profileArg); err == nil {
+			p, err := profile.Load(profileArg)
+			if err != nil {
+				return nil, usagef("%v", err)
+			}
+			fileProfile = p
+		}
+	}
+	var out []convert.Target
+	for _, b := range bs {
+		p := b.Profiles()[0]
+		switch {
+		case fileProfile != nil:
+			if fileProfile.Backend != b.Name() {
+				continue
+			}
+			p = fileProfile
+		case profileArg != "":
+			p = nil
+			for _, q := range b.Profiles() {
+				if q.Name == profileArg {
+					p = q
+				}
+			}
+			if p == nil {
+				if names != "all" {
+					return nil, usagef("target %s has no profile %q", b.Name(), profileArg)
+				}
+				continue
+			}
+		}
+		if len(settings) > 0 {
+			q, err := p.With(settings)
+			if err != nil {
+				if names == "all" {
+					q = p
+				} else {
+					return nil, usagef("%v", err)
+				}
+			}
+			p = q
+		}
+		out = append(out, convert.Target{Backend: b, Profile: p})
+	}
+	if len(out) == 0 {
+		return nil, usagef("no target has the profile %q", profileArg)
+	}
+	return out, nil
+}
+
+func writeText(w io.Writer, entries []convert.Entry, explain bool) {
+	for i, e := range entries {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		name := e.ID + " " + e.Title
+		if e.Implementation != "" {
+			name += " — " + e.Implementation
+		}
+		fmt.Fprintf(w, "# %s\n# %s (%s): %s", name, e.Target, e.Profile, e.Fidelity)
+		if e.Reason != "" {
+			fmt.Fprintf(w, ": %s", e.Reason)
+		}
+		fmt.Fprintln(w)
+		for _, q := range e.Queries {
+			if q.Output != "" && len(e.Queries) > 1 {
+				fmt.Fprintf(w, "# output %s\n", q.Output)
+			}
+			for _, a := range q.Approximations {
+				fmt.Fprintf(w, "# approximate: %s: %s\n", a.Pos, a.Text)
+			}
+			if explain {
+				for _, x := range q.Explain {
+					fmt.Fprintf(w, "# %s: %s\n", x.Pos, x.Text)
+				}
+			}
+			fmt.Fprintln(w, q.Query)
+		}
+	}
+}
+
+func writeSummary(w io.Writer, entries []convert.Entry) {
+	type counts struct{ total, exact, approx int }
+	byTarget := map[string]*counts{}
+	var order []string
+	for _, e := range entries {
+		c := byTarget[e.Target]
+		if c == nil {
+			c = &counts{}
+			byTarget[e.Target] = c
+			order = append(order, e.Target)
+		}
+		c.total++
+		switch e.Fidelity {
+		case backends.Exact:
+			c.exact++
+		case backends.Approximate:
+			c.approx++
+		}
+	}
+	fmt.Fprintf(w, "| target | pseudocode implementations | exact | approximate | not translated |\n|---|---|---|---|---|\n")
+	for _, t := range order {
+		c := byTarget[t]
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", t, c.total, c.exact, c.approx, c.total-c.exact-c.approx)
+	}
+	reasons := convert.Reasons(entries)
+	if len(reasons) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n| target: reason not translated exactly | implementations |\n|---|---|\n")
+	for _, k := range convert.Sorted(reasons) {
+		fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
+	}
+}

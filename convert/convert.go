@@ -1,0 +1,160 @@
+// Package convert runs the main job: it compiles the pseudocode of
+// analytics and translates every program that compiled into each target
+// backend's query language through a schema profile. An analytic that
+// cannot be translated is never dropped: its entry says why.
+package convert
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/compiler"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+// Target is a backend with the profile to translate through.
+type Target struct {
+	Backend backends.Backend
+	Profile *profile.Profile
+}
+
+// Entry is the translation of one pseudocode implementation to one target.
+type Entry struct {
+	ID             string            `json:"id"`
+	Title          string            `json:"title"`
+	Techniques     []string          `json:"attack,omitempty"`
+	Implementation string            `json:"implementation,omitempty"`
+	Target         string            `json:"target"`
+	Profile        string            `json:"profile"`
+	Fidelity       backends.Fidelity `json:"fidelity"`
+	Reason         string            `json:"reason,omitempty"`
+	Queries        []backends.Result `json:"queries,omitempty"`
+	Warnings       []string          `json:"warnings,omitempty"`
+	Pos            diag.Pos          `json:"pos"`
+	Unit           *compiler.Unit    `json:"-"`
+}
+
+// Options tune a conversion.
+type Options struct {
+	// Strict refuses programs with warnings.
+	Strict bool
+}
+
+// Convert translates the analytics to the targets. The diagnostics are
+// the front end's, for the commands to print.
+func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]Entry, diag.List) {
+	units := compiler.Compile(analytics)
+	var all diag.List
+	var entries []Entry
+	for _, u := range units {
+		all = append(all, u.Diags...)
+		im := u.Implementation()
+		var warnings []string
+		for _, d := range u.Diags {
+			if d.Severity == diag.Warning {
+				warnings = append(warnings, d.String())
+			}
+		}
+		var queries []ir.Query
+		var lowerErr error
+		reason := ""
+		switch {
+		case !u.OK():
+			reason = fmt.Sprintf("the pseudocode has %d errors (see cartrans lint)", u.Diags.Count(diag.Error))
+		case opt.Strict && u.Diags.Count(diag.Warning) > 0:
+			reason = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning))
+		default:
+			queries, lowerErr = ir.Lower(u.Program, u.Info)
+			if lowerErr != nil {
+				reason = lowerErr.Error()
+			}
+		}
+		for _, t := range targets {
+			e := Entry{
+				ID: u.Analytic.ID, Title: u.Analytic.Title, Techniques: u.Analytic.TechniqueIDs(),
+				Implementation: im.Name, Target: t.Backend.Name(), Profile: t.Profile.Name,
+				Warnings: warnings, Pos: im.CodePos, Unit: u,
+			}
+			switch {
+			case reason != "":
+				e.Fidelity, e.Reason = backends.NotDone, reason
+			default:
+				results, err := t.Backend.Convert(queries, t.Profile)
+				if err != nil {
+					e.Fidelity, e.Reason = backends.NotDone, err.Error()
+				} else {
+					e.Queries, e.Fidelity = results, worst(results)
+				}
+			}
+			entries = append(entries, e)
+		}
+	}
+	return entries, all
+}
+
+// worst is the lowest fidelity of a program's queries.
+func worst(rs []backends.Result) backends.Fidelity {
+	f := backends.Exact
+	for _, r := range rs {
+		if r.Fidelity == backends.Approximate {
+			f = backends.Approximate
+		}
+	}
+	return f
+}
+
+// Reasons groups the entries not translated exactly by the construct or
+// cause their reason names, for the summary.
+func Reasons(entries []Entry) map[string]int {
+	out := map[string]int{}
+	for _, e := range entries {
+		if e.Fidelity == backends.Exact {
+			continue
+		}
+		out[e.Target+": "+category(e.Reason)]++
+	}
+	return out
+}
+
+// category shortens a reason to what it is about.
+func category(reason string) string {
+	switch {
+	case strings.Contains(reason, "errors (see cartrans lint)"):
+		return "pseudocode with errors"
+	case strings.Contains(reason, "does not map"):
+		_, what, _ := strings.Cut(reason, "does not map ")
+		what, _, _ = strings.Cut(what, " of ")
+		if strings.HasPrefix(what, "events") || strings.HasPrefix(what, "any event") {
+			return "unmapped event"
+		}
+		return "unmapped field"
+	case strings.Contains(reason, " is not supported"):
+		_, rest, _ := strings.Cut(reason, ": ")
+		c, _, _ := strings.Cut(rest, " is not supported")
+		return c
+	case strings.Contains(reason, "cannot express"):
+		_, rest, _ := strings.Cut(reason, "cannot express ")
+		c, _, _ := strings.Cut(rest, " (")
+		return c
+	}
+	return reason
+}
+
+// ErrNoTarget is returned for an unknown target name.
+var ErrNoTarget = errors.New("unknown target")
+
+// Sorted returns the keys of a count map, sorted.
+func Sorted(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,194 @@
+// Package ir is the meaning of a checked pseudocode program, the form every
+// backend emits from: for each output, the data model events it selects and
+// the condition they must meet, with the language's semantics made
+// explicit. A comparison here is always what docs/pseudocode.md says it is:
+// "==" with a string is a case-insensitive wildcard match, "!=" is "not ==",
+// "contains" is a match with "*" on both sides, "in" is an "or" of matches,
+// a quoted number is a number. Backends never see the surface syntax.
+package ir
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cartrans/cartrans/diag"
+)
+
+// Query is one result of a program: the events of some objects and actions
+// that meet a condition.
+type Query struct {
+	// Name is the output's dataset name.
+	Name string
+	// Sources are the objects and actions searched; empty for a bare
+	// condition over all events.
+	Sources []Source
+	// Cond is the condition; nil means every event of the sources.
+	Cond Cond
+	Pos  diag.Pos
+}
+
+// Source is a data model object and action ("*" for every action).
+type Source struct {
+	Object string // data model object ID: "process", "user_session"
+	Action string
+}
+
+func (s Source) String() string { return s.Object + "/" + s.Action }
+
+// Cond is a condition on one event.
+type Cond interface{ cond() }
+
+// And holds when every term holds.
+type And struct{ Terms []Cond }
+
+// Or holds when any term holds.
+type Or struct{ Terms []Cond }
+
+// Not holds when X does not.
+type Not struct{ X Cond }
+
+// Field is a field of the event, by its CAR name ("command_line"), or a
+// log field of a bare condition ("event_code").
+type Field struct {
+	Name string
+	Pos  diag.Pos
+}
+
+// Match tests a field against a value with the language's equality: for
+// a string, case-insensitive with "*" matching any run of characters; for
+// a number, numeric equality. A missing field never matches.
+type Match struct {
+	Field Field
+	Value Value
+}
+
+// Compare orders a field against a number: <, <=, >, >=. A missing field
+// never satisfies it.
+type Compare struct {
+	Field Field
+	Op    string // "<", "<=", ">", ">="
+	Value Value
+}
+
+// Regexp tests a field with an RE2 regular expression, unanchored and
+// case-sensitive unless the pattern says (?i). A missing field never
+// matches.
+type Regexp struct {
+	Field   Field
+	Pattern string
+}
+
+// Exists holds when the event has the field.
+type Exists struct{ Field Field }
+
+// CIDR holds when the field is an address inside the block.
+type CIDR struct {
+	Field Field
+	Block string
+}
+
+func (And) cond()     {}
+func (Or) cond()      {}
+func (Not) cond()     {}
+func (Match) cond()   {}
+func (Compare) cond() {}
+func (Regexp) cond()  {}
+func (Exists) cond()  {}
+func (CIDR) cond()    {}
+
+// Value is a literal to compare with.
+type Value struct {
+	// Str is the string, with "*" as wildcards (see Parts).
+	Str string
+	// Num is set for a number (written quoted or not).
+	Num    float64
+	IsNum  bool
+	Pos    diag.Pos
+	Quoted bool
+}
+
+// NewValue makes a value from the text of a literal: a number when it
+// reads as one, since numbers compare as numbers quoted or not.
+func NewValue(s string, pos diag.Pos) Value {
+	v := Value{Str: s, Pos: pos}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && isPlainNumber(s) {
+		v.Num, v.IsNum = n, true
+	}
+	return v
+}
+
+// isPlainNumber accepts digits with an optional sign and decimal part, not
+// the other forms ParseFloat takes (1e5, 0x10, Inf).
+func isPlainNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, dot := strings.Cut(s, ".")
+	digits := func(p string) bool {
+		if p == "" {
+			return false
+		}
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return digits(intPart) && (!dot || digits(frac))
+}
+
+// HasWildcard reports whether the string holds a "*".
+func (v Value) HasWildcard() bool { return !v.IsNum && strings.Contains(v.Str, "*") }
+
+// Parts splits a string value at its wildcards: "a*b*" is ["a", "b", ""].
+func (v Value) Parts() []string { return strings.Split(v.Str, "*") }
+
+// NumText is a number as the languages write it: 445, 1.5.
+func (v Value) NumText() string { return strconv.FormatFloat(v.Num, 'f', -1, 64) }
+
+// Walk calls fn for c and every condition inside it.
+func Walk(c Cond, fn func(Cond)) {
+	if c == nil {
+		return
+	}
+	fn(c)
+	switch c := c.(type) {
+	case And:
+		for _, t := range c.Terms {
+			Walk(t, fn)
+		}
+	case Or:
+		for _, t := range c.Terms {
+			Walk(t, fn)
+		}
+	case Not:
+		Walk(c.X, fn)
+	}
+}
+
+// Fields lists the fields a condition reads, each once, in order.
+func Fields(c Cond) []Field {
+	var out []Field
+	seen := map[string]bool{}
+	Walk(c, func(c Cond) {
+		var f Field
+		switch c := c.(type) {
+		case Match:
+			f = c.Field
+		case Compare:
+			f = c.Field
+		case Regexp:
+			f = c.Field
+		case Exists:
+			f = c.Field
+		case CIDR:
+			f = c.Field
+		default:
+			return
+		}
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			out = append(out, f)
+		}
+	})
+	return out
+}

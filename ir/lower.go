@@ -1,0 +1,368 @@
+package ir
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cartrans/cartrans/ast"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/parser/check"
+)
+
+// Unsupported says a construct has no meaning in this form yet, or in a
+// backend: it names the construct and where it is.
+type Unsupported struct {
+	Construct string
+	Pos       diag.Pos
+	Reason    string
+}
+
+func (u *Unsupported) Error() string {
+	msg := u.Construct + " is not supported"
+	if u.Reason != "" {
+		msg += ": " + u.Reason
+	}
+	return u.Pos.String() + ": " + msg
+}
+
+func unsupported(pos diag.Pos, construct, format string, args ...any) *Unsupported {
+	return &Unsupported{Construct: construct, Pos: pos, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Lower gives the queries of a checked program, one per output. A program
+// that needs more than one dataset per output (joins, groups, set
+// differences, other analytics' outputs, derived fields) is reported as
+// unsupported, naming the construct; the program must have no errors.
+func Lower(prog *ast.Program, info *check.Info) ([]Query, error) {
+	l := &lowerer{info: info, defs: map[*check.Dataset]*ast.AssignStmt{}}
+	for stmt, sym := range info.Defs {
+		if sym.Dataset != nil {
+			l.defs[sym.Dataset] = stmt
+		}
+	}
+	for _, s := range prog.Stmts {
+		if fa, ok := s.(*ast.FieldAssignStmt); ok {
+			return nil, unsupported(fa.Target.At, "derived field", "%s is computed by the program", strings.Join(fa.Target.Parts, "."))
+		}
+	}
+	if info.Bare {
+		x := prog.Stmts[0].(*ast.ExprStmt).X
+		c, err := l.cond(x)
+		if err != nil {
+			return nil, err
+		}
+		return []Query{{Cond: c, Pos: x.Pos()}}, nil
+	}
+	var out []Query
+	for _, ds := range info.Outputs {
+		q, err := l.dataset(ds)
+		if err != nil {
+			return nil, err
+		}
+		q.Name = ds.Name
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+type lowerer struct {
+	info *check.Info
+	defs map[*check.Dataset]*ast.AssignStmt
+}
+
+// dataset lowers the definition of a dataset, following filters back to
+// their search.
+func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
+	st := l.defs[ds]
+	if st == nil {
+		return Query{}, unsupported(ds.Pos, "set difference", "%s is the events of one dataset not in another", ds.Name)
+	}
+	switch q := st.Query.(type) {
+	case *ast.SearchQuery:
+		out := Query{Pos: q.At}
+		for _, o := range ds.Objects {
+			for _, a := range ds.Actions[o.Name] {
+				out.Sources = append(out.Sources, Source{Object: o.ID(), Action: a})
+			}
+		}
+		if q.Where != nil {
+			c, err := l.cond(q.Where)
+			if err != nil {
+				return Query{}, err
+			}
+			out.Cond = c
+		}
+		return out, nil
+	case *ast.FilterQuery:
+		src := l.info.Sources[q]
+		if q.Source != nil {
+			src = l.info.Uses[q.Source]
+		}
+		base, err := l.dataset(src)
+		if err != nil {
+			return Query{}, err
+		}
+		c, err := l.cond(q.Where)
+		if err != nil {
+			return Query{}, err
+		}
+		base.Cond = and(base.Cond, c)
+		base.Pos = q.At
+		return base, nil
+	case *ast.JoinQuery:
+		return Query{}, unsupported(q.At, "join", "%s pairs events of %s and %s", st.Name.Name, q.Left.Name, q.Right.Name)
+	case *ast.GroupQuery:
+		return Query{}, unsupported(q.At, "group", "%s groups events", st.Name.Name)
+	case *ast.SelectQuery:
+		return Query{}, unsupported(q.At, "select", "%s selects or aggregates fields", st.Name.Name)
+	case *ast.CountQuery:
+		return Query{}, unsupported(q.At, "count", "%s counts events", st.Name.Name)
+	case *ast.RunQuery:
+		return Query{}, unsupported(q.At, "analytic reference", "%s uses the output of %s", st.Name.Name, q.Analytic)
+	case nil:
+		return Query{}, unsupported(st.Name.At, "set difference", "%s is the events of one dataset not in another", st.Name.Name)
+	}
+	return Query{}, unsupported(st.Name.At, "statement", "%s", st.Name.Name)
+}
+
+func and(a, b Cond) Cond {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	var terms []Cond
+	for _, c := range []Cond{a, b} {
+		if x, ok := c.(And); ok {
+			terms = append(terms, x.Terms...)
+		} else {
+			terms = append(terms, c)
+		}
+	}
+	return And{Terms: terms}
+}
+
+// cond lowers a condition.
+func (l *lowerer) cond(x ast.Expr) (Cond, error) {
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return l.cond(x.X)
+	case *ast.NotExpr:
+		c, err := l.cond(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return Not{X: c}, nil
+	case *ast.BinaryExpr:
+		switch {
+		case x.Op == ast.OpAnd || x.Op == ast.OpOr:
+			var terms []Cond
+			for _, side := range []ast.Expr{x.X, x.Y} {
+				c, err := l.cond(side)
+				if err != nil {
+					return nil, err
+				}
+				// Flatten chains of the same operator.
+				if x.Op == ast.OpAnd {
+					if a, ok := c.(And); ok {
+						terms = append(terms, a.Terms...)
+						continue
+					}
+				} else if o, ok := c.(Or); ok {
+					terms = append(terms, o.Terms...)
+					continue
+				}
+				terms = append(terms, c)
+			}
+			if x.Op == ast.OpAnd {
+				return And{Terms: terms}, nil
+			}
+			return Or{Terms: terms}, nil
+		case x.Op.IsComparison():
+			return l.comparison(x)
+		}
+		return nil, unsupported(x.Pos(), "arithmetic", "%s is not a condition", x.Op)
+	case *ast.ChainExpr:
+		return nil, unsupported(x.Pos(), "chained comparison", "it compares fields with each other (a join's time bound)")
+	case *ast.MatchExpr:
+		f, err := l.field(x.X)
+		if err != nil {
+			return nil, err
+		}
+		s, ok := x.Pattern.(*ast.StringLit)
+		if !ok {
+			return nil, unsupported(x.Pattern.Pos(), "match", "the pattern is not a string")
+		}
+		return Regexp{Field: f, Pattern: s.Value}, nil
+	case *ast.ContainsExpr:
+		f, err := l.field(x.X)
+		if err != nil {
+			return nil, err
+		}
+		vals, err := l.values(x.Value)
+		if err != nil {
+			return nil, err
+		}
+		var terms []Cond
+		for _, v := range vals {
+			// A substring test is a match with a wildcard on each side.
+			s := v.Str
+			if !strings.HasPrefix(s, "*") {
+				s = "*" + s
+			}
+			if !strings.HasSuffix(s, "*") {
+				s += "*"
+			}
+			terms = append(terms, Match{Field: f, Value: Value{Str: s, Pos: v.Pos, Quoted: true}})
+		}
+		var c Cond = orOf(terms)
+		if x.Not {
+			c = Not{X: c}
+		}
+		return c, nil
+	case *ast.InExpr:
+		f, err := l.field(x.X)
+		if err != nil {
+			return nil, err
+		}
+		vals, err := l.values(x.List)
+		if err != nil {
+			return nil, err
+		}
+		var terms []Cond
+		for _, v := range vals {
+			terms = append(terms, Match{Field: f, Value: v})
+		}
+		var c Cond = orOf(terms)
+		if x.Not {
+			c = Not{X: c}
+		}
+		return c, nil
+	case *ast.ExistsExpr:
+		f, err := l.field(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return Exists{Field: f}, nil
+	}
+	return nil, unsupported(x.Pos(), "expression", "it is not a condition on an event's fields")
+}
+
+func orOf(terms []Cond) Cond {
+	if len(terms) == 1 {
+		return terms[0]
+	}
+	return Or{Terms: terms}
+}
+
+// comparison lowers field op literal (or literal op field).
+func (l *lowerer) comparison(x *ast.BinaryExpr) (Cond, error) {
+	fx, lit, op := x.X, x.Y, x.Op
+	if _, ok := fx.(*ast.FieldRef); !ok {
+		fx, lit, op = x.Y, x.X, flip(op)
+	}
+	f, err := l.field(fx)
+	if err != nil {
+		return nil, err
+	}
+	switch v := lit.(type) {
+	case *ast.NullLit:
+		switch op {
+		case ast.OpEq:
+			return Not{X: Exists{Field: f}}, nil
+		case ast.OpNe:
+			return Exists{Field: f}, nil
+		}
+		return nil, unsupported(v.At, "comparison with null", "only == null and != null test presence")
+	case *ast.CIDRLit:
+		c := CIDR{Field: f, Block: v.Text}
+		switch op {
+		case ast.OpEq:
+			return c, nil
+		case ast.OpNe:
+			return Not{X: c}, nil
+		}
+		return nil, unsupported(v.At, "address block", "an address block can only be compared with == or !=")
+	case *ast.FieldRef:
+		return nil, unsupported(v.At, "comparison of two fields", "%s is compared with %s", strings.Join(x.X.(*ast.FieldRef).Parts, "."), strings.Join(v.Parts, "."))
+	}
+	vals, err := l.values(lit)
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) != 1 {
+		return nil, unsupported(lit.Pos(), "comparison with a list", "use in")
+	}
+	val := vals[0]
+	switch op {
+	case ast.OpEq:
+		return Match{Field: f, Value: val}, nil
+	case ast.OpNe:
+		return Not{X: Match{Field: f, Value: val}}, nil
+	}
+	if !val.IsNum {
+		return nil, unsupported(val.Pos, "ordering of strings", "%s %s %s: only numbers are ordered", f.Name, op, ast.QuoteString(val.Str))
+	}
+	return Compare{Field: f, Op: op.String(), Value: val}, nil
+}
+
+func flip(op ast.Op) ast.Op {
+	switch op {
+	case ast.OpLt:
+		return ast.OpGt
+	case ast.OpLe:
+		return ast.OpGe
+	case ast.OpGt:
+		return ast.OpLt
+	case ast.OpGe:
+		return ast.OpLe
+	}
+	return op
+}
+
+// field lowers a field reference.
+func (l *lowerer) field(x ast.Expr) (Field, error) {
+	f, ok := x.(*ast.FieldRef)
+	if !ok {
+		return Field{}, unsupported(x.Pos(), "expression", "only fields can be compared with values here")
+	}
+	return Field{Name: strings.Join(f.Parts, "."), Pos: f.At}, nil
+}
+
+// values lowers a literal, a list, or the name of a list constant.
+func (l *lowerer) values(x ast.Expr) ([]Value, error) {
+	switch v := x.(type) {
+	case *ast.ParenExpr:
+		return l.values(v.X)
+	case *ast.StringLit:
+		val := NewValue(v.Value, v.At)
+		val.Quoted = true
+		return []Value{val}, nil
+	case *ast.NumberLit:
+		return []Value{NewValue(v.Text, v.At)}, nil
+	case *ast.ListLit:
+		if v.Ellipsis {
+			return nil, unsupported(v.At, "list ending in ...", "the values it stands for are not written")
+		}
+		var out []Value
+		for _, e := range v.Elems {
+			vs, err := l.values(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, vs...)
+		}
+		return out, nil
+	case *ast.FieldRef:
+		if list, ok := l.info.Lists[v.Parts[0]]; ok && len(v.Parts) == 1 {
+			return l.values(list)
+		}
+		return nil, unsupported(v.At, "comparison of two fields", "%s is a field or a parameter, not a value", strings.Join(v.Parts, "."))
+	case *ast.DurationLit, *ast.NowLit, *ast.BinaryExpr:
+		return nil, unsupported(x.Pos(), "time arithmetic", "conditions on the time of events relative to now")
+	case *ast.CallExpr:
+		return nil, unsupported(x.Pos(), "function call", "%s(…)", v.Fun.Name)
+	}
+	return nil, unsupported(x.Pos(), "value", "it is not a literal")
+}
