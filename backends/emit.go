@@ -55,8 +55,13 @@ func (e *emitter) cond(c ir.Cond, negated bool) string {
 // group prints c in parentheses unless it is a leaf.
 func (e *emitter) group(c ir.Cond, negated bool) string {
 	s := e.cond(c, negated)
-	switch c.(type) {
-	case ir.And, ir.Or:
+	switch c := c.(type) {
+	case ir.Or:
+		if _, ok := e.anyOf(c, negated); ok {
+			return s // one list test, a leaf
+		}
+		return e.lang.Open + s + e.lang.Close
+	case ir.And:
 		return e.lang.Open + s + e.lang.Close
 	}
 	if negated && e.lang.NullUnknown && strings.HasPrefix(s, e.lang.Open) {

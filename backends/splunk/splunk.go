@@ -201,9 +201,11 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	body := parts[0]
 	if len(parts) > 1 {
 		for i := range parts {
-			parts[i] = "(" + parts[i] + ")"
+			if hasTopLevelSpace(parts[i]) {
+				parts[i] = "(" + parts[i] + ")"
+			}
 		}
-		body = strings.Join(parts, " OR ")
+		body = "(" + strings.Join(parts, " OR ") + ")"
 	}
 	r.Query = strings.TrimSpace(prefix + " " + body)
 	return r, nil
@@ -223,11 +225,36 @@ func orOf(sels []string) string {
 		return sels[0]
 	}
 	for i, s := range sels {
-		if strings.Contains(s, " ") {
+		if hasTopLevelSpace(s) {
 			sels[i] = "(" + s + ")"
 		}
 	}
 	return "(" + strings.Join(sels, " OR ") + ")"
+}
+
+// hasTopLevelSpace reports a space outside quotes and parentheses: terms
+// joined there would need grouping.
+func hasTopLevelSpace(s string) bool {
+	if inTermRE.MatchString(s) {
+		return false // one "field IN (…)" term
+	}
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ' ' && depth == 0:
+			return true
+		}
+	}
+	return false
 }
 
 // selector writes a profile's selector terms in the search command.
@@ -252,13 +279,19 @@ func selector(terms []profile.Term) (string, error) {
 		if len(vals) == 1 {
 			parts = append(parts, vals[0])
 		} else {
-			parts = append(parts, "("+strings.Join(vals, " OR ")+")")
+			for i := range vals {
+				vals[i] = strings.TrimPrefix(vals[i], name+"=")
+			}
+			parts = append(parts, name+" IN ("+strings.Join(vals, ", ")+")")
 		}
 	}
 	return strings.Join(parts, " "), nil
 }
 
-var numberRE = regexp.MustCompile(`^\d+$`)
+var (
+	numberRE = regexp.MustCompile(`^\d+$`)
+	inTermRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]* IN \([^()]*\)$`)
+)
 
 func isNumber(s string) bool { return numberRE.MatchString(s) }
 

@@ -1,0 +1,156 @@
+package splunk_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/splunk"
+	"github.com/cartrans/cartrans/convert"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+// translate converts one pseudocode program with the default profile.
+func translate(t *testing.T, code string, p *profile.Profile) (string, convert.Entry) {
+	t.Helper()
+	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
+		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
+	if p == nil {
+		p = splunk.Backend{}.Profiles()[0]
+	}
+	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: splunk.Backend{}, Profile: p}}, convert.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", code, diags)
+	}
+	e := entries[0]
+	var qs []string
+	for _, q := range e.Queries {
+		qs = append(qs, q.Query)
+	}
+	return strings.Join(qs, "\n"), e
+}
+
+const proc = "p = search Process:Create\nx = filter p where "
+
+// TestConstructs checks each construct against a hand-checked query.
+// Splunk Search Reference, "search": values compare case-insensitively,
+// * is a wildcard, \\ and \" are the escapes of a quoted value;
+// "Difference between NOT and !=": NOT f=v keeps events without f.
+func TestConstructs(t *testing.T) {
+	idx := "index=__your_sysmon_index__ "
+	for _, c := range []struct{ name, code, want string }{
+		{"base name", proc + `exe == "cmd.exe"` + "\noutput x", idx + `EventCode=1 Image="*\\cmd.exe"`},
+		{"base name with leading wildcard", proc + `exe == "*md.exe"` + "\noutput x", idx + `EventCode=1 Image="*md.exe"`},
+		{"path", proc + `image_path == "C:\Windows\System32\cmd.exe"` + "\noutput x", idx + `EventCode=1 Image="C:\\Windows\\System32\\cmd.exe"`},
+		{"not equal keeps missing fields", proc + `parent_command_line != "x"` + "\noutput x", idx + `EventCode=1 (NOT ParentCommandLine="x")`},
+		{"and", proc + `exe == "cmd.exe" and parent_exe == "services.exe"` + "\noutput x", idx + `EventCode=1 Image="*\\cmd.exe" ParentImage="*\\services.exe"`},
+		{"or", proc + `command_line == "*a*" or user == "SYSTEM"` + "\noutput x", idx + `EventCode=1 (CommandLine="*a*" OR User="SYSTEM")`},
+		{"or inside and", proc + `(command_line == "*a*" or command_line == "*b*") and user == "x"` + "\noutput x", idx + `EventCode=1 CommandLine IN ("*a*", "*b*") User="x"`},
+		{"not of a group", proc + `not (user == "a" and integrity_level == "High")` + "\noutput x", idx + `EventCode=1 (NOT (User="a" IntegrityLevel="High"))`},
+		{"contains", proc + `command_line contains "-enc"` + "\noutput x", idx + `EventCode=1 CommandLine="*-enc*"`},
+		{"contains call", proc + `command_line CONTAINS("*-enc*")` + "\noutput x", idx + `EventCode=1 CommandLine="*-enc*"`},
+		{"in", proc + `user in ["a", "b"]` + "\noutput x", idx + `EventCode=1 User IN ("a", "b")`},
+		{"not in", proc + `user not in ["a", "b"]` + "\noutput x", idx + `EventCode=1 (NOT User IN ("a", "b"))`},
+		{"list constant", "l = [\"a\", \"b\"]\n" + proc + `user in l` + "\noutput x", idx + `EventCode=1 User IN ("a", "b")`},
+		{"exists", proc + `parent_command_line exists` + "\noutput x", idx + `EventCode=1 ParentCommandLine=*`},
+		{"null", proc + `parent_command_line == null` + "\noutput x", idx + `EventCode=1 (NOT ParentCommandLine=*)`},
+		{"quoted number", proc + `pid == "4"` + "\noutput x", idx + `EventCode=1 ProcessId=4`},
+		{"number order", proc + `pid > 4 and ppid <= 10` + "\noutput x", idx + `EventCode=1 ProcessId>4 ParentProcessId<=10`},
+		{"cidr", "f = search Flow:Start\nx = filter f where dest_ip == 10.0.0.0/8\noutput x", idx + `EventCode=3 DestinationIp=10.0.0.0/8`},
+		{"host name", proc + `hostname == "ws01"` + "\noutput x", idx + `EventCode=1 Computer IN ("ws01", "ws01.*")`},
+		{"regular expression", proc + `command_line match "-R .* -pw"` + "\noutput x", idx + `EventCode=1 | where match(CommandLine, "-R .* -pw")`},
+		{"regular expression escapes", proc + `command_line match "\d+ a\\\\b \""` + "\noutput x", idx + `EventCode=1 | where match(CommandLine, "\\d+ a\\\\b \"")`},
+		{"wildcard inside a base name", proc + `exe == "procdump*.exe"` + "\noutput x", idx + `EventCode=1 | where match(Image, "(?i)(?:^|[\\\\/])procdump[^\\\\/]*\\.exe$")`},
+		{"negated regular expression is guarded", proc + `not command_line match "a"` + "\noutput x", idx + `EventCode=1 | where NOT match(CommandLine, "a")`},
+		{"guard for fields not always present", proc + `not (current_working_directory match "a")` + "\noutput x", idx + `EventCode=1 | where NOT (isnotnull(CurrentDirectory) AND match(CurrentDirectory, "a"))`},
+		{"union of actions", "f = search File:Create,Delete\nx = filter f where file_path == \"*.bat\"\noutput x", idx + `(EventCode=11 OR EventCode IN (23, 26)) TargetFilename="*.bat"`},
+		{"every action", "p = search Process\nx = filter p where exe == \"a.exe\"\noutput x", idx + `((EventCode=10 SourceImage="*\\a.exe") OR ((EventCode=1 OR EventCode=5) Image="*\\a.exe"))`},
+		{"registry key", "r = search Registry:value_edit\nx = filter r where key == \"*\\Run\" and data == \"*.exe\"\noutput x", idx + `EventCode=13 | where match(TargetObject, "(?i)^.*\\\\Run\\\\[^\\\\]*$") AND match(Details, "(?i)^.*\\.exe$")`},
+		{"bare condition", `[EventCode] == 4624 and [LogonType] == 10`, idx + `EventCode=4624 LogonType=10`},
+		{"two outputs", proc + "exe == \"a.exe\"\ny = filter p where exe == \"b.exe\"\noutput x, y", idx + "EventCode=1 Image=\"*\\\\a.exe\"\n" + idx + `EventCode=1 Image="*\\b.exe"`},
+	} {
+		got, e := translate(t, c.code, nil)
+		if got != c.want || e.Fidelity != backends.Exact {
+			t.Errorf("%s:\n%s\n got %s [%s %s]\nwant %s", c.name, c.code, got, e.Fidelity, e.Reason, c.want)
+		}
+	}
+}
+
+func TestUnsupportedAndUnmapped(t *testing.T) {
+	for _, c := range []struct{ code, reason string }{
+		{proc + `md5_hash == "x"` + "\noutput x", "t.md:2:20: profile sysmon does not map field md5_hash of process/create"},
+		{"t = search Thread:create\noutput t", "profile sysmon does not map events of thread/create"},
+		{"a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid\noutput j", "join is not supported"},
+	} {
+		_, e := translate(t, c.code, nil)
+		if e.Fidelity != backends.NotDone || !strings.Contains(e.Reason, c.reason) {
+			t.Errorf("%q: %s %q, want unsupported %q", c.code, e.Fidelity, e.Reason, c.reason)
+		}
+	}
+}
+
+func TestSettings(t *testing.T) {
+	b := splunk.Backend{}
+	p, err := b.Profiles()[0].With(map[string]string{"index": "sysmon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := translate(t, proc+`exe == "cmd.exe"`+"\noutput x", p)
+	if got != `index=sysmon EventCode=1 Image="*\\cmd.exe"` {
+		t.Errorf("got %s", got)
+	}
+	base := splunk.Backend{}.Profiles()[0]
+	if _, err := base.With(map[string]string{"indx": "x"}); err == nil || !strings.Contains(err.Error(), "no setting \"indx\"") {
+		t.Errorf("unknown setting: %v", err)
+	}
+}
+
+// TestInjection feeds values no query may let escape their literal: each
+// must come out as exactly one string token of SPL, with its content, and
+// no pipe may appear outside a string but the one before where.
+func TestInjection(t *testing.T) {
+	values := []string{
+		`a"b`, `a\b`, `a\"b`, `a\`, `\\"`, `x" | delete "`, `x | delete`, `[search index=x]`,
+		`(a) OR (b)`, `$token$`, "line\nbreak", "tab\there", `OR`, `NOT`, `AND`, `"`, `'`, "`", `=`, `a=b c=d`,
+	}
+	p := splunk.Backend{}.Profiles()[0]
+	for _, v := range values {
+		for _, c := range []ir.Cond{
+			ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}},
+			ir.Regexp{Field: ir.Field{Name: "command_line"}, Pattern: v},
+		} {
+			q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
+			rs, err := splunk.Backend{}.Convert([]ir.Query{q}, p)
+			if err != nil {
+				t.Fatalf("%q: %v", v, err)
+			}
+			query := rs[0].Query
+			toks, err := tokenize(query)
+			if err != nil {
+				t.Errorf("%q: %s: %v", v, query, err)
+				continue
+			}
+			var strs []string
+			pipes := 0
+			for _, tk := range toks {
+				switch tk.kind {
+				case str:
+					strs = append(strs, tk.text)
+				case pipe:
+					pipes++
+				}
+			}
+			_, isRegexp := c.(ir.Regexp)
+			wantPipes := 0
+			if isRegexp {
+				wantPipes = 1
+			}
+			if len(strs) != 1 || strs[0] != v || pipes != wantPipes {
+				t.Errorf("%q: %s\n strings %q, %d pipes", v, query, strs, pipes)
+			}
+		}
+	}
+}
