@@ -239,6 +239,8 @@ func transformNote(m profile.FieldMap) string {
 		return " (its first label)"
 	case profile.DirName:
 		return " (its path without the last part)"
+	case profile.Extension:
+		return " (its extension)"
 	}
 	return ""
 }
@@ -294,6 +296,15 @@ func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 			parts[i] = regexp.QuoteMeta(p)
 		}
 		return ir.Regexp{Field: f, Pattern: `(?i)^` + strings.Join(parts, `.*`) + `\\[^\\]*$`}
+	case profile.Extension:
+		ext := v.Str
+		if v.IsNum {
+			ext = v.NumText()
+		}
+		if !strings.HasPrefix(ext, ".") && !strings.HasPrefix(ext, "*") {
+			ext = "." + ext
+		}
+		return ir.Match{Field: f, Value: ir.Value{Str: "*" + ext, Pos: v.Pos, Quoted: true}}
 	case profile.HostName:
 		if v.HasWildcard() || v.IsNum {
 			return ir.Match{Field: f, Value: v}

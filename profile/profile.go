@@ -80,6 +80,9 @@ const (
 	// its last part (CAR's registry key against Sysmon's TargetObject,
 	// which ends in the value's name).
 	DirName Transform = "dirname"
+	// Extension: the CAR field is the extension of the file name the
+	// schema field holds (".bat" or "bat"): the schema value ends in it.
+	Extension Transform = "extension"
 )
 
 // FieldMap maps one CAR field: to a schema field, with a transform. In
@@ -126,7 +129,7 @@ func Load(file string) (*Profile, error) {
 	return Parse(file, data)
 }
 
-var transforms = []Transform{Same, BaseName, HostName, DirName}
+var transforms = []Transform{Same, BaseName, HostName, DirName, Extension}
 
 func (p *Profile) validate() error {
 	if p.Name == "" || p.Backend == "" {
@@ -138,7 +141,7 @@ func (p *Profile) validate() error {
 				return fmt.Errorf("%s: field %s maps to nothing", where, car)
 			}
 			if !slices.Contains(transforms, m.Transform) {
-				return fmt.Errorf("%s: field %s: unknown transform %q (known: basename, dirname, hostname)", where, car, m.Transform)
+				return fmt.Errorf("%s: field %s: unknown transform %q (known: basename, dirname, extension, hostname)", where, car, m.Transform)
 			}
 		}
 		return nil

@@ -61,9 +61,12 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			all := append(readDiags, diags...)
 			all.Sort()
-			for _, d := range all {
-				if d.Severity != diag.Info {
-					fmt.Fprintln(errw, d)
+			if !summary {
+				// The summary counts them; lint shows them.
+				for _, d := range all {
+					if d.Severity != diag.Info {
+						fmt.Fprintln(errw, d)
+					}
 				}
 			}
 			if !explain {
