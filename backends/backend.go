@@ -33,6 +33,10 @@ type Language struct {
 	// pattern of the language but literal in ours (applied before the
 	// "*" of our wildcards are written). Nil when nothing needs escaping.
 	WildcardEscapes []string
+	// NoControl is set when a string literal cannot hold control
+	// characters (tabs, line breaks): such a value is then unsupported by
+	// the language's plain matches, and a backend may say it otherwise.
+	NoControl bool
 	// FieldName writes a field name, quoting it where the language needs;
 	// an error when the name cannot be written.
 	FieldName func(string) (string, error)
@@ -293,7 +297,7 @@ func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 		// a separator and one more part.
 		parts := strings.Split(v.Str, "*")
 		for i, p := range parts {
-			parts[i] = regexp.QuoteMeta(p)
+			parts[i] = QuoteMeta(p)
 		}
 		return ir.Regexp{Field: f, Pattern: `(?i)^` + strings.Join(parts, `.*`) + `\\[^\\]*$`}
 	case profile.Extension:
@@ -317,12 +321,27 @@ func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 	return ir.Match{Field: f, Value: v}
 }
 
+// QuoteMeta quotes a string for a regular expression, writing control
+// characters as \xHH so that no raw tab or line break reaches a query.
+func QuoteMeta(s string) string {
+	q := regexp.QuoteMeta(s)
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, `\x%02x`, c)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
 // baseNameRegexp is the regular expression of a base-name pattern applied
 // to a whole path: case-insensitive, each * a run of non-separators.
 func baseNameRegexp(pattern string) string {
 	parts := strings.Split(pattern, "*")
 	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
+		parts[i] = QuoteMeta(p)
 	}
 	return `(?i)(?:^|[\\/])` + strings.Join(parts, `[^\\/]*`) + `$`
 }
@@ -332,7 +351,7 @@ func baseNameRegexp(pattern string) string {
 func WildcardRegexp(pattern string) string {
 	parts := strings.Split(pattern, "*")
 	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
+		parts[i] = QuoteMeta(p)
 	}
 	return `(?i)^` + strings.Join(parts, `.*`) + `$`
 }

@@ -1,6 +1,7 @@
 package backends
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cartrans/cartrans/ir"
@@ -103,6 +104,34 @@ func (e *emitter) anyOf(c ir.Or, negated bool) (string, bool) {
 	return e.fill(l.AnyOf, field, "", strings.Join(vals, l.ListSep)), true
 }
 
+// escapeControl writes the control characters of a regular expression as
+// \xHH, which match the same; it gives up after a backslash, where the
+// rewrite would change the escape.
+func escapeControl(re string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(re); i++ {
+		c := re[i]
+		if c < 0x20 || c == 0x7f {
+			if i > 0 && re[i-1] == '\\' {
+				return "", false
+			}
+			fmt.Fprintf(&b, `\x%02x`, c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
 func leafField(c ir.Cond) (ir.Field, bool) {
 	switch c := c.(type) {
 	case ir.Match:
@@ -133,6 +162,12 @@ func (e *emitter) leaf(c ir.Cond) string {
 		if !c.Value.HasWildcard() && l.Exact != "" {
 			tmpl = l.Exact
 		}
+		if l.NoControl && hasControl(c.Value.Str) {
+			if l.Regexp == "" {
+				return e.fail("a value with a control character", c.Field, "a tab or line break cannot be written in its literals")
+			}
+			tmpl = ""
+		}
 		if tmpl == "" && l.Regexp != "" {
 			// A language without a case-insensitive wildcard match
 			// says it with a regular expression.
@@ -154,6 +189,13 @@ func (e *emitter) leaf(c ir.Cond) string {
 		pattern := c.Pattern
 		if l.RegexpFor != nil {
 			pattern = l.RegexpFor(pattern)
+		}
+		if l.NoControl && hasControl(pattern) {
+			p, ok := escapeControl(pattern)
+			if !ok {
+				return e.fail("a regular expression with a control character", c.Field, "a tab or line break cannot be written in its literals")
+			}
+			pattern = p
 		}
 		return e.fill(l.Regexp, c.Field, "", e.literal(pattern, false))
 	case ir.Exists:
