@@ -4,12 +4,13 @@ package all
 
 import (
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/eql"
 	"github.com/cartrans/cartrans/backends/splunk"
 )
 
 // Backends returns every backend.
 func Backends() []backends.Backend {
-	return []backends.Backend{splunk.Backend{}}
+	return []backends.Backend{splunk.Backend{}, eql.Backend{}}
 }
 
 // Find returns the backend with a name.

@@ -1,0 +1,228 @@
+// Package eql translates lowered queries into the Event Query Language as
+// the Endgame EQL engine runs it (CAR's "EQL native"). The rules followed
+// are in docs/design/eql.md, with their sources; the main ones are cited
+// beside the table below.
+package eql
+
+import (
+	"embed"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+//go:embed profiles/*.yaml
+var profileFS embed.FS
+
+var profiles = func() []*profile.Profile {
+	files := map[string][]byte{}
+	for _, name := range []string{"endgame"} {
+		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
+		if err != nil {
+			panic(err)
+		}
+		files[name] = data
+	}
+	return backends.LoadProfiles(files, "endgame")
+}()
+
+// keywords of EQL cannot be bare field names (eql parser, "keywords").
+var keywords = map[string]bool{
+	"and": true, "by": true, "const": true, "false": true, "in": true, "join": true, "macro": true,
+	"not": true, "null": true, "of": true, "or": true, "sequence": true, "true": true, "until": true,
+	"with": true, "where": true, "maxspan": true, "fork": true,
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// fieldName writes a dotted field name; a part that is a keyword or not a
+// plain name is escaped with backticks (EQL 0.9), which cannot themselves
+// appear in a name.
+func fieldName(name string) (string, error) {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		if nameRE.MatchString(p) && !keywords[strings.ToLower(p)] {
+			continue
+		}
+		if p == "" || strings.ContainsAny(p, "`\n\r") {
+			return "", fmt.Errorf("EQL field names cannot hold backticks or line breaks")
+		}
+		parts[i] = "`" + p + "`"
+	}
+	return strings.Join(parts, "."), nil
+}
+
+// Language is Endgame EQL. "==" compares strings case-insensitively and
+// reads * as a wildcard that cannot be escaped, and ? literally
+// (eql/functions.py Wildcard, eql/parser.py comparison); "in (…)" is
+// exact, so lists with wildcards use wildcard(). Strings know the escapes
+// \\ \" \n \t \r \b \f and no others: a Windows path's every backslash is
+// doubled (eql/etc/eql.g). Logic is three-valued since EQL 0.9: a test on a
+// missing field is null, "not null" is null, so a negated test gets the
+// guard "f != null" to keep the pseudocode's two-valued meaning.
+// match() is Python's re.match, anchored at the start and ignoring case.
+var Language = &backends.Language{
+	Name:        "eql",
+	And:         " and ",
+	Or:          " or ",
+	Not:         "not ",
+	Open:        "(",
+	Close:       ")",
+	Quote:       `"`,
+	Escapes:     []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`},
+	FieldName:   fieldName,
+	Match:       `{f} == {v}`,
+	NumEq:       `{f} == {n}`,
+	Compare:     `{f} {op} {n}`,
+	Regexp:      `match({f}, {v})`,
+	RegexpFor:   searchRegexp,
+	Exists:      `{f} != null`,
+	CIDR:        `cidrMatch({f}, {v})`,
+	AnyOf:       `{f} in ({vs})`,
+	ListSep:     ", ",
+	NullUnknown: true,
+	Guard:       `{f} != null`,
+}
+
+// searchRegexp turns the pseudocode's unanchored RE2 search into a pattern
+// for re.match, which anchors at the start: a lazy ".*?" in front. The
+// leading (?i) is dropped: match() ignores case anyway, and Python allows
+// global flags only at the very start.
+func searchRegexp(p string) string {
+	p = strings.TrimPrefix(p, "(?i)")
+	return ".*?(?:" + p + ")"
+}
+
+// caseSensitive reports a pattern whose meaning depends on case: it has
+// letters and does not ask to ignore case.
+func caseSensitive(p string) bool {
+	if strings.HasPrefix(p, "(?i)") {
+		return false
+	}
+	return strings.ToLower(p) != strings.ToUpper(p)
+}
+
+// Backend is the EQL backend.
+type Backend struct{}
+
+func (Backend) Name() string                 { return "eql" }
+func (Backend) Profiles() []*profile.Profile { return profiles }
+
+// Convert translates each query.
+func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	var out []backends.Result
+	for _, q := range qs {
+		r, err := b.query(q, p)
+		if err != nil {
+			return nil, err
+		}
+		r.Output = q.Name
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	var explain []backends.Note
+	events, err := backends.Map(q, p, &explain)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
+	category := ""
+	var alts []string
+	for i, ev := range events {
+		c := "any"
+		if ev.Event != nil && ev.Event.Category != "" {
+			c = ev.Event.Category
+		}
+		if i > 0 && c != category {
+			return r, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")",
+				Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
+		}
+		category = c
+		ir.Walk(ev.Cond, func(c ir.Cond) {
+			if re, ok := c.(ir.Regexp); ok && caseSensitive(re.Pattern) {
+				r.Fidelity = backends.Approximate
+				r.Approximations = append(r.Approximations, backends.Note{Pos: re.Field.Pos,
+					Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
+			}
+		})
+		sel, err := selector(ev.Selector)
+		if err != nil {
+			return r, err
+		}
+		cond, err := Language.Emit(ev.Cond)
+		if err != nil {
+			return r, err
+		}
+		alts = append(alts, join(sel, cond))
+	}
+	body := alts[0]
+	if len(alts) > 1 {
+		for i := range alts {
+			alts[i] = "(" + alts[i] + ")"
+		}
+		body = strings.Join(alts, " or ")
+	}
+	if body == "" {
+		body = "true"
+	}
+	r.Query = category + " where " + body
+	return r, nil
+}
+
+func join(sel, cond string) string {
+	switch {
+	case sel == "":
+		return cond
+	case cond == "":
+		return sel
+	}
+	if strings.Contains(cond, " or ") {
+		cond = "(" + cond + ")"
+	}
+	return sel + " and " + cond
+}
+
+// selector writes the profile's selector: flags as they are, field terms
+// as comparisons.
+func selector(terms []profile.Term) (string, error) {
+	var parts []string
+	for _, t := range terms {
+		if t.Flag != "" {
+			if !flagRE.MatchString(t.Flag) {
+				return "", fmt.Errorf("EQL selector flag %q is not a field path", t.Flag)
+			}
+			parts = append(parts, t.Flag)
+			continue
+		}
+		name, err := fieldName(t.Field)
+		if err != nil {
+			return "", err
+		}
+		var vals []string
+		for _, v := range t.Values {
+			if numRE.MatchString(v) {
+				vals = append(vals, v)
+			} else {
+				vals = append(vals, `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)+`"`)
+			}
+		}
+		if len(vals) == 1 {
+			parts = append(parts, name+" == "+vals[0])
+		} else {
+			parts = append(parts, name+" in ("+strings.Join(vals, ", ")+")")
+		}
+	}
+	return strings.Join(parts, " and "), nil
+}
+
+var (
+	flagRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	numRE  = regexp.MustCompile(`^\d+$`)
+)

@@ -1,0 +1,138 @@
+package eql_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/eql"
+	"github.com/cartrans/cartrans/convert"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+	"github.com/cartrans/cartrans/ir"
+)
+
+func translate(t *testing.T, code string) (string, convert.Entry) {
+	t.Helper()
+	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
+		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
+	b := eql.Backend{}
+	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: b.Profiles()[0]}}, convert.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", code, diags)
+	}
+	var qs []string
+	for _, q := range entries[0].Queries {
+		qs = append(qs, q.Query)
+	}
+	return strings.Join(qs, "\n"), entries[0]
+}
+
+const proc = "p = search Process:Create\nx = filter p where "
+
+// TestConstructs checks each construct against a hand-checked query. The
+// rules (docs/design/eql.md): == is case-insensitive with * wildcards
+// (eql/parser.py comparison, eql/functions.py Wildcard); in (…) is exact,
+// so a list with wildcards is wildcard(); every backslash is doubled
+// (eql/etc/eql.g strings); logic is three-valued (EQL 0.9), so a negated
+// test is guarded with "!= null" to stay true when the field is missing.
+func TestConstructs(t *testing.T) {
+	for _, c := range []struct{ name, code, want, fidelity string }{
+		{"name", proc + `exe == "cmd.exe"`, `process where subtype.create and process_name == "cmd.exe"`, "exact"},
+		{"path", proc + `image_path == "C:\Windows\*\cmd.exe"`, `process where subtype.create and process_path == "C:\\Windows\\*\\cmd.exe"`, "exact"},
+		{"not equal keeps missing fields", proc + `user != "SYSTEM"`, `process where subtype.create and not (user != null and user == "SYSTEM")`, "exact"},
+		{"not equal on a present field", proc + `exe != "cmd.exe"`, `process where subtype.create and not process_name == "cmd.exe"`, "exact"},
+		{"or", proc + `exe == "a.exe" or command_line == "*x*"`, `process where subtype.create and (process_name == "a.exe" or command_line == "*x*")`, "exact"},
+		{"in without wildcards", proc + `exe in ["a.exe", "b.exe"]`, `process where subtype.create and process_name in ("a.exe", "b.exe")`, "exact"},
+		{"in with wildcards", proc + `command_line in ["*a*", "b"]`, `process where subtype.create and (command_line == "*a*" or command_line == "b")`, "exact"},
+		{"contains", proc + `command_line contains "x\"y"`, `process where subtype.create and command_line == "*x\"y*"`, "exact"},
+		{"exists", proc + `user exists`, `process where subtype.create and user != null`, "exact"},
+		{"null", proc + `user == null`, `process where subtype.create and not user != null`, "exact"},
+		{"number", proc + `pid == "4" and ppid > 1`, `process where subtype.create and pid == 4 and ppid > 1`, "exact"},
+		{"cidr", "f = search Flow:Start\nx = filter f where dest_ip == 10.0.0.0/8", `network where subtype.outgoing and cidrMatch(destination_address, "10.0.0.0/8")`, "exact"},
+		{"case-insensitive regexp", proc + `command_line match "(?i)a+b"`, `process where subtype.create and match(command_line, ".*?(?:a+b)")`, "exact"},
+		{"case-sensitive regexp", proc + `command_line match "a+b"`, `process where subtype.create and match(command_line, ".*?(?:a+b)")`, "approximate"},
+		{"bare condition", `[EventCode] == 4624 and [LogonType] == 10`, `any where event_id == 4624 and logon_type == 10`, "exact"},
+		{"keyword field", `[in] == 1`, "", "unsupported"},
+	} {
+		code := c.code
+		if strings.HasPrefix(code, proc) || strings.HasPrefix(code, "f = ") {
+			code += "\noutput x"
+		}
+		got, e := translate(t, code)
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n%s\n got %s [%s %s]\nwant %s [%s]", c.name, c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
+
+// TestInjection: every value comes out as exactly one EQL string literal
+// with its content, whatever it holds.
+func TestInjection(t *testing.T) {
+	values := []string{
+		`a"b`, `a\b`, `a\"b`, `a\`, `\\"`, `x" or true or "`, `a' b`, `) or (true`, "line\nbreak", "tab\there",
+		`and`, `or`, `not`, `where`, `sequence`, "`", `|head`, `$x`, `C:\Windows\temp`, `C:\b\f\n\r\t`,
+	}
+	b := eql.Backend{}
+	for _, v := range values {
+		for _, c := range []ir.Cond{
+			ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}},
+			ir.Regexp{Field: ir.Field{Name: "command_line"}, Pattern: "(?i)" + v},
+		} {
+			q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
+			rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+			if err != nil {
+				t.Fatalf("%q: %v", v, err)
+			}
+			strs, err := stringsOf(rs[0].Query)
+			want := v
+			if _, isRe := c.(ir.Regexp); isRe {
+				want = ".*?(?:" + v + ")"
+			}
+			if err != nil || len(strs) != 1 || strs[0] != want {
+				t.Errorf("%q: %s\n strings %q (%v)", v, rs[0].Query, strs, err)
+			}
+		}
+	}
+	_ = backends.Exact
+}
+
+// stringsOf is a test-only EQL tokenizer: it returns the contents of the
+// string literals of a query, escapes resolved as eql.g defines them, and
+// fails on an escape EQL does not know or an unterminated string.
+func stringsOf(q string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(q); i++ {
+		if q[i] != '"' {
+			continue
+		}
+		var b strings.Builder
+		j := i + 1
+		for ; j < len(q) && q[j] != '"'; j++ {
+			c := q[j]
+			if c == '\n' {
+				return nil, fmt.Errorf("raw line break in a string")
+			}
+			if c != '\\' {
+				b.WriteByte(c)
+				continue
+			}
+			j++
+			if j >= len(q) {
+				return nil, fmt.Errorf("unterminated escape")
+			}
+			r, ok := map[byte]byte{'\\': '\\', '"': '"', '\'': '\'', 'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}[q[j]]
+			if !ok {
+				return nil, fmt.Errorf("unknown escape \\%c", q[j])
+			}
+			b.WriteByte(r)
+		}
+		if j >= len(q) {
+			return nil, fmt.Errorf("unterminated string")
+		}
+		out = append(out, b.String())
+		i = j
+	}
+	return out, nil
+}
