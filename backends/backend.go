@@ -102,8 +102,10 @@ func IsUnsupported(err error) bool {
 // Note explains one part of a query, for convert --explain and for the
 // approximations a result carries.
 type Note struct {
-	Pos  diag.Pos
-	Text string
+	Pos  diag.Pos `json:"pos"`
+	Text string   `json:"text"`
+	// Kind names an approximation in a few words, for summaries.
+	Kind string `json:"kind,omitempty"`
 }
 
 // EventCond is the condition of one data model event in a profile's terms:

@@ -90,6 +90,12 @@ func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]E
 					e.Fidelity, e.Reason = backends.NotDone, err.Error()
 				} else {
 					e.Queries, e.Fidelity = results, worst(results)
+					for _, r := range results {
+						if len(r.Approximations) > 0 && e.Reason == "" {
+							a := r.Approximations[0]
+							e.Reason = "approximate: " + a.Kind + ": " + a.Text
+						}
+					}
 				}
 			}
 			entries = append(entries, e)
@@ -125,6 +131,9 @@ func Reasons(entries []Entry) map[string]int {
 // category shortens a reason to what it is about.
 func category(reason string) string {
 	switch {
+	case strings.HasPrefix(reason, "approximate: "):
+		kind, _, _ := strings.Cut(strings.TrimPrefix(reason, "approximate: "), ": ")
+		return "approximate: " + kind
 	case strings.Contains(reason, "errors (see cartrans lint)"):
 		return "pseudocode with errors"
 	case strings.Contains(reason, "does not map"):

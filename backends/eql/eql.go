@@ -148,7 +148,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		ir.Walk(ev.Cond, func(c ir.Cond) {
 			if re, ok := c.(ir.Regexp); ok && caseSensitive(re.Pattern) {
 				r.Fidelity = backends.Approximate
-				r.Approximations = append(r.Approximations, backends.Note{Pos: re.Field.Pos,
+				r.Approximations = append(r.Approximations, backends.Note{Pos: re.Field.Pos, Kind: "a case-sensitive regular expression",
 					Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
 			}
 		})
