@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const example = "../../examples/analytics/CAR-2026-11-901.md"
+
+func TestConvertExample(t *testing.T) {
+	out, errs, code := cli(t, "", "convert", "-t", "splunk,eql", example)
+	want := `# CAR-2026-11-901 Command Shell Launched by the Service Control Manager — Shell under services.exe
+# splunk (sysmon): exact
+index=__your_sysmon_index__ EventCode=1 Image="*\\cmd.exe" ParentImage="*\\services.exe"
+
+# CAR-2026-11-901 Command Shell Launched by the Service Control Manager — Shell under services.exe
+# eql (endgame): exact
+process where subtype.create and process_name == "cmd.exe" and parent_process_name == "services.exe"
+`
+	if code != 0 || errs != "" || out != want {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+}
+
+func TestConvertJSONAndSettings(t *testing.T) {
+	out, _, code := cli(t, "", "convert", "-t", "splunk", "--set", "index=sysmon", "--format", "json", example)
+	var entries []struct {
+		ID, Target, Profile, Fidelity string
+		Attack                        []string
+		Queries                       []struct{ Query string }
+	}
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v\n%s", code, err, out)
+	}
+	e := entries[0]
+	if e.ID != "CAR-2026-11-901" || e.Fidelity != "exact" || len(e.Attack) != 4 || !strings.HasPrefix(e.Queries[0].Query, "index=sysmon ") {
+		t.Errorf("%+v", e)
+	}
+}
+
+func TestConvertExplain(t *testing.T) {
+	out, _, _ := cli(t, "", "convert", "-t", "splunk", "--explain", example)
+	if !strings.Contains(out, `exe → Image (the base name of its path): matches "*\\cmd.exe"`) {
+		t.Errorf("explain:\n%s", out)
+	}
+}
+
+func TestConvertExitStatus(t *testing.T) {
+	dir := "../../examples/analytics"
+	// The join example cannot be translated yet: exit 1, with its reason.
+	out, _, code := cli(t, "", "convert", "-t", "splunk", dir)
+	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: join is not supported") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if _, _, code := cli(t, "", "convert", "-t", "splunk", "--fail-on", "never", dir); code != 0 {
+		t.Errorf("--fail-on never: exit %d", code)
+	}
+	for _, args := range [][]string{
+		{"convert", "-t", "nosuch", example},
+		{"convert", "--set", "index", example},
+		{"convert", "-t", "splunk", "--set", "nosuch=1", example},
+		{"convert", "--format", "xml", example},
+		{"convert", "--fail-on", "sometimes", example},
+		{"convert", "-t", "splunk", "--profile", "nosuch", example},
+	} {
+		if _, errs, code := cli(t, "", args...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
+
+func TestConvertProfileFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "mine.yaml")
+	profileText := `name: mine
+backend: splunk
+prefix: index=edr
+events:
+  process/create:
+    selector: [{field: type, values: [proc_start]}]
+    fields:
+      exe: {field: proc_path, transform: basename}
+      parent_exe: {field: parent_path, transform: basename}
+`
+	if err := os.WriteFile(p, []byte(profileText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := cli(t, "", "convert", "--profile", p, example)
+	if code != 0 || !strings.Contains(out, `index=edr type="proc_start" proc_path="*\\cmd.exe" parent_path="*\\services.exe"`) {
+		t.Errorf("exit %d, stderr %q\n%s", code, errs, out)
+	}
+}
