@@ -33,6 +33,10 @@ type Language struct {
 	// pattern of the language but literal in ours (applied before the
 	// "*" of our wildcards are written). Nil when nothing needs escaping.
 	WildcardEscapes []string
+	// Literal, when set, writes a string literal instead of Quote and
+	// Escapes, for a language whose quoting is not a simple escape (an
+	// error: the value cannot be written).
+	Literal func(s string, wildcard bool) (string, error)
 	// NoControl is set when a string literal cannot hold control
 	// characters (tabs, line breaks): such a value is then unsupported by
 	// the language's plain matches, and a backend may say it otherwise.
@@ -119,10 +123,14 @@ type EventCond struct {
 }
 
 // Map maps a query's condition onto every event it searches, expanding
-// "every action" to the actions the profile maps.
-func Map(q ir.Query, p *profile.Profile, explain *[]Note) ([]EventCond, error) {
+// "every action" to the actions the profile maps. A transform that needs a
+// regular expression to be exact (a wildcard inside a base name, a
+// registry key's path) uses one; for a language without regular
+// expressions, pass approx: the transform is then a wildcard pattern that
+// matches a little more, and each such place is noted there.
+func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, error) {
 	if len(q.Sources) == 0 {
-		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain)
+		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain, approx)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +150,7 @@ func Map(q ir.Query, p *profile.Profile, explain *[]Note) ([]EventCond, error) {
 			if !ok {
 				return nil, &Unmapped{What: "events of " + profile.Key(s.Object, a), Profile: p.Name, Pos: q.Pos}
 			}
-			c, err := mapCond(q.Cond, ev.Fields, ev.Present, p, profile.Key(s.Object, a), explain)
+			c, err := mapCond(q.Cond, ev.Fields, ev.Present, p, profile.Key(s.Object, a), explain, approx)
 			if err != nil {
 				return nil, err
 			}
@@ -154,7 +162,7 @@ func Map(q ir.Query, p *profile.Profile, explain *[]Note) ([]EventCond, error) {
 
 // mapCond renames fields and transforms values. present lists the CAR
 // fields every event carries; their mapped names are marked present.
-func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p *profile.Profile, where string, explain *[]Note) (ir.Cond, error) {
+func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p *profile.Profile, where string, explain, approx *[]Note) (ir.Cond, error) {
 	var err error
 	var walk func(c ir.Cond) ir.Cond
 	field := func(f ir.Field) (ir.Field, profile.FieldMap, bool) {
@@ -198,6 +206,11 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 				return c
 			}
 			out := transform(f, m, c.Value)
+			if _, isRe := out.(ir.Regexp); isRe && approx != nil {
+				out = approximate(f, m, c.Value)
+				*approx = append(*approx, Note{Pos: c.Value.Pos, Kind: "a pattern inside a path without regular expressions",
+					Text: fmt.Sprintf("%s, as %s%s, is written as the pattern %q, whose * can also match across the path's separators", c.Field.Name, Name(f), transformNote(m), out.(ir.Match).Value.Str)})
+			}
 			note(c.Field.Pos, "%s → %s%s: %s", c.Field.Name, Name(f), transformNote(m), describe(out))
 			return out
 		case ir.Compare:
@@ -336,6 +349,19 @@ func QuoteMeta(s string) string {
 		b.WriteByte(q[i])
 	}
 	return b.String()
+}
+
+// approximate is transform for a language without regular expressions: a
+// wildcard pattern that holds whenever the exact one does, and sometimes
+// more (a * may cross a separator).
+func approximate(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
+	switch m.Transform {
+	case profile.BaseName:
+		return ir.Match{Field: f, Value: ir.Value{Str: `*\` + v.Str, Pos: v.Pos, Quoted: true}}
+	case profile.DirName:
+		return ir.Match{Field: f, Value: ir.Value{Str: v.Str + `\*`, Pos: v.Pos, Quoted: true}}
+	}
+	return transform(f, m, v)
 }
 
 // baseNameRegexp is the regular expression of a base-name pattern applied

@@ -226,6 +226,13 @@ func (e *emitter) fill(tmpl string, f ir.Field, n, v string) string {
 // pattern the escapes of characters its wildcard syntax would read.
 func (e *emitter) literal(s string, wildcard bool) string {
 	l := e.lang
+	if l.Literal != nil {
+		q, err := l.Literal(s, wildcard)
+		if err != nil && e.err == nil {
+			e.err = &Unsupported{Construct: "the value " + fmt.Sprintf("%q", s), Backend: l.Name, Reason: err.Error()}
+		}
+		return q
+	}
 	if wildcard && l.WildcardEscapes != nil {
 		parts := strings.Split(s, "*")
 		r := strings.NewReplacer(l.WildcardEscapes...)

@@ -5,12 +5,13 @@ package all
 import (
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/eql"
+	"github.com/cartrans/cartrans/backends/logpoint"
 	"github.com/cartrans/cartrans/backends/splunk"
 )
 
 // Backends returns every backend.
 func Backends() []backends.Backend {
-	return []backends.Backend{splunk.Backend{}, eql.Backend{}}
+	return []backends.Backend{splunk.Backend{}, eql.Backend{}, logpoint.Backend{}}
 }
 
 // Find returns the backend with a name.

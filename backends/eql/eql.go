@@ -128,7 +128,7 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	var explain []backends.Note
-	events, err := backends.Map(q, p, &explain)
+	events, err := backends.Map(q, p, &explain, nil)
 	if err != nil {
 		return backends.Result{}, err
 	}

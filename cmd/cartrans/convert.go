@@ -199,7 +199,7 @@ func writeText(w io.Writer, entries []convert.Entry, explain bool) {
 			name += " — " + e.Implementation
 		}
 		fmt.Fprintf(w, "# %s\n# %s (%s): %s", name, e.Target, e.Profile, e.Fidelity)
-		if e.Reason != "" {
+		if e.Reason != "" && e.Fidelity != backends.Approximate {
 			fmt.Fprintf(w, ": %s", e.Reason)
 		}
 		fmt.Fprintln(w)

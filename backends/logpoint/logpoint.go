@@ -1,0 +1,236 @@
+// Package logpoint translates lowered queries into LogPoint's search query
+// language. The rules followed, with their sources, are in
+// docs/design/logpoint.md; the main ones are cited beside the table.
+package logpoint
+
+import (
+	"embed"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+//go:embed profiles/*.yaml
+var profileFS embed.FS
+
+var profiles = func() []*profile.Profile {
+	data, err := profileFS.ReadFile("profiles/sysmon.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return backends.LoadProfiles(map[string][]byte{"sysmon": data}, "sysmon")
+}()
+
+// keywords must be quoted as field names (pySigma LogPoint backend,
+// logpoint_keywords).
+var keywords = map[string]bool{"process": true, "filter": true, "search": true, "chart": true, "and": true, "in": true, "or": true}
+
+var bareField = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
+
+func fieldName(name string) (string, error) {
+	if bareField.MatchString(name) && !keywords[strings.ToLower(name)] {
+		return name, nil
+	}
+	if strings.ContainsAny(name, "\"\n\r") {
+		return "", fmt.Errorf("a LogPoint field name cannot hold quotes or line breaks")
+	}
+	return `"` + name + `"`, nil
+}
+
+// literal quotes a value. LogPoint reads backslashes literally, so paths
+// are written as they are (Sigma issue 3200; pySigma's LogPoint backend);
+// a value holding a double quote is put in single quotes (pySigma LogPoint
+// PR 15), and one holding both kinds cannot be written.
+func literal(s string, wildcard bool) (string, error) {
+	if strings.ContainsAny(s, "\n\r\t") {
+		return "", fmt.Errorf("a LogPoint value cannot hold a line break or a tab")
+	}
+	switch {
+	case !strings.Contains(s, `"`):
+		return `"` + s + `"`, nil
+	case !strings.Contains(s, `'`):
+		return `'` + s + `'`, nil
+	}
+	return "", fmt.Errorf("a LogPoint value cannot hold both kinds of quote")
+}
+
+// Language is LogPoint's search language. Terms side by side are ANDed,
+// OR binds tighter than that AND (pySigma LogPoint: precedence NOT, OR,
+// AND), so every group is parenthesised; "-" negates a term and, as a set
+// complement, keeps events without the field (inferred from LogPoint's
+// issue 36); values compare case-insensitively ("search keywords are not
+// case-sensitive") with * and ? as wildcards.
+var Language = &backends.Language{
+	Name:           "logpoint",
+	And:            " ",
+	Or:             " OR ",
+	Not:            "-",
+	Open:           "(",
+	Close:          ")",
+	Literal:        literal,
+	FieldName:      fieldName,
+	Match:          `{f}={v}`,
+	NumEq:          `{f}={n}`,
+	Compare:        `{f} {op} {n}`,
+	Exists:         `{f}=*`,
+	AnyOf:          `{f} IN [{vs}]`,
+	ListSep:        ", ",
+	AnyOfWildcards: true,
+}
+
+// Backend is the LogPoint backend.
+type Backend struct{}
+
+func (Backend) Name() string                 { return "logpoint" }
+func (Backend) Profiles() []*profile.Profile { return profiles }
+
+// Convert translates each query.
+func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	var out []backends.Result
+	for _, q := range qs {
+		r, err := b.query(q, p)
+		if err != nil {
+			return nil, err
+		}
+		r.Output = q.Name
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	var explain, approx []backends.Note
+	events, err := backends.Map(q, p, &explain, &approx)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
+	if len(approx) > 0 {
+		r.Fidelity = backends.Approximate
+	}
+	var alts []string
+	for _, ev := range events {
+		cond, err := b.rewrite(ev.Cond, &r)
+		if err != nil {
+			return r, err
+		}
+		text, err := Language.Emit(cond)
+		if err != nil {
+			return r, err
+		}
+		sel := selector(ev.Selector)
+		switch {
+		case text == "":
+			alts = append(alts, sel)
+		case sel == "":
+			alts = append(alts, text)
+		default:
+			if strings.Contains(text, " OR ") && !strings.HasPrefix(text, "(") {
+				text = "(" + text + ")"
+			}
+			alts = append(alts, sel+" "+text)
+		}
+	}
+	r.Query = alts[0]
+	if len(alts) > 1 {
+		for i := range alts {
+			alts[i] = "(" + alts[i] + ")"
+		}
+		r.Query = strings.Join(alts, " OR ")
+	}
+	return r, nil
+}
+
+// rewrite says what LogPoint's language cannot say directly: an address
+// block on a byte boundary is a prefix wildcard (10.0.0.0/8 is "10.*"),
+// as pySigma's LogPoint backend writes it; a literal "?" in a value is a
+// LogPoint wildcard and cannot be escaped, so the query is approximate.
+func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
+	var err error
+	var walk func(c ir.Cond) ir.Cond
+	walk = func(c ir.Cond) ir.Cond {
+		switch c := c.(type) {
+		case ir.And:
+			terms := make([]ir.Cond, len(c.Terms))
+			for i, t := range c.Terms {
+				terms[i] = walk(t)
+			}
+			return ir.And{Terms: terms}
+		case ir.Or:
+			terms := make([]ir.Cond, len(c.Terms))
+			for i, t := range c.Terms {
+				terms[i] = walk(t)
+			}
+			return ir.Or{Terms: terms}
+		case ir.Not:
+			return ir.Not{X: walk(c.X)}
+		case ir.CIDR:
+			prefix, ok := cidrPrefix(c.Block)
+			if !ok && err == nil {
+				err = &backends.Unsupported{Construct: "the address block " + c.Block, Backend: "logpoint", Pos: c.Field.Pos,
+					Reason: "only IPv4 blocks on a byte boundary (/8, /16, /24, /32) can be written as a prefix"}
+			}
+			return ir.Match{Field: c.Field, Value: ir.Value{Str: prefix, Quoted: true}}
+		case ir.Regexp:
+			if err == nil {
+				err = &backends.Unsupported{Construct: "a regular expression", Backend: "logpoint", Pos: c.Field.Pos,
+					Reason: "LogPoint matches regular expressions with | process regex(…), which this backend does not emit yet"}
+			}
+		case ir.Match:
+			if !c.Value.IsNum && strings.Contains(c.Value.Str, "?") {
+				r.Fidelity = backends.Approximate
+				r.Approximations = append(r.Approximations, backends.Note{Pos: c.Value.Pos, Kind: "a literal ? in a value",
+					Text: fmt.Sprintf("LogPoint reads the ? of %q as a wildcard for one character, and it cannot be escaped: the query also matches other characters there", c.Value.Str)})
+			}
+		}
+		return c
+	}
+	out := walk(c)
+	return out, err
+}
+
+// cidrPrefix writes an IPv4 block on a byte boundary as a prefix pattern.
+func cidrPrefix(block string) (string, bool) {
+	p, err := netip.ParsePrefix(block)
+	if err != nil || !p.Addr().Is4() || p.Bits()%8 != 0 {
+		return "", false
+	}
+	octets := strings.Split(p.Masked().Addr().String(), ".")
+	n := p.Bits() / 8
+	if n == 4 {
+		return strings.Join(octets, "."), true
+	}
+	if n == 0 {
+		return "*", true
+	}
+	return strings.Join(octets[:n], ".") + ".*", true
+}
+
+func selector(terms []profile.Term) string {
+	var parts []string
+	for _, t := range terms {
+		name, _ := fieldName(t.Field)
+		var vals []string
+		for _, v := range t.Values {
+			if plainRE.MatchString(v) {
+				vals = append(vals, v)
+			} else {
+				q, _ := literal(v, false)
+				vals = append(vals, q)
+			}
+		}
+		if len(vals) == 1 {
+			parts = append(parts, name+"="+vals[0])
+		} else {
+			parts = append(parts, name+" IN ["+strings.Join(vals, ", ")+"]")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+var plainRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)

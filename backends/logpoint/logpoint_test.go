@@ -1,0 +1,106 @@
+package logpoint_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends/logpoint"
+	"github.com/cartrans/cartrans/convert"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+	"github.com/cartrans/cartrans/ir"
+)
+
+func translate(t *testing.T, code string) (string, convert.Entry) {
+	t.Helper()
+	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
+		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
+	b := logpoint.Backend{}
+	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: b.Profiles()[0]}}, convert.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", code, diags)
+	}
+	var qs []string
+	for _, q := range entries[0].Queries {
+		qs = append(qs, q.Query)
+	}
+	return strings.Join(qs, "\n"), entries[0]
+}
+
+const proc = "p = search Process:Create\nx = filter p where "
+
+// TestConstructs checks each construct against a hand-checked query
+// (docs/design/logpoint.md: backslashes literal, values with " in single
+// quotes, "-" negates, OR binds tighter than the implicit AND, IN [..]
+// lists take wildcards, address blocks as prefixes).
+func TestConstructs(t *testing.T) {
+	sel := "norm_id=WindowsSysmon event_id=1 "
+	for _, c := range []struct{ name, code, want, fidelity string }{
+		{"base name", proc + `exe == "cmd.exe"`, sel + `image="*\cmd.exe"`, "exact"},
+		{"path keeps backslashes", proc + `image_path == "C:\Windows\*\wmic.exe"`, sel + `image="C:\Windows\*\wmic.exe"`, "exact"},
+		{"quote in value", proc + `command_line contains "say \"hi\""`, sel + `command='*say "hi"*'`, "exact"},
+		{"not", proc + `parent_exe != "explorer.exe"`, sel + `-parent_image="*\explorer.exe"`, "exact"},
+		{"or grouped", proc + `exe == "a.exe" or command_line == "*x*"`, sel + `(image="*\a.exe" OR command="*x*")`, "exact"},
+		{"in", proc + `exe in ["a.exe", "b.exe"]`, sel + `image IN ["*\a.exe", "*\b.exe"]`, "exact"},
+		{"not of a group", proc + `not (user == "a" and command_line == "*b*")`, sel + `-(user="a" command="*b*")`, "exact"},
+		{"exists", proc + `user exists`, sel + `user=*`, "exact"},
+		{"numbers", proc + `pid == "4" and ppid > 1`, sel + `process_id=4 parent_process_id > 1`, "exact"},
+		{"cidr", "f = search Flow:Start\nx = filter f where dest_ip == 10.1.0.0/16", `norm_id=WindowsSysmon event_id=3 destination_address="10.1.*"`, "exact"},
+		{"cidr off a byte boundary", "f = search Flow:Start\nx = filter f where dest_ip == 10.0.0.0/12", "", "unsupported"},
+		{"question mark", proc + `command_line == "*a?b*"`, sel + `command="*a?b*"`, "approximate"},
+		{"regular expression", proc + `command_line match "a+"`, "", "unsupported"},
+		{"keyword field", "l = search Process:Create\nx = filter l where image_path == \"a\"", sel + `image="a"`, "exact"},
+	} {
+		got, e := translate(t, c.code+"\noutput x")
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n%s\n got %s [%s %s]\nwant %s [%s]", c.name, c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
+
+// TestInjection: a value comes out as one LogPoint literal with its exact
+// content (LogPoint has no escapes: the quote that is not in the value
+// delimits it), or the backend refuses it.
+func TestInjection(t *testing.T) {
+	b := logpoint.Backend{}
+	for _, v := range []string{
+		`a"b`, `a'b`, `a\b`, `a\`, `x" OR user="*`, `x' OR '1`, `) OR (`, `| chart count()`, `[a]`, `$x`,
+		`OR`, `AND`, `-`, `process`, `a"b'c`, "line\nbreak",
+	} {
+		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
+			Cond: ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}}}
+		rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+		if strings.Contains(v, `"`) && strings.Contains(v, `'`) || strings.Contains(v, "\n") {
+			if err == nil {
+				t.Errorf("%q: written as %s; it cannot be", v, rs[0].Query)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		lits, err := literalsOf(rs[0].Query)
+		if err != nil || len(lits) != 1 || lits[0] != v {
+			t.Errorf("%q: %s\n literals %q (%v)", v, rs[0].Query, lits, err)
+		}
+	}
+}
+
+// literalsOf is a test-only LogPoint tokenizer: a literal runs from a
+// quote to the next quote of the same kind, with nothing escaped.
+func literalsOf(q string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(q); i++ {
+		if q[i] != '"' && q[i] != '\'' {
+			continue
+		}
+		j := strings.IndexByte(q[i+1:], q[i])
+		if j < 0 {
+			return nil, fmt.Errorf("unterminated literal at %d", i)
+		}
+		out = append(out, q[i+1:i+1+j])
+		i += j + 1
+	}
+	return out, nil
+}
