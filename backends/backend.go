@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/ir"
@@ -66,6 +67,23 @@ type Language struct {
 	// says, a comparison on a missing field is false.
 	NullUnknown bool
 	Guard       string // {f}: the field is present
+
+	once             sync.Once
+	escaper, wescape *strings.Replacer
+}
+
+// replacers builds the escapers once: a Replacer is costly to build and a
+// query writes many literals.
+func (l *Language) replacers() (*strings.Replacer, *strings.Replacer) {
+	l.once.Do(func() {
+		if l.Escapes != nil {
+			l.escaper = strings.NewReplacer(l.Escapes...)
+		}
+		if l.WildcardEscapes != nil {
+			l.wescape = strings.NewReplacer(l.WildcardEscapes...)
+		}
+	})
+	return l.escaper, l.wescape
 }
 
 // Unsupported is a construct a language cannot express.

@@ -181,7 +181,7 @@ func (e *emitter) leaf(c ir.Cond) string {
 		if l.Compare == "" {
 			return e.fail("a numeric comparison", c.Field, "")
 		}
-		return strings.ReplaceAll(e.fill(l.Compare, c.Field, c.Value.NumText(), ""), "{op}", c.Op)
+		return e.fillAll(l.Compare, c.Field, c.Value.NumText(), "", c.Op, "")
 	case ir.Regexp:
 		if l.Regexp == "" {
 			return e.fail("a regular expression", c.Field, "")
@@ -207,19 +207,23 @@ func (e *emitter) leaf(c ir.Cond) string {
 		if l.CIDR == "" {
 			return e.fail("an address block", c.Field, "")
 		}
-		return strings.ReplaceAll(e.fill(l.CIDR, c.Field, "", e.literal(c.Block, false)), "{b}", c.Block)
+		return e.fillAll(l.CIDR, c.Field, "", e.literal(c.Block, false), "", c.Block)
 	}
 	return ""
 }
 
 // fill substitutes a template.
 func (e *emitter) fill(tmpl string, f ir.Field, n, v string) string {
+	return e.fillAll(tmpl, f, n, v, "", "")
+}
+
+// fillAll substitutes a template's every placeholder.
+func (e *emitter) fillAll(tmpl string, f ir.Field, n, v, op, block string) string {
 	name, err := e.lang.FieldName(Name(f))
 	if err != nil && e.err == nil {
 		e.err = &Unsupported{Construct: "the field name " + Name(f), Backend: e.lang.Name, Pos: f.Pos, Reason: err.Error()}
 	}
-	r := strings.NewReplacer("{f}", name, "{n}", n, "{v}", v, "{vs}", v)
-	return r.Replace(tmpl)
+	return fillTemplate(tmpl, map[string]string{"f": name, "n": n, "v": v, "vs": v, "op": op, "b": block})
 }
 
 // literal quotes a string: the language's escapes, and for a wildcard
@@ -233,16 +237,36 @@ func (e *emitter) literal(s string, wildcard bool) string {
 		}
 		return q
 	}
-	if wildcard && l.WildcardEscapes != nil {
+	escaper, wescape := l.replacers()
+	if wildcard && wescape != nil {
 		parts := strings.Split(s, "*")
-		r := strings.NewReplacer(l.WildcardEscapes...)
 		for i, p := range parts {
-			parts[i] = r.Replace(p)
+			parts[i] = wescape.Replace(p)
 		}
 		s = strings.Join(parts, "*")
 	}
-	if l.Escapes != nil {
-		s = strings.NewReplacer(l.Escapes...).Replace(s)
+	if escaper != nil {
+		s = escaper.Replace(s)
 	}
 	return l.Quote + s + l.Quote
+}
+
+// fillTemplate substitutes the {name} placeholders in one pass, without
+// reading the substituted text again (a value holding "{f}" stays as it is).
+func fillTemplate(tmpl string, vals map[string]string) string {
+	var b strings.Builder
+	for i := 0; i < len(tmpl); {
+		if tmpl[i] == '{' {
+			if j := strings.IndexByte(tmpl[i:], '}'); j > 0 {
+				if v, ok := vals[tmpl[i+1:i+j]]; ok {
+					b.WriteString(v)
+					i += j + 1
+					continue
+				}
+			}
+		}
+		b.WriteByte(tmpl[i])
+		i++
+	}
+	return b.String()
 }
