@@ -4,6 +4,7 @@ package all
 
 import (
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/dnif"
 	"github.com/cartrans/cartrans/backends/eql"
 	"github.com/cartrans/cartrans/backends/logpoint"
 	"github.com/cartrans/cartrans/backends/splunk"
@@ -11,7 +12,7 @@ import (
 
 // Backends returns every backend.
 func Backends() []backends.Backend {
-	return []backends.Backend{splunk.Backend{}, eql.Backend{}, logpoint.Backend{}}
+	return []backends.Backend{splunk.Backend{}, eql.Backend{}, dnif.Backend{}, logpoint.Backend{}}
 }
 
 // Find returns the backend with a name.

@@ -1,0 +1,121 @@
+package dnif_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends/dnif"
+	"github.com/cartrans/cartrans/convert"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+	"github.com/cartrans/cartrans/ir"
+)
+
+func translate(t *testing.T, code string) (string, convert.Entry) {
+	t.Helper()
+	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
+		{Type: analytic.Pseudocode, Code: code + "\noutput x", CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
+	b := dnif.Backend{}
+	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: b.Profiles()[0]}}, convert.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", code, diags)
+	}
+	var qs []string
+	for _, q := range entries[0].Queries {
+		qs = append(qs, q.Query)
+	}
+	return strings.Join(qs, "\n"), entries[0]
+}
+
+const proc = "p = search Process:Create\nx = filter p where "
+
+// TestConstructs checks each construct against a hand-checked query
+// (docs/design/dnif.md: = is case-sensitive, so strings are regex(…)i;
+// no OR, so alternatives on one field are one alternation; NOT is "and
+// not"; every _fetch has a limit).
+func TestConstructs(t *testing.T) {
+	head := "_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND "
+	for _, c := range []struct{ name, code, want, fidelity string }{
+		{"name", proc + `exe == "cmd.exe"`, head + `$App=regex(^cmd\.exe$)i limit 100`, "exact"},
+		{"wildcards", proc + `command_line == "*a b*"`, head + `$Process=regex(^.*a b.*$)i limit 100`, "exact"},
+		{"not", proc + `exe == "powershell.exe" and parent_exe != "explorer.exe"`, head + `$App=regex(^powershell\.exe$)i NOT $ParentProcess=regex(^.*\\explorer\.exe$)i limit 100`, "exact"},
+		{"or on one field", proc + `exe in ["a.exe", "b.exe"]`, head + `$App=regex((^a\.exe$|^b\.exe$))i limit 100`, "exact"},
+		{"number", proc + `pid == 4`, head + `$CPID=4 limit 100`, "exact"},
+		{"regular expression", proc + `command_line match "a+"`, head + `$Process=regex(.*(a+).*) limit 100`, "exact"},
+		{"comma escaped", proc + `command_line match "\d{1,3}"`, head + `$Process=regex(.*(\d{1\,3}).*) limit 100`, "exact"},
+		{"or across fields", proc + `exe == "a.exe" or command_line == "*x*"`, "", "unsupported"},
+		{"negated and", proc + `not (exe == "a.exe" and command_line == "*x*")`, "", "unsupported"},
+		{"ordering", proc + `pid > 4`, "", "unsupported"},
+	} {
+		got, e := translate(t, c.code)
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n%s\n got %s [%s %s]\nwant %s [%s]", c.name, c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
+
+// TestInjection: a value can only ever be the inside of one regex(…): the
+// argument has balanced escapes, no unescaped comma or parenthesis that
+// would end it, and as a regular expression it matches exactly the value.
+func TestInjection(t *testing.T) {
+	b := dnif.Backend{}
+	for _, v := range []string{
+		`a)b`, `a(b`, `a,b`, `a" b`, `a' b`, `x) limit 1 >>_store in_disk x`, `AND $App=x`, `NOT`, `$x`, `\`, `a\b`, `{1,3}`, "line\nbreak", `|`, `.+?`,
+	} {
+		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
+			Cond: ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}}}
+		rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		query := rs[0].Query
+		arg, ok := regexArg(query)
+		if !ok || strings.Contains(query, "\n") {
+			t.Errorf("%q: %s: no single regex() argument", v, query)
+			continue
+		}
+		re, err := regexp.Compile("(?i)" + strings.ReplaceAll(arg, `\,`, `,`))
+		if err != nil || !re.MatchString(v) || re.MatchString(v+"x") {
+			t.Errorf("%q: %s: the argument %q does not match exactly the value (%v)", v, query, arg, err)
+		}
+	}
+}
+
+// regexArg is a test-only reader of the $Process=regex(…) term: the
+// argument runs to the first ")" not escaped by a backslash.
+func regexArg(q string) (string, bool) {
+	const open = "$Process=regex("
+	i := strings.Index(q, open)
+	if i < 0 {
+		return "", false
+	}
+	s := q[i+len(open):]
+	for j := 0; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case ')':
+			rest := s[j+1:]
+			if rest != "i limit 100" {
+				return "", false
+			}
+			return s[:j], true
+		case '(':
+			// a group of the expression: find its end first
+			depth := 1
+			for j++; j < len(s) && depth > 0; j++ {
+				switch s[j] {
+				case '\\':
+					j++
+				case '(':
+					depth++
+				case ')':
+					depth--
+				}
+			}
+			j--
+		}
+	}
+	return "", false
+}
