@@ -147,6 +147,10 @@ type EventCond struct {
 // expressions, pass approx: the transform is then a wildcard pattern that
 // matches a little more, and each such place is noted there.
 func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, error) {
+	if q.Join != nil {
+		// A backend that pairs events handles joins before it maps.
+		return nil, &Unsupported{Construct: "join", Backend: p.Backend, Pos: q.Pos, Reason: "pairing events is not emitted for this backend yet"}
+	}
 	if len(q.Sources) == 0 {
 		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain, approx)
 		if err != nil {

@@ -10,6 +10,7 @@ package ir
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cartrans/cartrans/diag"
 )
@@ -25,7 +26,24 @@ type Query struct {
 	// Cond is the condition; nil means every event of the sources.
 	Cond Cond
 	Pos  diag.Pos
+	// Join, when set, makes the query a pairing of two queries' events;
+	// Sources and Cond are then unused.
+	Join *Join
 }
+
+// Join pairs an event of Left with an event of Right that agree on the
+// keys, the Left one first when Ordered, and within Within of each other
+// when that is not zero.
+type Join struct {
+	Left, Right *Query
+	Keys        []Key
+	Ordered     bool
+	Within      time.Duration
+}
+
+// Key is one equality of a join: a field of the left event equals one of
+// the right event.
+type Key struct{ Left, Right Field }
 
 // Source is a data model object and action ("*" for every action).
 type Source struct {

@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cartrans/cartrans/ast"
 	"github.com/cartrans/cartrans/diag"
@@ -68,6 +69,9 @@ func Lower(prog *ast.Program, info *check.Info) ([]Query, error) {
 type lowerer struct {
 	info *check.Info
 	defs map[*check.Dataset]*ast.AssignStmt
+	// sides are the dataset names a join condition prefixes fields with,
+	// dropped when a test of one side is lowered for that side.
+	sides map[string]bool
 }
 
 // dataset lowers the definition of a dataset, following filters back to
@@ -110,7 +114,7 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 		base.Pos = q.At
 		return base, nil
 	case *ast.JoinQuery:
-		return Query{}, unsupported(q.At, "join", "%s pairs events of %s and %s", st.Name.Name, q.Left.Name, q.Right.Name)
+		return l.join(q)
 	case *ast.GroupQuery:
 		return Query{}, unsupported(q.At, "group", "%s groups events", st.Name.Name)
 	case *ast.SelectQuery:
@@ -327,7 +331,11 @@ func (l *lowerer) field(x ast.Expr) (Field, error) {
 	if !ok {
 		return Field{}, unsupported(x.Pos(), "expression", "only fields can be compared with values here")
 	}
-	return Field{Name: strings.Join(f.Parts, "."), Pos: f.At}, nil
+	parts := f.Parts
+	if len(parts) > 1 && l.sides[parts[0]] {
+		parts = parts[1:]
+	}
+	return Field{Name: strings.Join(parts, "."), Pos: f.At}, nil
 }
 
 // values lowers a literal, a list, or the name of a list constant.
@@ -365,4 +373,211 @@ func (l *lowerer) values(x ast.Expr) ([]Value, error) {
 		return nil, unsupported(x.Pos(), "function call", "%s(…)", v.Fun.Name)
 	}
 	return nil, unsupported(x.Pos(), "value", "it is not a literal")
+}
+
+// join lowers "join (a, b) where …": the condition must be equalities of a
+// field of each side (the keys), a time order and bound between the sides'
+// times, and tests of one side alone, which go to that side.
+func (l *lowerer) join(q *ast.JoinQuery) (Query, error) {
+	left, err := l.dataset(l.info.Uses[q.Left])
+	if err != nil {
+		return Query{}, err
+	}
+	right, err := l.dataset(l.info.Uses[q.Right])
+	if err != nil {
+		return Query{}, err
+	}
+	if left.Join != nil || right.Join != nil {
+		return Query{}, unsupported(q.At, "join of a join", "")
+	}
+	left.Name, right.Name = q.Left.Name, q.Right.Name
+	j := &Join{}
+	first := "" // the side whose event comes first, when ordered
+	sideOf := func(f *ast.FieldRef) (string, []string, bool) {
+		if len(f.Parts) < 2 {
+			return "", nil, false
+		}
+		switch f.Parts[0] {
+		case q.Left.Name:
+			return "left", f.Parts[1:], true
+		case q.Right.Name:
+			return "right", f.Parts[1:], true
+		}
+		return "", nil, false
+	}
+	for _, c := range splitAnd(q.Where) {
+		if l.joinTime(c, j, &first, sideOf) {
+			continue
+		}
+		if b, ok := c.(*ast.BinaryExpr); ok && b.Op == ast.OpEq {
+			fx, okx := b.X.(*ast.FieldRef)
+			fy, oky := b.Y.(*ast.FieldRef)
+			if okx && oky {
+				sx, px, ok1 := sideOf(fx)
+				sy, py, ok2 := sideOf(fy)
+				if ok1 && ok2 && sx != sy {
+					k := Key{Left: Field{Name: strings.Join(px, "."), Pos: fx.At}, Right: Field{Name: strings.Join(py, "."), Pos: fy.At}}
+					if sx == "right" {
+						k.Left, k.Right = k.Right, k.Left
+					}
+					j.Keys = append(j.Keys, k)
+					continue
+				}
+			}
+		}
+		// A test of one side alone narrows that side.
+		side, ok := l.oneSide(c, sideOf)
+		if !ok {
+			return Query{}, unsupported(c.Pos(), "join condition", "it is neither an equality of the two sides' fields, a time bound, nor a test of one side")
+		}
+		l.sides = map[string]bool{q.Left.Name: true, q.Right.Name: true}
+		cond, err := l.cond(c)
+		l.sides = nil
+		if err != nil {
+			return Query{}, err
+		}
+		if side == "left" {
+			left.Cond = and(left.Cond, cond)
+		} else {
+			right.Cond = and(right.Cond, cond)
+		}
+	}
+	j.Left, j.Right = &left, &right
+	if first == "right" {
+		j.Left, j.Right = j.Right, j.Left
+		for k := range j.Keys {
+			j.Keys[k].Left, j.Keys[k].Right = j.Keys[k].Right, j.Keys[k].Left
+		}
+	}
+	return Query{Pos: q.At, Join: j}, nil
+}
+
+// splitAnd lists the conjuncts of a condition.
+func splitAnd(x ast.Expr) []ast.Expr {
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return splitAnd(x.X)
+	case *ast.BinaryExpr:
+		if x.Op == ast.OpAnd {
+			return append(splitAnd(x.X), splitAnd(x.Y)...)
+		}
+	}
+	return []ast.Expr{x}
+}
+
+// joinTime reads a bound on the sides' times: "a.time < b.time",
+// "b.time <= a.time + 2 seconds", or the chain "a.time < b.time < a.time
+// + 2 seconds". It reports whether c was one.
+func (l *lowerer) joinTime(c ast.Expr, j *Join, first *string, sideOf func(*ast.FieldRef) (string, []string, bool)) bool {
+	var operands []ast.Expr
+	var ops []ast.Op
+	switch c := c.(type) {
+	case *ast.ParenExpr:
+		return l.joinTime(c.X, j, first, sideOf)
+	case *ast.ChainExpr:
+		operands, ops = c.Operands, c.Ops
+	case *ast.BinaryExpr:
+		if !c.Op.IsComparison() || c.Op == ast.OpEq || c.Op == ast.OpNe {
+			return false
+		}
+		operands, ops = []ast.Expr{c.X, c.Y}, []ast.Op{c.Op}
+	default:
+		return false
+	}
+	// Each operand is side.time, or side.time + duration.
+	type term struct {
+		side  string
+		delta time.Duration
+	}
+	var terms []term
+	for _, o := range operands {
+		var d time.Duration
+		if b, ok := o.(*ast.BinaryExpr); ok && b.Op == ast.OpAdd {
+			dl, ok := b.Y.(*ast.DurationLit)
+			if !ok {
+				return false
+			}
+			o, d = b.X, dl.Value
+		}
+		f, ok := o.(*ast.FieldRef)
+		if !ok {
+			return false
+		}
+		side, rest, ok := sideOf(f)
+		if !ok || len(rest) != 1 || rest[0] != "time" {
+			return false
+		}
+		terms = append(terms, term{side, d})
+	}
+	for i, op := range ops {
+		a, b := terms[i], terms[i+1]
+		if op == ast.OpGt || op == ast.OpGe {
+			a, b = b, a
+		}
+		// a (+da) < b (+db)
+		switch {
+		case a.side == b.side:
+			return false
+		case a.delta == 0 && b.delta == 0:
+			// a before b
+			if *first != "" && *first != a.side {
+				return false
+			}
+			*first = a.side
+			j.Ordered = true
+		case a.delta == 0 && b.delta > 0:
+			// a < b + d: a is at most d after b
+			j.Within = b.delta
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// oneSide reports which side every field of c belongs to.
+func (l *lowerer) oneSide(c ast.Expr, sideOf func(*ast.FieldRef) (string, []string, bool)) (string, bool) {
+	side := ""
+	ok := true
+	walkFields(c, func(f *ast.FieldRef) {
+		s, _, isSide := sideOf(f)
+		if !isSide {
+			if _, isList := l.info.Lists[f.Parts[0]]; !isList || len(f.Parts) != 1 {
+				ok = false
+			}
+			return
+		}
+		if side != "" && s != side {
+			ok = false
+		}
+		side = s
+	})
+	return side, ok && side != ""
+}
+
+func walkFields(x ast.Expr, fn func(*ast.FieldRef)) {
+	switch x := x.(type) {
+	case *ast.FieldRef:
+		fn(x)
+	case *ast.ParenExpr:
+		walkFields(x.X, fn)
+	case *ast.NotExpr:
+		walkFields(x.X, fn)
+	case *ast.BinaryExpr:
+		walkFields(x.X, fn)
+		walkFields(x.Y, fn)
+	case *ast.ChainExpr:
+		for _, o := range x.Operands {
+			walkFields(o, fn)
+		}
+	case *ast.MatchExpr:
+		walkFields(x.X, fn)
+	case *ast.ContainsExpr:
+		walkFields(x.X, fn)
+	case *ast.InExpr:
+		walkFields(x.X, fn)
+		walkFields(x.List, fn)
+	case *ast.ExistsExpr:
+		walkFields(x.X, fn)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -127,6 +128,9 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	if q.Join != nil {
+		return b.join(q, p)
+	}
 	var explain []backends.Note
 	events, err := backends.Map(q, p, &explain, nil)
 	if err != nil {
@@ -226,3 +230,83 @@ var (
 	flagRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 	numRE  = regexp.MustCompile(`^\d+$`)
 )
+
+// join writes a pairing of events as EQL's sequence (ordered, with
+// maxspan for a time bound) or join (unordered; join takes no maxspan),
+// each side's keys in its own by clause (docs/design/eql.md §A.6).
+func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	j := q.Join
+	r := backends.Result{Fidelity: backends.Exact}
+	var terms []string
+	for i, side := range []*ir.Query{j.Left, j.Right} {
+		sr, err := b.query(*side, p)
+		if err != nil {
+			return r, err
+		}
+		r.Explain = append(r.Explain, sr.Explain...)
+		r.Approximations = append(r.Approximations, sr.Approximations...)
+		if sr.Fidelity == backends.Approximate {
+			r.Fidelity = backends.Approximate
+		}
+		events, err := backends.Map(*side, p, nil, nil)
+		if err != nil {
+			return r, err
+		}
+		if len(events) != 1 {
+			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "eql", Pos: side.Pos}
+		}
+		var keys []string
+		for _, k := range j.Keys {
+			f := k.Left
+			if i == 1 {
+				f = k.Right
+			}
+			m, ok := events[0].Event.Fields[f.Name]
+			if !ok {
+				return r, &backends.Unmapped{What: "field " + f.Name + " of " + events[0].Source.String(), Profile: p.Name, Pos: f.Pos}
+			}
+			if m.Transform != profile.Same {
+				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "eql", Pos: f.Pos,
+					Reason: f.Name + " is a part of " + m.Field}
+			}
+			name, err := fieldName(m.Field)
+			if err != nil {
+				return r, err
+			}
+			keys = append(keys, name)
+		}
+		term := "[" + sr.Query + "]"
+		if len(keys) > 0 {
+			term += " by " + strings.Join(keys, ", ")
+		}
+		terms = append(terms, term)
+	}
+	switch {
+	case j.Ordered:
+		head := "sequence"
+		if j.Within > 0 {
+			head += " with maxspan=" + span(j.Within)
+		}
+		r.Query = head + " " + strings.Join(terms, " ")
+	case j.Within > 0:
+		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "eql", Pos: q.Pos,
+			Reason: "EQL's join takes no maxspan and its sequence needs an order"}
+	default:
+		r.Query = "join " + strings.Join(terms, " ")
+	}
+	return r, nil
+}
+
+// span writes a duration as EQL's maxspan: whole units of s, m, h or d,
+// else milliseconds (eql parser, time_range).
+func span(d time.Duration) string {
+	for _, u := range []struct {
+		unit string
+		d    time.Duration
+	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
+		if d%u.d == 0 {
+			return fmt.Sprintf("%d%s", d/u.d, u.unit)
+		}
+	}
+	return fmt.Sprintf("%dms", d.Milliseconds())
+}

@@ -55,9 +55,19 @@ func TestConstructs(t *testing.T) {
 		{"case-sensitive regexp", proc + `command_line match "a+b"`, `process where subtype.create and match(command_line, ".*?(?:a+b)")`, "approximate"},
 		{"bare condition", `[EventCode] == 4624 and [LogonType] == 10`, `any where event_id == 4624 and logon_type == 10`, "exact"},
 		{"keyword field", `[in] == 1`, "", "unsupported"},
+		{"join on keys", "a = search Process:Create\nb = search Process:Create\nx = join (a, b) where a.ppid == b.pid and a.hostname == b.hostname and b.exe == \"cmd.exe\"",
+			`join [process where subtype.create] by ppid, hostname [process where subtype.create and process_name == "cmd.exe"] by pid, hostname`, "exact"},
+		{"sequence within a time", "a = search Flow:Start\nb = search Process:Create\nx = join (a, b) where a.hostname == b.hostname and a.time < b.time < a.time + 90 seconds",
+			`sequence with maxspan=90s [network where subtype.outgoing] by hostname [process where subtype.create] by hostname`, "exact"},
+		{"order written the other way", "a = search Flow:Start\nb = search Process:Create\nx = join (a, b) where b.time > a.time and a.pid == b.pid",
+			`sequence [network where subtype.outgoing] by pid [process where subtype.create] by pid`, "exact"},
+		{"right side first", "a = search Flow:Start\nb = search Process:Create\nx = join (a, b) where b.time < a.time < b.time + 1500ms and a.pid == b.pid",
+			`sequence with maxspan=1500ms [process where subtype.create] by pid [network where subtype.outgoing] by pid`, "exact"},
+		{"bound without order", "a = search Flow:Start\nb = search Process:Create\nx = join (a, b) where b.time < a.time + 1 second",
+			"", "unsupported"},
 	} {
 		code := c.code
-		if strings.HasPrefix(code, proc) || strings.HasPrefix(code, "f = ") {
+		if strings.HasPrefix(code, proc) || strings.HasPrefix(code, "f = ") || strings.HasPrefix(code, "a = ") {
 			code += "\noutput x"
 		}
 		got, e := translate(t, code)

@@ -84,7 +84,7 @@ func TestUnsupportedAndUnmapped(t *testing.T) {
 	for _, c := range []struct{ code, reason string }{
 		{proc + `md5_hash == "x"` + "\noutput x", "t.md:2:20: profile sysmon does not map field md5_hash of process/create"},
 		{"t = search Thread:create\noutput t", "profile sysmon does not map events of thread/create"},
-		{"a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid\noutput j", "join is not supported"},
+		{"a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid\noutput j", "cannot express join"},
 	} {
 		_, e := translate(t, c.code, nil)
 		if e.Fidelity != backends.NotDone || !strings.Contains(e.Reason, c.reason) {

@@ -52,7 +52,7 @@ func TestConvertExitStatus(t *testing.T) {
 	dir := "../../examples/analytics"
 	// The join example cannot be translated yet: exit 1, with its reason.
 	out, _, code := cli(t, "", "convert", "-t", "splunk", dir)
-	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: join is not supported") {
+	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: splunk cannot express join") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 	if _, _, code := cli(t, "", "convert", "-t", "splunk", "--fail-on", "never", dir); code != 0 {

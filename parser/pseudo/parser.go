@@ -93,6 +93,9 @@ type parser struct {
 	// assignEq counts "=" read as "==": CAR writes whole blocks that way,
 	// so the block gets one warning, not one per comparison.
 	assignEq int
+	// names are the names assigned so far: "b.exe" is the field exe of a
+	// dataset b, not the file name it would otherwise look like.
+	names map[string]bool
 }
 
 // bailout unwinds a statement after a syntax error.
@@ -239,6 +242,10 @@ func (p *parser) stmt() ast.Stmt {
 				return &ast.FieldAssignStmt{Target: target, Value: p.expr()}
 			}
 			if isName(p.text(t)) {
+				if p.names == nil {
+					p.names = map[string]bool{}
+				}
+				p.names[p.text(t)] = true
 				start, ndiags, eqs := p.i, len(*p.diags), p.assignEq
 				name := p.ident("a name")
 				p.next()
@@ -785,7 +792,7 @@ func (p *parser) wordExpr() ast.Expr {
 			return p.call(t)
 		}
 	}
-	if isFieldPath(text) && !hasFileExt(text) {
+	if isFieldPath(text) && (!hasFileExt(text) || p.names[strings.Split(text, ".")[0]]) {
 		return p.fieldRef(t)
 	}
 	if text == "..." {

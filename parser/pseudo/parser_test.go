@@ -93,6 +93,7 @@ func TestConstructs(t *testing.T) {
 		{"pipe artefact", `x = filter p where command_line == "*a{{pipe}}b*"`, `x = filter p where command_line == "*a|b*"`, ""},
 		{"unquoted file name", `x = filter p where exe = svchost.exe`, `x = filter p where exe == "svchost.exe"`, "W120 W122"},
 		{"unquoted wildcard", `x = filter p where command_line == *transfer*`, `x = filter p where command_line == "*transfer*"`, "W122"},
+		{"dataset field that looks like a file", "b = search Process:Create\nx = filter b where b.exe == \"a.exe\" or svchost.exe == c", "b = search Process:Create\nx = filter b where b.exe == \"a.exe\" or \"svchost.exe\" == c", "W122"},
 		{"unquoted path", `x = filter p where image_path == C:\Windows\System32\net.exe`, `x = filter p where image_path == "C:\Windows\System32\net.exe"`, "W122"},
 		{"bracketed field", `x = filter p where [EventCode] == 4624`, `x = filter p where [EventCode] == 4624`, ""},
 		{"nested field", `x = filter f where proto_info.pipe == "ATSVC"`, `x = filter f where proto_info.pipe == "ATSVC"`, ""},
