@@ -18,8 +18,11 @@ import (
 
 // Profile is one schema profile.
 type Profile struct {
-	Name        string `yaml:"name"`
-	Backend     string `yaml:"backend"`
+	Name    string `yaml:"name"`
+	Backend string `yaml:"backend"`
+	// Dialect picks a variant of the backend's language, for a backend
+	// that has several (EQL: "" for Endgame, "elasticsearch").
+	Dialect     string `yaml:"dialect"`
 	Description string `yaml:"description"`
 	// Settings are values a query may name, as {name}, overridable with
 	// --set (the Splunk index, say).
@@ -50,6 +53,8 @@ type Event struct {
 	// Present lists CAR fields every such event carries, so that a
 	// negation need not also test that the field exists.
 	Present []string `yaml:"present"`
+	// Suffix ends a query over these events (Splunk's tstats "by …").
+	Suffix string `yaml:"suffix"`
 }
 
 // Term is one selector condition: the field equals one of the values.

@@ -21,14 +21,14 @@ var profileFS embed.FS
 
 var profiles = func() []*profile.Profile {
 	files := map[string][]byte{}
-	for _, name := range []string{"endgame"} {
+	for _, name := range []string{"endgame", "ecs"} {
 		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
 		if err != nil {
 			panic(err)
 		}
 		files[name] = data
 	}
-	return backends.LoadProfiles(files, "endgame")
+	return backends.LoadProfiles(files, "endgame", "ecs")
 }()
 
 // keywords of EQL cannot be bare field names (eql parser, "keywords").
@@ -107,6 +107,70 @@ func caseSensitive(p string) bool {
 	return strings.ToLower(p) != strings.ToUpper(p)
 }
 
+// Elasticsearch is EQL as Elasticsearch runs it. There == is
+// case-sensitive and reads * literally; ":" is case-insensitive with * and
+// ? as wildcards and takes a list (Elasticsearch "EQL syntax reference",
+// comparison operators). Strings know \\ \" \n \r \t and \u{…}. Whether
+// "not" keeps events that lack the field is read from the source only, so
+// the presence guard of the Endgame dialect is kept: it is right under
+// either reading. Lucene's regular expressions are not RE2's, so a regular
+// expression is reported, not translated.
+var Elasticsearch = &backends.Language{
+	Name:           "eql",
+	And:            " and ",
+	Or:             " or ",
+	Not:            "not ",
+	Open:           "(",
+	Close:          ")",
+	Quote:          `"`,
+	Escapes:        []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`},
+	NoControl:      true,
+	FieldName:      esFieldName,
+	Match:          `{f} : {v}`,
+	NumEq:          `{f} == {n}`,
+	Compare:        `{f} {op} {n}`,
+	Exists:         `{f} != null`,
+	CIDR:           `cidrMatch({f}, {v})`,
+	AnyOf:          `{f} : ({vs})`,
+	ListSep:        ", ",
+	AnyOfWildcards: true,
+	NullUnknown:    true,
+	Guard:          `{f} != null`,
+}
+
+var esNameRE = regexp.MustCompile(`^[A-Za-z_@][A-Za-z0-9_]*$`)
+
+// esKeywords are Elasticsearch EQL's reserved words.
+var esKeywords = map[string]bool{
+	"and": true, "any": true, "by": true, "false": true, "in": true, "join": true, "like": true, "maxspan": true,
+	"not": true, "null": true, "of": true, "or": true, "regex": true, "sample": true, "sequence": true,
+	"true": true, "until": true, "where": true, "with": true,
+}
+
+// esFieldName escapes a part that is not a plain name or is a keyword in
+// backticks, a backtick inside doubled.
+func esFieldName(name string) (string, error) {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		if esNameRE.MatchString(p) && !esKeywords[strings.ToLower(p)] {
+			continue
+		}
+		if p == "" || strings.ContainsAny(p, "\n\r") {
+			return "", fmt.Errorf("an EQL field name cannot be empty or hold a line break")
+		}
+		parts[i] = "`" + strings.ReplaceAll(p, "`", "``") + "`"
+	}
+	return strings.Join(parts, "."), nil
+}
+
+// language is the dialect a profile asks for.
+func language(p *profile.Profile) *backends.Language {
+	if p.Dialect == "elasticsearch" {
+		return Elasticsearch
+	}
+	return Language
+}
+
 // Backend is the EQL backend.
 type Backend struct{}
 
@@ -131,12 +195,21 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Join != nil {
 		return b.join(q, p)
 	}
-	var explain []backends.Note
-	events, err := backends.Map(q, p, &explain, nil)
+	var explain, approx []backends.Note
+	// Elasticsearch's regular expressions are Lucene's: where a profile
+	// needs one to be exact, it gets the approximate wildcard instead.
+	var approxp *[]backends.Note
+	if p.Dialect == "elasticsearch" {
+		approxp = &approx
+	}
+	events, err := backends.Map(q, p, &explain, approxp)
 	if err != nil {
 		return backends.Result{}, err
 	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
+	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
+	if len(approx) > 0 {
+		r.Fidelity = backends.Approximate
+	}
 	category := ""
 	var alts []string
 	for i, ev := range events {
@@ -149,18 +222,24 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 				Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
 		}
 		category = c
+		lang := language(p)
 		ir.Walk(ev.Cond, func(c ir.Cond) {
-			if re, ok := c.(ir.Regexp); ok && caseSensitive(re.Pattern) {
+			if m, ok := c.(ir.Match); ok && lang == Elasticsearch && !m.Value.IsNum && strings.Contains(m.Value.Str, "?") {
+				r.Fidelity = backends.Approximate
+				r.Approximations = append(r.Approximations, backends.Note{Pos: m.Value.Pos, Kind: "a literal ? in a value",
+					Text: "Elasticsearch's : reads the ? of " + fmt.Sprintf("%q", m.Value.Str) + " as a wildcard for one character, and it cannot be escaped"})
+			}
+			if re, ok := c.(ir.Regexp); ok && lang == Language && caseSensitive(re.Pattern) {
 				r.Fidelity = backends.Approximate
 				r.Approximations = append(r.Approximations, backends.Note{Pos: re.Field.Pos, Kind: "a case-sensitive regular expression",
 					Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
 			}
 		})
-		sel, err := selector(ev.Selector)
+		sel, err := selector(ev.Selector, lang)
 		if err != nil {
 			return r, err
 		}
-		cond, err := Language.Emit(ev.Cond)
+		cond, err := lang.Emit(ev.Cond)
 		if err != nil {
 			return r, err
 		}
@@ -195,7 +274,7 @@ func join(sel, cond string) string {
 
 // selector writes the profile's selector: flags as they are, field terms
 // as comparisons.
-func selector(terms []profile.Term) (string, error) {
+func selector(terms []profile.Term, lang *backends.Language) (string, error) {
 	var parts []string
 	for _, t := range terms {
 		if t.Flag != "" {
@@ -205,7 +284,7 @@ func selector(terms []profile.Term) (string, error) {
 			parts = append(parts, t.Flag)
 			continue
 		}
-		name, err := fieldName(t.Field)
+		name, err := lang.FieldName(t.Field)
 		if err != nil {
 			return "", err
 		}
@@ -269,7 +348,7 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "eql", Pos: f.Pos,
 					Reason: f.Name + " is a part of " + m.Field}
 			}
-			name, err := fieldName(m.Field)
+			name, err := language(p).FieldName(m.Field)
 			if err != nil {
 				return r, err
 			}
@@ -291,6 +370,9 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	case j.Within > 0:
 		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "eql", Pos: q.Pos,
 			Reason: "EQL's join takes no maxspan and its sequence needs an order"}
+	case p.Dialect == "elasticsearch":
+		// Elasticsearch has no join; sample pairs events unordered.
+		r.Query = "sample " + strings.Join(terms, " ")
 	default:
 		r.Query = "join " + strings.Join(terms, " ")
 	}

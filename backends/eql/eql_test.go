@@ -146,3 +146,31 @@ func stringsOf(q string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// TestECS checks Elasticsearch EQL over ECS: strings with ":" (==
+// is case-sensitive there), lists with ": (…)", sample for unordered
+// pairs (Elasticsearch has no join).
+func TestECS(t *testing.T) {
+	b := eql.Backend{}
+	ecs := b.Profiles()[1]
+	for _, c := range []struct{ code, want, fidelity string }{
+		{proc + `exe == "cmd.exe" and pid > 4`, `process where event.type == "start" and process.name : "cmd.exe" and process.pid > 4`, "exact"},
+		{proc + `exe in ["a.exe", "b*"]`, `process where event.type == "start" and process.name : ("a.exe", "b*")`, "exact"},
+		{proc + `user != "SYSTEM"`, `process where event.type == "start" and not (user.name != null and user.name : "SYSTEM")`, "exact"},
+		{proc + `command_line == "*a?b*"`, `process where event.type == "start" and process.command_line : "*a?b*"`, "approximate"},
+		{proc + `command_line match "a"`, "", "unsupported"},
+		{"a = search Process:Create\nb = search Process:Create\nx = join (a, b) where a.ppid == b.pid", `sample [process where event.type == "start"] by process.parent.pid [process where event.type == "start"] by process.pid`, "exact"},
+	} {
+		a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
+			{Type: analytic.Pseudocode, Code: c.code + "\noutput x", CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
+		entries, _ := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: ecs}}, convert.Options{})
+		e := entries[0]
+		got := ""
+		if len(e.Queries) > 0 {
+			got = e.Queries[0].Query
+		}
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}

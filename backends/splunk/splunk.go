@@ -24,14 +24,14 @@ var profileFS embed.FS
 
 var profiles = func() []*profile.Profile {
 	files := map[string][]byte{}
-	for _, name := range []string{"sysmon"} {
+	for _, name := range []string{"sysmon", "cim"} {
 		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
 		if err != nil {
 			panic(err)
 		}
 		files[name] = data
 	}
-	return backends.LoadProfiles(files, "sysmon")
+	return backends.LoadProfiles(files, "sysmon", "cim")
 }()
 
 // fieldRE is a field name the search command and eval take bare.
@@ -134,6 +134,9 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	if p.Dialect == "tstats" {
+		return b.tstats(q, p)
+	}
 	var explain []backends.Note
 	events, err := backends.Map(q, p, &explain, nil)
 	if err != nil {
@@ -299,4 +302,51 @@ func isNumber(s string) bool { return numberRE.MatchString(s) }
 
 func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// tstats writes a query over a CIM data model: "| tstats … from
+// datamodel=<dataset> where <condition> by … | `drop_dm_object_name(…)`".
+// The where clause takes the search command's terms (Splunk "tstats":
+// "WHERE <search-query>"), so the Search table writes it; a condition the
+// search command cannot say cannot be filtered after tstats either, since
+// only the by fields survive it.
+func (b Backend) tstats(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	var explain, approx []backends.Note
+	events, err := backends.Map(q, p, &explain, &approx)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
+	if len(approx) > 0 {
+		r.Fidelity = backends.Approximate
+	}
+	category, suffix := "", ""
+	var alts []string
+	for i, ev := range events {
+		if i > 0 && ev.Event.Category != category {
+			return r, &backends.Unsupported{Construct: "a search over several data model datasets", Backend: "splunk", Pos: q.Pos,
+				Reason: "one tstats reads one dataset"}
+		}
+		category, suffix = ev.Event.Category, ev.Event.Suffix
+		sel, err := selector(ev.Selector)
+		if err != nil {
+			return r, err
+		}
+		cond, err := Search.Emit(ev.Cond)
+		if err != nil {
+			return r, err
+		}
+		switch {
+		case cond == "":
+			alts = append(alts, sel)
+		case sel == "":
+			alts = append(alts, paren(cond))
+		default:
+			alts = append(alts, sel+" "+paren(cond))
+		}
+	}
+	where := orOf(alts)
+	prefix := strings.ReplaceAll(p.Expand(p.Prefix), "{category}", category)
+	r.Query = strings.TrimSpace(prefix + " " + where + " " + suffix)
+	return r, nil
 }

@@ -171,3 +171,21 @@ func TestInjection(t *testing.T) {
 		}
 	}
 }
+
+// TestCIM checks the CIM profile's tstats queries (Splunk "tstats": the
+// where clause takes search terms; Splunk_SA_CIM Endpoint field names).
+func TestCIM(t *testing.T) {
+	cim := splunk.Backend{}.Profiles()[1]
+	head := `| tstats summariesonly=false allow_old_summaries=true fillnull_value="null" count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes where `
+	tail := " by Processes.dest Processes.user Processes.process_name Processes.process Processes.parent_process_name Processes.parent_process Processes.process_id Processes.parent_process_id | `drop_dm_object_name(Processes)`"
+	for _, c := range []struct{ code, want, fidelity string }{
+		{proc + `exe == "cmd.exe" and parent_exe != "services.exe"` + "\noutput x", head + `Processes.process_name="cmd.exe" (NOT Processes.parent_process_name="services.exe")` + tail, "exact"},
+		{proc + `command_line match "a+"` + "\noutput x", "", "unsupported"},
+		{"r = search Registry:value_edit\nx = filter r where key == \"*\\Run\"\noutput x", "", "approximate"},
+	} {
+		got, e := translate(t, c.code, cim)
+		if c.want != "" && got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
