@@ -19,7 +19,7 @@ import (
 )
 
 func newConvertCmd() *cobra.Command {
-	var targets, profileArg, format, failOn string
+	var targets, profileArg, format, failOn, outDir string
 	var sets []string
 	var explain, summary, strict bool
 	cmd := &cobra.Command{
@@ -38,8 +38,8 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
   cartrans convert --summary ../shared/car/analytics`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usagef("--format must be text or json, not %q", format)
+			if format != "text" && format != "json" && format != "savedsearches" {
+				return usagef("--format must be text, json or savedsearches, not %q", format)
 			}
 			if failOn != "error" && failOn != "approximate" && failOn != "never" {
 				return usagef("--fail-on must be error, approximate or never, not %q", failOn)
@@ -76,9 +76,24 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 					}
 				}
 			}
+			if outDir != "" {
+				if err := convert.WriteOut(outDir, entries); err != nil {
+					return err
+				}
+			}
 			switch {
 			case summary:
 				writeSummary(out, entries)
+			case format == "savedsearches":
+				if err := convert.SavedSearches(out, entries); err != nil {
+					return err
+				}
+			case outDir != "":
+				for _, e := range entries {
+					if e.Fidelity == backends.NotDone {
+						fmt.Fprintf(errw, "%s %s (%s): not translated: %s\n", e.ID, e.Target, e.Profile, e.Reason)
+					}
+				}
 			case format == "json":
 				if err := encode.JSON(out, entries); err != nil {
 					return err
@@ -103,7 +118,8 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 	f.StringVarP(&targets, "target", "t", "all", "targets, comma-separated, or all")
 	f.StringVar(&profileArg, "profile", "", "schema profile: the name of an embedded profile or a profile file (default: each target's native profile)")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
-	f.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	f.StringVarP(&format, "format", "f", "text", "output format: text, json, or savedsearches (Splunk's savedsearches.conf)")
+	f.StringVar(&outDir, "out", "", "write one file per analytic, target and profile under this folder: <target>-<profile>/<ID>.txt, a query a line")
 	f.StringVar(&failOn, "fail-on", "error", "exit 1 on: error (an untranslated analytic), approximate (also an approximate one), never")
 	f.BoolVar(&explain, "explain", false, "show how each condition was mapped")
 	f.BoolVar(&summary, "summary", false, "print a table of how many implementations each target translates, and why not the rest")

@@ -92,3 +92,23 @@ events:
 		t.Errorf("exit %d, stderr %q\n%s", code, errs, out)
 	}
 }
+
+func TestConvertOutAndSavedSearches(t *testing.T) {
+	dir := t.TempDir()
+	_, errs, code := cli(t, "", "convert", "--out", dir, "../../examples/analytics")
+	if code != 1 || !strings.Contains(errs, "CAR-2026-11-903 splunk (sysmon): not translated") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "eql-endgame", "CAR-2026-11-901.txt"))
+	if err != nil || string(got) != "process where subtype.create and process_name == \"cmd.exe\" and parent_process_name == \"services.exe\"\n" {
+		t.Errorf("eql file: %q %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "splunk-sysmon", "CAR-2026-11-903.txt")); err == nil {
+		t.Error("an untranslated analytic has a file")
+	}
+	out, _, code := cli(t, "", "convert", "-t", "splunk", "--format", "savedsearches", example)
+	if code != 0 || !strings.HasPrefix(out, "[CAR-2026-11-901 Command Shell Launched by the Service Control Manager]\nsearch = index=__your_sysmon_index__ EventCode=1 ") ||
+		!strings.Contains(out, `action.correlationsearch.annotations = {"mitre_attack": ["T1569", "T1569.002", "T1543", "T1543.003"]}`) {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
