@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:generate go run gen.go -corpus ../../shared/car -o car.json
@@ -30,16 +31,17 @@ type Object struct {
 // from. CAR's analytics compare and join on them throughout.
 var ImplicitFields = []string{"time", "hostname", "fqdn"}
 
-var objects = func() []*Object {
+// objects are decoded on first use, not at start-up.
+var objects = sync.OnceValue(func() []*Object {
 	var list []*Object
 	if err := json.Unmarshal(carJSON, &list); err != nil {
 		panic("datamodel: embedded car.json is invalid: " + err.Error())
 	}
 	return list
-}()
+})
 
 // Objects returns every object, sorted by name. Callers must not modify them.
-func Objects() []*Object { return objects }
+func Objects() []*Object { return objects() }
 
 // Key normalises an object name for lookup: case, spaces and underscores
 // do not matter, so "User Session", "User_Session" and "usersession" are
@@ -51,24 +53,24 @@ func Key(name string) string {
 var separators = strings.NewReplacer(" ", "", "_", "", "-", "")
 
 // byKey indexes the objects by Key of their names.
-var byKey = func() map[string]*Object {
-	m := make(map[string]*Object, len(objects))
-	for _, o := range objects {
+var byKey = sync.OnceValue(func() map[string]*Object {
+	m := make(map[string]*Object, len(objects()))
+	for _, o := range objects() {
 		m[Key(o.Name)] = o
 	}
 	return m
-}()
+})
 
 // Lookup finds an object by name in any of the spellings Key accepts.
 func Lookup(name string) (*Object, bool) {
-	o, ok := byKey[Key(name)]
+	o, ok := byKey()[Key(name)]
 	return o, ok
 }
 
 // Names lists the objects' names, for suggestions.
 func Names() []string {
-	names := make([]string, len(objects))
-	for i, o := range objects {
+	names := make([]string, len(objects()))
+	for i, o := range objects() {
 		names[i] = o.Name
 	}
 	return names

@@ -50,7 +50,7 @@ func TestEmbeddedModelMatchesCorpus(t *testing.T) {
 	if !bytes.Equal(fresh, carJSON) {
 		t.Errorf("car.json is stale: run go generate ./datamodel")
 	}
-	if len(objects) != 13 {
-		t.Errorf("%d objects, want CAR's 13", len(objects))
+	if len(objects()) != 13 {
+		t.Errorf("%d objects, want CAR's 13", len(objects()))
 	}
 }

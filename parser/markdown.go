@@ -9,12 +9,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/adrg/frontmatter"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
+	gmparser "github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"gopkg.in/yaml.v3"
 
@@ -28,8 +30,10 @@ import (
 // subsections are implementations, test cases and true positives.
 
 // markdownParser is goldmark with GFM tables, the only extension CAR's
-// pages use. It is safe for concurrent use.
-var markdownParser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+// pages use, built on first use. It is safe for concurrent use.
+var markdownParser = sync.OnceValue(func() gmparser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+})
 
 // sectionKind is a "###" section of a CAR page.
 type sectionKind int
@@ -111,7 +115,7 @@ func (r *mdReader) read() *analytic.Analytic {
 			body[i] = ' '
 		}
 	}
-	doc := markdownParser.Parse(text.NewReader(body))
+	doc := markdownParser().Parse(text.NewReader(body))
 	r.readBody(doc)
 	return r.a
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -26,19 +27,21 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-var profiles = func() []*profile.Profile {
+// profiles are parsed on first use, not at start-up: a command that
+// does not convert should not pay for them.
+var profiles = sync.OnceValue(func() []*profile.Profile {
 	data, err := profileFS.ReadFile("profiles/sysmon.yaml")
 	if err != nil {
 		panic(err)
 	}
 	return backends.LoadProfiles(map[string][]byte{"sysmon": data}, "sysmon")
-}()
+})
 
 // Backend is the DNIF backend.
 type Backend struct{}
 
 func (Backend) Name() string                 { return "dnif" }
-func (Backend) Profiles() []*profile.Profile { return profiles }
+func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cartrans/cartrans/backends"
@@ -19,7 +20,9 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-var profiles = func() []*profile.Profile {
+// profiles are parsed on first use, not at start-up: a command that
+// does not convert should not pay for them.
+var profiles = sync.OnceValue(func() []*profile.Profile {
 	files := map[string][]byte{}
 	for _, name := range []string{"endgame", "ecs"} {
 		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
@@ -29,7 +32,7 @@ var profiles = func() []*profile.Profile {
 		files[name] = data
 	}
 	return backends.LoadProfiles(files, "endgame", "ecs")
-}()
+})
 
 // keywords of EQL cannot be bare field names (eql parser, "keywords").
 var keywords = map[string]bool{
@@ -175,7 +178,7 @@ func language(p *profile.Profile) *backends.Language {
 type Backend struct{}
 
 func (Backend) Name() string                 { return "eql" }
-func (Backend) Profiles() []*profile.Profile { return profiles }
+func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -22,7 +23,9 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-var profiles = func() []*profile.Profile {
+// profiles are parsed on first use, not at start-up: a command that
+// does not convert should not pay for them.
+var profiles = sync.OnceValue(func() []*profile.Profile {
 	files := map[string][]byte{}
 	for _, name := range []string{"sysmon", "cim"} {
 		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
@@ -32,7 +35,7 @@ var profiles = func() []*profile.Profile {
 		files[name] = data
 	}
 	return backends.LoadProfiles(files, "sysmon", "cim")
-}()
+})
 
 // fieldRE is a field name the search command and eval take bare.
 var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
@@ -117,7 +120,7 @@ func evalField(name string) (string, error) {
 type Backend struct{}
 
 func (Backend) Name() string                 { return "splunk" }
-func (Backend) Profiles() []*profile.Profile { return profiles }
+func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query of a program.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
