@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -140,6 +141,9 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if p.Dialect == "tstats" {
 		return b.tstats(q, p)
 	}
+	if q.Join != nil {
+		return b.join(q, p)
+	}
 	var explain []backends.Note
 	events, err := backends.Map(q, p, &explain, nil)
 	if err != nil {
@@ -229,6 +233,7 @@ func paren(s string) string {
 }
 
 func orOf(sels []string) string {
+	sels = slices.Compact(slices.Clone(sels))
 	if len(sels) == 1 {
 		return sels[0]
 	}
@@ -352,4 +357,139 @@ func (b Backend) tstats(q ir.Query, p *profile.Profile) (backends.Result, error)
 	prefix := strings.ReplaceAll(p.Expand(p.Prefix), "{category}", category)
 	r.Query = strings.TrimSpace(prefix + " " + where + " " + suffix)
 	return r, nil
+}
+
+// join pairs events in SPL: the search reads both sides' events; eval
+// marks which side each event is on (an event may be on both, so it is
+// then expanded into one row per side) and computes its key; streamstats,
+// over events in time order, counts for each row the left rows with the
+// same key in the window before it; a right row with a count is a match.
+// The result lists each right event that has a matching left one, not
+// every pair, and two events with the same timestamp count as ordered:
+// the query is marked approximate for both. An unordered join without a
+// time bound counts with eventstats over the whole search instead.
+func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	j := q.Join
+	r := backends.Result{Fidelity: backends.Approximate}
+	if !j.Ordered && j.Within > 0 {
+		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "splunk", Pos: q.Pos,
+			Reason: "streamstats looks back only"}
+	}
+	var searches, tests, keys []string
+	for i, side := range []*ir.Query{j.Left, j.Right} {
+		var explain []backends.Note
+		events, err := backends.Map(*side, p, &explain, nil)
+		if err != nil {
+			return r, err
+		}
+		r.Explain = append(r.Explain, explain...)
+		if len(events) != 1 {
+			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "splunk", Pos: side.Pos}
+		}
+		ev := events[0]
+		sel, err := selector(ev.Selector)
+		if err != nil {
+			return r, err
+		}
+		searches = append(searches, sel)
+		test, err := evalSelector(ev.Selector)
+		if err != nil {
+			return r, err
+		}
+		if ev.Cond != nil {
+			c, err := Where.Emit(ev.Cond)
+			if err != nil {
+				return r, err
+			}
+			test += " AND (" + c + ")"
+		}
+		tests = append(tests, test)
+		var parts []string
+		for _, k := range j.Keys {
+			f := k.Left
+			if i == 1 {
+				f = k.Right
+			}
+			m, ok := ev.Event.Fields[f.Name]
+			if !ok {
+				return r, &backends.Unmapped{What: "field " + f.Name + " of " + ev.Source.String(), Profile: p.Name, Pos: f.Pos}
+			}
+			name, err := evalField(m.Field)
+			if err != nil {
+				return r, err
+			}
+			// Keys compare as the pseudocode compares: case-insensitively,
+			// after the profile's transform.
+			switch m.Transform {
+			case profile.Same:
+				parts = append(parts, "lower(tostring("+name+"))")
+			case profile.HostName:
+				parts = append(parts, "lower(mvindex(split("+name+`, "."), 0))`)
+			case profile.BaseName:
+				parts = append(parts, "lower(replace("+name+`, "^.*[\\\\/]", ""))`)
+			case profile.DirName:
+				parts = append(parts, "lower(replace("+name+`, "[\\\\/][^\\\\/]*$", ""))`)
+			default:
+				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "splunk", Pos: f.Pos,
+					Reason: f.Name + " is a part of " + m.Field}
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{`"all"`}
+		}
+		keys = append(keys, strings.Join(parts, ` . "|" . `))
+	}
+	window := ""
+	if j.Within > 0 {
+		window = fmt.Sprintf(" time_window=%ds", int(j.Within.Seconds()))
+		if j.Within%time.Second != 0 || j.Within < time.Second {
+			return r, &backends.Unsupported{Construct: "a time bound under a second or not in whole seconds", Backend: "splunk", Pos: q.Pos,
+				Reason: "streamstats time_window counts whole seconds"}
+		}
+	}
+	counter := ` | sort 0 _time | streamstats` + window
+	if !j.Ordered {
+		counter = ` | eventstats`
+	}
+	prefix := strings.TrimSpace(p.Expand(p.Prefix))
+	r.Query = strings.TrimSpace(prefix+" "+orOf(searches)) +
+		` | eval cartrans_role=mvappend(if(` + tests[0] + `, "left", null()), if(` + tests[1] + `, "right", null()))` +
+		` | mvexpand cartrans_role` +
+		` | eval cartrans_key=if(cartrans_role=="left", ` + keys[0] + `, ` + keys[1] + `)` +
+		counter + ` count(eval(cartrans_role=="left")) as cartrans_left by cartrans_key` +
+		` | where cartrans_role=="right" AND cartrans_left>0`
+	r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "a join as the right events that have a match",
+		Text: "the query lists each right event that has a matching left event, not every pair; with an order, events with the same timestamp count as ordered"})
+	return r, nil
+}
+
+// evalSelector writes selector terms as an eval test.
+func evalSelector(terms []profile.Term) (string, error) {
+	var parts []string
+	for _, t := range terms {
+		if t.Flag != "" {
+			return "", fmt.Errorf("the splunk backend takes no selector flag (%s)", t.Flag)
+		}
+		name, err := evalField(t.Field)
+		if err != nil {
+			return "", err
+		}
+		var alts []string
+		for _, v := range t.Values {
+			if isNumber(v) {
+				alts = append(alts, name+"=="+v)
+			} else {
+				alts = append(alts, name+"=="+quote(v))
+			}
+		}
+		if len(alts) == 1 {
+			parts = append(parts, alts[0])
+		} else {
+			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "true()", nil
+	}
+	return strings.Join(parts, " AND "), nil
 }

@@ -84,7 +84,7 @@ func TestUnsupportedAndUnmapped(t *testing.T) {
 	for _, c := range []struct{ code, reason string }{
 		{proc + `md5_hash == "x"` + "\noutput x", "t.md:2:20: profile sysmon does not map field md5_hash of process/create"},
 		{"t = search Thread:create\noutput t", "profile sysmon does not map events of thread/create"},
-		{"a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid\noutput j", "cannot express join"},
+		{"a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.pid and b.time < a.time + 1 second\noutput j", "cannot express a time bound without an order"},
 	} {
 		_, e := translate(t, c.code, nil)
 		if e.Fidelity != backends.NotDone || !strings.Contains(e.Reason, c.reason) {
@@ -187,5 +187,20 @@ func TestCIM(t *testing.T) {
 		if c.want != "" && got != c.want || string(e.Fidelity) != c.fidelity {
 			t.Errorf("%s:\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
 		}
+	}
+}
+
+// TestJoin checks a join written with streamstats (ordered, in a time
+// window) and eventstats (unordered): approximate, since the query lists
+// the right events that have a match rather than the pairs.
+func TestJoin(t *testing.T) {
+	got, e := translate(t, "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.hostname == b.hostname and a.pid == b.pid and a.time < b.time < a.time + 30 seconds and b.dest_port == 443\noutput j", nil)
+	want := `index=__your_sysmon_index__ (EventCode=1 OR EventCode=3) | eval cartrans_role=mvappend(if(EventCode==1, "left", null()), if(EventCode==3 AND (tonumber(DestinationPort)=443), "right", null())) | mvexpand cartrans_role | eval cartrans_key=if(cartrans_role=="left", lower(mvindex(split(Computer, "."), 0)) . "|" . lower(tostring(ProcessId)), lower(mvindex(split(Computer, "."), 0)) . "|" . lower(tostring(ProcessId))) | sort 0 _time | streamstats time_window=30s count(eval(cartrans_role=="left")) as cartrans_left by cartrans_key | where cartrans_role=="right" AND cartrans_left>0`
+	if got != want || e.Fidelity != backends.Approximate {
+		t.Errorf("ordered join:\n got %s [%s]\nwant %s", got, e.Fidelity, want)
+	}
+	got, _ = translate(t, "a = search Process:Create\nb = search Process:Create\nj = join (a, b) where a.ppid == b.pid\noutput j", nil)
+	if !strings.HasPrefix(got, "index=__your_sysmon_index__ EventCode=1 | eval") || !strings.Contains(got, "| eventstats count(") {
+		t.Errorf("unordered join: %s", got)
 	}
 }

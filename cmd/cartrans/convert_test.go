@@ -50,13 +50,20 @@ func TestConvertExplain(t *testing.T) {
 
 func TestConvertExitStatus(t *testing.T) {
 	dir := "../../examples/analytics"
-	// The join example cannot be translated yet: exit 1, with its reason.
-	out, _, code := cli(t, "", "convert", "-t", "splunk", dir)
-	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: splunk cannot express join") {
+	// The join example cannot be translated to DNIF: exit 1, with its reason.
+	out, _, code := cli(t, "", "convert", "-t", "dnif", dir)
+	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: dnif cannot express join") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
-	if _, _, code := cli(t, "", "convert", "-t", "splunk", "--fail-on", "never", dir); code != 0 {
+	if _, _, code := cli(t, "", "convert", "-t", "dnif", "--fail-on", "never", dir); code != 0 {
 		t.Errorf("--fail-on never: exit %d", code)
+	}
+	// Splunk writes it, approximately: exit 0, unless approximations fail.
+	if _, _, code := cli(t, "", "convert", "-t", "splunk", dir); code != 0 {
+		t.Errorf("splunk: exit %d", code)
+	}
+	if _, _, code := cli(t, "", "convert", "-t", "splunk", "--fail-on", "approximate", dir); code != 1 {
+		t.Errorf("splunk --fail-on approximate: exit %d", code)
 	}
 	for _, args := range [][]string{
 		{"convert", "-t", "nosuch", example},
@@ -96,14 +103,14 @@ events:
 func TestConvertOutAndSavedSearches(t *testing.T) {
 	dir := t.TempDir()
 	_, errs, code := cli(t, "", "convert", "--out", dir, "../../examples/analytics")
-	if code != 1 || !strings.Contains(errs, "CAR-2026-11-903 splunk (sysmon): not translated") {
+	if code != 1 || !strings.Contains(errs, "CAR-2026-11-903 logpoint (sysmon): not translated") {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "eql-endgame", "CAR-2026-11-901.txt"))
 	if err != nil || string(got) != "process where subtype.create and process_name == \"cmd.exe\" and parent_process_name == \"services.exe\"\n" {
 		t.Errorf("eql file: %q %v", got, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "splunk-sysmon", "CAR-2026-11-903.txt")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "logpoint-sysmon", "CAR-2026-11-903.txt")); err == nil {
 		t.Error("an untranslated analytic has a file")
 	}
 	out, _, code := cli(t, "", "convert", "-t", "splunk", "--format", "savedsearches", example)
