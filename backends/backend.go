@@ -151,6 +151,9 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 		// A backend that pairs events handles joins before it maps.
 		return nil, &Unsupported{Construct: "join", Backend: p.Backend, Pos: q.Pos, Reason: "pairing events is not emitted for this backend yet"}
 	}
+	if q.Aggregate != nil {
+		return nil, &Unsupported{Construct: "aggregation", Backend: p.Backend, Pos: q.Pos, Reason: "grouping events is not emitted for this backend yet"}
+	}
 	if len(q.Sources) == 0 {
 		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain, approx)
 		if err != nil {
@@ -449,4 +452,69 @@ func LoadProfiles(files map[string][]byte, order ...string) []*profile.Profile {
 		out = append(out, p)
 	}
 	return out
+}
+
+// AggField maps a field an aggregate reads or groups by: its name in the
+// profile for the source's events, and its transform. "time" is the
+// event's time, which each backend names itself (empty Field).
+func AggField(q ir.Query, p *profile.Profile, f ir.Field) (profile.FieldMap, error) {
+	if f.Name == "time" {
+		return profile.FieldMap{}, nil
+	}
+	events, err := Map(q, p, nil, nil)
+	if err != nil {
+		return profile.FieldMap{}, err
+	}
+	var m profile.FieldMap
+	for i, ev := range events {
+		em, ok := ev.Event.Fields[f.Name]
+		if !ok {
+			return m, &Unmapped{What: "field " + f.Name + " of " + ev.Source.String(), Profile: p.Name, Pos: f.Pos}
+		}
+		if i > 0 && em != m {
+			return m, &Unsupported{Construct: "a column over events that name it differently", Backend: p.Backend, Pos: f.Pos}
+		}
+		m = em
+	}
+	return m, nil
+}
+
+// HavingText writes a condition on an aggregate's columns: column sums
+// and differences compared with numbers, with the language's and, or and
+// not, each group parenthesised. name gives a column's name in the query.
+func HavingText(c ir.Cond, l *Language, name func(string) string) string {
+	switch c := c.(type) {
+	case ir.And, ir.Or:
+		var terms []ir.Cond
+		op := l.And
+		if a, ok := c.(ir.And); ok {
+			terms = a.Terms
+		} else {
+			terms, op = c.(ir.Or).Terms, l.Or
+		}
+		parts := make([]string, len(terms))
+		for i, t := range terms {
+			parts[i] = HavingText(t, l, name)
+			if _, leaf := t.(ir.Having); !leaf {
+				parts[i] = l.Open + parts[i] + l.Close
+			}
+		}
+		return strings.Join(parts, op)
+	case ir.Not:
+		return l.Not + l.Open + HavingText(c.X, l, name) + l.Close
+	case ir.Having:
+		var b strings.Builder
+		for i, t := range c.Terms {
+			switch {
+			case t.Subtract:
+				b.WriteString(" - ")
+			case i > 0:
+				b.WriteString(" + ")
+			}
+			b.WriteString(name(t.Name))
+		}
+		fmt.Fprintf(&b, " %s %s", c.Op, strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%f", c.Value), "0"), "."))
+		return strings.TrimPrefix(b.String(), " - ")
+	}
+	return ""
 }

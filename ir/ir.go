@@ -29,7 +29,46 @@ type Query struct {
 	// Join, when set, makes the query a pairing of two queries' events;
 	// Sources and Cond are then unused.
 	Join *Join
+	// Aggregate, when set, makes the query the groups of another query's
+	// events with computed columns; Sources and Cond are then unused.
+	Aggregate *Aggregate
 }
+
+// Aggregate groups the events of Source by the fields By (all of them in
+// one group when By is empty), computes Items for each group, and keeps
+// the groups that meet Having.
+type Aggregate struct {
+	Source *Query
+	By     []Field
+	Items  []AggItem
+	Having Cond // of Having leaves, And, Or and Not
+}
+
+// AggItem is one computed column: Func over Field (count has none), named
+// As.
+type AggItem struct {
+	Func  string // count, min, max, avg, stddev, unique, values
+	Field *Field
+	As    string
+	Pos   diag.Pos
+}
+
+// Having compares a sum of columns with a number: "latest - earliest <=
+// 3600", "user_count > 1". Durations are in seconds.
+type Having struct {
+	Terms []Column
+	Op    string // ==, !=, <, <=, >, >=
+	Value float64
+	Pos   diag.Pos
+}
+
+// Column is a column of an aggregate, added or subtracted.
+type Column struct {
+	Name     string
+	Subtract bool
+}
+
+func (Having) cond() {}
 
 // Join pairs an event of Left with an event of Right that agree on the
 // keys, the Left one first when Ordered, and within Within of each other

@@ -106,6 +106,22 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 		if err != nil {
 			return Query{}, err
 		}
+		switch {
+		case base.Aggregate != nil:
+			if len(base.Aggregate.Items) == 0 {
+				return Query{}, unsupported(q.At, "filter of a group", "filter the events before grouping, or aggregate them with select")
+			}
+			h, err := l.having(q.Where, base.Aggregate)
+			if err != nil {
+				return Query{}, err
+			}
+			agg := *base.Aggregate
+			agg.Having = and(agg.Having, h)
+			base.Aggregate = &agg
+			return base, nil
+		case base.Join != nil:
+			return Query{}, unsupported(q.At, "filter of a join", "put the tests in the join's condition")
+		}
 		c, err := l.cond(q.Where)
 		if err != nil {
 			return Query{}, err
@@ -116,11 +132,23 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 	case *ast.JoinQuery:
 		return l.join(q)
 	case *ast.GroupQuery:
-		return Query{}, unsupported(q.At, "group", "%s groups events", st.Name.Name)
+		return l.group(q)
 	case *ast.SelectQuery:
-		return Query{}, unsupported(q.At, "select", "%s selects or aggregates fields", st.Name.Name)
+		return l.selectQuery(q)
 	case *ast.CountQuery:
-		return Query{}, unsupported(q.At, "count", "%s counts events", st.Name.Name)
+		src, err := l.dataset(l.info.Uses[q.Source])
+		if err != nil {
+			return Query{}, err
+		}
+		if src.Join != nil || src.Aggregate != nil {
+			return Query{}, unsupported(q.At, "count of a join or a group", "")
+		}
+		agg := &Aggregate{Source: &src, Items: []AggItem{{Func: "count", As: "count", Pos: q.At}}}
+		for _, f := range q.By {
+			fl, _ := l.field(f)
+			agg.By = append(agg.By, fl)
+		}
+		return Query{Pos: q.At, Aggregate: agg}, nil
 	case *ast.RunQuery:
 		return Query{}, unsupported(q.At, "analytic reference", "%s uses the output of %s", st.Name.Name, q.Analytic)
 	case nil:
@@ -580,4 +608,163 @@ func walkFields(x ast.Expr, fn func(*ast.FieldRef)) {
 	case *ast.ExistsExpr:
 		walkFields(x.X, fn)
 	}
+}
+
+// group lowers "group a by f, g": the groups, whose columns a select adds.
+func (l *lowerer) group(q *ast.GroupQuery) (Query, error) {
+	if len(q.Sources) != 1 {
+		return Query{}, unsupported(q.At, "group of several datasets", "group one dataset")
+	}
+	if q.Where != nil {
+		return Query{}, unsupported(q.Where.Pos(), "group with a where clause", "filter the groups after a select")
+	}
+	src, err := l.dataset(l.info.Uses[q.Sources[0]])
+	if err != nil {
+		return Query{}, err
+	}
+	if src.Join != nil || src.Aggregate != nil {
+		return Query{}, unsupported(q.At, "group of a join or a group", "")
+	}
+	agg := &Aggregate{Source: &src}
+	for _, f := range q.By {
+		fl, _ := l.field(f)
+		agg.By = append(agg.By, fl)
+	}
+	return Query{Pos: q.At, Aggregate: agg}, nil
+}
+
+// aggFuncs maps the language's aggregate functions to one name each.
+var aggFuncs = map[string]string{
+	"count": "count", "min": "min", "max": "max", "avg": "avg", "average": "avg",
+	"stddev": "stddev", "standard_deviation": "stddev", "unique": "unique", "values": "values", "sum": "sum",
+}
+
+// selectQuery lowers "from g select agg(f) as n, …": the columns of a
+// group, or of all the events of a dataset as one group.
+func (l *lowerer) selectQuery(q *ast.SelectQuery) (Query, error) {
+	src, err := l.dataset(l.info.Uses[q.Source])
+	if err != nil {
+		return Query{}, err
+	}
+	var agg Aggregate
+	switch {
+	case src.Aggregate != nil && len(src.Aggregate.Items) == 0:
+		agg = *src.Aggregate
+	case src.Join == nil && src.Aggregate == nil:
+		s := src
+		agg = Aggregate{Source: &s}
+	default:
+		return Query{}, unsupported(q.At, "select of a join or of computed columns", "")
+	}
+	for _, it := range q.Items {
+		c, ok := it.X.(*ast.CallExpr)
+		if !ok {
+			return Query{}, unsupported(it.X.Pos(), "projection", "a select of plain fields keeps every event; only aggregates are translated")
+		}
+		fn, ok := aggFuncs[strings.ToLower(c.Fun.Name)]
+		if !ok || len(c.Args) > 1 {
+			return Query{}, unsupported(c.Fun.At, "aggregate "+c.Fun.Name, "")
+		}
+		item := AggItem{Func: fn, Pos: c.Fun.At}
+		if len(c.Args) == 1 {
+			f, err := l.field(c.Args[0])
+			if err != nil {
+				return Query{}, err
+			}
+			item.Field = &f
+		} else if fn != "count" {
+			return Query{}, unsupported(c.Fun.At, "aggregate "+c.Fun.Name+" of nothing", "")
+		}
+		item.As = fn
+		if item.Field != nil {
+			item.As = fn + "_" + strings.ReplaceAll(item.Field.Name, ".", "_")
+		}
+		if it.As != nil {
+			item.As = it.As.Name
+		}
+		agg.Items = append(agg.Items, item)
+	}
+	return Query{Pos: q.At, Aggregate: &agg}, nil
+}
+
+// having lowers a condition on an aggregate's columns: sums and
+// differences of columns compared with numbers or durations.
+func (l *lowerer) having(x ast.Expr, agg *Aggregate) (Cond, error) {
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return l.having(x.X, agg)
+	case *ast.NotExpr:
+		c, err := l.having(x.X, agg)
+		if err != nil {
+			return nil, err
+		}
+		return Not{X: c}, nil
+	case *ast.BinaryExpr:
+		if x.Op == ast.OpAnd || x.Op == ast.OpOr {
+			a, err := l.having(x.X, agg)
+			if err != nil {
+				return nil, err
+			}
+			b, err := l.having(x.Y, agg)
+			if err != nil {
+				return nil, err
+			}
+			if x.Op == ast.OpAnd {
+				return And{Terms: []Cond{a, b}}, nil
+			}
+			return Or{Terms: []Cond{a, b}}, nil
+		}
+		if !x.Op.IsComparison() {
+			break
+		}
+		cols, err := l.columns(x.X, agg, false)
+		if err != nil {
+			return nil, err
+		}
+		var v float64
+		switch y := x.Y.(type) {
+		case *ast.NumberLit:
+			v = y.Value
+		case *ast.DurationLit:
+			v = y.Value.Seconds()
+		default:
+			return nil, unsupported(x.Y.Pos(), "condition on a group", "compare its columns with a number or a time span")
+		}
+		return Having{Terms: cols, Op: x.Op.String(), Value: v, Pos: x.Pos()}, nil
+	}
+	return nil, unsupported(x.Pos(), "condition on a group", "compare its columns with a number or a time span")
+}
+
+// columns reads "a", "a - b", "a + b - c" over an aggregate's columns.
+func (l *lowerer) columns(x ast.Expr, agg *Aggregate, subtract bool) ([]Column, error) {
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return l.columns(x.X, agg, subtract)
+	case *ast.FieldRef:
+		name := strings.Join(x.Parts, ".")
+		known := false
+		for _, it := range agg.Items {
+			known = known || it.As == name
+		}
+		for _, b := range agg.By {
+			known = known || b.Name == name
+		}
+		if !known {
+			return nil, unsupported(x.At, "condition on a group", "%s is not one of its columns", name)
+		}
+		return []Column{{Name: name, Subtract: subtract}}, nil
+	case *ast.BinaryExpr:
+		if x.Op == ast.OpAdd || x.Op == ast.OpSub {
+			a, err := l.columns(x.X, agg, subtract)
+			if err != nil {
+				return nil, err
+			}
+			b, err := l.columns(x.Y, agg, subtract != (x.Op == ast.OpSub))
+			if err != nil {
+				return nil, err
+			}
+			return append(a, b...), nil
+		}
+	}
+	return nil, unsupported(x.Pos(), "condition on a group", "sums and differences of its columns only")
 }

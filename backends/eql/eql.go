@@ -198,6 +198,9 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Join != nil {
 		return b.join(q, p)
 	}
+	if q.Aggregate != nil {
+		return b.aggregate(q, p)
+	}
 	var explain, approx []backends.Note
 	// Elasticsearch's regular expressions are Lucene's: where a profile
 	// needs one to be exact, it gets the approximate wildcard instead.
@@ -394,4 +397,73 @@ func span(d time.Duration) string {
 		}
 	}
 	return fmt.Sprintf("%dms", d.Milliseconds())
+}
+
+// aggregate writes a count of groups with EQL's pipes: "| count k1, k2 |
+// filter count > N" (eql pipes: count, filter). Endgame EQL has no pipe
+// for min, max, avg or the rest, and Elasticsearch's EQL has no
+// aggregation at all (docs/design/eql.md §A.6, §B.5).
+func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	agg := q.Aggregate
+	if p.Dialect == "elasticsearch" {
+		return backends.Result{}, &backends.Unsupported{Construct: "aggregation", Backend: "eql", Pos: q.Pos, Reason: "Elasticsearch's EQL has no aggregating pipe"}
+	}
+	if len(agg.Items) != 1 || agg.Items[0].Func != "count" {
+		return backends.Result{}, &backends.Unsupported{Construct: "an aggregate other than a count", Backend: "eql", Pos: q.Pos, Reason: "EQL's only aggregating pipes count"}
+	}
+	if agg.Items[0].Field != nil {
+		// count(f) counts the events that have f.
+		src := *agg.Source
+		src.Cond = ir.And{Terms: append([]ir.Cond{ir.Exists{Field: *agg.Items[0].Field}}, condTerms(src.Cond)...)}
+		agg = &ir.Aggregate{Source: &src, By: agg.By, Items: agg.Items, Having: agg.Having}
+	}
+	base, err := b.query(*agg.Source, p)
+	if err != nil {
+		return base, err
+	}
+	var keys []string
+	for _, f := range agg.By {
+		m, err := backends.AggField(*agg.Source, p, f)
+		if err != nil {
+			return base, err
+		}
+		if m.Field == "" || m.Transform != profile.Same {
+			return base, &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "eql", Pos: f.Pos}
+		}
+		name, err := fieldName(m.Field)
+		if err != nil {
+			return base, err
+		}
+		keys = append(keys, name)
+	}
+	r := base
+	r.Query += " | count"
+	if len(keys) > 0 {
+		r.Query += " " + strings.Join(keys, ", ")
+	}
+	if agg.Having != nil {
+		as := agg.Items[0].As
+		bad := false
+		text := backends.HavingText(agg.Having, Language, func(c string) string {
+			if c != as {
+				bad = true
+			}
+			return "count"
+		})
+		if bad {
+			return r, &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "eql", Pos: q.Pos, Reason: "EQL's count pipe keeps only the count to filter on"}
+		}
+		r.Query += " | filter " + text
+	}
+	return r, nil
+}
+
+func condTerms(c ir.Cond) []ir.Cond {
+	switch c := c.(type) {
+	case nil:
+		return nil
+	case ir.And:
+		return c.Terms
+	}
+	return []ir.Cond{c}
 }

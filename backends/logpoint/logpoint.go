@@ -107,6 +107,9 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	if q.Aggregate != nil {
+		return b.aggregate(q, p)
+	}
 	var explain, approx []backends.Note
 	events, err := backends.Map(q, p, &explain, &approx)
 	if err != nil {
@@ -237,3 +240,56 @@ func selector(terms []profile.Term) string {
 }
 
 var plainRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+// aggregate writes a count of groups: "| chart count() as n by k | search
+// n > 5" (LogPoint's chart and search commands; CAR-2013-04-002's
+// LogPoint query has this shape). Other aggregates over the event's time
+// are not written: LogPoint's name for it is not among the sources.
+func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	agg := q.Aggregate
+	if len(agg.Items) != 1 || agg.Items[0].Func != "count" || agg.Items[0].Field != nil {
+		return backends.Result{}, &backends.Unsupported{Construct: "an aggregate other than a count of events", Backend: "logpoint", Pos: q.Pos}
+	}
+	base, err := b.query(*agg.Source, p)
+	if err != nil {
+		return base, err
+	}
+	var keys []string
+	for _, f := range agg.By {
+		m, err := backends.AggField(*agg.Source, p, f)
+		if err != nil {
+			return base, err
+		}
+		if m.Field == "" || m.Transform != profile.Same {
+			return base, &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "logpoint", Pos: f.Pos}
+		}
+		name, err := fieldName(m.Field)
+		if err != nil {
+			return base, err
+		}
+		keys = append(keys, name)
+	}
+	as := agg.Items[0].As
+	if !plainRE.MatchString(as) {
+		return base, &backends.Unsupported{Construct: "the column name " + as, Backend: "logpoint", Pos: q.Pos}
+	}
+	r := base
+	r.Query += " | chart count() as " + as
+	if len(keys) > 0 {
+		r.Query += " by " + strings.Join(keys, ", ")
+	}
+	if agg.Having != nil {
+		bad := false
+		text := backends.HavingText(agg.Having, Language, func(c string) string {
+			if c != as {
+				bad = true
+			}
+			return c
+		})
+		if bad {
+			return r, &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "logpoint", Pos: q.Pos}
+		}
+		r.Query += " | search " + text
+	}
+	return r, nil
+}

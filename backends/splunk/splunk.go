@@ -144,6 +144,9 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Join != nil {
 		return b.join(q, p)
 	}
+	if q.Aggregate != nil {
+		return b.aggregate(q, p)
+	}
 	var explain []backends.Note
 	events, err := backends.Map(q, p, &explain, nil)
 	if err != nil {
@@ -492,4 +495,92 @@ func evalSelector(terms []profile.Term) (string, error) {
 		return "true()", nil
 	}
 	return strings.Join(parts, " AND "), nil
+}
+
+// statsFuncs are the stats functions of the language's aggregates.
+var statsFuncs = map[string]string{
+	"count": "count", "min": "min", "max": "max", "avg": "avg", "stddev": "stdev",
+	"unique": "dc", "values": "values", "sum": "sum",
+}
+
+// aggregate writes groups and their columns with stats, and the condition
+// on them with where. The event's time is _time, in seconds, so time spans
+// compare as seconds. Group keys are computed first with eval, lower-cased
+// (values that compare equal in the pseudocode fall in one group) and
+// after the profile's transform, as cartrans_<CAR name>.
+func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	agg := q.Aggregate
+	base, err := b.query(*agg.Source, p)
+	if err != nil {
+		return base, err
+	}
+	r := backends.Result{Fidelity: base.Fidelity, Approximations: base.Approximations, Explain: base.Explain}
+	field := func(f ir.Field) (string, string, error) {
+		m, err := backends.AggField(*agg.Source, p, f)
+		if err != nil {
+			return "", "", err
+		}
+		if m.Field == "" {
+			return "_time", "", nil
+		}
+		name, err := evalField(m.Field)
+		if err != nil {
+			return "", "", err
+		}
+		switch m.Transform {
+		case profile.Same:
+			return name, "", nil
+		case profile.HostName:
+			return "cartrans_" + f.Name, "lower(mvindex(split(" + name + `, "."), 0))`, nil
+		case profile.BaseName:
+			return "cartrans_" + f.Name, "lower(replace(" + name + `, "^.*[\\\\/]", ""))`, nil
+		}
+		return "", "", &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "splunk", Pos: f.Pos}
+	}
+	var evals, items, by []string
+	columns := map[string]string{}
+	for _, f := range agg.By {
+		name, expr, err := field(f)
+		if err != nil {
+			return r, err
+		}
+		if expr == "" {
+			expr, name = "lower(tostring("+name+"))", "cartrans_"+f.Name
+		}
+		evals = append(evals, name+"="+expr)
+		by = append(by, name)
+		columns[f.Name] = name
+	}
+	for _, it := range agg.Items {
+		fn := statsFuncs[it.Func]
+		text := fn
+		if it.Field != nil {
+			name, expr, err := field(*it.Field)
+			if err != nil {
+				return r, err
+			}
+			if expr != "" {
+				evals = append(evals, name+"="+expr)
+			}
+			text = fn + "(" + name + ")"
+		}
+		if _, err := fieldName(it.As); err != nil {
+			return r, &backends.Unsupported{Construct: "the column name " + it.As, Backend: "splunk", Pos: it.Pos}
+		}
+		items = append(items, text+" as "+it.As)
+		columns[it.As] = it.As
+	}
+	query := base.Query
+	if len(evals) > 0 {
+		query += " | eval " + strings.Join(slices.Compact(evals), ", ")
+	}
+	query += " | stats " + strings.Join(items, " ")
+	if len(by) > 0 {
+		query += " by " + strings.Join(by, " ")
+	}
+	if agg.Having != nil {
+		query += " | where " + backends.HavingText(agg.Having, Where, func(c string) string { return columns[c] })
+	}
+	r.Query = query
+	return r, nil
 }

@@ -204,3 +204,23 @@ func TestJoin(t *testing.T) {
 		t.Errorf("unordered join: %s", got)
 	}
 }
+
+// TestAggregate checks groups and their columns: stats by keys computed
+// with eval (lower-cased, after the profile's transform), where on the
+// columns, time spans in seconds of _time.
+func TestAggregate(t *testing.T) {
+	idx := "index=__your_sysmon_index__ "
+	for _, c := range []struct{ code, want string }{
+		{"p = search Process:Create\nc = count(p) by exe\nx = filter c where count > 5\noutput x",
+			idx + `EventCode=1 | eval cartrans_exe=lower(replace(Image, "^.*[\\\\/]", "")) | stats count as count by cartrans_exe | where count > 5`},
+		{"u = search User_Session:Login\ng = group u by hostname\ns = from g select min(time) as first, max(time) as last, unique(user) as users\nx = filter s where last - first <= 1 hour and users > 1\noutput x",
+			idx + `EventCode=4624 | eval cartrans_hostname=lower(mvindex(split(Computer, "."), 0)) | stats min(_time) as first max(_time) as last dc(TargetUserName) as users by cartrans_hostname | where last - first <= 3600 AND users > 1`},
+		{"p = search Process:Create\ns = from p select avg(pid) as a, stddev(pid) as sd\noutput s",
+			idx + `EventCode=1 | stats avg(ProcessId) as a stdev(ProcessId) as sd`},
+	} {
+		got, e := translate(t, c.code, nil)
+		if got != c.want || e.Fidelity != backends.Exact {
+			t.Errorf("%s\n got %s [%s %s]\nwant %s", c.code, got, e.Fidelity, e.Reason, c.want)
+		}
+	}
+}
