@@ -162,6 +162,7 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 		return []EventCond{{Selector: p.LogSelector, Cond: c}}, nil
 	}
 	var out []EventCond
+	var leftOut error // why the last action was left out
 	for _, s := range q.Sources {
 		actions := []string{s.Action}
 		if s.Action == "*" {
@@ -175,12 +176,30 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 			if !ok {
 				return nil, &Unmapped{What: "events of " + profile.Key(s.Object, a), Profile: p.Name, Pos: q.Pos}
 			}
+			// Searching every action, an action whose events the profile
+			// gives none of a field the condition needs cannot match: it
+			// is left out (a named action is still an error).
+			if s.Action == "*" {
+				if missing := unmappedFields(q.Cond, ev.Fields); len(missing) > 0 && eval3(q.Cond, missing) == falsy {
+					if leftOut == nil {
+						leftOut = &Unmapped{What: "field " + strings.Join(sortedKeys(missing), ", ") + " of any event of " + s.Object, Profile: p.Name, Pos: q.Pos}
+					}
+					if explain != nil {
+						*explain = append(*explain, Note{Pos: q.Pos, Text: fmt.Sprintf("events of %s are left out: they carry no %s, without which the condition cannot hold", profile.Key(s.Object, a), strings.Join(sortedKeys(missing), ", "))})
+					}
+					continue
+				}
+			}
 			c, err := mapCond(q.Cond, ev.Fields, ev.Present, p, profile.Key(s.Object, a), explain, approx)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, EventCond{Source: ir.Source{Object: s.Object, Action: a}, Event: ev, Selector: ev.Selector, Cond: c})
 		}
+	}
+	if len(out) == 0 {
+		// Every action was left out: no event the profile maps can match.
+		return nil, leftOut
 	}
 	return out, nil
 }
@@ -517,4 +536,80 @@ func HavingText(c ir.Cond, l *Language, name func(string) string) string {
 		return strings.TrimPrefix(b.String(), " - ")
 	}
 	return ""
+}
+
+func unmappedFields(c ir.Cond, fields map[string]profile.FieldMap) map[string]bool {
+	missing := map[string]bool{}
+	for _, f := range ir.Fields(c) {
+		if _, ok := fields[f.Name]; !ok {
+			missing[f.Name] = true
+		}
+	}
+	return missing
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+type truth int
+
+const (
+	unknown truth = iota
+	falsy
+	truthy
+)
+
+// eval3 evaluates a condition on an event that lacks the missing fields,
+// every other test unknown: a test of a missing field is false, as the
+// pseudocode says.
+func eval3(c ir.Cond, missing map[string]bool) truth {
+	switch c := c.(type) {
+	case ir.And:
+		all := truthy
+		for _, t := range c.Terms {
+			switch eval3(t, missing) {
+			case falsy:
+				return falsy
+			case unknown:
+				all = unknown
+			}
+		}
+		return all
+	case ir.Or:
+		all := falsy
+		for _, t := range c.Terms {
+			switch eval3(t, missing) {
+			case truthy:
+				return truthy
+			case unknown:
+				all = unknown
+			}
+		}
+		return all
+	case ir.Not:
+		switch eval3(c.X, missing) {
+		case truthy:
+			return falsy
+		case falsy:
+			return truthy
+		}
+		return unknown
+	}
+	if f, ok := leafFieldOf(c); ok && missing[f] {
+		return falsy
+	}
+	return unknown
+}
+
+func leafFieldOf(c ir.Cond) (string, bool) {
+	for _, f := range ir.Fields(c) {
+		return f.Name, true
+	}
+	return "", false
 }
