@@ -5,6 +5,7 @@
 package backends
 
 import (
+	"embed"
 	"errors"
 	"fmt"
 	"regexp"
@@ -208,7 +209,6 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 // fields every event carries; their mapped names are marked present.
 func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p *profile.Profile, where string, explain, approx *[]Note) (ir.Cond, error) {
 	var err error
-	var walk func(c ir.Cond) ir.Cond
 	field := func(f ir.Field) (ir.Field, profile.FieldMap, bool) {
 		m, ok := fields[f.Name]
 		if !ok {
@@ -228,22 +228,8 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			*explain = append(*explain, Note{Pos: pos, Text: fmt.Sprintf(format, args...)})
 		}
 	}
-	walk = func(c ir.Cond) ir.Cond {
+	leaf := func(c ir.Cond) ir.Cond {
 		switch c := c.(type) {
-		case ir.And:
-			terms := make([]ir.Cond, len(c.Terms))
-			for i, t := range c.Terms {
-				terms[i] = walk(t)
-			}
-			return ir.And{Terms: terms}
-		case ir.Or:
-			terms := make([]ir.Cond, len(c.Terms))
-			for i, t := range c.Terms {
-				terms[i] = walk(t)
-			}
-			return ir.Or{Terms: terms}
-		case ir.Not:
-			return ir.Not{X: walk(c.X)}
 		case ir.Match:
 			f, m, ok := field(c.Field)
 			if !ok {
@@ -281,11 +267,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 		}
 		return c
 	}
-	if c == nil {
-		return nil, nil
-	}
-	out := walk(c)
-	return out, err
+	return ir.MapLeaves(c, leaf), err
 }
 
 // Name is a mapped field's name (without the presence mark).
@@ -459,18 +441,41 @@ type Backend interface {
 	Convert(qs []ir.Query, p *profile.Profile) ([]Result, error)
 }
 
-// LoadProfiles parses embedded profile files, panicking on a bad one: they
-// are part of the program, and a test reads them all.
-func LoadProfiles(files map[string][]byte, order ...string) []*profile.Profile {
-	var out []*profile.Profile
-	for _, name := range order {
-		p, err := profile.Parse(name, files[name])
-		if err != nil {
-			panic(err)
+// EmbeddedProfiles returns a function giving a backend's embedded profiles
+// (profiles/<name>.yaml of fsys, the first the default), parsed on first
+// use rather than at start-up. A bad one panics: they are part of the
+// program, and the tests read them all.
+func EmbeddedProfiles(fsys embed.FS, names ...string) func() []*profile.Profile {
+	return sync.OnceValue(func() []*profile.Profile {
+		var out []*profile.Profile
+		for _, name := range names {
+			data, err := fsys.ReadFile("profiles/" + name + ".yaml")
+			if err != nil {
+				panic(err)
+			}
+			p, err := profile.Parse(name, data)
+			if err != nil {
+				panic(err)
+			}
+			out = append(out, p)
 		}
-		out = append(out, p)
+		return out
+	})
+}
+
+// ConvertEach translates each query of a program with one, naming each
+// result by its output: the Convert of every backend.
+func ConvertEach(qs []ir.Query, one func(ir.Query) (Result, error)) ([]Result, error) {
+	var out []Result
+	for _, q := range qs {
+		r, err := one(q)
+		if err != nil {
+			return nil, err
+		}
+		r.Output = q.Name
+		out = append(out, r)
 	}
-	return out
+	return out, nil
 }
 
 // AggField maps a field an aggregate reads or groups by: its name in the

@@ -249,3 +249,27 @@ func Fields(c Cond) []Field {
 	})
 	return out
 }
+
+// MapLeaves rebuilds a condition with each leaf (a test of a field) replaced
+// by fn's result, keeping its and, or and not.
+func MapLeaves(c Cond, fn func(Cond) Cond) Cond {
+	switch c := c.(type) {
+	case nil:
+		return nil
+	case And:
+		terms := make([]Cond, len(c.Terms))
+		for i, t := range c.Terms {
+			terms[i] = MapLeaves(t, fn)
+		}
+		return And{Terms: terms}
+	case Or:
+		terms := make([]Cond, len(c.Terms))
+		for i, t := range c.Terms {
+			terms[i] = MapLeaves(t, fn)
+		}
+		return Or{Terms: terms}
+	case Not:
+		return Not{X: MapLeaves(c.X, fn)}
+	}
+	return fn(c)
+}

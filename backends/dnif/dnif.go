@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -27,15 +26,7 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-// profiles are parsed on first use, not at start-up: a command that
-// does not convert should not pay for them.
-var profiles = sync.OnceValue(func() []*profile.Profile {
-	data, err := profileFS.ReadFile("profiles/sysmon.yaml")
-	if err != nil {
-		panic(err)
-	}
-	return backends.LoadProfiles(map[string][]byte{"sysmon": data}, "sysmon")
-})
+var profiles = backends.EmbeddedProfiles(profileFS, "sysmon")
 
 // Backend is the DNIF backend.
 type Backend struct{}
@@ -43,18 +34,9 @@ type Backend struct{}
 func (Backend) Name() string                 { return "dnif" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
-// Convert translates each query.
+// Convert translates each query of a program.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	var out []backends.Result
-	for _, q := range qs {
-		r, err := b.query(q, p)
-		if err != nil {
-			return nil, err
-		}
-		r.Output = q.Name
-		out = append(out, r)
-	}
-	return out, nil
+	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {

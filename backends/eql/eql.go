@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cartrans/cartrans/backends"
@@ -20,19 +19,7 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-// profiles are parsed on first use, not at start-up: a command that
-// does not convert should not pay for them.
-var profiles = sync.OnceValue(func() []*profile.Profile {
-	files := map[string][]byte{}
-	for _, name := range []string{"endgame", "ecs"} {
-		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
-		if err != nil {
-			panic(err)
-		}
-		files[name] = data
-	}
-	return backends.LoadProfiles(files, "endgame", "ecs")
-})
+var profiles = backends.EmbeddedProfiles(profileFS, "endgame", "ecs")
 
 // keywords of EQL cannot be bare field names (eql parser, "keywords").
 var keywords = map[string]bool{
@@ -180,18 +167,9 @@ type Backend struct{}
 func (Backend) Name() string                 { return "eql" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
-// Convert translates each query.
+// Convert translates each query of a program.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	var out []backends.Result
-	for _, q := range qs {
-		r, err := b.query(q, p)
-		if err != nil {
-			return nil, err
-		}
-		r.Output = q.Name
-		out = append(out, r)
-	}
-	return out, nil
+	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {

@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -19,15 +18,7 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-// profiles are parsed on first use, not at start-up: a command that
-// does not convert should not pay for them.
-var profiles = sync.OnceValue(func() []*profile.Profile {
-	data, err := profileFS.ReadFile("profiles/sysmon.yaml")
-	if err != nil {
-		panic(err)
-	}
-	return backends.LoadProfiles(map[string][]byte{"sysmon": data}, "sysmon")
-})
+var profiles = backends.EmbeddedProfiles(profileFS, "sysmon")
 
 // keywords must be quoted as field names (pySigma LogPoint backend,
 // logpoint_keywords).
@@ -92,18 +83,9 @@ type Backend struct{}
 func (Backend) Name() string                 { return "logpoint" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
-// Convert translates each query.
+// Convert translates each query of a program.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	var out []backends.Result
-	for _, q := range qs {
-		r, err := b.query(q, p)
-		if err != nil {
-			return nil, err
-		}
-		r.Output = q.Name
-		out = append(out, r)
-	}
-	return out, nil
+	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
@@ -158,23 +140,8 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 // LogPoint wildcard and cannot be escaped, so the query is approximate.
 func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 	var err error
-	var walk func(c ir.Cond) ir.Cond
-	walk = func(c ir.Cond) ir.Cond {
+	leaf := func(c ir.Cond) ir.Cond {
 		switch c := c.(type) {
-		case ir.And:
-			terms := make([]ir.Cond, len(c.Terms))
-			for i, t := range c.Terms {
-				terms[i] = walk(t)
-			}
-			return ir.And{Terms: terms}
-		case ir.Or:
-			terms := make([]ir.Cond, len(c.Terms))
-			for i, t := range c.Terms {
-				terms[i] = walk(t)
-			}
-			return ir.Or{Terms: terms}
-		case ir.Not:
-			return ir.Not{X: walk(c.X)}
 		case ir.CIDR:
 			prefix, ok := cidrPrefix(c.Block)
 			if !ok && err == nil {
@@ -196,8 +163,7 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 		}
 		return c
 	}
-	out := walk(c)
-	return out, err
+	return ir.MapLeaves(c, leaf), err
 }
 
 // cidrPrefix writes an IPv4 block on a byte boundary as a prefix pattern.

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cartrans/cartrans/backends"
@@ -24,19 +23,7 @@ import (
 //go:embed profiles/*.yaml
 var profileFS embed.FS
 
-// profiles are parsed on first use, not at start-up: a command that
-// does not convert should not pay for them.
-var profiles = sync.OnceValue(func() []*profile.Profile {
-	files := map[string][]byte{}
-	for _, name := range []string{"sysmon", "cim"} {
-		data, err := profileFS.ReadFile("profiles/" + name + ".yaml")
-		if err != nil {
-			panic(err)
-		}
-		files[name] = data
-	}
-	return backends.LoadProfiles(files, "sysmon", "cim")
-})
+var profiles = backends.EmbeddedProfiles(profileFS, "sysmon", "cim")
 
 // fieldRE is a field name the search command and eval take bare.
 var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
@@ -125,16 +112,7 @@ func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query of a program.
 func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	var out []backends.Result
-	for _, q := range qs {
-		r, err := b.query(q, p)
-		if err != nil {
-			return nil, err
-		}
-		r.Output = q.Name
-		out = append(out, r)
-	}
-	return out, nil
+	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
