@@ -19,9 +19,7 @@ import (
 type yamlDoc struct {
 	src     *source
 	lineOff int // lines before the YAML text in the file
-	// textLines is the number of lines of the YAML text.
-	textLines int
-	diags     *diag.List
+	diags   *diag.List
 }
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -36,14 +34,13 @@ func (y *yamlDoc) parse(text []byte) (root *yaml.Node, ok bool) {
 			root, ok = nil, false
 		}
 	}()
-	y.textLines = countLines(text)
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&doc); err != nil {
 		if err == io.EOF {
 			y.diags.Errorf(y.src.line(y.lineOff+1), "empty YAML document: not a CAR analytic")
 		} else {
-			y.errorFromYAML(err)
+			y.errorFromYAML(err, text)
 		}
 		return nil, false
 	}
@@ -51,7 +48,7 @@ func (y *yamlDoc) parse(text []byte) (root *yaml.Node, ok bool) {
 	if err := dec.Decode(&second); err != io.EOF {
 		// A second document would be silently dropped by yaml.Unmarshal.
 		if err != nil {
-			y.errorFromYAML(err)
+			y.errorFromYAML(err, text)
 		} else {
 			y.diags.Errorf(y.src.line(y.lineOff+second.Line), "a second YAML document: an analytic file holds one")
 		}
@@ -64,11 +61,13 @@ func (y *yamlDoc) parse(text []byte) (root *yaml.Node, ok bool) {
 	return doc.Content[0], true
 }
 
-func (y *yamlDoc) errorFromYAML(err error) {
+// errorFromYAML reports a yaml.v3 error at the line it names in text.
+func (y *yamlDoc) errorFromYAML(err error, text []byte) {
 	msgs := []string{err.Error()}
 	if te, ok := err.(*yaml.TypeError); ok {
 		msgs = te.Errors
 	}
+	last := countLines(text)
 	for _, m := range msgs {
 		m = strings.TrimPrefix(m, "yaml: ")
 		pos := y.src.line(y.lineOff + 1)
@@ -83,7 +82,7 @@ func (y *yamlDoc) errorFromYAML(err error) {
 			}
 			// An error at the end of the input may be placed on the line
 			// after the last; the last line is where the reader sees it.
-			pos = y.src.line(min(y.lineOff+n, y.lineOff+y.textLines))
+			pos = y.src.line(y.lineOff + min(n, last))
 		}
 		y.diags.Errorf(pos, "invalid YAML: %s", m)
 	}
