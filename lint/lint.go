@@ -4,12 +4,9 @@
 package lint
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"slices"
-	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/compiler"
@@ -51,6 +48,8 @@ type Report struct {
 	Diags    diag.List      `json:"diagnostics"`
 	// Units are the compiled implementations, for fmt.
 	Units []*compiler.Unit `json:"-"`
+	// inputs are the texts read, by path, for quoting their lines.
+	inputs map[string][]byte
 }
 
 // repairCodes are the warnings that mean the front end changed the text
@@ -73,8 +72,11 @@ func Lint(results []parser.Result) *Report {
 	for _, u := range units {
 		byAnalytic[u.Analytic] = append(byAnalytic[u.Analytic], u)
 	}
-	rep := &Report{ByCode: map[string]int{}, Units: units}
+	rep := &Report{ByCode: map[string]int{}, Units: units, inputs: map[string][]byte{}}
 	for _, r := range results {
+		if r.Data != nil {
+			rep.inputs[r.Path] = r.Data
+		}
 		res := Analytic{File: r.Path}
 		diags := slices.Clone(r.Diags)
 		if r.Analytic != nil {
@@ -137,11 +139,21 @@ func (r *Report) Count(s Status) int {
 	return n
 }
 
-// WriteDiagnostics renders every diagnostic with its source line.
+// WriteDiagnostics renders every diagnostic with its source line, from
+// the text the readers read.
 func (r *Report) WriteDiagnostics(w io.Writer) {
-	src := newSources()
+	lines := map[string][]string{}
 	for _, d := range r.Diags {
-		d.Render(w, src.line(d.Pos.File, d.Pos.Line))
+		ls, ok := lines[d.Pos.File]
+		if !ok {
+			ls = parser.Lines(r.inputs[d.Pos.File])
+			lines[d.Pos.File] = ls
+		}
+		line := ""
+		if n := d.Pos.Line; n >= 1 && n <= len(ls) {
+			line = ls[n-1]
+		}
+		d.Render(w, line)
 	}
 }
 
@@ -179,36 +191,4 @@ func label(s Status) string {
 		return "with errors"
 	}
 	return string(s)
-}
-
-// sources caches the lines of the files diagnostics point into.
-type sources map[string][]string
-
-func newSources() sources { return sources{} }
-
-func (s sources) line(file string, n int) string {
-	lines, ok := s[file]
-	if !ok {
-		lines = readLines(file)
-		s[file] = lines
-	}
-	if n < 1 || n > len(lines) {
-		return ""
-	}
-	return lines[n-1]
-}
-
-func readLines(file string) []string {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), parser.MaxFileSize+1)
-	for sc.Scan() {
-		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
-	}
-	return lines
 }

@@ -19,6 +19,9 @@ type Result struct {
 	Path     string
 	Analytic *analytic.Analytic
 	Diags    diag.List
+	// Data is the input as read (nil when it could not be), so that a
+	// command quoting its lines or rewriting it need not read it again.
+	Data []byte
 }
 
 // Options tune Load.
@@ -90,6 +93,7 @@ func ReadFile(path string) Result {
 		return res
 	}
 	format, _ := FormatOf(path)
+	res.Data = data
 	res.Analytic, res.Diags = Read(path, data, format)
 	return res
 }
@@ -157,6 +161,7 @@ func Load(paths []string, opt Options) []Result {
 			} else if data, err := readAllLimited(opt.Stdin); err != nil {
 				res.Diags.Errorf(diag.Pos{File: res.Path, Line: lineOf(err)}, "%v", err)
 			} else {
+				res.Data = data
 				res.Analytic, res.Diags = Read(res.Path, data, opt.StdinFormat)
 			}
 			results = append(results, res)

@@ -7,6 +7,7 @@ package parser
 import (
 	"bytes"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/diag"
@@ -38,6 +39,22 @@ func isLineEnd(text []byte, i int) bool {
 
 // countLines returns how many lines text has, by the rule newSource uses.
 func countLines(text []byte) int { return len(newSource("", text).lines) }
+
+// Lines splits text into lines by the rule the readers number them with,
+// without their line endings: line n of a diagnostic is Lines(text)[n-1].
+func Lines(text []byte) []string {
+	s := newSource("", text)
+	out := make([]string, len(s.lines))
+	for i, start := range s.lines {
+		end := len(text)
+		if i+1 < len(s.lines) {
+			end = s.lines[i+1]
+		}
+		// A line ends at its first "\r" or "\n": only its ending is trimmed.
+		out[i] = strings.TrimRight(string(text[start:end]), "\r\n")
+	}
+	return out
+}
 
 // pos converts a byte offset to a position; offsets past the end clamp.
 func (s *source) pos(off int) diag.Pos {

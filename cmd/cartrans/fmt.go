@@ -44,11 +44,7 @@ files, -d prints unified diffs, -l lists the files that would change.`,
 				for _, u := range units {
 					all = append(all, u.Diags...)
 				}
-				data, err := os.ReadFile(r.Path)
-				if err != nil {
-					all.Errorf(diag.Pos{File: r.Path}, "%v", err)
-					continue
-				}
+				data := r.Data
 				newData, blocks, diags := format.File(r.Path, data, units)
 				all = append(all, diags...)
 				switch {
