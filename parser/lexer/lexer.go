@@ -166,10 +166,11 @@ func Lex(src string, base Base, diags *diag.List) *Tokens {
 
 // pos converts a block offset to a file position.
 func (l *lexer) pos(off int) diag.Pos {
-	line := sort.Search(len(l.lines), func(i int) bool { return l.lines[i] > off }) - 1
+	line := l.lineOf(off)
 	return diag.Pos{File: l.base.File, Line: l.base.Line + line, Col: l.base.Indent + off - l.lines[line] + 1}
 }
 
+// lineOf returns the index of the block line holding off.
 func (l *lexer) lineOf(off int) int {
 	return sort.Search(len(l.lines), func(i int) bool { return l.lines[i] > off }) - 1
 }
@@ -181,26 +182,21 @@ func (l *lexer) report(off int, sev diag.Severity, code, suggestion, format stri
 	})
 }
 
+// emit appends a token of src[start:end]; value is a string's content.
 func (l *lexer) emit(kind Kind, start, end int, value string, q Quote) {
-	l.toks = append(l.toks, l.token(kind, start, end, value, q))
+	p := l.pos(start)
+	t := Token{Kind: kind, Quote: q, Line: int32(p.Line), Col: int32(p.Col), Off: int32(start), End: int32(end),
+		Glued: start > 0 && !isSpace(l.src[start-1])}
 	switch kind {
+	case String:
+		t.Val = int32(len(l.values))
+		l.values = append(l.values, value)
 	case LParen, LBrack:
 		l.depth++
 	case RParen, RBrack:
 		l.depth = max(l.depth-1, 0)
 	}
-}
-
-// token makes a token of src[start:end].
-func (l *lexer) token(kind Kind, start, end int, value string, q Quote) Token {
-	p := l.pos(start)
-	t := Token{Kind: kind, Quote: q, Line: int32(p.Line), Col: int32(p.Col), Off: int32(start), End: int32(end),
-		Glued: start > 0 && !isSpace(l.src[start-1])}
-	if kind == String {
-		t.Val = int32(len(l.values))
-		l.values = append(l.values, value)
-	}
-	return t
+	l.toks = append(l.toks, t)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -253,8 +249,10 @@ func (l *lexer) run() {
 			i++
 		case c == ' ' || c == '\t' || c == '\r':
 			i++
-		case c == '"' || c == '\'':
+		case c == '"':
 			i = l.string(i, i+1, c, DoubleQuote)
+		case c == '\'':
+			i = l.string(i, i+1, c, SingleQuote)
 		case smartQuoteAt(s, i) > 0:
 			n := smartQuoteAt(s, i)
 			l.report(i, diag.Warning, CodeSmartQuote, `use straight quotes "…"`, "smart quote %s read as a straight quote", s[i:i+n])
@@ -383,7 +381,10 @@ func (l *lexer) string(start, body int, close byte, q Quote) int {
 			if q != SmartQuote {
 				l.report(j, diag.Warning, CodeSmartQuote, `use straight quotes "…"`, "smart quote %s read as a straight quote", s[j:j+n])
 			}
-			q = SmartQuote
+			// A string opened with a straight single quote stays one.
+			if q == DoubleQuote {
+				q = SmartQuote
+			}
 		}
 		if n > 0 {
 			end := j + n
@@ -412,7 +413,7 @@ func (l *lexer) unterminated(start, body, eol int, close byte, q Quote) int {
 	if strings.HasSuffix(content, `\`+string(close)) && !strings.HasSuffix(content, `\\`+string(close)) {
 		l.report(end-1, diag.Warning, CodeClosingQuote, `write \\ before the quote to end a string with a backslash`,
 			"the backslash before the closing quote escaped it: read as a string ending in a backslash")
-		l.toks = append(l.toks, l.token(String, start, end, resolveEscapes(s[body:end-1], close), q))
+		l.emit(String, start, end, resolveEscapes(s[body:end-1], close), q)
 		return end
 	}
 	k := end
@@ -432,7 +433,7 @@ func (l *lexer) unterminated(start, body, eol int, close byte, q Quote) int {
 	} else {
 		l.report(end, diag.Warning, CodeClosingQuote, "write "+string(close)+s[body:end]+string(close), "closing quote missing, added at the end of the line")
 	}
-	l.toks = append(l.toks, l.token(String, start, end, resolveEscapes(s[body:end], close), q))
+	l.emit(String, start, end, resolveEscapes(s[body:end], close), q)
 	return end
 }
 

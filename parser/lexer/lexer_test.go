@@ -145,3 +145,21 @@ func TestHugeLine(t *testing.T) {
 		t.Fatalf("unterminated 10 MB string: %v", d)
 	}
 }
+
+// TestQuoteKinds checks that a string records how it was quoted: the
+// printer and the syntax-tree dumps read it.
+func TestQuoteKinds(t *testing.T) {
+	for src, want := range map[string]Quote{
+		`"a"`: DoubleQuote,
+		`'a'`: SingleQuote,
+		`“a”`: SmartQuote,
+		`"a”`: SmartQuote,
+		`'a’`: SingleQuote,
+		`‘a’`: SmartQuote,
+	} {
+		ts, _ := lex(src)
+		if got := ts.List[0]; got.Kind != String || got.Quote != want {
+			t.Errorf("%s: got %s quoted %d, want quote %d", src, got.Kind, got.Quote, want)
+		}
+	}
+}

@@ -734,9 +734,6 @@ func (p *parser) primary() ast.Expr {
 		case lexer.SmartQuote:
 			q = ast.SmartQuote
 		}
-		if strings.HasPrefix(p.text(t), "'") {
-			q = ast.SingleQuote
-		}
 		return &ast.StringLit{At: p.pos(t), Value: p.ts.Value(t), Quote: q}
 	case lexer.Star:
 		p.next()
