@@ -80,9 +80,17 @@ func Names() []string {
 // URLs: lower case with underscores ("user_session").
 func (o *Object) ID() string { return strings.ToLower(strings.ReplaceAll(o.Name, " ", "_")) }
 
-// HasAction reports whether the object records the action (any case).
-func (o *Object) HasAction(action string) bool {
-	return slices.ContainsFunc(o.Actions, func(a string) bool { return strings.EqualFold(a, action) })
+// Action finds the object's action as the data model spells it, matching
+// as Key does (case and underscores do not matter: RemoteCreate is
+// remote_create).
+func (o *Object) Action(name string) (string, bool) {
+	k := Key(name)
+	for _, a := range o.Actions {
+		if Key(a) == k {
+			return a, true
+		}
+	}
+	return "", false
 }
 
 // HasField reports whether events of the object carry the field, counting

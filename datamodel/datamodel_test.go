@@ -21,8 +21,13 @@ func TestLookup(t *testing.T) {
 		t.Error("Lookup(Proces) found an object")
 	}
 	p, _ := Lookup("process")
-	if !p.HasAction("Create") || !p.HasAction("access") || p.HasAction("load") {
+	has := func(action string) bool { _, ok := p.Action(action); return ok }
+	if !has("Create") || !has("access") || has("load") {
 		t.Errorf("Process actions: %v", p.Actions)
+	}
+	th, _ := Lookup("thread")
+	if a, ok := th.Action("RemoteCreate"); !ok || a != "remote_create" {
+		t.Errorf("Thread.Action(RemoteCreate) = %q, %v", a, ok)
 	}
 	if !p.HasField("exe") || !p.HasField("command_line") || !p.HasField("time") || p.HasField("command_linee") {
 		t.Errorf("Process fields: %v", p.Fields)

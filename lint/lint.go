@@ -6,12 +6,15 @@ package lint
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/compiler"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/parser"
+	"github.com/cartrans/cartrans/parser/lexer"
+	"github.com/cartrans/cartrans/parser/pseudo"
 )
 
 // Status is how an analytic fared.
@@ -55,8 +58,9 @@ type Report struct {
 // repairCodes are the warnings that mean the front end changed the text
 // to read it.
 var repairCodes = map[string]bool{
-	"W101": true, "W102": true, "W103": true, "W104": true, "W105": true, "W106": true,
-	"W120": true, "W121": true, "W122": true, "W123": true,
+	lexer.CodeSmartQuote: true, lexer.CodeClosingQuote: true, lexer.CodeOpeningQuote: true,
+	lexer.CodeStrayQuote: true, lexer.CodeMissingParen: true, lexer.CodeExtraParen: true,
+	pseudo.CodeAssignEq: true, pseudo.CodeSearchAnd: true, pseudo.CodeUnquoted: true, pseudo.CodeMissingComma: true,
 }
 
 // Lint compiles the pseudocode of every analytic read and reports.
@@ -173,12 +177,7 @@ func (r *Report) WriteSummary(w io.Writer) {
 		return
 	}
 	fmt.Fprintln(w, "diagnostics by code")
-	codes := make([]string, 0, len(r.ByCode))
-	for c := range r.ByCode {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	for _, c := range codes {
+	for _, c := range slices.Sorted(maps.Keys(r.ByCode)) {
 		fmt.Fprintf(w, "  %-6s %5d  %s\n", c, r.ByCode[c], compiler.Codes[c])
 	}
 }

@@ -9,6 +9,7 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -244,13 +245,8 @@ func (c *checker) dataset(id *ast.Ident) *Dataset {
 // close, or the only dataset nothing uses yet (CAR often outputs a name it
 // meant to define under another).
 func (c *checker) undefined(pos diag.Pos, name string) {
-	var names []string
-	for n := range c.scope {
-		names = append(names, n)
-	}
-	slices.Sort(names)
 	hint := ""
-	if near, ok := suggest.Closest(name, names, maxDist(name)); ok {
+	if near, ok := suggest.Closest(name, slices.Sorted(maps.Keys(c.scope)), maxDist(name)); ok {
 		hint = "did you mean " + near + "?"
 	}
 	c.errorf(pos, CodeUndefined, hint, "%s is not defined", name)
@@ -413,7 +409,7 @@ func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
 	case *ast.BinaryExpr:
 		if v.Op == ast.OpSub {
 			l, lok := c.datasetRef(v.X)
-			r, rok := c.datasetRef(v.Y)
+			_, rok := c.datasetRef(v.Y)
 			if lok && rok {
 				// a - b: the events of a that are not in b.
 				return KindDataset, derive(l)
@@ -430,7 +426,6 @@ func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
 				}
 				return KindDataset, &Dataset{Open: true}
 			}
-			_ = r
 		}
 	}
 	c.expr(x, &scope{values: true})
@@ -469,7 +464,7 @@ func (c *checker) search(q *ast.SearchQuery) *Dataset {
 		}
 		action := s.Action
 		if action != "*" {
-			canon, ok := findAction(obj, action)
+			canon, ok := obj.Action(action)
 			if !ok {
 				c.errorf(s.At, CodeUnknownAction, actionHint(obj, action), "%s has no action %q (its actions: %s)", obj.Name, action, strings.Join(obj.Actions, ", "))
 				continue
@@ -495,18 +490,6 @@ func lowerKeys(names []string) []string {
 func nameForKey(key string) string {
 	o, _ := datamodel.Lookup(key)
 	return o.Name
-}
-
-// findAction matches an action ignoring case and underscores, so
-// RemoteCreate is remote_create.
-func findAction(obj *datamodel.Object, action string) (string, bool) {
-	k := datamodel.Key(action)
-	for _, a := range obj.Actions {
-		if datamodel.Key(a) == k {
-			return a, true
-		}
-	}
-	return "", false
 }
 
 func actionHint(obj *datamodel.Object, action string) string {
@@ -591,13 +574,8 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 		c.expr(x.X, sc)
 	case *ast.CallExpr:
 		if !functions[strings.ToLower(x.Fun.Name)] {
-			names := make([]string, 0, len(functions))
-			for f := range functions {
-				names = append(names, f)
-			}
-			slices.Sort(names)
 			hint := ""
-			if near, ok := suggest.Closest(strings.ToLower(x.Fun.Name), names, 2); ok {
+			if near, ok := suggest.Closest(strings.ToLower(x.Fun.Name), slices.Sorted(maps.Keys(functions)), 2); ok {
 				hint = "did you mean " + near + "?"
 			}
 			c.errorf(x.Fun.At, CodeUnknownFunction, hint, "unknown function %s", x.Fun.Name)
@@ -662,12 +640,7 @@ func (c *checker) fieldOrName(f *ast.FieldRef, sc *scope) {
 }
 
 func joinNames(m map[string]*Dataset) string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return strings.Join(names, " or ")
+	return strings.Join(slices.Sorted(maps.Keys(m)), " or ")
 }
 
 // field checks a field of the scope's dataset.
