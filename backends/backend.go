@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -183,10 +184,10 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 			if s.Action == "*" {
 				if missing := unmappedFields(q.Cond, ev.Fields); len(missing) > 0 && eval3(q.Cond, missing) == falsy {
 					if leftOut == nil {
-						leftOut = &Unmapped{What: "field " + strings.Join(sortedKeys(missing), ", ") + " of any event of " + s.Object, Profile: p.Name, Pos: q.Pos}
+						leftOut = &Unmapped{What: "field " + strings.Join(slices.Sorted(maps.Keys(missing)), ", ") + " of any event of " + s.Object, Profile: p.Name, Pos: q.Pos}
 					}
 					if explain != nil {
-						*explain = append(*explain, Note{Pos: q.Pos, Text: fmt.Sprintf("events of %s are left out: they carry no %s, without which the condition cannot hold", profile.Key(s.Object, a), strings.Join(sortedKeys(missing), ", "))})
+						*explain = append(*explain, Note{Pos: q.Pos, Text: fmt.Sprintf("events of %s are left out: they carry no %s, without which the condition cannot hold", profile.Key(s.Object, a), strings.Join(slices.Sorted(maps.Keys(missing)), ", "))})
 					}
 					continue
 				}
@@ -551,15 +552,6 @@ func unmappedFields(c ir.Cond, fields map[string]profile.FieldMap) map[string]bo
 		}
 	}
 	return missing
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 type truth int

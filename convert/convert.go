@@ -7,7 +7,6 @@ package convert
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
@@ -157,13 +156,3 @@ func category(reason string) string {
 
 // ErrNoTarget is returned for an unknown target name.
 var ErrNoTarget = errors.New("unknown target")
-
-// Sorted returns the keys of a count map, sorted.
-func Sorted(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

@@ -3,6 +3,7 @@ package diag
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 )
@@ -58,13 +59,8 @@ func SARIF(w io.Writer, diags List, version string, rules map[string]string) err
 		level := map[Severity]string{Error: "error", Warning: "warning", Info: "note"}[d.Severity]
 		results = append(results, result{RuleID: id, Level: level, Message: message{text}, Locations: []location{loc}})
 	}
-	var ids []string
-	for id := range used {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
 	ruleList := []rule{}
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(used)) {
 		desc := rules[id]
 		if desc == "" {
 			desc = "a CAR analytic could not be read as written"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -65,14 +66,7 @@ var sectionNames = map[string]sectionKind{
 	"references":            secReferences,
 }
 
-var sectionList = func() []string {
-	names := make([]string, 0, len(sectionNames))
-	for n := range sectionNames {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}()
+var sectionList = slices.Sorted(maps.Keys(sectionNames))
 
 // titleRE splits a page title into the CAR ID and the title proper.
 var titleRE = regexp.MustCompile(`^\s*(CAR-\d{4}-\d{2}-\d{3})\s*[:\-–]\s*(.*?)\s*$`)

@@ -9,6 +9,7 @@ package profile
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -168,18 +169,10 @@ func (p *Profile) validate() error {
 // With returns a copy of the profile with settings overridden.
 func (p *Profile) With(settings map[string]string) (*Profile, error) {
 	q := *p
-	q.Settings = map[string]string{}
-	for k, v := range p.Settings {
-		q.Settings[k] = v
-	}
+	q.Settings = maps.Clone(p.Settings)
 	for k, v := range settings {
 		if _, ok := p.Settings[k]; !ok {
-			names := make([]string, 0, len(p.Settings))
-			for n := range p.Settings {
-				names = append(names, n)
-			}
-			slices.Sort(names)
-			return nil, fmt.Errorf("profile %s has no setting %q (its settings: %s)", p.Name, k, strings.Join(names, ", "))
+			return nil, fmt.Errorf("profile %s has no setting %q (its settings: %s)", p.Name, k, strings.Join(slices.Sorted(maps.Keys(p.Settings)), ", "))
 		}
 		q.Settings[k] = v
 	}

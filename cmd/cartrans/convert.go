@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -265,7 +267,7 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 		return
 	}
 	fmt.Fprintf(w, "\n| target: reason not translated exactly | implementations |\n|---|---|\n")
-	for _, k := range convert.Sorted(reasons) {
+	for _, k := range slices.Sorted(maps.Keys(reasons)) {
 		fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
 	}
 }
