@@ -337,11 +337,7 @@ func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 	case profile.DirName:
 		// The path without its last part: the whole path is the pattern,
 		// a separator and one more part.
-		parts := strings.Split(v.Str, "*")
-		for i, p := range parts {
-			parts[i] = QuoteMeta(p)
-		}
-		return ir.Regexp{Field: f, Pattern: `(?i)^` + strings.Join(parts, `.*`) + `\\[^\\]*$`}
+		return ir.Regexp{Field: f, Pattern: `(?i)^` + WildcardPattern(v.Str, `.*`) + `\\[^\\]*$`}
 	case profile.Extension:
 		ext := v.Str
 		if v.IsNum {
@@ -394,21 +390,23 @@ func approximate(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 // baseNameRegexp is the regular expression of a base-name pattern applied
 // to a whole path: case-insensitive, each * a run of non-separators.
 func baseNameRegexp(pattern string) string {
-	parts := strings.Split(pattern, "*")
-	for i, p := range parts {
-		parts[i] = QuoteMeta(p)
-	}
-	return `(?i)(?:^|[\\/])` + strings.Join(parts, `[^\\/]*`) + `$`
+	return `(?i)(?:^|[\\/])` + WildcardPattern(pattern, `[^\\/]*`) + `$`
 }
 
 // WildcardRegexp is the regular expression of a wildcard pattern, the way
 // the pseudocode reads it: whole value, case-insensitive, * any run.
 func WildcardRegexp(pattern string) string {
+	return `(?i)^` + WildcardPattern(pattern, `.*`) + `$`
+}
+
+// WildcardPattern is the body of a regular expression for a wildcard
+// pattern: its literal parts quoted, each * written as star.
+func WildcardPattern(pattern, star string) string {
 	parts := strings.Split(pattern, "*")
 	for i, p := range parts {
 		parts[i] = QuoteMeta(p)
 	}
-	return `(?i)^` + strings.Join(parts, `.*`) + `$`
+	return strings.Join(parts, star)
 }
 
 // Fidelity is how faithfully a query says what the pseudocode means.
@@ -598,15 +596,8 @@ func eval3(c ir.Cond, missing map[string]bool) truth {
 		}
 		return unknown
 	}
-	if f, ok := leafFieldOf(c); ok && missing[f] {
+	if f, ok := ir.LeafField(c); ok && missing[f.Name] {
 		return falsy
 	}
 	return unknown
-}
-
-func leafFieldOf(c ir.Cond) (string, bool) {
-	for _, f := range ir.Fields(c) {
-		return f.Name, true
-	}
-	return "", false
 }

@@ -44,7 +44,7 @@ func (e *emitter) cond(c ir.Cond, negated bool) string {
 	}
 	leaf := e.leaf(c)
 	if negated && l.NullUnknown {
-		if f, ok := leafField(c); ok && !Present(f) {
+		if f, ok := ir.LeafField(c); ok && !Present(f) {
 			if _, isExists := c.(ir.Exists); !isExists {
 				return l.Open + e.fill(l.Guard, f, "", "") + l.And + leaf + l.Close
 			}
@@ -130,22 +130,6 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
-}
-
-func leafField(c ir.Cond) (ir.Field, bool) {
-	switch c := c.(type) {
-	case ir.Match:
-		return c.Field, true
-	case ir.Compare:
-		return c.Field, true
-	case ir.Regexp:
-		return c.Field, true
-	case ir.Exists:
-		return c.Field, true
-	case ir.CIDR:
-		return c.Field, true
-	}
-	return ir.Field{}, false
 }
 
 func (e *emitter) leaf(c ir.Cond) string {

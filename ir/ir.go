@@ -222,27 +222,29 @@ func Walk(c Cond, fn func(Cond)) {
 	}
 }
 
+// LeafField returns the field a leaf tests; false for and, or and not.
+func LeafField(c Cond) (Field, bool) {
+	switch c := c.(type) {
+	case Match:
+		return c.Field, true
+	case Compare:
+		return c.Field, true
+	case Regexp:
+		return c.Field, true
+	case Exists:
+		return c.Field, true
+	case CIDR:
+		return c.Field, true
+	}
+	return Field{}, false
+}
+
 // Fields lists the fields a condition reads, each once, in order.
 func Fields(c Cond) []Field {
 	var out []Field
 	seen := map[string]bool{}
 	Walk(c, func(c Cond) {
-		var f Field
-		switch c := c.(type) {
-		case Match:
-			f = c.Field
-		case Compare:
-			f = c.Field
-		case Regexp:
-			f = c.Field
-		case Exists:
-			f = c.Field
-		case CIDR:
-			f = c.Field
-		default:
-			return
-		}
-		if !seen[f.Name] {
+		if f, ok := LeafField(c); ok && !seen[f.Name] {
 			seen[f.Name] = true
 			out = append(out, f)
 		}

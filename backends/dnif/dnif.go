@@ -164,11 +164,7 @@ func leaf(c ir.Cond) (f ir.Field, body string, insensitive bool, num string, err
 		if c.Value.IsNum {
 			return c.Field, "", true, c.Value.NumText(), nil
 		}
-		parts := strings.Split(c.Value.Str, "*")
-		for i, p := range parts {
-			parts[i] = backends.QuoteMeta(p)
-		}
-		return c.Field, "^" + strings.Join(parts, ".*") + "$", true, "", nil
+		return c.Field, "^" + backends.WildcardPattern(c.Value.Str, ".*") + "$", true, "", nil
 	case ir.Regexp:
 		p := c.Pattern
 		ci := strings.HasPrefix(p, "(?i)")
