@@ -277,7 +277,7 @@ func selector(terms []profile.Term, lang *backends.Language) (string, error) {
 			if numRE.MatchString(v) {
 				vals = append(vals, v)
 			} else {
-				vals = append(vals, `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)+`"`)
+				vals = append(vals, `"`+selectorEscaper.Replace(v)+`"`)
 			}
 		}
 		if len(vals) == 1 {
@@ -288,6 +288,10 @@ func selector(terms []profile.Term, lang *backends.Language) (string, error) {
 	}
 	return strings.Join(parts, " and "), nil
 }
+
+// selectorEscaper escapes the backslashes and quotes of a selector value,
+// for a string literal of either dialect.
+var selectorEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 var (
 	flagRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)

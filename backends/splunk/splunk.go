@@ -289,9 +289,11 @@ var (
 
 func isNumber(s string) bool { return numberRE.MatchString(s) }
 
-func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
+// quote writes a selector value as a quoted string, escaped as Search's
+// literals are (search and eval read the same two escapes).
+func quote(s string) string { return `"` + valueEscaper.Replace(s) + `"` }
+
+var valueEscaper = strings.NewReplacer(Search.Escapes...)
 
 // tstats writes a query over a CIM data model: "| tstats … from
 // datamodel=<dataset> where <condition> by … | `drop_dm_object_name(…)`".
@@ -399,21 +401,12 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			if err != nil {
 				return r, err
 			}
-			// Keys compare as the pseudocode compares: case-insensitively,
-			// after the profile's transform.
-			switch m.Transform {
-			case profile.Same:
-				parts = append(parts, "lower(tostring("+name+"))")
-			case profile.HostName:
-				parts = append(parts, "lower(mvindex(split("+name+`, "."), 0))`)
-			case profile.BaseName:
-				parts = append(parts, "lower(replace("+name+`, "^.*[\\\\/]", ""))`)
-			case profile.DirName:
-				parts = append(parts, "lower(replace("+name+`, "[\\\\/][^\\\\/]*$", ""))`)
-			default:
+			key, ok := keyExpr(name, m.Transform)
+			if !ok {
 				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "splunk", Pos: f.Pos,
 					Reason: f.Name + " is a part of " + m.Field}
 			}
+			parts = append(parts, key)
 		}
 		if len(parts) == 0 {
 			parts = []string{`"all"`}
@@ -442,6 +435,23 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "a join as the right events that have a match",
 		Text: "the query lists each right event that has a matching left event, not every pair; with an order, events with the same timestamp count as ordered"})
 	return r, nil
+}
+
+// keyExpr is an eval expression of a field's value as the pseudocode
+// compares it, for join keys and group keys: lower-cased, after the
+// profile's transform. False for a transform it cannot undo.
+func keyExpr(name string, t profile.Transform) (string, bool) {
+	switch t {
+	case profile.Same:
+		return "lower(tostring(" + name + "))", true
+	case profile.HostName:
+		return "lower(mvindex(split(" + name + `, "."), 0))`, true
+	case profile.BaseName:
+		return "lower(replace(" + name + `, "^.*[\\\\/]", ""))`, true
+	case profile.DirName:
+		return "lower(replace(" + name + `, "[\\\\/][^\\\\/]*$", ""))`, true
+	}
+	return "", false
 }
 
 // evalSelector writes selector terms as an eval test.
@@ -508,10 +518,9 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		switch m.Transform {
 		case profile.Same:
 			return name, "", nil
-		case profile.HostName:
-			return "cartrans_" + f.Name, "lower(mvindex(split(" + name + `, "."), 0))`, nil
-		case profile.BaseName:
-			return "cartrans_" + f.Name, "lower(replace(" + name + `, "^.*[\\\\/]", ""))`, nil
+		case profile.HostName, profile.BaseName:
+			key, _ := keyExpr(name, m.Transform)
+			return "cartrans_" + f.Name, key, nil
 		}
 		return "", "", &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "splunk", Pos: f.Pos}
 	}
@@ -523,7 +532,8 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 			return r, err
 		}
 		if expr == "" {
-			expr, name = "lower(tostring("+name+"))", "cartrans_"+f.Name
+			expr, _ = keyExpr(name, profile.Same)
+			name = "cartrans_" + f.Name
 		}
 		evals = append(evals, name+"="+expr)
 		by = append(by, name)
