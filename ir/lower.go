@@ -116,7 +116,7 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 				return Query{}, err
 			}
 			agg := *base.Aggregate
-			agg.Having = and(agg.Having, h)
+			agg.Having = AndOf(agg.Having, h)
 			base.Aggregate = &agg
 			return base, nil
 		case base.Join != nil:
@@ -126,7 +126,7 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 		if err != nil {
 			return Query{}, err
 		}
-		base.Cond = and(base.Cond, c)
+		base.Cond = AndOf(base.Cond, c)
 		base.Pos = q.At
 		return base, nil
 	case *ast.JoinQuery:
@@ -157,7 +157,9 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 	return Query{}, unsupported(st.Name.At, "statement", "%s", st.Name.Name)
 }
 
-func and(a, b Cond) Cond {
+// AndOf is the condition that a and b hold, either of them nil for none;
+// an and among them is flattened into the result's terms.
+func AndOf(a, b Cond) Cond {
 	switch {
 	case a == nil:
 		return b
@@ -465,9 +467,9 @@ func (l *lowerer) join(q *ast.JoinQuery) (Query, error) {
 			return Query{}, err
 		}
 		if side == "left" {
-			left.Cond = and(left.Cond, cond)
+			left.Cond = AndOf(left.Cond, cond)
 		} else {
-			right.Cond = and(right.Cond, cond)
+			right.Cond = AndOf(right.Cond, cond)
 		}
 	}
 	j.Left, j.Right = &left, &right

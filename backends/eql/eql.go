@@ -396,7 +396,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if agg.Items[0].Field != nil {
 		// count(f) counts the events that have f.
 		src := *agg.Source
-		src.Cond = ir.And{Terms: append([]ir.Cond{ir.Exists{Field: *agg.Items[0].Field}}, condTerms(src.Cond)...)}
+		src.Cond = ir.AndOf(ir.Exists{Field: *agg.Items[0].Field}, src.Cond)
 		agg = &ir.Aggregate{Source: &src, By: agg.By, Items: agg.Items, Having: agg.Having}
 	}
 	base, err := b.query(*agg.Source, p)
@@ -438,14 +438,4 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		r.Query += " | filter " + text
 	}
 	return r, nil
-}
-
-func condTerms(c ir.Cond) []ir.Cond {
-	switch c := c.(type) {
-	case nil:
-		return nil
-	case ir.And:
-		return c.Terms
-	}
-	return []ir.Cond{c}
 }

@@ -174,3 +174,23 @@ func TestECS(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregate checks counts of groups with EQL's count and filter pipes
+// (eql pipes): count(f) counts the events that have f, so the events
+// without it are left out first; other aggregates have no pipe.
+func TestAggregate(t *testing.T) {
+	for _, c := range []struct{ code, want, fidelity string }{
+		{"p = search Process:Create\nc = count(p) by hostname\nx = filter c where count > 5\noutput x",
+			`process where subtype.create | count hostname | filter count > 5`, "exact"},
+		{"p = search Process:Create where exe == \"cmd.exe\"\ng = group p by hostname\nc = from g select count(user) as n\nx = filter c where n > 2\noutput x",
+			`process where subtype.create and user != null and process_name == "cmd.exe" | count hostname | filter count > 2`, "exact"},
+		{"p = search Process:Create\ng = group p by hostname\nc = from g select count(user) as n\noutput c",
+			`process where subtype.create and user != null | count hostname`, "exact"},
+		{"p = search Process:Create\ng = group p by hostname\nc = from g select min(time) as first\noutput c", "", "unsupported"},
+	} {
+		got, e := translate(t, c.code)
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
