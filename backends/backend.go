@@ -478,15 +478,12 @@ func ConvertEach(qs []ir.Query, one func(ir.Query) (Result, error)) ([]Result, e
 }
 
 // AggField maps a field an aggregate reads or groups by: its name in the
-// profile for the source's events, and its transform. "time" is the
-// event's time, which each backend names itself (empty Field).
-func AggField(q ir.Query, p *profile.Profile, f ir.Field) (profile.FieldMap, error) {
+// profile for the source's events (as Map gives them), and its transform.
+// "time" is the event's time, which each backend names itself (empty
+// Field).
+func AggField(events []EventCond, p *profile.Profile, f ir.Field) (profile.FieldMap, error) {
 	if f.Name == "time" {
 		return profile.FieldMap{}, nil
-	}
-	events, err := Map(q, p, nil, nil)
-	if err != nil {
-		return profile.FieldMap{}, err
 	}
 	var m profile.FieldMap
 	for i, ev := range events {

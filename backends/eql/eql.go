@@ -403,9 +403,13 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if err != nil {
 		return base, err
 	}
+	events, err := backends.Map(*agg.Source, p, nil, nil)
+	if err != nil {
+		return base, err
+	}
 	var keys []string
 	for _, f := range agg.By {
-		m, err := backends.AggField(*agg.Source, p, f)
+		m, err := backends.AggField(events, p, f)
 		if err != nil {
 			return base, err
 		}

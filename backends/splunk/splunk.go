@@ -503,8 +503,12 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		return base, err
 	}
 	r := backends.Result{Fidelity: base.Fidelity, Approximations: base.Approximations, Explain: base.Explain}
+	events, err := backends.Map(*agg.Source, p, nil, nil)
+	if err != nil {
+		return r, err
+	}
 	field := func(f ir.Field) (string, string, error) {
-		m, err := backends.AggField(*agg.Source, p, f)
+		m, err := backends.AggField(events, p, f)
 		if err != nil {
 			return "", "", err
 		}
