@@ -5,28 +5,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/eql"
 	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
 )
 
 func translate(t *testing.T, code string) (string, convert.Entry) {
 	t.Helper()
-	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-	b := eql.Backend{}
-	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: b.Profiles()[0]}}, convert.Options{})
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", code, diags)
-	}
-	var qs []string
-	for _, q := range entries[0].Queries {
-		qs = append(qs, q.Query)
-	}
-	return strings.Join(qs, "\n"), entries[0]
+	return backendtest.Translate(t, eql.Backend{}, nil, code)
 }
 
 const proc = "p = search Process:Create\nx = filter p where "
@@ -161,14 +150,7 @@ func TestECS(t *testing.T) {
 		{proc + `command_line match "a"`, "", "unsupported"},
 		{"a = search Process:Create\nb = search Process:Create\nx = join (a, b) where a.ppid == b.pid", `sample [process where event.type == "start"] by process.parent.pid [process where event.type == "start"] by process.pid`, "exact"},
 	} {
-		a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-			{Type: analytic.Pseudocode, Code: c.code + "\noutput x", CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-		entries, _ := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: ecs}}, convert.Options{})
-		e := entries[0]
-		got := ""
-		if len(e.Queries) > 0 {
-			got = e.Queries[0].Query
-		}
+		got, e := backendtest.Translate(t, b, ecs, c.code+"\noutput x")
 		if got != c.want || string(e.Fidelity) != c.fidelity {
 			t.Errorf("%s:\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
 		}

@@ -5,27 +5,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends/logpoint"
 	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
 )
 
 func translate(t *testing.T, code string) (string, convert.Entry) {
 	t.Helper()
-	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-	b := logpoint.Backend{}
-	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: b, Profile: b.Profiles()[0]}}, convert.Options{})
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", code, diags)
-	}
-	var qs []string
-	for _, q := range entries[0].Queries {
-		qs = append(qs, q.Query)
-	}
-	return strings.Join(qs, "\n"), entries[0]
+	return backendtest.Translate(t, logpoint.Backend{}, nil, code)
 }
 
 const proc = "p = search Process:Create\nx = filter p where "

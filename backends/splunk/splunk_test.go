@@ -5,33 +5,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/splunk"
 	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
 )
 
-// translate converts one pseudocode program with the default profile.
+// translate converts one pseudocode program (nil: the default profile).
 func translate(t *testing.T, code string, p *profile.Profile) (string, convert.Entry) {
 	t.Helper()
-	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-	if p == nil {
-		p = splunk.Backend{}.Profiles()[0]
-	}
-	entries, diags := convert.Convert([]*analytic.Analytic{a}, []convert.Target{{Backend: splunk.Backend{}, Profile: p}}, convert.Options{})
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", code, diags)
-	}
-	e := entries[0]
-	var qs []string
-	for _, q := range e.Queries {
-		qs = append(qs, q.Query)
-	}
-	return strings.Join(qs, "\n"), e
+	return backendtest.Translate(t, splunk.Backend{}, p, code)
 }
 
 const proc = "p = search Process:Create\nx = filter p where "
