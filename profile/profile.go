@@ -152,6 +152,19 @@ func (p *Profile) validate() error {
 		}
 		return nil
 	}
+	// A selector term is a field and its values, or a flag: a term with
+	// neither would select nothing a backend could write.
+	terms := func(where string, sel []Term) error {
+		for i, t := range sel {
+			switch {
+			case t.Flag != "" && (t.Field != "" || len(t.Values) > 0):
+				return fmt.Errorf("%s: selector term %d has a flag and a field; give one", where, i+1)
+			case t.Flag == "" && (t.Field == "" || len(t.Values) == 0):
+				return fmt.Errorf("%s: selector term %d needs a field and its values, or a flag", where, i+1)
+			}
+		}
+		return nil
+	}
 	for key, ev := range p.Events {
 		if ev == nil {
 			return fmt.Errorf("event %s is empty", key)
@@ -162,6 +175,12 @@ func (p *Profile) validate() error {
 		if err := check("event "+key, ev.Fields); err != nil {
 			return err
 		}
+		if err := terms("event "+key, ev.Selector); err != nil {
+			return err
+		}
+	}
+	if err := terms("log_selector", p.LogSelector); err != nil {
+		return err
 	}
 	return check("log", p.Log)
 }

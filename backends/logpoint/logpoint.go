@@ -111,7 +111,10 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		if err != nil {
 			return r, err
 		}
-		sel := selector(ev.Selector)
+		sel, err := selector(ev.Selector)
+		if err != nil {
+			return r, err
+		}
 		switch {
 		case text == "":
 			alts = append(alts, sel)
@@ -183,18 +186,30 @@ func cidrPrefix(block string) (string, bool) {
 	return strings.Join(octets[:n], ".") + ".*", true
 }
 
-func selector(terms []profile.Term) string {
+// selector writes a profile's selector terms; a term LogPoint cannot say
+// (a flag, a field name or value it cannot write) is an error, never
+// dropped from the query.
+func selector(terms []profile.Term) (string, error) {
 	var parts []string
 	for _, t := range terms {
-		name, _ := fieldName(t.Field)
+		if t.Flag != "" {
+			return "", fmt.Errorf("the logpoint backend takes no selector flag (%s)", t.Flag)
+		}
+		name, err := fieldName(t.Field)
+		if err != nil {
+			return "", fmt.Errorf("selector field %q: %v", t.Field, err)
+		}
 		var vals []string
 		for _, v := range t.Values {
 			if plainRE.MatchString(v) {
 				vals = append(vals, v)
-			} else {
-				q, _ := literal(v, false)
-				vals = append(vals, q)
+				continue
 			}
+			q, err := literal(v, false)
+			if err != nil {
+				return "", fmt.Errorf("selector value %q: %v", v, err)
+			}
+			vals = append(vals, q)
 		}
 		if len(vals) == 1 {
 			parts = append(parts, name+"="+vals[0])
@@ -202,7 +217,7 @@ func selector(terms []profile.Term) string {
 			parts = append(parts, name+" IN ["+strings.Join(vals, ", ")+"]")
 		}
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), nil
 }
 
 var plainRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)

@@ -10,6 +10,7 @@ import (
 	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
 )
 
 func translate(t *testing.T, code string) (string, convert.Entry) {
@@ -92,4 +93,26 @@ func literalsOf(q string) ([]string, error) {
 		i += j + 1
 	}
 	return out, nil
+}
+
+// TestSelectorErrors checks that a selector LogPoint cannot write is an
+// error, not a query with the term dropped or mangled.
+func TestSelectorErrors(t *testing.T) {
+	b := logpoint.Backend{}
+	for sel, want := range map[string]string{
+		`[{flag: subtype.create}]`:                    "takes no selector flag",
+		`[{field: "a\"b", values: [x]}]`:              `selector field "a\"b"`,
+		`[{field: event_id, values: ["it's \"1\""]}]`: "cannot hold both kinds of quote",
+	} {
+		p, err := profile.Parse("t.yaml", []byte("name: t\nbackend: logpoint\nevents:\n  process/create:\n    selector: "+sel+"\n    fields: {pid: process_id}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
+			Cond: ir.Match{Field: ir.Field{Name: "pid"}, Value: ir.NewValue("4", ir.Field{}.Pos)}}
+		rs, err := b.Convert([]ir.Query{q}, p)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v %v, want an error containing %q", sel, rs, err, want)
+		}
+	}
 }
