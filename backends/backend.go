@@ -11,6 +11,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -533,7 +534,8 @@ func HavingText(c ir.Cond, l *Language, name func(string) string) string {
 			}
 			b.WriteString(name(t.Name))
 		}
-		fmt.Fprintf(&b, " %s %s", c.Op, strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%f", c.Value), "0"), "."))
+		// As ir.Value.NumText writes numbers: every digit the value has.
+		fmt.Fprintf(&b, " %s %s", c.Op, strconv.FormatFloat(c.Value, 'f', -1, 64))
 		return strings.TrimPrefix(b.String(), " - ")
 	}
 	return ""
