@@ -179,6 +179,13 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Aggregate != nil {
 		return b.aggregate(q, p)
 	}
+	r, _, err := b.search(q, p)
+	return r, err
+}
+
+// search writes a query over the events of q, and gives them as mapped
+// too: a join's keys and a count's groups are fields of those events.
+func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
 	var explain, approx []backends.Note
 	// Elasticsearch's regular expressions are Lucene's: where a profile
 	// needs one to be exact, it gets the approximate wildcard instead.
@@ -188,7 +195,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	}
 	events, err := backends.Map(q, p, &explain, approxp)
 	if err != nil {
-		return backends.Result{}, err
+		return backends.Result{}, nil, err
 	}
 	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
 	if len(approx) > 0 {
@@ -202,7 +209,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 			c = ev.Event.Category
 		}
 		if i > 0 && c != category {
-			return r, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")",
+			return r, nil, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")",
 				Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
 		}
 		category = c
@@ -221,11 +228,11 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		})
 		sel, err := selector(ev.Selector, lang)
 		if err != nil {
-			return r, err
+			return r, nil, err
 		}
 		cond, err := lang.Emit(ev.Cond)
 		if err != nil {
-			return r, err
+			return r, nil, err
 		}
 		alts = append(alts, join(sel, cond))
 	}
@@ -240,7 +247,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		body = "true"
 	}
 	r.Query = category + " where " + body
-	return r, nil
+	return r, events, nil
 }
 
 func join(sel, cond string) string {
@@ -306,7 +313,7 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	r := backends.Result{Fidelity: backends.Exact}
 	var terms []string
 	for i, side := range []*ir.Query{j.Left, j.Right} {
-		sr, err := b.query(*side, p)
+		sr, events, err := b.search(*side, p)
 		if err != nil {
 			return r, err
 		}
@@ -314,10 +321,6 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 		r.Approximations = append(r.Approximations, sr.Approximations...)
 		if sr.Fidelity == backends.Approximate {
 			r.Fidelity = backends.Approximate
-		}
-		events, err := backends.Map(*side, p, nil, nil)
-		if err != nil {
-			return r, err
 		}
 		if len(events) != 1 {
 			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "eql", Pos: side.Pos}
@@ -399,11 +402,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		src.Cond = ir.AndOf(ir.Exists{Field: *agg.Items[0].Field}, src.Cond)
 		agg = &ir.Aggregate{Source: &src, By: agg.By, Items: agg.Items, Having: agg.Having}
 	}
-	base, err := b.query(*agg.Source, p)
-	if err != nil {
-		return base, err
-	}
-	events, err := backends.Map(*agg.Source, p, nil, nil)
+	base, events, err := b.search(*agg.Source, p)
 	if err != nil {
 		return base, err
 	}
