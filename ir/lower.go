@@ -417,8 +417,10 @@ func (l *lowerer) join(q *ast.JoinQuery) (Query, error) {
 	if err != nil {
 		return Query{}, err
 	}
-	if left.Join != nil || right.Join != nil {
-		return Query{}, unsupported(q.At, "join of a join", "")
+	if left.Join != nil || right.Join != nil || left.Aggregate != nil || right.Aggregate != nil {
+		// Said here, for every backend: each would otherwise report the
+		// side it cannot map, not the join it cannot make.
+		return Query{}, unsupported(q.At, "join of a join or a group", "join the events, then group the pairs")
 	}
 	left.Name, right.Name = q.Left.Name, q.Right.Name
 	j := &Join{}
