@@ -3,8 +3,6 @@ package compiler_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,14 +21,10 @@ import (
 // names, so that golden files do not depend on where the corpus lives.
 func corpusAnalytics(tb testing.TB) []*analytic.Analytic {
 	tb.Helper()
-	root, files := testcorpus.Analytics(tb)
+	names, texts := testcorpus.Pages(tb)
 	var analytics []*analytic.Analytic
-	for _, rel := range files {
-		data, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		a, _ := parser.Read(rel, data, analytic.FormatMarkdown)
+	for i, name := range names {
+		a, _ := parser.Read(name, texts[i], analytic.FormatMarkdown)
 		analytics = append(analytics, a)
 	}
 	return analytics

@@ -3,7 +3,6 @@ package convert_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -15,17 +14,17 @@ import (
 	"github.com/cartrans/cartrans/parser"
 )
 
+// corpus reads the corpus's analytic pages under corpus-relative names.
 func corpus(tb testing.TB) []*analytic.Analytic {
 	tb.Helper()
-	root, files := testcorpus.Analytics(tb)
-	var out []*analytic.Analytic
-	for _, rel := range files {
-		data, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		a, _ := parser.Read(rel, data, analytic.FormatMarkdown)
-		out = append(out, a)
+	names, texts := testcorpus.Pages(tb)
+	return readAll(names, texts)
+}
+
+func readAll(names []string, texts [][]byte) []*analytic.Analytic {
+	out := make([]*analytic.Analytic, len(names))
+	for i, name := range names {
+		out[i], _ = parser.Read(name, texts[i], analytic.FormatMarkdown)
 	}
 	return out
 }

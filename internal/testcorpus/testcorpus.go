@@ -75,3 +75,19 @@ func Analytics(t testing.TB) (root string, rel []string) {
 	}
 	return root, rel
 }
+
+// Pages reads the corpus's markdown analytics: their corpus-relative
+// names (which golden files show, so that they do not depend on where the
+// corpus lives) and their texts.
+func Pages(t testing.TB) (names []string, texts [][]byte) {
+	t.Helper()
+	root, names := Analytics(t)
+	for _, rel := range names {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, data)
+	}
+	return names, texts
+}
