@@ -500,6 +500,42 @@ func AggField(events []EventCond, p *profile.Profile, f ir.Field) (profile.Field
 	return m, nil
 }
 
+// PlainKeys names an aggregate's group keys for a language that groups
+// by fields as they are: each must map without a transform, and not be the
+// event's time.
+func PlainKeys(events []EventCond, p *profile.Profile, by []ir.Field, l *Language) ([]string, error) {
+	var keys []string
+	for _, f := range by {
+		m, err := AggField(events, p, f)
+		if err != nil {
+			return nil, err
+		}
+		if m.Field == "" || m.Transform != profile.Same {
+			return nil, &Unsupported{Construct: "a group key the profile maps with a transform", Backend: l.Name, Pos: f.Pos}
+		}
+		name, err := l.FieldName(m.Field)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, name)
+	}
+	return keys, nil
+}
+
+// CountHaving writes the condition of an aggregate whose one column is a
+// count, naming the column name; ok is false when the condition reads
+// another column (a group key), which a language that keeps only the
+// count cannot filter on.
+func CountHaving(agg *ir.Aggregate, l *Language, name string) (text string, ok bool) {
+	as := agg.Items[0].As
+	ok = true
+	text = HavingText(agg.Having, l, func(c string) string {
+		ok = ok && c == as
+		return name
+	})
+	return text, ok
+}
+
 // HavingText writes a condition on an aggregate's columns: column sums
 // and differences compared with numbers, with the language's and, or and
 // not, each group parenthesised. name gives a column's name in the query.

@@ -406,20 +406,9 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if err != nil {
 		return base, err
 	}
-	var keys []string
-	for _, f := range agg.By {
-		m, err := backends.AggField(events, p, f)
-		if err != nil {
-			return base, err
-		}
-		if m.Field == "" || m.Transform != profile.Same {
-			return base, &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "eql", Pos: f.Pos}
-		}
-		name, err := fieldName(m.Field)
-		if err != nil {
-			return base, err
-		}
-		keys = append(keys, name)
+	keys, err := backends.PlainKeys(events, p, agg.By, Language)
+	if err != nil {
+		return base, err
 	}
 	r := base
 	r.Query += " | count"
@@ -427,15 +416,8 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		r.Query += " " + strings.Join(keys, ", ")
 	}
 	if agg.Having != nil {
-		as := agg.Items[0].As
-		bad := false
-		text := backends.HavingText(agg.Having, Language, func(c string) string {
-			if c != as {
-				bad = true
-			}
-			return "count"
-		})
-		if bad {
+		text, ok := backends.CountHaving(agg, Language, "count")
+		if !ok {
 			return r, &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "eql", Pos: q.Pos, Reason: "EQL's count pipe keeps only the count to filter on"}
 		}
 		r.Query += " | filter " + text

@@ -92,10 +92,17 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Aggregate != nil {
 		return b.aggregate(q, p)
 	}
+	r, _, err := b.search(q, p)
+	return r, err
+}
+
+// search writes a query over the events of q, and gives them as mapped
+// too: a count's groups are fields of those events.
+func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
 	var explain, approx []backends.Note
 	events, err := backends.Map(q, p, &explain, &approx)
 	if err != nil {
-		return backends.Result{}, err
+		return backends.Result{}, nil, err
 	}
 	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
 	if len(approx) > 0 {
@@ -105,15 +112,15 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	for _, ev := range events {
 		cond, err := b.rewrite(ev.Cond, &r)
 		if err != nil {
-			return r, err
+			return r, nil, err
 		}
 		text, err := Language.Emit(cond)
 		if err != nil {
-			return r, err
+			return r, nil, err
 		}
 		sel, err := selector(ev.Selector)
 		if err != nil {
-			return r, err
+			return r, nil, err
 		}
 		switch {
 		case text == "":
@@ -134,7 +141,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		}
 		r.Query = strings.Join(alts, " OR ")
 	}
-	return r, nil
+	return r, events, nil
 }
 
 // rewrite says what LogPoint's language cannot say directly: an address
@@ -231,28 +238,13 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if len(agg.Items) != 1 || agg.Items[0].Func != "count" || agg.Items[0].Field != nil {
 		return backends.Result{}, &backends.Unsupported{Construct: "an aggregate other than a count of events", Backend: "logpoint", Pos: q.Pos}
 	}
-	base, err := b.query(*agg.Source, p)
+	base, events, err := b.search(*agg.Source, p)
 	if err != nil {
 		return base, err
 	}
-	events, err := backends.Map(*agg.Source, p, nil, nil)
+	keys, err := backends.PlainKeys(events, p, agg.By, Language)
 	if err != nil {
 		return base, err
-	}
-	var keys []string
-	for _, f := range agg.By {
-		m, err := backends.AggField(events, p, f)
-		if err != nil {
-			return base, err
-		}
-		if m.Field == "" || m.Transform != profile.Same {
-			return base, &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "logpoint", Pos: f.Pos}
-		}
-		name, err := fieldName(m.Field)
-		if err != nil {
-			return base, err
-		}
-		keys = append(keys, name)
 	}
 	as := agg.Items[0].As
 	if !plainRE.MatchString(as) {
@@ -264,14 +256,8 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		r.Query += " by " + strings.Join(keys, ", ")
 	}
 	if agg.Having != nil {
-		bad := false
-		text := backends.HavingText(agg.Having, Language, func(c string) string {
-			if c != as {
-				bad = true
-			}
-			return c
-		})
-		if bad {
+		text, ok := backends.CountHaving(agg, Language, as)
+		if !ok {
 			return r, &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "logpoint", Pos: q.Pos}
 		}
 		r.Query += " | search " + text

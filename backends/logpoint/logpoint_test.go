@@ -116,3 +116,22 @@ func TestSelectorErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregate checks a count of groups with chart and a condition on
+// the count with search (the shape of CAR-2013-04-002's LogPoint query);
+// keys LogPoint would have to transform, and conditions on the keys,
+// which chart does not keep comparable, are reported.
+func TestAggregate(t *testing.T) {
+	for _, c := range []struct{ code, want, fidelity string }{
+		{"p = search Process:Create where exe == \"cmd.exe\"\nc = count(p) by hostname, user\nx = filter c where count > 5\noutput x",
+			`norm_id=WindowsSysmon event_id=1 image="*\cmd.exe" | chart count() as count by host, user | search count > 5`, "exact"},
+		{"p = search Process:Create\nc = count(p) by user\nx = filter c where count > 5 and user > 1\noutput x", "", "unsupported"},
+		{"p = search Process:Create\nc = count(p) by exe\noutput c", "", "unsupported"},
+		{"p = search Process:Create\ng = group p by user\nc = from g select count(pid) as n\noutput c", "", "unsupported"},
+	} {
+		got, e := translate(t, c.code)
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
