@@ -56,6 +56,18 @@ type Event struct {
 	Present []string `yaml:"present"`
 	// Suffix ends a query over these events (Splunk's tstats "by …").
 	Suffix string `yaml:"suffix"`
+	// Prefix, when set, replaces the profile's prefix for these events:
+	// they are kept elsewhere (Zeek's logs in their own Splunk index).
+	Prefix string `yaml:"prefix"`
+}
+
+// PrefixOf is the prefix of a query over events of ev, settings
+// substituted.
+func (p *Profile) PrefixOf(ev *Event) string {
+	if ev != nil && ev.Prefix != "" {
+		return strings.TrimSpace(p.Expand(ev.Prefix))
+	}
+	return strings.TrimSpace(p.Expand(p.Prefix))
 }
 
 // Term is one selector condition: the field equals one of the values.

@@ -57,10 +57,11 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		if err != nil {
 			return r, err
 		}
-		if len(t.Values) != 1 || !plainRE.MatchString(t.Values[0]) {
-			return r, fmt.Errorf("profile %s: DNIF selector %s needs one plain value", p.Name, t.Field)
+		t, err := selectorTerm(name, t.Values)
+		if err != nil {
+			return r, fmt.Errorf("profile %s: %v", p.Name, err)
 		}
-		terms = append(terms, "AND "+name+"="+t.Values[0])
+		terms = append(terms, "AND "+t)
 	}
 	for _, c := range conjuncts(ev.Cond) {
 		t, err := term(c)
@@ -80,6 +81,28 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	}
 	r.Query = "_fetch * from event where " + where + " limit " + limit
 	return r, nil
+}
+
+// selectorTerm writes a selector term: $F=v for one value; for several,
+// an anchored case-sensitive regex() alternation, since the where clause
+// has no OR ($EventID=regex(^(23|26)$)). Selector values are plain words.
+func selectorTerm(name string, values []string) (string, error) {
+	for _, v := range values {
+		if !plainRE.MatchString(v) {
+			return "", fmt.Errorf("DNIF selector %s: %q is not a plain value (letters, digits, _ . -)", name, v)
+		}
+	}
+	switch len(values) {
+	case 0:
+		return "", fmt.Errorf("DNIF selector %s has no value", name)
+	case 1:
+		return name + "=" + values[0], nil
+	}
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = regexp.QuoteMeta(v)
+	}
+	return name + "=regex(^(" + strings.Join(quoted, "|") + ")$)", nil
 }
 
 // conjuncts flattens a condition into the terms of an AND.
@@ -191,7 +214,11 @@ func leaf(c ir.Cond) (f ir.Field, body string, insensitive bool, num string, err
 	case ir.Not:
 		name = "a double negation"
 	}
-	return ir.Field{}, "", false, "", &backends.Unsupported{Construct: name, Backend: "dnif", Reason: "DNIF's _fetch where clause is a chain of field=value and regex() terms"}
+	u := &backends.Unsupported{Construct: name, Backend: "dnif", Reason: "DNIF's _fetch where clause is a chain of field=value and regex() terms"}
+	if fs := ir.Fields(c); len(fs) > 0 {
+		u.Pos = fs[0].Pos // the construct's first field says where it is
+	}
+	return ir.Field{}, "", false, "", u
 }
 
 // escapeRegexArg writes a regular expression inside regex(…): a comma
@@ -220,13 +247,20 @@ func escapeRegexArg(re string) string {
 
 var (
 	fieldRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	rawRE   = regexp.MustCompile(`^@[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 	plainRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
 	numRE   = regexp.MustCompile(`^\d+$`)
 )
 
+// fieldName writes an extracted field as $Name and a raw one, which a
+// profile writes @Name, as @Name (DNIF "Search on Raw": a key of the raw
+// JSON or key=value log, dotted for nested keys).
 func fieldName(name string) (string, error) {
+	if rawRE.MatchString(name) {
+		return name, nil
+	}
 	if !fieldRE.MatchString(name) {
-		return "", fmt.Errorf("DNIF field names are letters, digits and _, not %q", name)
+		return "", fmt.Errorf("DNIF field names are letters, digits and _ (or @ and a raw key), not %q", name)
 	}
 	return "$" + name, nil
 }

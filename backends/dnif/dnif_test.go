@@ -37,10 +37,19 @@ func TestConstructs(t *testing.T) {
 		{"or across fields", proc + `exe == "a.exe" or command_line == "*x*"`, "", "unsupported"},
 		{"negated and", proc + `not (exe == "a.exe" and command_line == "*x*")`, "", "unsupported"},
 		{"ordering", proc + `pid > 4`, "", "unsupported"},
+		// Fields CAR's DNIF queries never name are read raw (@Name).
+		{"raw field", proc + `image_path == "C:\\a.exe"`, head + `@Image=regex(^C:\\a\.exe$)i limit 100`, "exact"},
+		// Several selector values become one case-sensitive alternation.
+		{"selector of two codes", "f = search File:Delete\nx = filter f where file_name == \"a.txt\"",
+			"_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=regex(^(23|26)$) AND @TargetFilename=regex(^.*\\\\a\\.txt$)i limit 100", "exact"},
 	} {
 		got, e := translate(t, c.code)
 		if got != c.want || string(e.Fidelity) != c.fidelity {
 			t.Errorf("%s:\n%s\n got %s [%s %s]\nwant %s [%s]", c.name, c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+		// Every refusal says where the construct is.
+		if e.Fidelity == "unsupported" && !strings.HasPrefix(e.Reason, "t.md:2:") {
+			t.Errorf("%s: reason %q does not name the line", c.name, e.Reason)
 		}
 	}
 }

@@ -139,11 +139,12 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	}
 	var groups []*group
 	where := false
-	for _, ev := range events {
-		sel, err := selector(ev.Selector)
-		if err != nil {
-			return r, err
-		}
+	sels, prefix, err := heads(p, events)
+	if err != nil {
+		return r, err
+	}
+	for i, ev := range events {
+		sel := sels[i]
 		key, err := Search.Emit(ev.Cond)
 		if backends.IsUnsupported(err) {
 			where = true
@@ -159,7 +160,6 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		}
 		groups[i].selectors = append(groups[i].selectors, sel)
 	}
-	prefix := strings.TrimSpace(p.Expand(p.Prefix))
 	var parts []string
 	if where {
 		// One "| where" over the events selected by the search.
@@ -202,6 +202,32 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	}
 	r.Query = strings.TrimSpace(prefix + " " + body)
 	return r, nil
+}
+
+// heads writes the selector of each event and the prefix the query
+// starts with. Events kept under different prefixes (Sysmon's index and
+// Zeek's) each carry their own prefix in their selector instead, so the
+// search reads "(index=a EventCode=1) OR (index=b sourcetype=…)".
+func heads(p *profile.Profile, events []backends.EventCond) (sels []string, prefix string, err error) {
+	prefix = p.PrefixOf(events[0].Event)
+	same := true
+	for _, ev := range events[1:] {
+		same = same && p.PrefixOf(ev.Event) == prefix
+	}
+	for _, ev := range events {
+		sel, err := selector(ev.Selector)
+		if err != nil {
+			return nil, "", err
+		}
+		if !same {
+			sel = strings.TrimSpace(p.PrefixOf(ev.Event) + " " + sel)
+		}
+		sels = append(sels, sel)
+	}
+	if !same {
+		prefix = ""
+	}
+	return sels, prefix, nil
 }
 
 // paren groups a condition that holds an OR, since a space (AND) binds
@@ -358,7 +384,8 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "splunk", Pos: q.Pos,
 			Reason: "streamstats looks back only"}
 	}
-	var searches, tests, keys []string
+	var tests, keys []string
+	var sides []backends.EventCond
 	for i, side := range []*ir.Query{j.Left, j.Right} {
 		var explain []backends.Note
 		events, err := backends.Map(*side, p, &explain, nil)
@@ -370,11 +397,7 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "splunk", Pos: side.Pos}
 		}
 		ev := events[0]
-		sel, err := selector(ev.Selector)
-		if err != nil {
-			return r, err
-		}
-		searches = append(searches, sel)
+		sides = append(sides, ev)
 		test, err := evalSelector(ev.Selector)
 		if err != nil {
 			return r, err
@@ -425,7 +448,10 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	if !j.Ordered {
 		counter = ` | eventstats`
 	}
-	prefix := strings.TrimSpace(p.Expand(p.Prefix))
+	searches, prefix, err := heads(p, sides)
+	if err != nil {
+		return r, err
+	}
 	r.Query = strings.TrimSpace(prefix+" "+orOf(searches)) +
 		` | eval cartrans_role=mvappend(if(` + tests[0] + `, "left", null()), if(` + tests[1] + `, "right", null()))` +
 		` | mvexpand cartrans_role` +

@@ -57,6 +57,12 @@ func TestConstructs(t *testing.T) {
 		{"every action", "p = search Process\nx = filter p where exe == \"a.exe\"\noutput x", idx + `((EventCode=10 SourceImage="*\\a.exe") OR ((EventCode=1 OR EventCode=5) Image="*\\a.exe"))`},
 		{"every action, one of which has the field", "p = search Process\nx = filter p where command_line == \"*a*\"\noutput x", idx + `EventCode=1 CommandLine="*a*"`},
 		{"every action, negated", "p = search Process\nx = filter p where not command_line == \"*a*\"\noutput x", ""},
+		// Zeek's DCE/RPC log, in its own index (the profile's zeek_index).
+		{"flow message", "f = search Flow:Message\nx = filter f where dest_port == 135 and proto_info.rpc_interface == \"IRemUnknown2\" and proto_info.pipe == \"atsvc\"\noutput x",
+			`index=__your_zeek_index__ sourcetype="bro:dce_rpc:json" id.resp_p=135 endpoint="IRemUnknown2" named_pipe="*\\atsvc"`},
+		// Events under different prefixes each carry their own.
+		{"events in two indexes", "f = search Flow\nx = filter f where dest_port == 445\noutput x",
+			`((index=__your_zeek_index__ sourcetype="bro:dce_rpc:json" id.resp_p=445) OR (index=__your_sysmon_index__ EventCode=3 DestinationPort=445))`},
 		{"registry key", "r = search Registry:value_edit\nx = filter r where key == \"*\\Run\" and data == \"*.exe\"\noutput x", idx + `EventCode=13 | where match(TargetObject, "(?i)^.*\\\\Run\\\\[^\\\\]*$") AND match(Details, "(?i)^.*\\.exe$")`},
 		{"bare condition", `[EventCode] == 4624 and [LogonType] == 10`, idx + `EventCode=4624 LogonType=10`},
 		{"two outputs", proc + "exe == \"a.exe\"\ny = filter p where exe == \"b.exe\"\noutput x, y", idx + "EventCode=1 Image=\"*\\\\a.exe\"\n" + idx + `EventCode=1 Image="*\\b.exe"`},
