@@ -114,6 +114,9 @@ func worst(rs []backends.Result) backends.Fidelity {
 	return f
 }
 
+// TargetLabel names an entry's target and profile: "splunk (sysmon)".
+func (e Entry) TargetLabel() string { return e.Target + " (" + e.Profile + ")" }
+
 // Reasons groups the entries not translated exactly by the construct or
 // cause their reason names, for the summary.
 func Reasons(entries []Entry) map[string]int {
@@ -122,7 +125,7 @@ func Reasons(entries []Entry) map[string]int {
 		if e.Fidelity == backends.Exact {
 			continue
 		}
-		out[e.Target+": "+category(e.Reason)]++
+		out[e.TargetLabel()+": "+category(e.Reason)]++
 	}
 	return out
 }

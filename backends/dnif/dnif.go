@@ -15,10 +15,12 @@ package dnif
 import (
 	"embed"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
 )
@@ -40,14 +42,243 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	var explain []backends.Note
-	events, err := backends.Map(q, p, &explain, nil)
-	if err != nil {
-		return backends.Result{}, err
+	if q.Join != nil {
+		return b.join(q, p)
 	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
+	if q.Aggregate != nil {
+		return b.aggregate(q, p)
+	}
+	r := backends.Result{Fidelity: backends.Exact}
+	where, _, err := fetch(q, p, &r.Explain)
+	if err != nil {
+		return r, err
+	}
+	limit, err := limitOf(p)
+	if err != nil {
+		return r, err
+	}
+	r.Query = "_fetch * from event where " + where + " limit " + limit
+	return r, nil
+}
+
+// join writes a join as CAR's DNIF implementation of CAR-2013-03-001
+// does: each side is a labelled fetch (as #A, as #B; several fetches make
+// one result set, DNIF "_fetch" Labelling), then "_checkif sjoin" keeps
+// the pairs whose first key is equal, and a second key is compared with
+// str_compare … eq. sjoin is not in DNIF's documentation (only "lookup …
+// join" is, whose form it mirrors): this is the one attested use, so the
+// backend writes nothing beyond it. It has no time bound, and its
+// comparisons are taken to be case-sensitive, as DNIF's = is: the query
+// is marked approximate for that, never for a key that is a number.
+func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	j := q.Join
+	r := backends.Result{Fidelity: backends.Exact}
+	if j.Within > 0 {
+		return r, &backends.Unsupported{Construct: "a time-bounded join", Backend: "dnif", Pos: q.Pos,
+			Reason: "DNIF bounds only the whole search's time range; no directive pairs events within a time of each other"}
+	}
+	if len(j.Keys) == 0 || len(j.Keys) > 2 {
+		return r, &backends.Unsupported{Construct: fmt.Sprintf("a join on %d keys", len(j.Keys)), Backend: "dnif", Pos: q.Pos,
+			Reason: "_checkif sjoin compares one key with = and one more with str_compare"}
+	}
+	limit, err := limitOf(p)
+	if err != nil {
+		return r, err
+	}
+	labels := [2]string{"#A", "#B"}
+	var fetches []string
+	var sides [2]*profile.Event
+	for i, side := range []*ir.Query{j.Left, j.Right} {
+		where, ev, err := fetch(*side, p, &r.Explain)
+		if err != nil {
+			return r, err
+		}
+		sides[i] = ev.Event
+		fetches = append(fetches, "_fetch * from event where "+where+" as "+labels[i]+" limit "+limit)
+	}
+	var tests []string
+	caseSensitive := false
+	for n, k := range j.Keys {
+		var names [2]string
+		for i, f := range []ir.Field{k.Left, k.Right} {
+			m, ok := sides[i].Fields[f.Name]
+			if !ok {
+				return r, &backends.Unmapped{What: "field " + f.Name + " of the join's " + [2]string{"left", "right"}[i] + " side", Profile: p.Name, Pos: f.Pos}
+			}
+			if m.Transform != profile.Same {
+				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "dnif", Pos: f.Pos,
+					Reason: f.Name + " is a part of " + m.Field}
+			}
+			name, err := fieldName(m.Field)
+			if err != nil {
+				return r, err
+			}
+			names[i] = labels[i] + "." + name
+		}
+		if !numericKey(k.Left.Name) || !numericKey(k.Right.Name) {
+			caseSensitive = true
+		}
+		if n == 0 {
+			tests = append(tests, "sjoin "+names[0]+" = "+names[1])
+		} else {
+			tests = append(tests, "str_compare "+names[0]+" eq "+names[1])
+		}
+	}
+	if caseSensitive {
+		r.Fidelity = backends.Approximate
+		r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "a join that compares keys case-sensitively",
+			Text: "sjoin and str_compare eq are taken to compare as DNIF's = does, with case; the pseudocode's == ignores it"})
+	}
+	r.Query = strings.Join(fetches, "\n>>") + "\n>>_checkif " + strings.Join(tests, " ") + " include"
+	return r, nil
+}
+
+// aggregate writes a count of events by keys as DNIF's fetch does it,
+// "group count_unique $k1, $k2" (DNIF "_fetch", Event Aggregation: one
+// row per distinct combination, its count in the column count_unique),
+// and the condition on the count as _checkif int_compare filters (DNIF
+// "_checkif"), one per term of an and; a negated term excludes. The only
+// comparisons DNIF's documentation and CAR show are <= and >, so the
+// others are written with them: a count is a whole number, so "c >= 3" is
+// "c > 2" and "c < 3" is "c <= 2".
+func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	agg := q.Aggregate
+	r := backends.Result{Fidelity: backends.Exact}
+	if len(agg.Items) != 1 || agg.Items[0].Func != "count" || agg.Items[0].Field != nil {
+		return r, &backends.Unsupported{Construct: "an aggregate other than a count of events", Backend: "dnif", Pos: q.Pos,
+			Reason: "group count_unique counts the events of each key, and _checkif compares one column with a number"}
+	}
+	if len(agg.By) == 0 || len(agg.By) > 4 {
+		return r, &backends.Unsupported{Construct: fmt.Sprintf("a count by %d keys", len(agg.By)), Backend: "dnif", Pos: q.Pos,
+			Reason: "group count_unique takes one to four fields"}
+	}
+	limit, err := limitOf(p)
+	if err != nil {
+		return r, err
+	}
+	where, ev, err := fetch(*agg.Source, p, &r.Explain)
+	if err != nil {
+		return r, err
+	}
+	var keys []string
+	for _, f := range agg.By {
+		m, err := backends.AggField([]backends.EventCond{ev}, p, f)
+		if err != nil {
+			return r, err
+		}
+		if m.Field == "" || m.Transform != profile.Same {
+			return r, &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "dnif", Pos: f.Pos}
+		}
+		name, err := fieldName(m.Field)
+		if err != nil {
+			return r, err
+		}
+		keys = append(keys, name)
+	}
+	r.Query = "_fetch * from event where " + where + " group count_unique " + strings.Join(keys, ", ") + " limit " + limit
+	var checks []string
+	for _, c := range conjuncts(agg.Having) {
+		check, err := countCheck(c, agg.Items[0].As)
+		if err != nil {
+			return r, err
+		}
+		checks = append(checks, check...)
+	}
+	for _, c := range checks {
+		r.Query += "\n>>_checkif int_compare count_unique " + c
+	}
+	return r, nil
+}
+
+// countCheck writes one condition on the count as int_compare filters.
+func countCheck(c ir.Cond, count string) ([]string, error) {
+	mode := "include"
+	if n, ok := c.(ir.Not); ok {
+		c, mode = n.X, "exclude"
+	}
+	h, ok := c.(ir.Having)
+	if !ok || len(h.Terms) != 1 || h.Terms[0].Subtract || h.Terms[0].Name != count {
+		return nil, &backends.Unsupported{Construct: "a condition on a count other than a comparison of it with a number", Backend: "dnif", Pos: havingPos(c),
+			Reason: "_checkif int_compare compares one column with a number, one condition at a time"}
+	}
+	// The largest whole number at or below the value, and whether the
+	// value is whole: "c > 1.5" is "c > 1", "c < 1.5" is "c <= 1".
+	fl := math.Floor(h.Value)
+	whole := fl == h.Value
+	n := int64(fl)
+	var out []string
+	switch h.Op {
+	case ">":
+		out = []string{fmt.Sprintf("> %d", n)}
+	case ">=":
+		if whole {
+			n--
+		}
+		out = []string{fmt.Sprintf("> %d", n)}
+	case "<=":
+		out = []string{fmt.Sprintf("<= %d", n)}
+	case "<":
+		if whole {
+			n--
+		}
+		out = []string{fmt.Sprintf("<= %d", n)}
+	case "==":
+		if !whole {
+			return nil, &backends.Unsupported{Construct: "a count equal to a fraction", Backend: "dnif", Pos: h.Pos}
+		}
+		if mode == "exclude" {
+			break
+		}
+		out = []string{fmt.Sprintf("> %d", n-1), fmt.Sprintf("<= %d", n)}
+	}
+	if out == nil {
+		return nil, &backends.Unsupported{Construct: "a count that is not equal to a number", Backend: "dnif", Pos: h.Pos,
+			Reason: "that is an or of two comparisons, and successive _checkif filters only and them"}
+	}
+	for i := range out {
+		out[i] += " " + mode
+	}
+	return out, nil
+}
+
+// havingPos is where a condition on columns is, or nothing.
+func havingPos(c ir.Cond) diag.Pos {
+	var pos diag.Pos
+	ir.Walk(c, func(c ir.Cond) {
+		if h, ok := c.(ir.Having); ok && pos == (diag.Pos{}) {
+			pos = h.Pos
+		}
+	})
+	return pos
+}
+
+// numericKey reports a CAR field whose values are numbers (process ids,
+// ports), for which case does not matter.
+func numericKey(name string) bool {
+	switch name {
+	case "pid", "ppid", "src_pid", "tgt_pid", "target_pid", "src_port", "dest_port", "logon_id":
+		return true
+	}
+	return false
+}
+
+func limitOf(p *profile.Profile) (string, error) {
+	limit := p.Settings["limit"]
+	if !numRE.MatchString(limit) {
+		return "", fmt.Errorf("profile %s: setting limit must be a number, not %q", p.Name, limit)
+	}
+	return limit, nil
+}
+
+// fetch writes the where clause of one search, and the event it reads.
+func fetch(q ir.Query, p *profile.Profile, explain *[]backends.Note) (string, backends.EventCond, error) {
+	var none backends.EventCond
+	events, err := backends.Map(q, p, explain, nil)
+	if err != nil {
+		return "", none, err
+	}
 	if len(events) > 1 {
-		return r, &backends.Unsupported{Construct: "a search over several kinds of event", Backend: "dnif", Pos: q.Pos,
+		return "", none, &backends.Unsupported{Construct: "a search over several kinds of event", Backend: "dnif", Pos: q.Pos,
 			Reason: "DNIF's where clause has no OR to unite them"}
 	}
 	ev := events[0]
@@ -55,32 +286,27 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	for _, t := range ev.Selector {
 		name, err := fieldName(t.Field)
 		if err != nil {
-			return r, err
+			return "", none, err
 		}
 		t, err := selectorTerm(name, t.Values)
 		if err != nil {
-			return r, fmt.Errorf("profile %s: %v", p.Name, err)
+			return "", none, fmt.Errorf("profile %s: %v", p.Name, err)
 		}
 		terms = append(terms, "AND "+t)
 	}
 	for _, c := range conjuncts(ev.Cond) {
 		t, err := term(c)
 		if err != nil {
-			return r, err
+			return "", none, err
 		}
 		terms = append(terms, t)
 	}
 	where := strings.TrimPrefix(strings.Join(terms, " "), "AND ")
 	if strings.HasPrefix(where, "NOT ") {
-		return r, &backends.Unsupported{Construct: "a condition that begins with a negation", Backend: "dnif", Pos: q.Pos,
+		return "", none, &backends.Unsupported{Construct: "a condition that begins with a negation", Backend: "dnif", Pos: q.Pos,
 			Reason: "DNIF's NOT means \"and not\" and needs a term before it; the profile selects no events to put there"}
 	}
-	limit := p.Settings["limit"]
-	if !numRE.MatchString(limit) {
-		return r, fmt.Errorf("profile %s: setting limit must be a number, not %q", p.Name, limit)
-	}
-	r.Query = "_fetch * from event where " + where + " limit " + limit
-	return r, nil
+	return where, ev, nil
 }
 
 // selectorTerm writes a selector term: $F=v for one value; for several,

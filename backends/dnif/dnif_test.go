@@ -118,3 +118,49 @@ func regexArg(q string) (string, bool) {
 	}
 	return "", false
 }
+
+// TestJoin: a join is two labelled fetches and _checkif sjoin, the form
+// of CAR's DNIF query for CAR-2013-03-001 (with the pseudocode's
+// direction: the left side's ppid is the right side's pid).
+func TestJoin(t *testing.T) {
+	const sides = "p = search Process:Create\na = filter p where exe == \"reg.exe\"\nb = filter p where exe == \"cmd.exe\"\n"
+	for _, c := range []struct{ name, code, want, fidelity string }{
+		{"ids", sides + "x = join (a, b) where a.ppid == b.pid",
+			"_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^reg\\.exe$)i as #A limit 100\n" +
+				">>_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^cmd\\.exe$)i as #B limit 100\n" +
+				">>_checkif sjoin #A.$PPID = #B.$CPID include", "exact"},
+		{"id and host name", sides + "x = join (a, b) where a.ppid == b.pid and a.hostname == b.hostname",
+			"_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^reg\\.exe$)i as #A limit 100\n" +
+				">>_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^cmd\\.exe$)i as #B limit 100\n" +
+				">>_checkif sjoin #A.$PPID = #B.$CPID str_compare #A.$SystemName eq #B.$SystemName include", "approximate"},
+		{"time bound", sides + "x = join (a, b) where a.ppid == b.pid and a.time < b.time < a.time + 1 second", "", "unsupported"},
+		{"three keys", sides + "x = join (a, b) where a.ppid == b.pid and a.hostname == b.hostname and a.user == b.user", "", "unsupported"},
+	} {
+		got, e := translate(t, c.code)
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n got %s [%s %s]\nwant %s [%s]", c.name, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
+
+// TestAggregate: a count of events by keys is group count_unique, and
+// each condition on it one _checkif int_compare with <= or > (the
+// comparisons DNIF's documentation and CAR show), counts being whole.
+func TestAggregate(t *testing.T) {
+	const src = "p = search Process:Create\nx = filter p where exe == \"a.exe\"\n"
+	const fetch = "_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^a\\.exe$)i group count_unique $SystemName, $User limit 100"
+	for _, c := range []struct{ name, having, want, fidelity string }{
+		{"more than", "count > 1", fetch + "\n>>_checkif int_compare count_unique > 1 include", "exact"},
+		{"at least", "count >= 3", fetch + "\n>>_checkif int_compare count_unique > 2 include", "exact"},
+		{"under a fraction", "count < 2.5", fetch + "\n>>_checkif int_compare count_unique <= 2 include", "exact"},
+		{"equal", "count == 2", fetch + "\n>>_checkif int_compare count_unique > 1 include\n>>_checkif int_compare count_unique <= 2 include", "exact"},
+		{"and, not", "count > 1 and not count > 9", fetch + "\n>>_checkif int_compare count_unique > 1 include\n>>_checkif int_compare count_unique > 9 exclude", "exact"},
+		{"not equal", "count != 2", "", "unsupported"},
+		{"or", "count < 2 or count > 9", "", "unsupported"},
+	} {
+		got, e := translate(t, src+"c = count(x) by hostname, user\nx = filter c where "+c.having)
+		if got != c.want || string(e.Fidelity) != c.fidelity {
+			t.Errorf("%s:\n got %s [%s %s]\nwant %s [%s]", c.name, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}

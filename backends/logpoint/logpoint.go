@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/cartrans/cartrans/backends"
@@ -89,6 +90,16 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 }
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	if q.Join != nil {
+		// LogPoint has joins ("join", "followed by … within … on"), but no
+		// source this backend follows shows their grammar: pySigma's
+		// LogPoint backend writes none, CAR's LogPoint queries use none,
+		// and LogPoint's manual pages on them are not among the references
+		// (docs/design/logpoint.md §5). A join written from memory could
+		// read right and be wrong, so it is refused until checked.
+		return backends.Result{}, &backends.Unsupported{Construct: "join", Backend: "logpoint", Pos: q.Pos,
+			Reason: "LogPoint's join and followed-by grammar is not in the sources this backend follows (docs/design/logpoint.md §5)"}
+	}
 	if q.Aggregate != nil {
 		return b.aggregate(q, p)
 	}
@@ -108,9 +119,21 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 	if len(approx) > 0 {
 		r.Fidelity = backends.Approximate
 	}
-	var alts []string
+	var alts, pipes []string
 	for _, ev := range events {
-		cond, err := b.rewrite(ev.Cond, &r)
+		cond, regexes := splitRegexps(ev.Cond)
+		if len(regexes) > 0 && len(events) > 1 {
+			return r, nil, &backends.Unsupported{Construct: "a regular expression over several kinds of event", Backend: "logpoint", Pos: regexes[0].Field.Pos,
+				Reason: "process regex(…) filters every event after the search, whatever its kind"}
+		}
+		for _, re := range regexes {
+			pipe, err := regexPipe(re)
+			if err != nil {
+				return r, nil, err
+			}
+			pipes = append(pipes, pipe)
+		}
+		cond, err := b.rewrite(cond, &r)
 		if err != nil {
 			return r, nil, err
 		}
@@ -141,8 +164,101 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 		}
 		r.Query = strings.Join(alts, " OR ")
 	}
+	for _, pipe := range pipes {
+		r.Query += " | " + pipe
+	}
 	return r, events, nil
 }
+
+// splitRegexps takes the regular expressions that are terms of the
+// condition's top-level and out of it: each becomes a filter after the
+// search. One under an or or a not stays, and is refused by rewrite.
+func splitRegexps(c ir.Cond) (ir.Cond, []ir.Regexp) {
+	terms := []ir.Cond{c}
+	if a, ok := c.(ir.And); ok {
+		terms = a.Terms
+	}
+	var rest []ir.Cond
+	var regexes []ir.Regexp
+	for _, t := range terms {
+		if re, ok := t.(ir.Regexp); ok {
+			regexes = append(regexes, re)
+		} else if t != nil {
+			rest = append(rest, t)
+		}
+	}
+	if len(regexes) == 0 {
+		return c, nil
+	}
+	var cond ir.Cond
+	for _, t := range rest {
+		cond = ir.AndOf(cond, t)
+	}
+	return cond, regexes
+}
+
+// regexPipe writes a regular expression test as the filter pySigma's
+// LogPoint backend writes, process regex("p", field, "filter=true"),
+// which keeps the events whose field the expression matches anywhere
+// (the backend's tests: 'fieldB="foo" | process regex("foo.*bar",
+// fieldA, "filter=true")'). LogPoint's expressions are Python's (named
+// groups are (?P<…>)), so the RE2 constructs Python lacks are refused;
+// a quote or a control character in the expression is written as the
+// escape \xNN, which means the same character and cannot end the string.
+func regexPipe(c ir.Regexp) (string, error) {
+	pattern, err := pythonPattern(c.Pattern)
+	if err != nil {
+		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(c.Pattern), Backend: "logpoint", Pos: c.Field.Pos, Reason: err.Error()}
+	}
+	field := backends.Name(c.Field)
+	name, err := Language.FieldName(field)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(name, `"`) {
+		return "", &backends.Unsupported{Construct: "a regular expression on the field " + field, Backend: "logpoint", Pos: c.Field.Pos,
+			Reason: "process regex(…) takes a bare field name, and " + field + " is a keyword or not a plain name"}
+	}
+	return `process regex("` + pattern + `", ` + name + `, "filter=true")`, nil
+}
+
+// pythonPattern writes an RE2 expression for Python's re, or says which
+// construct Python reads differently or not at all.
+func pythonPattern(p string) (string, error) {
+	for _, bad := range []struct{ text, why string }{
+		{`\p`, "Unicode classes (\\p{…})"}, {`\P`, "Unicode classes (\\P{…})"}, {`[[:`, "POSIX classes ([[:alpha:]])"},
+		{`\z`, "\\z"}, {`\Q`, "\\Q…\\E quoting"}, {`\C`, "\\C"}, {`\x{`, "\\x{…}"},
+	} {
+		if strings.Contains(p, bad.text) {
+			return "", fmt.Errorf("Python's regular expressions have no %s", bad.why)
+		}
+	}
+	if i := flagGroupRE.FindStringIndex(p); i != nil && i[0] > 0 {
+		return "", fmt.Errorf("Python takes inline flags only at the start of the expression")
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p) && (p[i+1] == '"' || p[i+1] < 0x20 || p[i+1] == 0x7f):
+			fmt.Fprintf(&b, `\x%02x`, p[i+1]) // \" is a quote
+			i++
+		case c == '\\' && i+1 < len(p):
+			b.WriteByte(c)
+			b.WriteByte(p[i+1])
+			i++
+		case c == '"' || c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}
+
+// flagGroupRE finds an inline flag group that sets flags for the rest of
+// the expression, (?i) or (?is), as opposed to a scoped one, (?i:…).
+var flagGroupRE = regexp.MustCompile(`\(\?[imsU-]+\)`)
 
 // rewrite says what LogPoint's language cannot say directly: an address
 // block on a byte boundary is a prefix wildcard (10.0.0.0/8 is "10.*"),
@@ -161,8 +277,8 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 			return ir.Match{Field: c.Field, Value: ir.Value{Str: prefix, Quoted: true}}
 		case ir.Regexp:
 			if err == nil {
-				err = &backends.Unsupported{Construct: "a regular expression", Backend: "logpoint", Pos: c.Field.Pos,
-					Reason: "LogPoint matches regular expressions with | process regex(…), which this backend does not emit yet"}
+				err = &backends.Unsupported{Construct: "a regular expression under an or or a not", Backend: "logpoint", Pos: c.Field.Pos,
+					Reason: "process regex(…, \"filter=true\") keeps the events that match, after the search: it can only be anded with the rest"}
 			}
 		case ir.Match:
 			if !c.Value.IsNum && strings.Contains(c.Value.Str, "?") {

@@ -39,7 +39,13 @@ func TestConstructs(t *testing.T) {
 		{"cidr", "f = search Flow:Start\nx = filter f where dest_ip == 10.1.0.0/16", `norm_id=WindowsSysmon event_id=3 destination_address="10.1.*"`, "exact"},
 		{"cidr off a byte boundary", "f = search Flow:Start\nx = filter f where dest_ip == 10.0.0.0/12", "", "unsupported"},
 		{"question mark", proc + `command_line == "*a?b*"`, sel + `command="*a?b*"`, "approximate"},
-		{"regular expression", proc + `command_line match "a+"`, "", "unsupported"},
+		// pySigma's LogPoint backend: | process regex("p", field, "filter=true").
+		{"regular expression", proc + `exe == "a.exe" and command_line match "a+\\d"`, sel + `image="*\a.exe" | process regex("a+\d", command, "filter=true")`, "exact"},
+		{"case-insensitive regular expression", proc + `command_line match "(?i)abc"`, sel + `| process regex("(?i)abc", command, "filter=true")`, "exact"},
+		{"quote in a regular expression", proc + `command_line match "say \"hi\""`, sel + `| process regex("say \x22hi\x22", command, "filter=true")`, "exact"},
+		{"regular expression under or", proc + `exe == "a.exe" or command_line match "a+"`, "", "unsupported"},
+		{"flags inside a regular expression", proc + `command_line match "a(?i)b"`, "", "unsupported"},
+		{"unicode class", proc + `command_line match "\\pL"`, "", "unsupported"},
 		{"keyword field", "l = search Process:Create\nx = filter l where image_path == \"a\"", sel + `image="a"`, "exact"},
 	} {
 		got, e := translate(t, c.code+"\noutput x")
@@ -73,6 +79,33 @@ func TestInjection(t *testing.T) {
 		lits, err := literalsOf(rs[0].Query)
 		if err != nil || len(lits) != 1 || lits[0] != v {
 			t.Errorf("%q: %s\n literals %q (%v)", v, rs[0].Query, lits, err)
+		}
+	}
+}
+
+// TestRegexInjection: a regular expression is one string literal of
+// process regex(…) whatever it holds; a quote or a control character is
+// written as the escape \xNN, which means the same character to the
+// expression and cannot end the literal.
+func TestRegexInjection(t *testing.T) {
+	b := logpoint.Backend{}
+	for pattern, want := range map[string]string{
+		`a"b`:                     `a\x22b`,
+		`a\"b`:                    `a\x22b`,
+		`x", command, "filter=tr`: `x\x22, command, \x22filter=tr`,
+		`") | delete | search ("`: `\x22) | delete | search (\x22`,
+		"line\nbreak":             `line\x0abreak`,
+		`C:\\Windows\\.*\.exe`:    `C:\\Windows\\.*\.exe`,
+	} {
+		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
+			Cond: ir.Regexp{Field: ir.Field{Name: "command_line"}, Pattern: pattern}}
+		rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+		if err != nil {
+			t.Fatalf("%q: %v", pattern, err)
+		}
+		lits, err := literalsOf(rs[0].Query)
+		if err != nil || len(lits) != 2 || lits[0] != want || lits[1] != "filter=true" || strings.Count(rs[0].Query, "|") != 1+strings.Count(want, "|") {
+			t.Errorf("%q: %s\n literals %q (%v), want [%q filter=true]", pattern, rs[0].Query, lits, err, want)
 		}
 	}
 }

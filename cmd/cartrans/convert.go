@@ -118,7 +118,7 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&targets, "target", "t", "all", "targets, comma-separated, or all")
-	f.StringVar(&profileArg, "profile", "", "schema profile: the name of an embedded profile or a profile file (default: each target's native profile)")
+	f.StringVar(&profileArg, "profile", "", "schema profile: the name of an embedded profile, a profile file, or all (default: each target's native profile)")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	f.StringVarP(&format, "format", "f", "text", "output format: text, json, or savedsearches (Splunk's savedsearches.conf)")
 	f.StringVar(&outDir, "out", "", "write one file per analytic, target and profile under this folder: <target>-<profile>/<ID>.txt, a query a line")
@@ -166,6 +166,19 @@ func resolveTargets(names, profileArg string, sets []string) ([]convert.Target, 
 		}
 	}
 	var out []convert.Target
+	if profileArg == "all" {
+		// Every embedded profile of each target, settings applied where
+		// the profile has them.
+		for _, b := range bs {
+			for _, p := range b.Profiles() {
+				if q, err := p.With(settings); err == nil {
+					p = q
+				}
+				out = append(out, convert.Target{Backend: b, Profile: p})
+			}
+		}
+		return out, nil
+	}
 	for _, b := range bs {
 		p := b.Profiles()[0]
 		switch {
@@ -243,11 +256,11 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 	byTarget := map[string]*counts{}
 	var order []string
 	for _, e := range entries {
-		c := byTarget[e.Target]
+		c := byTarget[e.TargetLabel()]
 		if c == nil {
 			c = &counts{}
-			byTarget[e.Target] = c
-			order = append(order, e.Target)
+			byTarget[e.TargetLabel()] = c
+			order = append(order, e.TargetLabel())
 		}
 		c.total++
 		switch e.Fidelity {
@@ -257,7 +270,7 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 			c.approx++
 		}
 	}
-	fmt.Fprintf(w, "| target | pseudocode implementations | exact | approximate | not translated |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "| target (profile) | pseudocode implementations | exact | approximate | not translated |\n|---|---|---|---|---|\n")
 	for _, t := range order {
 		c := byTarget[t]
 		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", t, c.total, c.exact, c.approx, c.total-c.exact-c.approx)
@@ -266,7 +279,7 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 	if len(reasons) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\n| target: reason not translated exactly | implementations |\n|---|---|\n")
+	fmt.Fprintf(w, "\n| target (profile): reason not translated exactly | implementations |\n|---|---|\n")
 	for _, k := range slices.Sorted(maps.Keys(reasons)) {
 		fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
 	}

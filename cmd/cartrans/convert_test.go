@@ -50,9 +50,10 @@ func TestConvertExplain(t *testing.T) {
 
 func TestConvertExitStatus(t *testing.T) {
 	dir := "../../examples/analytics"
-	// The join example cannot be translated to DNIF: exit 1, with its reason.
+	// The join example, time-bounded, cannot be translated to DNIF: exit 1,
+	// with its reason.
 	out, _, code := cli(t, "", "convert", "-t", "dnif", dir)
-	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: dnif cannot express join") {
+	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: dnif cannot express a time-bounded join") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 	if _, _, code := cli(t, "", "convert", "-t", "dnif", "--fail-on", "never", dir); code != 0 {
