@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
 const example = "../../examples/analytics/CAR-2026-11-901.md"
@@ -118,5 +120,19 @@ func TestConvertOutAndSavedSearches(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "[CAR-2026-11-901 Command Shell Launched by the Service Control Manager]\nsearch = index=__your_sysmon_index__ EventCode=1 ") ||
 		!strings.Contains(out, `action.correlationsearch.annotations = {"mitre_attack": ["T1569", "T1569.002", "T1543", "T1543.003"]}`) {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// TestREADMESummary: the README's table of what each target translates
+// over MITRE's corpus is the output of the command it names, verbatim.
+func TestREADMESummary(t *testing.T) {
+	dir := filepath.Join(testcorpus.Dir(t), "analytics")
+	out, _, _ := cli(t, "", "convert", "--summary", "--profile", "all", dir)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "convert --summary --profile all ../shared/car/analytics`):\n\n"+out) {
+		t.Errorf("README.md does not show this summary (update it):\n%s", out)
 	}
 }
