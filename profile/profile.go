@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -158,6 +160,9 @@ func (p *Profile) validate() error {
 			if m.Field == "" {
 				return fmt.Errorf("%s: field %s maps to nothing", where, car)
 			}
+			if strings.ContainsFunc(m.Field, unicode.IsControl) {
+				return fmt.Errorf("%s: field %s maps to a name with a control character (%q)", where, car, m.Field)
+			}
 			if !slices.Contains(transforms, m.Transform) {
 				return fmt.Errorf("%s: field %s: unknown transform %q (known: basename, dirname, extension, hostname)", where, car, m.Transform)
 			}
@@ -168,6 +173,11 @@ func (p *Profile) validate() error {
 	// neither would select nothing a backend could write.
 	terms := func(where string, sel []Term) error {
 		for i, t := range sel {
+			for _, v := range append([]string{t.Field, t.Flag}, t.Values...) {
+				if strings.ContainsFunc(v, unicode.IsControl) {
+					return fmt.Errorf("%s: selector term %d holds a control character (%q)", where, i+1, v)
+				}
+			}
 			switch {
 			case t.Flag != "" && (t.Field != "" || len(t.Values) > 0):
 				return fmt.Errorf("%s: selector term %d has a flag and a field; give one", where, i+1)
@@ -176,6 +186,11 @@ func (p *Profile) validate() error {
 			}
 		}
 		return nil
+	}
+	for k, v := range p.Settings {
+		if err := CheckSetting(k, v); err != nil {
+			return err
+		}
 	}
 	for key, ev := range p.Events {
 		if ev == nil {
@@ -197,6 +212,18 @@ func (p *Profile) validate() error {
 	return check("log", p.Log)
 }
 
+var settingRE = regexp.MustCompile(`^[A-Za-z0-9_.:*/-]+$`)
+
+// CheckSetting says whether a value can be a setting. A setting is put
+// into queries as it is (index={index}), so it must be one word: a space,
+// quote or pipe would let it end its term and add others.
+func CheckSetting(name, value string) error {
+	if !settingRE.MatchString(value) {
+		return fmt.Errorf("setting %s=%q: a setting is one word of letters, digits and _ - . : * /", name, value)
+	}
+	return nil
+}
+
 // With returns a copy of the profile with settings overridden.
 func (p *Profile) With(settings map[string]string) (*Profile, error) {
 	q := *p
@@ -204,6 +231,9 @@ func (p *Profile) With(settings map[string]string) (*Profile, error) {
 	for k, v := range settings {
 		if _, ok := p.Settings[k]; !ok {
 			return nil, fmt.Errorf("profile %s has no setting %q (its settings: %s)", p.Name, k, strings.Join(slices.Sorted(maps.Keys(p.Settings)), ", "))
+		}
+		if err := CheckSetting(k, v); err != nil {
+			return nil, err
 		}
 		q.Settings[k] = v
 	}

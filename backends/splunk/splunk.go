@@ -567,7 +567,10 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		}
 		evals = append(evals, name+"="+expr)
 		by = append(by, name)
-		columns[f.Name] = name
+		// A key is text (lower-cased for grouping); a condition compares
+		// it as a number, and where a key is not one, as no number, the
+		// comparison is false: tonumber gives null there.
+		columns[f.Name] = "tonumber(" + name + ")"
 	}
 	for _, it := range agg.Items {
 		fn := statsFuncs[it.Func]

@@ -219,6 +219,10 @@ func TestAggregate(t *testing.T) {
 			idx + `EventCode=4624 | eval cartrans_hostname=lower(mvindex(split(Computer, "."), 0)) | stats min(_time) as first max(_time) as last dc(TargetUserName) as users by cartrans_hostname | where last - first <= 3600 AND users > 1`},
 		{"p = search Process:Create\ns = from p select avg(pid) as a, stddev(pid) as sd\noutput s",
 			idx + `EventCode=1 | stats avg(ProcessId) as a stdev(ProcessId) as sd`},
+		// A group key is text; compared with a number it is read as one
+		// (a key that is not a number makes the comparison false).
+		{"p = search Process:Create\nc = count(p) by pid\nx = filter c where pid > 4 and count > 1\noutput x",
+			idx + `EventCode=1 | eval cartrans_pid=lower(tostring(ProcessId)) | stats count as count by cartrans_pid | where tonumber(cartrans_pid) > 4 AND count > 1`},
 		// A column compared with a fraction keeps every digit of it.
 		{"p = search Process:Create\ns = from p select avg(pid) as a\nx = filter s where a > 0.0000001 and a < 2.5\noutput x",
 			idx + `EventCode=1 | stats avg(ProcessId) as a | where a > 0.0000001 AND a < 2.5`},

@@ -137,6 +137,9 @@ func resolveTargets(names, profileArg string, sets []string) ([]convert.Target, 
 		if !ok || k == "" {
 			return nil, usagef("--set takes name=value, not %q", s)
 		}
+		if err := profile.CheckSetting(k, v); err != nil {
+			return nil, usagef("%v", err)
+		}
 		settings[k] = v
 	}
 	var bs []backends.Backend

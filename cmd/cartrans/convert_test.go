@@ -71,6 +71,8 @@ func TestConvertExitStatus(t *testing.T) {
 	for _, args := range [][]string{
 		{"convert", "-t", "nosuch", example},
 		{"convert", "--set", "index", example},
+		{"convert", "--set", "index=a | delete", example},
+		{"convert", "--profile", "all", "--set", "index=a b", example},
 		{"convert", "-t", "splunk", "--set", "nosuch=1", example},
 		{"convert", "--format", "xml", example},
 		{"convert", "--fail-on", "sometimes", example},
