@@ -11,6 +11,7 @@ import (
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/ast"
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/parser/check"
 	"github.com/cartrans/cartrans/parser/pseudo"
 )
@@ -58,14 +59,18 @@ func Compile(analytics []*analytic.Analytic) []*Unit {
 			if im.Type != analytic.Pseudocode || strings.TrimSpace(im.Code) == "" {
 				continue
 			}
-			u := &Unit{Analytic: a, Impl: i}
-			var pd, cd diag.List
-			u.Program, pd = pseudo.Parse(im.Code, Base(im))
-			u.Info, cd = check.Check(u.Program)
-			u.Diags = append(pd, cd...)
-			units = append(units, u)
+			units = append(units, &Unit{Analytic: a, Impl: i})
 		}
 	}
+	// Each program is parsed and checked on its own, on every core.
+	par.Each(len(units), func(i int) {
+		u := units[i]
+		im := &u.Analytic.Implementations[u.Impl]
+		var pd, cd diag.List
+		u.Program, pd = pseudo.Parse(im.Code, Base(im))
+		u.Info, cd = check.Check(u.Program)
+		u.Diags = append(pd, cd...)
+	})
 	resolveRuns(units, byID)
 	for _, u := range units {
 		u.Diags.Sort()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cartrans/cartrans/backends/all"
 	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/internal/gcpolicy"
 	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
@@ -23,8 +24,20 @@ func BenchmarkConvertCorpus(b *testing.B) {
 }
 
 // BenchmarkReadConvertCorpus is the whole job but file I/O: read the 90
-// corpus pages (held in memory), compile them, translate to every backend.
+// corpus pages (held in memory), compile them, translate to every backend,
+// with the collector set as the command sets it (internal/gcpolicy).
 func BenchmarkReadConvertCorpus(b *testing.B) {
+	defer gcpolicy.Batch()()
+	benchReadConvert(b)
+}
+
+// BenchmarkReadConvertCorpusDefaultGC is the same with Go's default
+// collector setting, for comparison.
+func BenchmarkReadConvertCorpusDefaultGC(b *testing.B) {
+	benchReadConvert(b)
+}
+
+func benchReadConvert(b *testing.B) {
 	names, texts := testcorpus.Pages(b)
 	var targets []convert.Target
 	for _, be := range all.Backends() {

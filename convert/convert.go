@@ -13,6 +13,7 @@ import (
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/compiler"
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
 )
@@ -49,58 +50,69 @@ type Options struct {
 // the front end's, for the commands to print.
 func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]Entry, diag.List) {
 	units := compiler.Compile(analytics)
+	// Each unit is translated on its own, on every core; its entries are
+	// joined in input order after.
+	perUnit := make([][]Entry, len(units))
+	par.Each(len(units), func(i int) { perUnit[i] = translate(units[i], targets, opt) })
 	var all diag.List
 	var entries []Entry
-	for _, u := range units {
+	for i, u := range units {
 		all = append(all, u.Diags...)
-		im := u.Implementation()
-		var warnings []string
-		for _, d := range u.Diags {
-			if d.Severity == diag.Warning {
-				warnings = append(warnings, d.String())
-			}
+		entries = append(entries, perUnit[i]...)
+	}
+	return entries, all
+}
+
+// translate lowers one unit and translates it for every target.
+func translate(u *compiler.Unit, targets []Target, opt Options) []Entry {
+	var entries []Entry
+	im := u.Implementation()
+	var warnings []string
+	for _, d := range u.Diags {
+		if d.Severity == diag.Warning {
+			warnings = append(warnings, d.String())
 		}
-		var queries []ir.Query
-		var lowerErr error
-		reason := ""
+	}
+	var queries []ir.Query
+	var lowerErr error
+	reason := ""
+	switch {
+	case !u.OK():
+		reason = fmt.Sprintf("the pseudocode has %d errors (see cartrans lint)", u.Diags.Count(diag.Error))
+	case opt.Strict && u.Diags.Count(diag.Warning) > 0:
+		reason = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning))
+	default:
+		queries, lowerErr = ir.Lower(u.Program, u.Info)
+		if lowerErr != nil {
+			reason = lowerErr.Error()
+		}
+	}
+	for _, t := range targets {
+		e := Entry{
+			ID: u.Analytic.ID, Title: u.Analytic.Title, Techniques: u.Analytic.TechniqueIDs(),
+			Implementation: im.Name, Target: t.Backend.Name(), Profile: t.Profile.Name,
+			Warnings: warnings, Pos: im.CodePos, Unit: u,
+		}
 		switch {
-		case !u.OK():
-			reason = fmt.Sprintf("the pseudocode has %d errors (see cartrans lint)", u.Diags.Count(diag.Error))
-		case opt.Strict && u.Diags.Count(diag.Warning) > 0:
-			reason = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning))
+		case reason != "":
+			e.Fidelity, e.Reason = backends.NotDone, reason
 		default:
-			queries, lowerErr = ir.Lower(u.Program, u.Info)
-			if lowerErr != nil {
-				reason = lowerErr.Error()
-			}
-		}
-		for _, t := range targets {
-			e := Entry{
-				ID: u.Analytic.ID, Title: u.Analytic.Title, Techniques: u.Analytic.TechniqueIDs(),
-				Implementation: im.Name, Target: t.Backend.Name(), Profile: t.Profile.Name,
-				Warnings: warnings, Pos: im.CodePos, Unit: u,
-			}
-			switch {
-			case reason != "":
-				e.Fidelity, e.Reason = backends.NotDone, reason
-			default:
-				results, err := t.Backend.Convert(queries, t.Profile)
-				if err != nil {
-					e.Fidelity, e.Reason = backends.NotDone, err.Error()
-				} else {
-					e.Queries, e.Fidelity = results, worst(results)
-					for _, r := range results {
-						if len(r.Approximations) > 0 && e.Reason == "" {
-							a := r.Approximations[0]
-							e.Reason = "approximate: " + a.Kind + ": " + a.Text
-						}
+			results, err := t.Backend.Convert(queries, t.Profile)
+			if err != nil {
+				e.Fidelity, e.Reason = backends.NotDone, err.Error()
+			} else {
+				e.Queries, e.Fidelity = results, worst(results)
+				for _, r := range results {
+					if len(r.Approximations) > 0 && e.Reason == "" {
+						a := r.Approximations[0]
+						e.Reason = "approximate: " + a.Kind + ": " + a.Text
 					}
 				}
 			}
-			entries = append(entries, e)
 		}
+		entries = append(entries, e)
 	}
-	return entries, all
+	return entries
 }
 
 // worst is the lowest fidelity of a program's queries.

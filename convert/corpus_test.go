@@ -22,9 +22,9 @@ func corpus(tb testing.TB) []*analytic.Analytic {
 }
 
 func readAll(names []string, texts [][]byte) []*analytic.Analytic {
-	out := make([]*analytic.Analytic, len(names))
-	for i, name := range names {
-		out[i], _ = parser.Read(name, texts[i], analytic.FormatMarkdown)
+	var out []*analytic.Analytic
+	for _, r := range parser.ReadAll(names, texts) {
+		out = append(out, r.Analytic)
 	}
 	return out
 }

@@ -94,11 +94,13 @@ func SavedSearches(w io.Writer, entries []Entry) error {
 // oneLine collapses a text's whitespace.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+var lineBreaks = strings.NewReplacer("\r", " ", "\n", " ")
+
 // confValue keeps a value on its line: a .conf value continues on the
 // next line after a trailing backslash, so line breaks are spaces and a
 // final backslash is followed by a space.
 func confValue(s string) string {
-	s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	s = lineBreaks.Replace(s)
 	if strings.HasSuffix(s, `\`) {
 		s += " "
 	}

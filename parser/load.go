@@ -11,6 +11,7 @@ import (
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/par"
 )
 
 // Result is what reading one input gave: the analytic (nil when the input
@@ -152,7 +153,10 @@ func cleanPathError(err error) error {
 // paths, directories in lexical order. An ID defined twice across the
 // inputs is an error on every definition after the first.
 func Load(paths []string, opt Options) []Result {
+	// First the list of inputs, in order (a result already known, or a
+	// file to read); then the files are read on every core.
 	var results []Result
+	var files []int // indexes in results of the files still to read
 	for _, p := range paths {
 		if p == "-" {
 			res := Result{Path: "<stdin>"}
@@ -175,7 +179,8 @@ func Load(paths []string, opt Options) []Result {
 			continue
 		}
 		if !st.IsDir() {
-			results = append(results, ReadFile(p))
+			files = append(files, len(results))
+			results = append(results, Result{Path: p})
 			continue
 		}
 		found := 0
@@ -197,7 +202,8 @@ func Load(paths []string, opt Options) []Result {
 				return nil
 			}
 			found++
-			results = append(results, ReadFile(path))
+			files = append(files, len(results))
+			results = append(results, Result{Path: path})
 			return nil
 		})
 		if err == nil && found == 0 {
@@ -206,6 +212,23 @@ func Load(paths []string, opt Options) []Result {
 			results = append(results, res)
 		}
 	}
+	par.Each(len(files), func(i int) {
+		r := &results[files[i]]
+		*r = ReadFile(r.Path)
+	})
+	checkDuplicates(results)
+	return results
+}
+
+// ReadAll reads analytics already in memory, on every core: the reading
+// Load does, without the file system.
+func ReadAll(paths []string, data [][]byte) []Result {
+	results := make([]Result, len(paths))
+	par.Each(len(paths), func(i int) {
+		format, _ := FormatOf(paths[i])
+		results[i] = Result{Path: paths[i], Data: data[i]}
+		results[i].Analytic, results[i].Diags = Read(paths[i], data[i], format)
+	})
 	checkDuplicates(results)
 	return results
 }

@@ -146,14 +146,24 @@ func (r *mdReader) frontMatter() (open, close, bodyOff int, ok bool) {
 		r.diags.Errorf(r.src.line(open+1), "unterminated front matter: no closing '---' for the block opened here")
 		return 0, 0, 0, false
 	}
-	format := frontmatter.NewFormat("---", "---", func([]byte, any) error { return nil })
-	rest, err := frontmatter.MustParse(bytes.NewReader(r.src.text), nil, format)
+	// adrg/frontmatter reads its input to the end to return the rest:
+	// it is given the page up to the closing line only, since the body
+	// is parsed in place.
+	end := len(r.src.text)
+	if close+1 < len(r.src.lines) {
+		end = r.src.lines[close+1]
+	}
+	rest, err := frontmatter.MustParse(bytes.NewReader(r.src.text[:end]), nil, frontMatterFormat)
 	if err != nil {
 		r.diags.Errorf(r.src.line(open+1), "front matter: %v", err)
 		return 0, 0, 0, false
 	}
-	return open, close, len(r.src.text) - len(rest), true
+	return open, close, end - len(rest), true
 }
+
+// frontMatterFormat is YAML between "---" lines, left undecoded: the
+// reader decodes it with yaml.v3, for positions.
+var frontMatterFormat = frontmatter.NewFormat("---", "---", func([]byte, any) error { return nil })
 
 // lineText returns line i (0-based) without its newline.
 func (r *mdReader) lineText(i int) []byte {

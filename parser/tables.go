@@ -124,9 +124,12 @@ func (r *mdReader) inlineText(n ast.Node) string {
 	return b.String()
 }
 
+// separatorWords are what a cell may hold beside its links.
+var separatorWords = strings.NewReplacer(",", "", ";", "", "N/A", "", "n/a", "")
+
 // leftover reports text outside a cell's links that carries meaning.
 func (r *mdReader) leftover(plain, what string, pos diag.Pos) {
-	rest := strings.NewReplacer(",", "", ";", "", "N/A", "", "n/a", "").Replace(plain)
+	rest := separatorWords.Replace(plain)
 	if strings.TrimSpace(rest) != "" {
 		r.diags.Warnf(pos, "%s: text %q outside links ignored", what, plain)
 	}

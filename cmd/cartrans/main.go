@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/cartrans/cartrans/internal/gcpolicy"
 	"github.com/spf13/cobra"
 )
 
@@ -36,6 +37,7 @@ func usagef(format string, args ...any) error {
 }
 
 func main() {
+	gcpolicy.Batch()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
