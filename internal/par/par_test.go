@@ -3,6 +3,8 @@ package par
 import (
 	"runtime"
 	"testing"
+
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 )
 
 // TestEach: every index is visited exactly once, whatever the number of
