@@ -5,7 +5,6 @@
 package backends
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"maps"
@@ -441,25 +440,22 @@ type Backend interface {
 	Convert(qs []ir.Query, p *profile.Profile) ([]Result, error)
 }
 
+//go:generate go run genprofiles.go splunk:sysmon,cim eql:endgame,ecs dnif:sysmon logpoint:sysmon
+
 // EmbeddedProfiles returns a function giving a backend's embedded profiles
-// (profiles/<name>.yaml of fsys, the first the default), parsed on first
-// use rather than at start-up. A bad one panics: they are part of the
+// (profiles_gen.go, compiled from profiles/*.yaml by `go generate
+// ./backends`; the first the default), built once on first use. They are
+// validated as a profile file is; a bad one panics: they are part of the
 // program, and the tests read them all.
-func EmbeddedProfiles(fsys embed.FS, names ...string) func() []*profile.Profile {
+func EmbeddedProfiles(build func() []*profile.Profile) func() []*profile.Profile {
 	return sync.OnceValue(func() []*profile.Profile {
-		var out []*profile.Profile
-		for _, name := range names {
-			data, err := fsys.ReadFile("profiles/" + name + ".yaml")
-			if err != nil {
+		ps := build()
+		for _, p := range ps {
+			if err := p.Validate(); err != nil {
 				panic(err)
 			}
-			p, err := profile.Parse(name, data)
-			if err != nil {
-				panic(err)
-			}
-			out = append(out, p)
 		}
-		return out
+		return ps
 	})
 }
 

@@ -151,6 +151,14 @@ func Load(file string) (*Profile, error) {
 
 var transforms = []Transform{Same, BaseName, HostName, DirName, Extension}
 
+// Validate checks a profile as Parse does, for one built otherwise.
+func (p *Profile) Validate() error {
+	if err := p.validate(); err != nil {
+		return fmt.Errorf("%s: %v", p.File, err)
+	}
+	return nil
+}
+
 func (p *Profile) validate() error {
 	if p.Name == "" || p.Backend == "" {
 		return fmt.Errorf("a profile needs a name and a backend")

@@ -13,7 +13,6 @@
 package dnif
 
 import (
-	"embed"
 	"fmt"
 	"math"
 	"regexp"
@@ -25,10 +24,7 @@ import (
 	"github.com/cartrans/cartrans/profile"
 )
 
-//go:embed profiles/*.yaml
-var profileFS embed.FS
-
-var profiles = backends.EmbeddedProfiles(profileFS, "sysmon")
+var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
 // Backend is the DNIF backend.
 type Backend struct{}

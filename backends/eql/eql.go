@@ -5,7 +5,6 @@
 package eql
 
 import (
-	"embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -16,10 +15,7 @@ import (
 	"github.com/cartrans/cartrans/profile"
 )
 
-//go:embed profiles/*.yaml
-var profileFS embed.FS
-
-var profiles = backends.EmbeddedProfiles(profileFS, "endgame", "ecs")
+var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
 // keywords of EQL cannot be bare field names (eql parser, "keywords").
 var keywords = map[string]bool{

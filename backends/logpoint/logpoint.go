@@ -4,7 +4,6 @@
 package logpoint
 
 import (
-	"embed"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -16,10 +15,7 @@ import (
 	"github.com/cartrans/cartrans/profile"
 )
 
-//go:embed profiles/*.yaml
-var profileFS embed.FS
-
-var profiles = backends.EmbeddedProfiles(profileFS, "sysmon")
+var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
 // keywords must be quoted as field names (pySigma LogPoint backend,
 // logpoint_keywords).

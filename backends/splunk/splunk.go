@@ -8,7 +8,6 @@
 package splunk
 
 import (
-	"embed"
 	"fmt"
 	"regexp"
 	"slices"
@@ -20,10 +19,7 @@ import (
 	"github.com/cartrans/cartrans/profile"
 )
 
-//go:embed profiles/*.yaml
-var profileFS embed.FS
-
-var profiles = backends.EmbeddedProfiles(profileFS, "sysmon", "cim")
+var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
 // fieldRE is a field name the search command and eval take bare.
 var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
