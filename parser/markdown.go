@@ -13,12 +13,11 @@ import (
 	"sync"
 
 	"github.com/adrg/frontmatter"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	gmparser "github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"gopkg.in/yaml.v3"
 
 	"github.com/cartrans/cartrans/analytic"
@@ -30,10 +29,16 @@ import (
 // front matter, the description, then "###" sections whose "####"
 // subsections are implementations, test cases and true positives.
 
-// markdownParser is goldmark with GFM tables, the only extension CAR's
-// pages use, built on first use. It is safe for concurrent use.
+// markdownParser is goldmark's CommonMark parser with GFM tables, the only
+// extension CAR's pages use (gfmtable.go), built on first use. It is safe
+// for concurrent use.
 var markdownParser = sync.OnceValue(func() gmparser.Parser {
-	return goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+	return gmparser.NewParser(
+		gmparser.WithBlockParsers(gmparser.DefaultBlockParsers()...),
+		gmparser.WithInlineParsers(gmparser.DefaultInlineParsers()...),
+		gmparser.WithParagraphTransformers(append(gmparser.DefaultParagraphTransformers(),
+			util.Prioritized(gfmTables{}, 200))...),
+	)
 })
 
 // sectionKind is a "###" section of a CAR page.
