@@ -56,7 +56,7 @@ func inline(n ast.Node, src []byte) string {
 func TestGFMTables(t *testing.T) {
 	for _, c := range []struct {
 		name, md string
-		want []string
+		want     []string
 	}{
 		{"plain", "| a | b |\n|---|---|\n| 1 | 2 |\n", []string{"a|b\n1|2"}},
 		{"no outer pipes", "a | b\n--- | :-:\n1 | 2\n", []string{"a|b\n1|2"}},
