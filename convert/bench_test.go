@@ -1,6 +1,7 @@
 package convert_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/cartrans/cartrans/backends/all"
@@ -46,5 +47,33 @@ func benchReadConvert(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		convert.Convert(readAll(names, texts), targets, convert.Options{})
+	}
+}
+
+// BenchmarkReadConvertScaling is the job over the corpus repeated 1, 2
+// and 4 times (as other files), to show the cost is linear in the number
+// of analytics.
+func BenchmarkReadConvertScaling(b *testing.B) {
+	defer gcpolicy.Batch()()
+	names, texts := testcorpus.Pages(b)
+	var targets []convert.Target
+	for _, be := range all.Backends() {
+		targets = append(targets, convert.Target{Backend: be, Profile: be.Profiles()[0]})
+	}
+	for _, copies := range []int{1, 2, 4} {
+		var ns []string
+		var ts [][]byte
+		for c := range copies {
+			for i := range names {
+				ns = append(ns, fmt.Sprintf("copy%d/%s", c, names[i]))
+				ts = append(ts, texts[i])
+			}
+		}
+		b.Run(fmt.Sprintf("analytics=%d", len(ns)), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				convert.Convert(readAll(ns, ts), targets, convert.Options{})
+			}
+		})
 	}
 }
