@@ -222,7 +222,7 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 					Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
 			}
 		})
-		sel, err := selector(ev.Selector, lang)
+		sel, err := selector(ev.Selector, lang, p.Dialect == "elasticsearch")
 		if err != nil {
 			return r, nil, err
 		}
@@ -261,7 +261,12 @@ func join(sel, cond string) string {
 
 // selector writes the profile's selector: flags as they are, field terms
 // as comparisons.
-func selector(terms []profile.Term, lang *backends.Language) (string, error) {
+//
+// In Elasticsearch every selector value is a string: ECS's selector
+// fields (event.code, event.type, event.dataset) are keywords, which
+// Elasticsearch's EQL does not compare with numbers, and Elastic's own
+// rules write event.code == "4624".
+func selector(terms []profile.Term, lang *backends.Language, strs bool) (string, error) {
 	var parts []string
 	for _, t := range terms {
 		if t.Flag != "" {
@@ -277,7 +282,7 @@ func selector(terms []profile.Term, lang *backends.Language) (string, error) {
 		}
 		var vals []string
 		for _, v := range t.Values {
-			if numRE.MatchString(v) {
+			if numRE.MatchString(v) && !strs {
 				vals = append(vals, v)
 			} else {
 				vals = append(vals, `"`+selectorEscaper.Replace(v)+`"`)
@@ -366,6 +371,78 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	return r, nil
 }
 
+// burst recognises a group kept when it holds more than one event within
+// a time, "max(time) - min(time) <= D and count > 1" (CAR-2013-02-008's
+// simultaneous logins): EQL has no minimum or maximum, but a sequence of
+// two events of the same keys within D says nearly the same.
+func burst(agg *ir.Aggregate) (time.Duration, bool) {
+	cols := map[string]string{} // column -> min, max or count
+	for _, it := range agg.Items {
+		switch {
+		case (it.Func == "min" || it.Func == "max") && it.Field != nil && it.Field.Name == "time":
+			cols[it.As] = it.Func
+		case it.Func == "count":
+			cols[it.As] = "count"
+		default:
+			return 0, false
+		}
+	}
+	and, ok := agg.Having.(ir.And)
+	if !ok || len(and.Terms) != 2 || len(cols) != 3 {
+		return 0, false
+	}
+	var within time.Duration
+	var counted bool
+	for _, t := range and.Terms {
+		h, ok := t.(ir.Having)
+		switch {
+		case !ok:
+			return 0, false
+		case len(h.Terms) == 2 && cols[h.Terms[0].Name] == "max" && !h.Terms[0].Subtract &&
+			cols[h.Terms[1].Name] == "min" && h.Terms[1].Subtract && (h.Op == "<=" || h.Op == "<") && h.Value > 0:
+			within = time.Duration(h.Value * float64(time.Second))
+		case len(h.Terms) == 1 && cols[h.Terms[0].Name] == "count" && !h.Terms[0].Subtract &&
+			(h.Op == ">" && h.Value >= 1 && h.Value < 2 || h.Op == ">=" && h.Value > 1 && h.Value <= 2):
+			counted = true
+		default:
+			return 0, false
+		}
+	}
+	return within, within > 0 && counted
+}
+
+// burstSequence writes a burst as two events of the same keys within the
+// time; the query is approximate: it also fires when other events of the
+// key lie outside that time, where the pseudocode's span of all the
+// group's events exceeds it.
+func (b Backend) burstSequence(q ir.Query, within time.Duration, p *profile.Profile) (backends.Result, error) {
+	agg := q.Aggregate
+	src := *agg.Source
+	for _, it := range agg.Items {
+		if it.Func == "count" && it.Field != nil {
+			src.Cond = ir.AndOf(ir.Exists{Field: *it.Field}, src.Cond) // count(f) counts events with f
+		}
+	}
+	r, events, err := b.search(src, p)
+	if err != nil {
+		return r, err
+	}
+	keys, err := backends.PlainKeys(events, p, agg.By, language(p))
+	if err != nil {
+		return r, err
+	}
+	term := "[" + r.Query + "]"
+	head := "sequence"
+	if len(keys) > 0 {
+		head += " by " + strings.Join(keys, ", ")
+	}
+	r.Query = head + " with maxspan=" + span(within) + " " + term + " " + term
+	r.Fidelity = backends.Approximate
+	r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "more than one event within a time as a sequence of two",
+		Text: fmt.Sprintf("EQL has no minimum or maximum: the group's condition is written as two events of the same keys within %s, which also fires when the group's other events lie outside that time", span(within))})
+	return r, nil
+}
+
 // span writes a duration as EQL's maxspan: whole units of s, m, h or d,
 // else milliseconds (eql parser, time_range).
 func span(d time.Duration) string {
@@ -386,6 +463,9 @@ func span(d time.Duration) string {
 // aggregation at all (docs/design/eql.md §A.6, §B.5).
 func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	agg := q.Aggregate
+	if within, ok := burst(agg); ok {
+		return b.burstSequence(q, within, p)
+	}
 	if p.Dialect == "elasticsearch" {
 		return backends.Result{}, &backends.Unsupported{Construct: "aggregation", Backend: "eql", Pos: q.Pos, Reason: "Elasticsearch's EQL has no aggregating pipe"}
 	}

@@ -149,6 +149,9 @@ func TestECS(t *testing.T) {
 		{proc + `command_line == "*a?b*"`, `process where event.type == "start" and process.command_line : "*a?b*"`, "approximate"},
 		{proc + `command_line match "a"`, "", "unsupported"},
 		{"a = search Process:Create\nb = search Process:Create\nx = join (a, b) where a.ppid == b.pid", `sample [process where event.type == "start"] by process.parent.pid [process where event.type == "start"] by process.pid`, "exact"},
+		// Selector values are strings: event.code is a keyword.
+		{"l = search User_Session:Login\nx = filter l where user == \"a\"", `authentication where event.code == "4624" and user.name : "a"`, "exact"},
+		{burst, `sequence by host.name with maxspan=1h [authentication where event.code == "4624" and user.name != null] [authentication where event.code == "4624" and user.name != null]`, "approximate"},
 	} {
 		got, e := backendtest.Translate(t, b, ecs, c.code+"\noutput x")
 		if got != c.want || string(e.Fidelity) != c.fidelity {
@@ -156,6 +159,10 @@ func TestECS(t *testing.T) {
 		}
 	}
 }
+
+// burst is CAR-2013-02-008's shape: more than one login of a host within
+// an hour.
+const burst = "l = search User_Session:Login\ng = group l by hostname\ns = from g select min(time) as first, max(time) as last, count(user) as n\nx = filter s where last - first <= 1 hour and n > 1"
 
 // TestAggregate checks counts of groups with EQL's count and filter pipes
 // (eql pipes): count(f) counts the events that have f, so the events
@@ -169,6 +176,12 @@ func TestAggregate(t *testing.T) {
 		{"p = search Process:Create\ng = group p by hostname\nc = from g select count(user) as n\noutput c",
 			`process where subtype.create and user != null | count hostname`, "exact"},
 		{"p = search Process:Create\ng = group p by hostname\nc = from g select min(time) as first\noutput c", "", "unsupported"},
+		// More than one event within an hour (CAR-2013-02-008) is nearly
+		// a sequence of two: approximate, since the sequence also fires
+		// when other events of the host lie outside the hour.
+		{burst + "\noutput x", `sequence by hostname with maxspan=1h [security where event_id == 4624 and user_name != null] [security where event_id == 4624 and user_name != null]`, "approximate"},
+		{strings.Replace(burst, "n > 1", "n > 2", 1) + "\noutput x", "", "unsupported"},
+		{strings.Replace(burst, "last - first", "first - last", 1) + "\noutput x", "", "unsupported"},
 	} {
 		got, e := translate(t, c.code)
 		if got != c.want || string(e.Fidelity) != c.fidelity {
