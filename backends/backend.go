@@ -496,6 +496,21 @@ func AggField(events []EventCond, p *profile.Profile, f ir.Field) (profile.Field
 	return m, nil
 }
 
+// JoinKey is the schema field of one side's join key, for a language that
+// compares keys as they are: the profile must map it (strictly), and to
+// the value itself, not to a part of another field.
+func JoinKey(ev EventCond, p *profile.Profile, f ir.Field) (string, error) {
+	m, ok := ev.Event.Fields[f.Name]
+	if !ok {
+		return "", &Unmapped{What: "field " + f.Name + " of " + ev.Source.String(), Profile: p.Name, Pos: f.Pos}
+	}
+	if m.Transform != profile.Same {
+		return "", &Unsupported{Construct: "a join key the profile maps with a transform", Backend: p.Backend, Pos: f.Pos,
+			Reason: f.Name + " is a part of " + m.Field}
+	}
+	return m.Field, nil
+}
+
 // PlainKeys names an aggregate's group keys for a language that groups
 // by fields as they are: each must map without a transform, and not be the
 // event's time.

@@ -83,13 +83,13 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	}
 	labels := [2]string{"#A", "#B"}
 	var fetches []string
-	var sides [2]*profile.Event
+	var sides [2]backends.EventCond
 	for i, side := range []*ir.Query{j.Left, j.Right} {
 		where, ev, err := fetch(*side, p, &r.Explain)
 		if err != nil {
 			return r, err
 		}
-		sides[i] = ev.Event
+		sides[i] = ev
 		fetches = append(fetches, "_fetch * from event where "+where+" as "+labels[i]+" limit "+limit)
 	}
 	var tests []string
@@ -97,15 +97,11 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	for n, k := range j.Keys {
 		var names [2]string
 		for i, f := range []ir.Field{k.Left, k.Right} {
-			m, ok := sides[i].Fields[f.Name]
-			if !ok {
-				return r, &backends.Unmapped{What: "field " + f.Name + " of the join's " + [2]string{"left", "right"}[i] + " side", Profile: p.Name, Pos: f.Pos}
+			field, err := backends.JoinKey(sides[i], p, f)
+			if err != nil {
+				return r, err
 			}
-			if m.Transform != profile.Same {
-				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "dnif", Pos: f.Pos,
-					Reason: f.Name + " is a part of " + m.Field}
-			}
-			name, err := fieldName(m.Field)
+			name, err := fieldName(field)
 			if err != nil {
 				return r, err
 			}

@@ -332,15 +332,11 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			if i == 1 {
 				f = k.Right
 			}
-			m, ok := events[0].Event.Fields[f.Name]
-			if !ok {
-				return r, &backends.Unmapped{What: "field " + f.Name + " of " + events[0].Source.String(), Profile: p.Name, Pos: f.Pos}
+			field, err := backends.JoinKey(events[0], p, f)
+			if err != nil {
+				return r, err
 			}
-			if m.Transform != profile.Same {
-				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "eql", Pos: f.Pos,
-					Reason: f.Name + " is a part of " + m.Field}
-			}
-			name, err := language(p).FieldName(m.Field)
+			name, err := language(p).FieldName(field)
 			if err != nil {
 				return r, err
 			}
