@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -152,9 +153,89 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 	case *ast.RunQuery:
 		return Query{}, unsupported(q.At, "analytic reference", "%s uses the output of %s", st.Name.Name, q.Analytic)
 	case nil:
+		if d, ok := st.Value.(*ast.BinaryExpr); ok {
+			if pair, ok := l.info.Diffs[d]; ok {
+				return l.difference(st, pair[0], pair[1])
+			}
+		}
 		return Query{}, unsupported(st.Name.At, "set difference", "%s is the events of one dataset not in another", st.Name.Name)
 	}
 	return Query{}, unsupported(st.Name.At, "statement", "%s", st.Name.Name)
+}
+
+// difference lowers "x = a - b", the events of a that are not events of
+// b. When b searches every object and action a does (b filters what a
+// searches, say), that is a's condition and not b's, exactly: an event of
+// a is in b when b's condition holds. Over events b never searches (other
+// objects or actions), it is a. Anything else (a join, a group, sources
+// that only overlap) is refused.
+func (l *lowerer) difference(st *ast.AssignStmt, da, db *check.Dataset) (Query, error) {
+	a, err := l.dataset(da)
+	if err != nil {
+		return Query{}, err
+	}
+	b, err := l.dataset(db)
+	if err != nil {
+		return Query{}, err
+	}
+	if a.Join != nil || a.Aggregate != nil || b.Join != nil || b.Aggregate != nil || len(a.Sources) == 0 || len(b.Sources) == 0 {
+		return Query{}, unsupported(st.Name.At, "set difference of joins, groups or bare conditions", "%s is the events of one dataset not in another", st.Name.Name)
+	}
+	// An event of a is in b's sources when b searches its object and
+	// action, or every action of its object.
+	covered, overlaps := 0, 0
+	for _, s := range a.Sources {
+		in, near := false, false
+		for _, t := range b.Sources {
+			if s.Object != t.Object {
+				continue
+			}
+			switch {
+			case s.Action == t.Action || t.Action == "*":
+				in = true
+			case s.Action == "*":
+				near = true
+			}
+		}
+		if in {
+			covered++
+		} else if near {
+			overlaps++
+		}
+	}
+	switch {
+	case covered == 0 && overlaps == 0:
+		a.Pos = st.Name.At
+		return a, nil
+	case covered != len(a.Sources):
+		return Query{}, unsupported(st.Name.At, "set difference of datasets over partly different events", "%s searches events %s does not", da.Name, db.Name)
+	case b.Cond == nil:
+		return Query{}, unsupported(st.Name.At, "set difference that is empty", "%s holds every event %s searches", db.Name, da.Name)
+	}
+	// When b filters a, b's condition begins with a's: only the rest is
+	// negated (a and not (a and c) is a and not c).
+	at, bt := terms(a.Cond), terms(b.Cond)
+	if len(at) < len(bt) && reflect.DeepEqual(at, bt[:len(at)]) {
+		var rest Cond
+		for _, t := range bt[len(at):] {
+			rest = AndOf(rest, t)
+		}
+		b.Cond = rest
+	}
+	a.Cond = AndOf(a.Cond, Not{X: b.Cond})
+	a.Pos = st.Name.At
+	return a, nil
+}
+
+// terms are the conjuncts of a condition.
+func terms(c Cond) []Cond {
+	switch c := c.(type) {
+	case nil:
+		return nil
+	case And:
+		return c.Terms
+	}
+	return []Cond{c}
 }
 
 // AndOf is the condition that a and b hold, either of them nil for none;

@@ -2,6 +2,9 @@ package ir_test
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cartrans/cartrans/analytic"
@@ -39,4 +42,52 @@ func TestJoinSides(t *testing.T) {
 	if err != nil || len(qs) != 1 || qs[0].Join == nil || len(qs[0].Join.Keys) != 1 {
 		t.Errorf("a plain join: %+v, %v", qs, err)
 	}
+}
+
+// TestSetDifference: "a - b" over the same events is a's condition and
+// not the rest of b's; over other events it is a; other shapes are
+// refused, naming the construct.
+func TestSetDifference(t *testing.T) {
+	const p = "processes = search Process:Create\nsvc = filter processes where exe == \"svchost.exe\"\n"
+	for _, c := range []struct{ code, want, refused string }{
+		{p + "known = filter svc where parent_exe == \"services.exe\"\nx = svc - known\noutput x",
+			`and(exe == "svchost.exe", not(parent_exe == "services.exe"))`, ""},
+		{p + "cmd = search Process:Create where exe == \"cmd.exe\"\nx = svc - cmd\noutput x",
+			`and(exe == "svchost.exe", not(exe == "cmd.exe"))`, ""},
+		{p + "f = search File:Create\nx = svc - f\noutput x", `exe == "svchost.exe"`, ""},
+		{p + "x = svc - processes\noutput x", "", "set difference that is empty"},
+		{p + "all = search Process\nx = svc - all\noutput x", "", "set difference that is empty"},
+		{p + "all = search Process\nx = all - svc\noutput x", "", "set difference of datasets over partly different events"},
+		{p + "c = count(processes) by hostname\nx = svc - c\noutput x", "", "set difference of joins, groups or bare conditions"},
+	} {
+		qs, err := lower(t, c.code)
+		var u *ir.Unsupported
+		switch {
+		case c.refused != "":
+			if !errors.As(err, &u) || u.Construct != c.refused {
+				t.Errorf("%s:\n got %v, want %q", c.code, err, c.refused)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", c.code, err)
+		case show(qs[0].Cond) != c.want || len(qs[0].Sources) != 1:
+			t.Errorf("%s:\n got %s %v\nwant %s", c.code, show(qs[0].Cond), qs[0].Sources, c.want)
+		}
+	}
+}
+
+// show writes a condition compactly, for the tests.
+func show(c ir.Cond) string {
+	switch c := c.(type) {
+	case ir.And:
+		var parts []string
+		for _, t := range c.Terms {
+			parts = append(parts, show(t))
+		}
+		return "and(" + strings.Join(parts, ", ") + ")"
+	case ir.Not:
+		return "not(" + show(c.X) + ")"
+	case ir.Match:
+		return c.Field.Name + " == " + strconv.Quote(c.Value.Str)
+	}
+	return fmt.Sprintf("%T", c)
 }

@@ -134,6 +134,8 @@ type Info struct {
 	Uses map[*ast.Ident]*Dataset
 	// Lists maps the list constants to their values.
 	Lists map[string]*ast.ListLit
+	// Diffs maps each set difference "a - b" to its two datasets.
+	Diffs map[*ast.BinaryExpr][2]*Dataset
 	// Runs lists the analytics the program uses with "run".
 	Runs []*ast.RunQuery
 	// Bare is set for a block that is one condition over all events.
@@ -143,7 +145,8 @@ type Info struct {
 // Check checks prog and returns what it learnt and the diagnostics.
 func Check(prog *ast.Program) (*Info, diag.List) {
 	c := &checker{info: &Info{Defs: map[*ast.AssignStmt]*Symbol{}, Sources: map[*ast.FilterQuery]*Dataset{},
-		Uses: map[*ast.Ident]*Dataset{}, Lists: map[string]*ast.ListLit{}}, scope: map[string]*Symbol{}}
+		Uses: map[*ast.Ident]*Dataset{}, Lists: map[string]*ast.ListLit{}, Diffs: map[*ast.BinaryExpr][2]*Dataset{}},
+		scope: map[string]*Symbol{}}
 	c.program(prog)
 	c.diags.Sort()
 	return c.info, c.diags
@@ -409,9 +412,10 @@ func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
 	case *ast.BinaryExpr:
 		if v.Op == ast.OpSub {
 			l, lok := c.datasetRef(v.X)
-			_, rok := c.datasetRef(v.Y)
+			r, rok := c.datasetRef(v.Y)
 			if lok && rok {
 				// a - b: the events of a that are not in b.
+				c.info.Diffs[v] = [2]*Dataset{l, r}
 				return KindDataset, derive(l)
 			}
 			if lok != rok {
