@@ -50,10 +50,11 @@ type Options struct {
 // the front end's, for the commands to print.
 func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]Entry, diag.List) {
 	units := compiler.Compile(analytics)
+	resolve := resolver(units)
 	// Each unit is translated on its own, on every core; its entries are
 	// joined in input order after.
 	perUnit := make([][]Entry, len(units))
-	par.Each(len(units), func(i int) { perUnit[i] = translate(units[i], targets, opt) })
+	par.Each(len(units), func(i int) { perUnit[i] = translate(units[i], targets, opt, resolve) })
 	var all diag.List
 	var entries []Entry
 	for i, u := range units {
@@ -63,8 +64,33 @@ func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]E
 	return entries, all
 }
 
+// resolver gives "run Analytic:ID" the outputs of that analytic's first
+// pseudocode implementation among the inputs. The compiler has already
+// reported references to analytics not given and cycles, so a unit with
+// them is not lowered and the recursion ends.
+func resolver(units []*compiler.Unit) ir.Resolver {
+	byID := map[string]*compiler.Unit{}
+	for _, u := range units {
+		if _, ok := byID[u.Analytic.ID]; !ok {
+			byID[u.Analytic.ID] = u
+		}
+	}
+	var resolve ir.Resolver
+	resolve = func(id string) ([]ir.Query, error) {
+		u, ok := byID[id]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("no pseudocode among the inputs")
+		case !u.OK():
+			return nil, fmt.Errorf("its pseudocode has errors")
+		}
+		return ir.LowerRuns(u.Program, u.Info, resolve)
+	}
+	return resolve
+}
+
 // translate lowers one unit and translates it for every target.
-func translate(u *compiler.Unit, targets []Target, opt Options) []Entry {
+func translate(u *compiler.Unit, targets []Target, opt Options, resolve ir.Resolver) []Entry {
 	var entries []Entry
 	im := u.Implementation()
 	var warnings []string
@@ -82,7 +108,7 @@ func translate(u *compiler.Unit, targets []Target, opt Options) []Entry {
 	case opt.Strict && u.Diags.Count(diag.Warning) > 0:
 		reason = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning))
 	default:
-		queries, lowerErr = ir.Lower(u.Program, u.Info)
+		queries, lowerErr = ir.LowerRuns(u.Program, u.Info, resolve)
 		if lowerErr != nil {
 			reason = lowerErr.Error()
 		}

@@ -36,7 +36,17 @@ func unsupported(pos diag.Pos, construct, format string, args ...any) *Unsupport
 // differences, other analytics' outputs, derived fields) is reported as
 // unsupported, naming the construct; the program must have no errors.
 func Lower(prog *ast.Program, info *check.Info) ([]Query, error) {
-	l := &lowerer{info: info, defs: map[*check.Dataset]*ast.AssignStmt{}}
+	return LowerRuns(prog, info, nil)
+}
+
+// Resolver gives the lowered outputs of the analytic with an ID, for
+// "run Analytic:ID".
+type Resolver func(id string) ([]Query, error)
+
+// LowerRuns lowers a program whose "run" statements resolve gives the
+// queries of (nil: they are refused).
+func LowerRuns(prog *ast.Program, info *check.Info, resolve Resolver) ([]Query, error) {
+	l := &lowerer{info: info, defs: map[*check.Dataset]*ast.AssignStmt{}, resolve: resolve}
 	for stmt, sym := range info.Defs {
 		if sym.Dataset != nil {
 			l.defs[sym.Dataset] = stmt
@@ -72,7 +82,8 @@ type lowerer struct {
 	defs map[*check.Dataset]*ast.AssignStmt
 	// sides are the dataset names a join condition prefixes fields with,
 	// dropped when a test of one side is lowered for that side.
-	sides map[string]bool
+	sides   map[string]bool
+	resolve Resolver
 }
 
 // dataset lowers the definition of a dataset, following filters back to
@@ -151,7 +162,7 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 		}
 		return Query{Pos: q.At, Aggregate: agg}, nil
 	case *ast.RunQuery:
-		return Query{}, unsupported(q.At, "analytic reference", "%s uses the output of %s", st.Name.Name, q.Analytic)
+		return l.run(st, q)
 	case nil:
 		if d, ok := st.Value.(*ast.BinaryExpr); ok {
 			if pair, ok := l.info.Diffs[d]; ok {
@@ -161,6 +172,43 @@ func (l *lowerer) dataset(ds *check.Dataset) (Query, error) {
 		return Query{}, unsupported(st.Name.At, "set difference", "%s is the events of one dataset not in another", st.Name.Name)
 	}
 	return Query{}, unsupported(st.Name.At, "statement", "%s", st.Name.Name)
+}
+
+// run lowers "x = run Analytic:ID" to that analytic's output: the union
+// of its result sets, which is one query when they search the same events
+// (their conditions or'd), and is refused otherwise.
+func (l *lowerer) run(st *ast.AssignStmt, q *ast.RunQuery) (Query, error) {
+	if l.resolve == nil {
+		return Query{}, unsupported(q.At, "analytic reference", "%s uses the output of %s", st.Name.Name, q.Analytic)
+	}
+	qs, err := l.resolve(q.Analytic)
+	if err != nil {
+		return Query{}, unsupported(q.At, "analytic reference", "%s: %v", q.Analytic, err)
+	}
+	if len(qs) == 0 {
+		return Query{}, unsupported(q.At, "analytic reference", "%s has no output", q.Analytic)
+	}
+	out := qs[0]
+	for _, o := range qs[1:] {
+		if out.Join != nil || out.Aggregate != nil || o.Join != nil || o.Aggregate != nil || !reflect.DeepEqual(o.Sources, out.Sources) {
+			return Query{}, unsupported(q.At, "reference to an analytic whose outputs search different events", "%s has several result sets", q.Analytic)
+		}
+		if out.Cond == nil || o.Cond == nil {
+			out.Cond = nil // one of them is every event
+			continue
+		}
+		out.Cond = Or{Terms: append(alternatives(out.Cond), o.Cond)}
+	}
+	out.Name, out.Pos = "", q.At
+	return out, nil
+}
+
+// alternatives are the terms of an or, or the condition itself.
+func alternatives(c Cond) []Cond {
+	if o, ok := c.(Or); ok {
+		return o.Terms
+	}
+	return []Cond{c}
 }
 
 // difference lowers "x = a - b", the events of a that are not events of
