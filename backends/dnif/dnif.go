@@ -13,9 +13,11 @@
 package dnif
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cartrans/cartrans/backends"
@@ -45,11 +47,21 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 		return b.aggregate(q, p)
 	}
 	r := backends.Result{Fidelity: backends.Exact}
-	where, _, err := fetch(q, p, &r.Explain)
+	limit, err := limitOf(p)
 	if err != nil {
 		return r, err
 	}
-	limit, err := limitOf(p)
+	ev, err := mapOne(q, p, &r.Explain)
+	if err != nil {
+		return r, err
+	}
+	where, err := whereClause(q, p, ev, conjuncts(ev.Cond))
+	var u *backends.Unsupported
+	if errors.As(err, &u) && (u.Construct == "an or across fields" || u.Construct == "a negated or grouped and" || u.Construct == "a nested or") {
+		ur, uerr := union(q, p, ev, limit)
+		ur.Explain = r.Explain
+		return ur, uerr
+	}
 	if err != nil {
 		return r, err
 	}
@@ -264,41 +276,174 @@ func limitOf(p *profile.Profile) (string, error) {
 
 // fetch writes the where clause of one search, and the event it reads.
 func fetch(q ir.Query, p *profile.Profile, explain *[]backends.Note) (string, backends.EventCond, error) {
-	var none backends.EventCond
+	ev, err := mapOne(q, p, explain)
+	if err != nil {
+		return "", ev, err
+	}
+	where, err := whereClause(q, p, ev, conjuncts(ev.Cond))
+	return where, ev, err
+}
+
+// mapOne maps a query onto the one kind of event it searches.
+func mapOne(q ir.Query, p *profile.Profile, explain *[]backends.Note) (backends.EventCond, error) {
 	events, err := backends.Map(q, p, explain, nil)
 	if err != nil {
-		return "", none, err
+		return backends.EventCond{}, err
 	}
 	if len(events) > 1 {
-		return "", none, &backends.Unsupported{Construct: "a search over several kinds of event", Backend: "dnif", Pos: q.Pos,
+		return backends.EventCond{}, &backends.Unsupported{Construct: "a search over several kinds of event", Backend: "dnif", Pos: q.Pos,
 			Reason: "DNIF's where clause has no OR to unite them"}
 	}
-	ev := events[0]
+	return events[0], nil
+}
+
+// whereClause writes the selector and the conjuncts as one where clause.
+func whereClause(q ir.Query, p *profile.Profile, ev backends.EventCond, conds []ir.Cond) (string, error) {
 	var terms []string
 	for _, t := range ev.Selector {
 		name, err := fieldName(t.Field)
 		if err != nil {
-			return "", none, err
+			return "", err
 		}
 		t, err := selectorTerm(name, t.Values)
 		if err != nil {
-			return "", none, fmt.Errorf("profile %s: %v", p.Name, err)
+			return "", fmt.Errorf("profile %s: %v", p.Name, err)
 		}
 		terms = append(terms, "AND "+t)
 	}
-	for _, c := range conjuncts(ev.Cond) {
+	// Positive terms first: NOT means "and not" and needs one before it.
+	var negs []string
+	for _, c := range conds {
 		t, err := term(c)
 		if err != nil {
-			return "", none, err
+			return "", err
 		}
-		terms = append(terms, t)
+		if strings.HasPrefix(t, "NOT ") {
+			negs = append(negs, t)
+		} else {
+			terms = append(terms, t)
+		}
 	}
-	where := strings.TrimPrefix(strings.Join(terms, " "), "AND ")
+	where := strings.TrimPrefix(strings.Join(append(terms, negs...), " "), "AND ")
 	if strings.HasPrefix(where, "NOT ") {
-		return "", none, &backends.Unsupported{Construct: "a condition that begins with a negation", Backend: "dnif", Pos: q.Pos,
+		return "", &backends.Unsupported{Construct: "a condition that begins with a negation", Backend: "dnif", Pos: q.Pos,
 			Reason: "DNIF's NOT means \"and not\" and needs a term before it; the profile selects no events to put there"}
 	}
-	return where, ev, nil
+	return where, nil
+}
+
+// union writes a condition the where clause cannot say, an or across
+// fields or a negated and, as several labelled fetches, one per
+// alternative of the condition in disjunctive form: DNIF's several
+// fetches in one pipeline build "an inclusive result set" (DNIF "_fetch",
+// Labelling). An event that meets several alternatives is fetched by
+// each, so the query is approximate: it lists such an event more than
+// once.
+func union(q ir.Query, p *profile.Profile, ev backends.EventCond, limit string) (backends.Result, error) {
+	r := backends.Result{Fidelity: backends.Approximate}
+	branches, ok := disjunctive(ev.Cond, false)
+	if !ok {
+		return r, &backends.Unsupported{Construct: fmt.Sprintf("a condition of more than %d alternatives", maxBranches), Backend: "dnif", Pos: q.Pos,
+			Reason: "each alternative is a fetch of its own"}
+	}
+	var fetches []string
+	for i, b := range branches {
+		where, err := whereClause(q, p, ev, b)
+		if err != nil {
+			return r, err
+		}
+		fetches = append(fetches, "_fetch * from event where "+where+" as #"+string(rune('A'+i))+" limit "+limit)
+	}
+	r.Query = strings.Join(fetches, "\n>>")
+	r.Approximations = []backends.Note{{Pos: q.Pos, Kind: "an or as a union of fetches",
+		Text: "DNIF's where clause has no OR: each alternative is a fetch of its own, and an event that meets several is listed once for each"}}
+	return r, nil
+}
+
+// mergeAlternative adds an alternative, folding a one-term alternative
+// into an earlier one-term alternative on the same field: tests of one
+// field are one regex() alternation, in one fetch.
+func mergeAlternative(alts [][]ir.Cond, alt []ir.Cond) [][]ir.Cond {
+	if len(alt) == 1 {
+		for i, a := range alts {
+			if len(a) != 1 {
+				continue
+			}
+			merged := ir.Or{Terms: append(alternatives(a[0]), alternatives(alt[0])...)}
+			if _, err := term(merged); err == nil {
+				alts[i] = []ir.Cond{merged}
+				return alts
+			}
+		}
+	}
+	return append(alts, alt)
+}
+
+// alternatives are the terms of an or, or the condition itself.
+func alternatives(c ir.Cond) []ir.Cond {
+	if o, ok := c.(ir.Or); ok {
+		return o.Terms
+	}
+	return []ir.Cond{c}
+}
+
+// maxBranches bounds the fetches a union may take.
+const maxBranches = 12
+
+// disjunctive writes a condition (negated when neg) as alternatives, each
+// a list of conjuncts the where clause can say: a leaf, a negated leaf, or
+// an or on one field (one alternation). ok is false past maxBranches.
+func disjunctive(c ir.Cond, neg bool) (alts [][]ir.Cond, ok bool) {
+	self := c
+	if neg {
+		self = ir.Not{X: c}
+	}
+	if _, err := term(self); err == nil {
+		return [][]ir.Cond{{self}}, true
+	}
+	switch c := c.(type) {
+	case ir.Not:
+		return disjunctive(c.X, !neg)
+	case ir.And, ir.Or:
+		var parts []ir.Cond
+		_, isAnd := c.(ir.And)
+		if isAnd {
+			parts = c.(ir.And).Terms
+		} else {
+			parts = c.(ir.Or).Terms
+		}
+		if isAnd != neg { // an and, or a negated or: every part holds
+			alts = [][]ir.Cond{nil}
+			for _, part := range parts {
+				sub, ok := disjunctive(part, neg)
+				if !ok || len(alts)*len(sub) > maxBranches {
+					return nil, false
+				}
+				var next [][]ir.Cond
+				for _, a := range alts {
+					for _, s := range sub {
+						next = append(next, append(slices.Clone(a), s...))
+					}
+				}
+				alts = next
+			}
+			return alts, true
+		}
+		for _, part := range parts { // an or, or a negated and: one part holds
+			sub, ok := disjunctive(part, neg)
+			if !ok {
+				return nil, false
+			}
+			for _, s := range sub {
+				alts = mergeAlternative(alts, s)
+			}
+			if len(alts) > maxBranches {
+				return nil, false
+			}
+		}
+		return alts, true
+	}
+	return [][]ir.Cond{{self}}, true // term says what it cannot write
 }
 
 // selectorTerm writes a selector term: $F=v for one value; for several,
