@@ -233,3 +233,26 @@ func TestAggregate(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinAcrossIndexes: a join of events kept under different prefixes
+// (Sysmon's index and Zeek's) searches each with its own. The shipped
+// profile leaves a Zeek flow's host name unmapped (Zeek records
+// addresses); a profile that enriches it, as a user's may, translates
+// CAR-2014-12-001's shape.
+func TestJoinAcrossIndexes(t *testing.T) {
+	p, err := profile.Load("profiles/sysmon.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "p = search Process:Create\nc = filter p where parent_exe == \"wmiprvse.exe\"\nf = search Flow:Message\n" +
+		"w = filter f where proto_info.rpc_interface == \"IRemUnknown2\"\nj = join (w, c) where w.hostname == c.hostname and w.time < c.time < w.time + 1 second\noutput j"
+	if _, e := translate(t, code, p); !strings.Contains(e.Reason, "profile sysmon does not map field hostname of flow/message") {
+		t.Errorf("shipped profile: %s %q", e.Fidelity, e.Reason)
+	}
+	p.Events["flow/message"].Fields["hostname"] = profile.FieldMap{Field: "resp_hostname", Transform: profile.HostName}
+	got, e := translate(t, code, p)
+	want := `((index=__your_zeek_index__ sourcetype="bro:dce_rpc:json") OR (index=__your_sysmon_index__ EventCode=1)) | eval cartrans_role=mvappend(`
+	if e.Fidelity != backends.Approximate || !strings.HasPrefix(got, want) || !strings.Contains(got, `lower(mvindex(split(resp_hostname, "."), 0))`) {
+		t.Errorf("enriched profile: %s %q\n%s", e.Fidelity, e.Reason, got)
+	}
+}
