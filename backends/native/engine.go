@@ -1,0 +1,415 @@
+// Package native runs analytics over event logs itself: the executable
+// reference of the pseudocode's meaning, which the query backends keep.
+// Events are read by the events package and mapped to the CAR data model
+// by a schema (a profile, the data the query backends use too); a filter
+// keeps no state, a join keeps the events its time bound needs, a group
+// keeps one row per key until the input ends.
+package native
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/events"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+// Match is one result: an event a filter kept, a pair a join made, or a
+// row of a group.
+type Match struct {
+	Analytic string            `json:"analytic"`
+	Output   string            `json:"output"`
+	Fields   map[string]string `json:"fields,omitempty"`
+	Event    json.RawMessage   `json:"event,omitempty"`
+	// Pair holds a join's two events, by the datasets' names.
+	Pair map[string]*Match `json:"pair,omitempty"`
+	// Row holds a group's columns.
+	Row  map[string]any `json:"row,omitempty"`
+	File string         `json:"file,omitempty"`
+	Line int            `json:"line,omitempty"`
+}
+
+// Program is an analytic's lowered outputs, to run.
+type Program struct {
+	ID      string
+	Queries []ir.Query
+}
+
+// Options tune a run.
+type Options struct {
+	// Schema forces one schema; nil detects it per event.
+	Schema *Schema
+	// MaxState bounds the events and rows joins and groups keep; 0 is
+	// DefaultMaxState.
+	MaxState int
+}
+
+// DefaultMaxState is the state a run keeps at most.
+const DefaultMaxState = 1_000_000
+
+// Engine runs programs over events fed to it in time order.
+type Engine struct {
+	opt     Options
+	outputs []*output
+	emit    func(Match)
+	state   int
+	// Unrecognised counts events no schema maps.
+	Unrecognised int
+}
+
+// New compiles programs; each match goes to emit, in input order for
+// filters and joins, at Close for groups.
+func New(progs []Program, opt Options, emit func(Match)) (*Engine, error) {
+	if opt.MaxState <= 0 {
+		opt.MaxState = DefaultMaxState
+	}
+	e := &Engine{opt: opt, emit: emit}
+	for _, p := range progs {
+		for _, q := range p.Queries {
+			o := &output{analytic: p.ID, name: q.Name, query: q, plans: map[*Schema]*plan{}}
+			if q.Join != nil {
+				if !q.Join.Ordered && q.Join.Within > 0 {
+					return nil, &backends.Unsupported{Construct: "a time bound without an order", Backend: "native", Pos: q.Pos,
+						Reason: "the lowered join keeps the bound's length, not which side it bounds"}
+				}
+				o.join = &joinState{left: map[string][]*held{}, right: map[string][]*held{}}
+			}
+			if q.Aggregate != nil {
+				o.groups = map[string]*group{}
+			}
+			e.outputs = append(e.outputs, o)
+		}
+	}
+	return e, nil
+}
+
+// output is one result set of a program, with its state.
+type output struct {
+	analytic, name string
+	query          ir.Query
+	plans          map[*Schema]*plan
+	join           *joinState
+	groups         map[string]*group
+	order          []string // group keys in first-seen order
+}
+
+// Event runs every program on one event.
+func (e *Engine) Event(ev events.Event) error {
+	s := e.opt.Schema
+	if s == nil {
+		s = Detect(ev.Fields)
+	}
+	if s == nil {
+		e.Unrecognised++
+		return nil
+	}
+	s.normalise(ev.Fields)
+	x := &event{Event: ev, schema: s, actions: s.actions(ev.Fields), time: eventTime(s, ev.Fields)}
+	for _, o := range e.outputs {
+		p, err := o.plan(s)
+		if err != nil {
+			return err
+		}
+		if err := e.run(o, p, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// event is an event being run: its schema, the objects and actions it
+// is, and its time (zero when unknown).
+type event struct {
+	events.Event
+	schema  *Schema
+	actions []string
+	time    time.Time
+}
+
+func (e *Engine) run(o *output, p *plan, x *event) error {
+	switch {
+	case o.join != nil:
+		return e.joinEvent(o, p, x)
+	case o.groups != nil:
+		return e.groupEvent(o, p, x)
+	}
+	if ev := p.main.matches(x); ev != nil {
+		e.emit(Match{Analytic: o.analytic, Output: o.name, Fields: carFields(ev, x), Event: x.Raw, File: x.File, Line: x.Line})
+	}
+	return nil
+}
+
+// Close ends the input: groups emit their rows.
+func (e *Engine) Close() {
+	for _, o := range e.outputs {
+		if o.groups == nil {
+			continue
+		}
+		for _, k := range o.order {
+			g := o.groups[k]
+			if row, ok := g.row(o.query.Aggregate); ok {
+				e.emit(Match{Analytic: o.analytic, Output: o.name, Row: row})
+			}
+		}
+	}
+}
+
+// plan is an output compiled for one schema.
+type plan struct {
+	main        branches // a filter's, or a group's source
+	left, right branches
+	leftKeys    []profile.FieldMap
+	rightKeys   []profile.FieldMap
+	by          []profile.FieldMap
+	items       []itemPlan
+}
+
+type itemPlan struct {
+	ir.AggItem
+	field profile.FieldMap
+}
+
+// branches are the kinds of event a query searches, each with its test.
+type branches []branch
+
+type branch struct {
+	key  string // object/action; "" for a bare condition over every event
+	def  *profile.Event
+	test test
+}
+
+// matches returns the schema's definition of the event's kind when the
+// event is one the query searches and meets its test, else nil; for a
+// bare condition, a definition with no fields.
+func (bs branches) matches(x *event) *profile.Event {
+	for _, b := range bs {
+		if b.key == "" {
+			if b.test(x.Fields) {
+				return b.def
+			}
+			continue
+		}
+		if slices.Contains(x.actions, b.key) && b.test(x.Fields) {
+			return b.def
+		}
+	}
+	return nil
+}
+
+func (o *output) plan(s *Schema) (*plan, error) {
+	if p, ok := o.plans[s]; ok {
+		return p, nil
+	}
+	p := &plan{}
+	var err error
+	q := o.query
+	switch {
+	case q.Join != nil:
+		if p.left, err = compileQuery(*q.Join.Left, s); err != nil {
+			return nil, err
+		}
+		if p.right, err = compileQuery(*q.Join.Right, s); err != nil {
+			return nil, err
+		}
+		for _, k := range q.Join.Keys {
+			lm, err := keyField(p.left, s, k.Left)
+			if err != nil {
+				return nil, err
+			}
+			rm, err := keyField(p.right, s, k.Right)
+			if err != nil {
+				return nil, err
+			}
+			p.leftKeys, p.rightKeys = append(p.leftKeys, lm), append(p.rightKeys, rm)
+		}
+	case q.Aggregate != nil:
+		if p.main, err = compileQuery(*q.Aggregate.Source, s); err != nil {
+			return nil, err
+		}
+		for _, f := range q.Aggregate.By {
+			m, err := keyField(p.main, s, f)
+			if err != nil {
+				return nil, err
+			}
+			p.by = append(p.by, m)
+		}
+		for _, it := range q.Aggregate.Items {
+			ip := itemPlan{AggItem: it}
+			if it.Field != nil {
+				if ip.field, err = keyField(p.main, s, *it.Field); err != nil {
+					return nil, err
+				}
+			}
+			p.items = append(p.items, ip)
+		}
+	default:
+		if p.main, err = compileQuery(q, s); err != nil {
+			return nil, err
+		}
+	}
+	o.plans[s] = p
+	return p, nil
+}
+
+// compileQuery maps a query onto the schema's events, as the query
+// backends map it onto a profile's, and compiles each kind's test.
+func compileQuery(q ir.Query, s *Schema) (branches, error) {
+	if len(q.Sources) == 0 {
+		// A bare condition reads the log's own fields: by the names the
+		// schema's log map gives, else as written.
+		c := ir.MapLeaves(q.Cond, func(c ir.Cond) ir.Cond { return renameLeaf(c, s.Log) })
+		t, err := compile(c)
+		if err != nil {
+			return nil, err
+		}
+		return branches{{def: &profile.Event{}, test: t}}, nil
+	}
+	evs, err := backends.Map(q, &s.Profile, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out branches
+	for _, ev := range evs {
+		t, err := compile(ev.Cond)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, branch{key: ev.Source.String(), def: ev.Event, test: t})
+	}
+	return out, nil
+}
+
+// keyField is how the schema writes a field a join or group reads; the
+// event's time is the zero FieldMap.
+func keyField(bs branches, s *Schema, f ir.Field) (profile.FieldMap, error) {
+	if f.Name == "time" {
+		return profile.FieldMap{}, nil
+	}
+	var m profile.FieldMap
+	for i, b := range bs {
+		em, ok := b.def.Fields[f.Name]
+		if !ok {
+			return m, &backends.Unmapped{What: "field " + f.Name + " of " + b.key, Profile: s.Name, Pos: f.Pos}
+		}
+		if i > 0 && em != m {
+			return m, &backends.Unsupported{Construct: "a key over events that name it differently", Backend: "native", Pos: f.Pos}
+		}
+		m = em
+	}
+	return m, nil
+}
+
+func renameLeaf(c ir.Cond, log map[string]profile.FieldMap) ir.Cond {
+	rename := func(f ir.Field) ir.Field {
+		if m, ok := log[f.Name]; ok && m.Transform == profile.Same {
+			f.Name = m.Field
+		}
+		return f
+	}
+	switch c := c.(type) {
+	case ir.Match:
+		c.Field = rename(c.Field)
+		return c
+	case ir.Compare:
+		c.Field = rename(c.Field)
+		return c
+	case ir.Regexp:
+		c.Field = rename(c.Field)
+		return c
+	case ir.Exists:
+		c.Field = rename(c.Field)
+		return c
+	case ir.CIDR:
+		c.Field = rename(c.Field)
+		return c
+	}
+	return c
+}
+
+// value is a CAR field's value in an event: the schema's field through
+// its transform; false when absent.
+func value(m profile.FieldMap, x *event) (string, bool) {
+	if m.Field == "" {
+		if x.time.IsZero() {
+			return "", false
+		}
+		return x.time.UTC().Format(time.RFC3339Nano), true
+	}
+	v, ok := x.Fields[m.Field]
+	if !ok {
+		return "", false
+	}
+	return transform(m.Transform, v), true
+}
+
+// transform reads a CAR value from the schema's value.
+func transform(t profile.Transform, v string) string {
+	sep := strings.LastIndexAny(v, `\/`)
+	switch t {
+	case profile.BaseName:
+		return v[sep+1:]
+	case profile.DirName:
+		if sep < 0 {
+			return ""
+		}
+		return v[:sep]
+	case profile.Extension:
+		base := v[sep+1:]
+		if i := strings.LastIndexByte(base, '.'); i >= 0 {
+			return base[i:]
+		}
+		return ""
+	case profile.HostName:
+		if _, err := parseAddr(v); err == nil {
+			return v
+		}
+		host, _, _ := strings.Cut(v, ".")
+		return host
+	}
+	return v
+}
+
+// carFields are an event's values under CAR's names.
+func carFields(def *profile.Event, x *event) map[string]string {
+	out := map[string]string{}
+	for name, m := range def.Fields {
+		if v, ok := value(m, x); ok {
+			out[name] = v
+		}
+	}
+	if !x.time.IsZero() {
+		out["time"] = x.time.UTC().Format(time.RFC3339Nano)
+	}
+	return out
+}
+
+// key is the values of key fields, compared as == compares text:
+// ignoring case.
+func key(ms []profile.FieldMap, x *event) (string, bool) {
+	var b strings.Builder
+	for i, m := range ms {
+		v, ok := value(m, x)
+		if !ok {
+			return "", false // an event lacking a key joins and groups nothing
+		}
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		b.WriteString(strings.ToLower(v))
+	}
+	return b.String(), true
+}
+
+func (e *Engine) grow(o *output) error {
+	e.state++
+	if e.state > e.opt.MaxState {
+		return fmt.Errorf("%s output %s: the run keeps more than %d events or rows for joins and groups (--max-state): narrow the analytic's time bound or raise the limit", o.analytic, o.name, e.opt.MaxState)
+	}
+	return nil
+}
+
