@@ -412,4 +412,3 @@ func (e *Engine) grow(o *output) error {
 	}
 	return nil
 }
-
