@@ -6,6 +6,7 @@
 package compiler
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
@@ -43,6 +44,15 @@ func (u *Unit) OK() bool { return !u.Diags.HasErrors() }
 // Base returns where an implementation's code sits in its file.
 func Base(im *analytic.Implementation) pseudo.Base {
 	return pseudo.Base{File: im.CodePos.File, Line: im.CodePos.Line, Indent: im.CodeIndent}
+}
+
+// Refusal says why a unit with errors is not run or translated.
+func (u *Unit) Refusal() string {
+	n := u.Diags.Count(diag.Error)
+	if n == 1 {
+		return "the pseudocode has 1 error (see cartrans lint)"
+	}
+	return fmt.Sprintf("the pseudocode has %d errors (see cartrans lint)", n)
 }
 
 // Compile compiles every pseudocode implementation of the analytics, in

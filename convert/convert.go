@@ -50,7 +50,7 @@ type Options struct {
 // the front end's, for the commands to print.
 func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]Entry, diag.List) {
 	units := compiler.Compile(analytics)
-	resolve := resolver(units)
+	resolve := Resolver(units)
 	// Each unit is translated on its own, on every core; its entries are
 	// joined in input order after.
 	perUnit := make([][]Entry, len(units))
@@ -64,11 +64,11 @@ func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]E
 	return entries, all
 }
 
-// resolver gives "run Analytic:ID" the outputs of that analytic's first
+// Resolver gives "run Analytic:ID" the outputs of that analytic's first
 // pseudocode implementation among the inputs. The compiler has already
 // reported references to analytics not given and cycles, so a unit with
 // them is not lowered and the recursion ends.
-func resolver(units []*compiler.Unit) ir.Resolver {
+func Resolver(units []*compiler.Unit) ir.Resolver {
 	byID := map[string]*compiler.Unit{}
 	for _, u := range units {
 		if _, ok := byID[u.Analytic.ID]; !ok {
@@ -104,7 +104,7 @@ func translate(u *compiler.Unit, targets []Target, opt Options, resolve ir.Resol
 	reason := ""
 	switch {
 	case !u.OK():
-		reason = fmt.Sprintf("the pseudocode has %d errors (see cartrans lint)", u.Diags.Count(diag.Error))
+		reason = u.Refusal()
 	case opt.Strict && u.Diags.Count(diag.Warning) > 0:
 		reason = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning))
 	default:
@@ -174,7 +174,7 @@ func category(reason string) string {
 	case strings.HasPrefix(reason, "approximate: "):
 		kind, _, _ := strings.Cut(strings.TrimPrefix(reason, "approximate: "), ": ")
 		return "approximate: " + kind
-	case strings.Contains(reason, "errors (see cartrans lint)"):
+	case strings.Contains(reason, "(see cartrans lint)"):
 		return "pseudocode with errors"
 	case strings.Contains(reason, "does not map"):
 		_, what, _ := strings.Cut(reason, "does not map ")

@@ -148,6 +148,15 @@ func (rd Reader) object(obj map[string]any, raw []byte, file string, line int) e
 	return rd.Event(Event{Fields: fields, Raw: raw, File: file, Line: line})
 }
 
+// FromObject makes an event of a decoded JSON object (numbers as
+// json.Number keep their text), as the readers do.
+func FromObject(obj map[string]any, file string, line int) Event {
+	raw, _ := json.Marshal(obj)
+	fields := make(map[string]string, len(obj))
+	flatten(fields, "", obj)
+	return Event{Fields: fields, Raw: raw, File: file, Line: line}
+}
+
 // flatten writes an object's values under dotted paths: strings as they
 // are, numbers as written, booleans as true/false, arrays as their JSON
 // text; null is no value.

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/analytictest"
+	"github.com/cartrans/cartrans/backends/native"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/parser"
+)
+
+func newTestCmd() *cobra.Command {
+	var junit, schemaArg string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "test PATH...",
+		Short: "Run analytics on their true positives and sample events",
+		Long: `test runs each analytic's pseudocode with the native engine on the events
+that must make it fire, its true positives (the "True Positives" section of
+its page) and the sample file <ID>.events.ndjson beside it, and on the
+events that must not, <ID>.benign.ndjson (also .json, .xml, and .gz of
+each). A test whose analytic cannot run (pseudocode with errors, a
+construct the engine refuses) is skipped, saying why.
+
+Like go test: failures and skips are listed (-v lists passes too), then a
+summary line; exit status 1 when a test fails. --junit FILE writes JUnit
+XML for a CI service.`,
+		Example: `  cartrans test examples/analytics
+  cartrans test --junit results.xml ../shared/car/analytics`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var opt analytictest.Options
+			if schemaArg != "" {
+				s, err := native.FindSchema(schemaArg)
+				if err != nil {
+					return usagef("%v", err)
+				}
+				opt.Schema = s
+			}
+			start := time.Now()
+			results := parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()})
+			var analytics []*analytic.Analytic
+			var paths []string
+			var readErrs diag.List
+			for _, r := range results {
+				readErrs = append(readErrs, r.Diags...)
+				if r.Analytic != nil {
+					analytics = append(analytics, r.Analytic)
+					paths = append(paths, r.Path)
+				}
+			}
+			for _, d := range readErrs {
+				if d.Severity == diag.Error {
+					fmt.Fprintln(cmd.ErrOrStderr(), d)
+				}
+			}
+			rs := analytictest.Run(analytics, paths, opt)
+			elapsed := time.Since(start)
+			analytictest.WriteText(cmd.OutOrStdout(), rs, elapsed, verbose)
+			if junit != "" {
+				f, err := os.Create(junit)
+				if err != nil {
+					return err
+				}
+				if err := analytictest.WriteJUnit(f, rs, elapsed); err != nil {
+					f.Close()
+					return err
+				}
+				if err := f.Close(); err != nil {
+					return err
+				}
+			}
+			if analytictest.Summarise(rs).Fail > 0 || readErrs.Count(diag.Error) > 0 {
+				return exitError{exitFailed}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&junit, "junit", "", "also write the results as JUnit XML to this file")
+	f.StringVar(&schemaArg, "schema", "", "read every event with this schema (sysmon, winlogbeat, mordor, car, or a schema file) instead of detecting it")
+	f.BoolVarP(&verbose, "verbose", "v", false, "list the tests that pass too")
+	return cmd
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/internal/testcorpus"
+)
+
+// TestTestCorpus: every true positive of MITRE's corpus whose analytic
+// compiles makes it fire; the others are skipped with the reason.
+func TestTestCorpus(t *testing.T) {
+	dir := filepath.Join(testcorpus.Dir(t), "analytics")
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	out, _, code := cli(t, "", "test", "--junit", junit, dir)
+	if code != 0 || strings.Contains(out, "FAIL") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	m := regexp.MustCompile(`ok\t(\d+) passed, 0 failed, (\d+) skipped`).FindStringSubmatch(out)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("summary:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "skip") && !strings.Contains(line, "cartrans lint") {
+			t.Errorf("a skip without its reason: %s", line)
+		}
+	}
+	x, err := os.ReadFile(junit)
+	if err != nil || !strings.Contains(string(x), `<testsuite name="cartrans test" tests="`) {
+		t.Errorf("junit: %v\n%s", err, x)
+	}
+}
+
+// TestTestSamples: a sample file beside the analytic must make it fire
+// and a benign one must not; a benign sample that fires fails the run.
+func TestTestSamples(t *testing.T) {
+	dir := t.TempDir()
+	page, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "CAR-2026-11-901.md"), page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hit := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}`
+	miss := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\explorer.exe"}`
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("CAR-2026-11-901.events.ndjson", miss+"\n"+hit+"\nnot json")
+	write("CAR-2026-11-901.benign.ndjson", miss)
+	out, _, code := cli(t, "", "test", "-v", dir)
+	if code != 0 || !strings.Contains(out, `ok   CAR-2026-11-901 sample "CAR-2026-11-901.events.ndjson": 1 matches`) ||
+		!strings.Contains(out, "unreadable event") || !strings.Contains(out, `ok   CAR-2026-11-901 benign sample`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	write("CAR-2026-11-901.benign.ndjson", hit)
+	out, _, code = cli(t, "", "test", dir)
+	if code != 1 || !strings.Contains(out, "FAIL CAR-2026-11-901 benign sample") || !strings.Contains(out, "fired 1 times") {
+		t.Errorf("benign that fires: exit %d:\n%s", code, out)
+	}
+}
