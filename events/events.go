@@ -83,33 +83,35 @@ func (rd Reader) Read(r io.Reader, file string, format Format) error {
 	return fmt.Errorf("%s: unknown input format %q (formats: ndjson, json, xml)", file, format)
 }
 
-// detect looks at the start of the input: "<" is XML; a first line that
-// is a whole JSON object is NDJSON; anything else JSON.
+// detect looks at the start of the input: "<" is XML, "[" a JSON array;
+// lines that are whole JSON objects (any of the first few) make NDJSON, as
+// does a first line that begins with "{" and ends with "}" but is broken
+// (a damaged first event); anything else, a document laid out over lines,
+// is JSON.
 func detect(br *bufio.Reader) Format {
-	for n := 512; ; n *= 2 {
-		head, err := br.Peek(n)
-		trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
-		if len(trimmed) > 0 {
-			switch trimmed[0] {
-			case '<':
-				return XML
-			case '[':
-				return JSON
-			}
-			if i := bytes.IndexByte(trimmed, '\n'); i >= 0 {
-				if validObject(bytes.TrimSpace(trimmed[:i])) {
-					return NDJSON
-				}
-				return JSON
-			}
+	head, _ := br.Peek(1 << 16)
+	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	if len(trimmed) == 0 {
+		return NDJSON
+	}
+	switch trimmed[0] {
+	case '<':
+		return XML
+	case '[':
+		return JSON
+	}
+	lines := bytes.Split(trimmed, []byte("\n"))
+	complete := len(head) < 1<<16 // the whole input is here, last line included
+	for i, l := range lines {
+		if i == 8 || i == len(lines)-1 && !complete {
+			break
 		}
-		if err != nil || n >= 1<<24 {
-			if validObject(bytes.TrimSpace(trimmed)) {
-				return NDJSON
-			}
-			return JSON
+		l = bytes.TrimSpace(l)
+		if validObject(l) || i == 0 && len(l) > 1 && l[0] == '{' && l[len(l)-1] == '}' {
+			return NDJSON
 		}
 	}
+	return JSON
 }
 
 // stripBOM drops a UTF-8 byte order mark.

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends/native"
+	"github.com/cartrans/cartrans/compiler"
+	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/events"
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/parser"
+)
+
+func newRunCmd() *cobra.Command {
+	var evPaths []string
+	var schemaArg, formatArg string
+	var countOnly bool
+	var maxState int
+	cmd := &cobra.Command{
+		Use:   "run ANALYTIC... --events PATH...",
+		Short: "Run analytics over event logs with the native engine",
+		Long: `run runs the pseudocode of analytics over event logs, all analytics in one
+pass over the input, with the meaning the query backends keep: it is how an
+analytic is validated before its queries ship.
+
+Events: NDJSON, JSON documents or arrays, Elasticsearch search responses
+and exports, Windows event XML, each possibly gzip-compressed, detected
+from content (--input-format forces one); files, directories, or - for
+standard input. Each event is mapped to the CAR data model by the first
+schema whose layout it has (sysmon: flat Windows fields; winlogbeat;
+mordor: HELK's names; car: CAR's own), or by --schema NAME|FILE. An event
+that cannot be read is reported with its file and line and skipped.
+
+Matches go to standard output as NDJSON: analytic, output, the event's
+CAR fields and the event itself (a join: the pair; a group: its row).
+--count prints counts only. A summary goes to standard error. Exit status 0
+when the run completed, 1 when an analytic or input could not be used.`,
+		Example: `  cartrans run examples/analytics --events examples/events
+  cartrans run --count ../shared/car/analytics --events day.ndjson.gz`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(evPaths) == 0 {
+				return usagef("give the events to run over with --events PATH")
+			}
+			format := events.Format(formatArg)
+			if format != events.Auto && !slices.Contains(events.Formats, format) {
+				return usagef("--input-format must be ndjson, json or xml, not %q", formatArg)
+			}
+			opt := native.Options{MaxState: maxState}
+			if schemaArg != "" {
+				s, err := native.FindSchema(schemaArg)
+				if err != nil {
+					return usagef("%v", err)
+				}
+				opt.Schema = s
+			}
+			stderr := cmd.ErrOrStderr()
+			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr)
+			if len(progs) == 0 {
+				return exitError{exitFailed}
+			}
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
+			enc := json.NewEncoder(out)
+			enc.SetEscapeHTML(false)
+			counts := map[string]int{}
+			var writeErr error
+			e, err := native.New(progs, opt, func(m native.Match) {
+				counts[m.Analytic+" "+m.Output]++
+				if !countOnly && writeErr == nil {
+					writeErr = enc.Encode(m)
+				}
+			})
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitError{exitFailed}
+			}
+			var bad []events.Bad
+			rd := events.Reader{Event: e.Event, Bad: func(b events.Bad) { bad = append(bad, b) }}
+			start := time.Now()
+			in, errs := rd.ReadPaths(evPaths, cmd.InOrStdin(), format)
+			e.Close()
+			elapsed := time.Since(start)
+			if countOnly {
+				writeCounts(out, progs, counts)
+			}
+			if err := out.Flush(); err != nil {
+				return err
+			}
+			if writeErr != nil {
+				return writeErr
+			}
+			writeRunSummary(stderr, in, e.Unrecognised, bad, counts, elapsed)
+			for _, err := range errs {
+				fmt.Fprintln(stderr, err)
+			}
+			if failed || len(errs) > 0 {
+				return exitError{exitFailed}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&evPaths, "events", nil, "event log files or directories to run over, or - for standard input (repeatable)")
+	f.StringVar(&schemaArg, "schema", "", "read every event with this schema (sysmon, winlogbeat, mordor, car, or a schema file) instead of detecting it")
+	f.StringVar(&formatArg, "input-format", "", "the events' format: ndjson, json or xml (default: detected)")
+	f.BoolVar(&countOnly, "count", false, "print the number of matches of each analytic output, not the matches")
+	f.IntVar(&maxState, "max-state", native.DefaultMaxState, "the most events and rows joins and groups may keep")
+	return cmd
+}
+
+// runPrograms reads and lowers the analytics; failed reports one that
+// could not be (said on w).
+func runPrograms(paths []string, stdin io.Reader, w io.Writer) (progs []native.Program, failed bool) {
+	var analytics []*analytic.Analytic
+	for _, r := range parser.Load(paths, parser.Options{Stdin: stdin}) {
+		for _, d := range r.Diags {
+			if d.Severity == diag.Error {
+				fmt.Fprintln(w, d)
+				failed = true
+			}
+		}
+		if r.Analytic != nil {
+			analytics = append(analytics, r.Analytic)
+		}
+	}
+	units := compiler.Compile(analytics)
+	resolve := convert.Resolver(units)
+	for _, u := range units {
+		if !u.OK() {
+			fmt.Fprintf(w, "%s: %s: not run: %s\n", u.Implementation().CodePos, u.Analytic.ID, u.Refusal())
+			failed = true
+			continue
+		}
+		qs, err := ir.LowerRuns(u.Program, u.Info, resolve)
+		if err != nil {
+			fmt.Fprintf(w, "%s: not run: %v\n", u.Analytic.ID, err)
+			failed = true
+			continue
+		}
+		for i := range qs {
+			if qs[i].Name == "" {
+				qs[i].Name = "result"
+			}
+		}
+		progs = append(progs, native.Program{ID: u.Analytic.ID, Queries: qs})
+	}
+	return progs, failed
+}
+
+func writeCounts(w io.Writer, progs []native.Program, counts map[string]int) {
+	for _, p := range progs {
+		for _, q := range p.Queries {
+			fmt.Fprintf(w, "%s\t%s\t%d\n", p.ID, q.Name, counts[p.ID+" "+q.Name])
+		}
+	}
+}
+
+// writeRunSummary says what the run read and found.
+func writeRunSummary(w io.Writer, in events.Input, unrecognised int, bad []events.Bad, counts map[string]int, elapsed time.Duration) {
+	secs := max(elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(w, "read %d events (%d files, %.1f MB) in %.3fs: %.0f events/s, %.1f MB/s\n",
+		in.Events, in.Files, float64(in.Bytes)/1e6, elapsed.Seconds(), float64(in.Events)/secs, float64(in.Bytes)/1e6/secs)
+	if unrecognised > 0 {
+		fmt.Fprintf(w, "%d events no schema recognises were not run\n", unrecognised)
+	}
+	if len(bad) > 0 {
+		fmt.Fprintf(w, "%d events could not be read and were skipped:\n", len(bad))
+		for i, b := range bad {
+			if i == 20 {
+				fmt.Fprintf(w, "  … and %d more\n", len(bad)-i)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", b)
+		}
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	total := 0
+	for _, k := range keys {
+		total += counts[k]
+		fmt.Fprintf(w, "  %s: %d matches\n", k, counts[k])
+	}
+	fmt.Fprintf(w, "%d matches\n", total)
+}
