@@ -102,50 +102,10 @@ func (rd Reader) json(br *bufio.Reader, file string) error {
 	}
 }
 
-// value reads one JSON value holding events: an event object; an
-// Elasticsearch hit or export line (the event is its _source); a search
-// response (its hits.hits, each a hit).
+// value reads one JSON value holding events with the reader's decoder.
 func (rd Reader) value(raw []byte, file string, line int) error {
-	var obj map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&obj); err != nil {
-		rd.bad(Bad{file, line, "not a JSON object: " + trimReason(err.Error())})
-		return nil
-	}
-	if obj == nil {
-		rd.bad(Bad{file, line, "not a JSON object: null"})
-		return nil
-	}
-	if hits, ok := obj["hits"].(map[string]any); ok {
-		if list, ok := hits["hits"].([]any); ok {
-			for _, h := range list {
-				hit, ok := h.(map[string]any)
-				if !ok {
-					rd.bad(Bad{file, line, "a search hit that is not an object"})
-					continue
-				}
-				if err := rd.object(hit, nil, file, line); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	return rd.object(obj, raw, file, line)
-}
-
-// object emits one event, from a hit's _source when there is one.
-func (rd Reader) object(obj map[string]any, raw []byte, file string, line int) error {
-	if src, ok := obj["_source"].(map[string]any); ok {
-		obj, raw = src, nil
-	}
-	if raw == nil {
-		raw, _ = json.Marshal(obj)
-	}
-	fields := make(map[string]string, len(obj))
-	flatten(fields, "", obj)
-	return rd.Event(Event{Fields: fields, Raw: raw, File: file, Line: line})
+	var d Decoder
+	return d.Decode(raw, file, line, rd.Event, rd.bad)
 }
 
 // FromObject makes an event of a decoded JSON object (numbers as

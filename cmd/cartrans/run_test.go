@@ -37,7 +37,7 @@ func TestRunBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errs, code := cli(t, "", "run", "--count", example, "--events", log)
-	if code != 0 || out != "CAR-2026-11-901\tshells\t1\n" || !strings.Contains(errs, log+":1: not a JSON object") {
+	if code != 0 || out != "CAR-2026-11-901\tshells\t1\n" || !strings.Contains(errs, log+":1: invalid JSON") {
 		t.Errorf("exit %d:\n%s\n%s", code, out, errs)
 	}
 	out, errs, code = cli(t, hit+"\n", "run", "--count", example, "--events", "-")
