@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/valyala/fastjson"
-
 	"github.com/cartrans/cartrans/internal/sysmongen"
 )
 
@@ -46,14 +44,10 @@ func BenchmarkDecodeEncodingJSON(b *testing.B) {
 }
 
 func BenchmarkDecodeFastJSON(b *testing.B) {
-	var p fastjson.Parser
+	var d Decoder
 	benchDecode(b, func(l []byte) map[string]string {
-		v, err := p.ParseBytes(l)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out := make(map[string]string, 32)
-		flattenFast(out, "", v)
+		var out map[string]string
+		d.Decode(l, "b", 1, func(e Event) error { out = e.Fields; return nil }, func(bad Bad) { b.Fatal(bad) })
 		return out
 	})
 }

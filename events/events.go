@@ -59,19 +59,37 @@ type Reader struct {
 // Read reads r, named file for messages, in the given format (Auto:
 // detected from the content; gzip is always detected).
 func (rd Reader) Read(r io.Reader, file string, format Format) error {
-	br := bufio.NewReaderSize(r, 1<<16)
+	br, format, closeFn, err := Open(r, file, format)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	return rd.ReadFormat(br, file, format)
+}
+
+// Open prepares an input for reading: a gzip stream is decompressed, and
+// the format is detected when it is Auto. closeFn releases the
+// decompressor.
+func Open(r io.Reader, file string, format Format) (br *bufio.Reader, f Format, closeFn func(), err error) {
+	br = bufio.NewReaderSize(r, 1<<16)
+	closeFn = func() {}
 	head, _ := br.Peek(2)
 	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return fmt.Errorf("%s: %v", file, err)
+			return nil, "", nil, fmt.Errorf("%s: %v", file, err)
 		}
-		defer gz.Close()
+		closeFn = func() { gz.Close() }
 		br = bufio.NewReaderSize(gz, 1<<16)
 	}
 	if format == Auto {
 		format = detect(br)
 	}
+	return br, format, closeFn, nil
+}
+
+// ReadFormat reads an opened input in a known format.
+func (rd Reader) ReadFormat(br *bufio.Reader, file string, format Format) error {
 	switch format {
 	case NDJSON:
 		return rd.ndjson(br, file)

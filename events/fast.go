@@ -14,7 +14,14 @@ import (
 // against BenchmarkDecodeEncodingJSON), and reading is most of a run's
 // work once the prefilter has let an event through.
 type Decoder struct {
-	p fastjson.Parser
+	// Alias leaves an event's Raw pointing into the decoded text instead
+	// of copying it: for a caller that keeps the text alive as long as it
+	// keeps Raw, or copies what it keeps.
+	Alias bool
+	p     fastjson.Parser
+	keys  map[string]string
+	arena []byte
+	spans []span
 }
 
 // Decode reads one JSON value holding events: an event object; an
@@ -52,38 +59,83 @@ func (d *Decoder) object(v *fastjson.Value, raw []byte, file string, line int, e
 	if src := v.Get("_source"); src != nil && src.Type() == fastjson.TypeObject {
 		v, raw = src, nil
 	}
-	if raw == nil {
+	switch {
+	case raw == nil:
 		raw = v.MarshalTo(nil)
-	} else {
+	case !d.Alias:
 		raw = append([]byte(nil), raw...)
 	}
 	fields := make(map[string]string, 32)
-	flattenFast(fields, "", v)
+	d.flatten(fields, "", v)
 	return emit(Event{Fields: fields, Raw: raw, File: file, Line: line})
 }
 
 // flattenFast writes a parsed object's values under dotted paths, as
 // flatten does for encoding/json's: strings unescaped, numbers as
 // written, booleans as true/false, arrays as their JSON text, null as no
-// value. The values are copied: the parser's memory is reused.
+// value. The values are copied (the parser's memory is reused).
 func flattenFast(out map[string]string, prefix string, v *fastjson.Value) {
+	var d Decoder
+	d.flatten(out, prefix, v)
+}
+
+// flatten is flattenFast with the decoder's memory: field names, the same
+// in every event of a log, are made strings once; the values of an event
+// are copied into one string, sliced.
+func (d *Decoder) flatten(out map[string]string, prefix string, v *fastjson.Value) {
+	d.arena = d.arena[:0]
+	d.spans = d.spans[:0]
+	d.collect(prefix, v)
+	all := string(d.arena)
+	for _, sp := range d.spans {
+		out[sp.key] = all[sp.start:sp.end]
+	}
+}
+
+type span struct {
+	key        string
+	start, end int
+}
+
+func (d *Decoder) collect(prefix string, v *fastjson.Value) {
 	o, err := v.Object()
 	if err != nil {
 		return
 	}
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		key := prefix + string(k)
+		key := d.key(prefix, k)
+		start := len(d.arena)
 		switch v.Type() {
 		case fastjson.TypeObject:
-			flattenFast(out, key+".", v)
+			d.collect(key+".", v)
+			return
 		case fastjson.TypeString:
-			out[key] = string(v.GetStringBytes())
+			d.arena = append(d.arena, v.GetStringBytes()...)
 		case fastjson.TypeNumber, fastjson.TypeArray:
-			out[key] = v.String()
+			d.arena = v.MarshalTo(d.arena)
 		case fastjson.TypeTrue:
-			out[key] = "true"
+			d.arena = append(d.arena, "true"...)
 		case fastjson.TypeFalse:
-			out[key] = "false"
+			d.arena = append(d.arena, "false"...)
+		default:
+			return
 		}
+		d.spans = append(d.spans, span{key, start, len(d.arena)})
 	})
+}
+
+// key is a field's dotted name, made a string once per decoder.
+func (d *Decoder) key(prefix string, k []byte) string {
+	if prefix != "" {
+		return prefix + string(k)
+	}
+	if s, ok := d.keys[string(k)]; ok {
+		return s
+	}
+	if d.keys == nil || len(d.keys) > 4096 {
+		d.keys = map[string]string{}
+	}
+	s := string(k)
+	d.keys[s] = s
+	return s
 }

@@ -9,13 +9,6 @@ import (
 	"strings"
 )
 
-// Input is what a run read: bytes and events per file.
-type Input struct {
-	Bytes  int64
-	Events int
-	Files  int
-}
-
 // IsLogFile reports a file a directory's walk reads: .json, .ndjson,
 // .jsonl and .xml, and those gzip-compressed (.gz).
 func IsLogFile(path string) bool {
@@ -27,29 +20,20 @@ func IsLogFile(path string) bool {
 	return false
 }
 
-// ReadPaths reads files, directories (their event log files, IsLogFile,
-// hidden ones skipped, in lexical order) and "-" for stdin, counting what it read.
-// A file that cannot be opened is an error naming it; the others are
-// still read.
-func (rd Reader) ReadPaths(paths []string, stdin io.Reader, format Format) (Input, []error) {
-	var in Input
+// Walk calls read for each input: files, directories (their event log
+// files, IsLogFile, hidden ones skipped, in lexical order) and "-" for
+// stdin. A file that cannot be opened, or that read fails on, is an error
+// naming it; the others are still read.
+func Walk(paths []string, stdin io.Reader, read func(r io.Reader, name string) error) []error {
 	var errs []error
-	count := rd
-	count.Event = func(e Event) error {
-		in.Events++
-		return rd.Event(e)
-	}
-	read := func(r io.Reader, name string) {
-		cr := &countingReader{r: r}
-		in.Files++
-		if err := count.Read(cr, name, format); err != nil {
+	do := func(r io.Reader, name string) {
+		if err := read(r, name); err != nil {
 			errs = append(errs, err)
 		}
-		in.Bytes += cr.n
 	}
 	for _, p := range paths {
 		if p == "-" {
-			read(stdin, "<stdin>")
+			do(stdin, "<stdin>")
 			continue
 		}
 		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -72,25 +56,14 @@ func (rd Reader) ReadPaths(paths []string, stdin io.Reader, format Format) (Inpu
 				return nil
 			}
 			defer f.Close()
-			read(f, path)
+			do(f, path)
 			return nil
 		})
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return in, errs
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
+	return errs
 }
 
 func unwrapPath(err error) error {

@@ -47,6 +47,9 @@ type Options struct {
 	// MaxState bounds the events and rows joins and groups keep; 0 is
 	// DefaultMaxState.
 	MaxState int
+	// NoPrefilter reads every NDJSON line, not only those that hold a
+	// literal the analytics require (for measuring the prefilter).
+	NoPrefilter bool
 }
 
 // DefaultMaxState is the state a run keeps at most.
@@ -56,10 +59,15 @@ const DefaultMaxState = 1_000_000
 type Engine struct {
 	opt     Options
 	outputs []*output
+	pre     *prefilter
+	index   map[*Schema]*schemaIndex
 	emit    func(Match)
 	state   int
 	// Unrecognised counts events no schema maps.
 	Unrecognised int
+	// Problems counts, by message, events of a schema an output cannot
+	// run on (a field the schema does not map, say).
+	Problems map[string]int
 }
 
 // New compiles programs; each match goes to emit, in input order for
@@ -69,9 +77,13 @@ func New(progs []Program, opt Options, emit func(Match)) (*Engine, error) {
 		opt.MaxState = DefaultMaxState
 	}
 	e := &Engine{opt: opt, emit: emit}
+	schemas := Schemas()
+	if opt.Schema != nil {
+		schemas = []*Schema{opt.Schema}
+	}
 	for _, p := range progs {
 		for _, q := range p.Queries {
-			o := &output{analytic: p.ID, name: q.Name, query: q, plans: map[*Schema]*plan{}}
+			o := &output{analytic: p.ID, name: q.Name, query: q, plans: map[*Schema]*plan{}, planErr: map[*Schema]string{}}
 			if q.Join != nil {
 				if !q.Join.Ordered && q.Join.Within > 0 {
 					return nil, &backends.Unsupported{Construct: "a time bound without an order", Backend: "native", Pos: q.Pos,
@@ -82,8 +94,23 @@ func New(progs []Program, opt Options, emit func(Match)) (*Engine, error) {
 			if q.Aggregate != nil {
 				o.groups = map[string]*group{}
 			}
+			// Compiled now for every schema, so that classifying events
+			// only reads; a schema the output cannot map is said once
+			// per event of it the run meets.
+			for _, s := range schemas {
+				pl, err := o.compile(s)
+				if err != nil {
+					o.planErr[s] = fmt.Sprintf("%s output %s cannot run on events of schema %s: %v", p.ID, q.Name, s.Name, err)
+					continue
+				}
+				o.plans[s] = pl
+			}
 			e.outputs = append(e.outputs, o)
 		}
+	}
+	e.buildIndex(schemas)
+	if !opt.NoPrefilter {
+		e.pre = newPrefilter(e.outputs)
 	}
 	return e, nil
 }
@@ -93,33 +120,16 @@ type output struct {
 	analytic, name string
 	query          ir.Query
 	plans          map[*Schema]*plan
+	planErr        map[*Schema]string
 	join           *joinState
 	groups         map[string]*group
 	order          []string // group keys in first-seen order
 }
 
-// Event runs every program on one event.
+// Event runs every program on one event (without the prefilter, which
+// works on raw lines).
 func (e *Engine) Event(ev events.Event) error {
-	s := e.opt.Schema
-	if s == nil {
-		s = Detect(ev.Fields)
-	}
-	if s == nil {
-		e.Unrecognised++
-		return nil
-	}
-	s.normalise(ev.Fields)
-	x := &event{Event: ev, schema: s, actions: s.actions(ev.Fields), time: eventTime(s, ev.Fields)}
-	for _, o := range e.outputs {
-		p, err := o.plan(s)
-		if err != nil {
-			return err
-		}
-		if err := e.run(o, p, x); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.applyOne(e.classify(ev))
 }
 
 // event is an event being run: its schema, the objects and actions it
@@ -129,17 +139,177 @@ type event struct {
 	schema  *Schema
 	actions []string
 	time    time.Time
+	// lowered caches fields' lower-case values: many tests read the same
+	// field (Image), and lower-casing allocates.
+	lowered []lowered
 }
 
-func (e *Engine) run(o *output, p *plan, x *event) error {
-	switch {
-	case o.join != nil:
-		return e.joinEvent(o, p, x)
-	case o.groups != nil:
-		return e.groupEvent(o, p, x)
+type lowered struct{ name, value string }
+
+// lower returns a field's value (v) in lower case, once per event.
+func (x *event) lower(name, v string) string {
+	for _, l := range x.lowered {
+		if l.name == name {
+			return l.value
+		}
 	}
-	if ev := p.main.matches(x); ev != nil {
-		e.emit(Match{Analytic: o.analytic, Output: o.name, Fields: carFields(ev, x), Event: x.Raw, File: x.File, Line: x.Line})
+	lv := lowerASCII(v)
+	x.lowered = append(x.lowered, lowered{name, lv})
+	return lv
+}
+
+// classified is what an event is to every output, worked out without
+// touching the engine's state, so that events classify in parallel.
+type classified struct {
+	x            *event
+	unrecognised bool
+	hits         []hit
+}
+
+// hit is an event's part in one output: a filter's match, or the sides
+// of a join or the group source it belongs to.
+type hit struct {
+	out        *output
+	match      *Match
+	def        *profile.Event // a group's source
+	lDef, rDef *profile.Event // a join's sides
+	problem    string         // the output cannot run on this schema
+}
+
+// classify maps an event to its schema and tests it against the outputs
+// that search its object and action (the schema's index says which). It
+// reads only what New compiled.
+func (e *Engine) classify(ev events.Event) *classified {
+	s := e.opt.Schema
+	if s == nil {
+		s = Detect(ev.Fields)
+	}
+	if s == nil {
+		return &classified{unrecognised: true}
+	}
+	s.normalise(ev.Fields)
+	x := &event{Event: ev, schema: s, actions: s.actions(ev.Fields), time: eventTime(s, ev.Fields)}
+	c := &classified{x: x}
+	idx := e.index[s]
+	entries := idx.always
+	for _, a := range x.actions {
+		if more := idx.byAction[a]; len(more) > 0 {
+			if len(entries) == 0 {
+				entries = more
+			} else {
+				entries = append(slices.Clone(entries), more...)
+				slices.SortStableFunc(entries, func(a, b entry) int { return a.out - b.out })
+			}
+		}
+	}
+	for i := 0; i < len(entries); {
+		out := entries[i].out
+		var defs [3]*profile.Event
+		for ; i < len(entries) && entries[i].out == out; i++ {
+			en := entries[i]
+			if defs[en.side] == nil && en.b.test(x) {
+				defs[en.side] = en.b.def
+			}
+		}
+		o := e.outputs[out]
+		switch {
+		case o.join != nil:
+			if defs[sideLeft] != nil || defs[sideRight] != nil {
+				c.hits = append(c.hits, hit{out: o, lDef: defs[sideLeft], rDef: defs[sideRight]})
+			}
+		case defs[sideMain] == nil:
+		case o.groups != nil:
+			c.hits = append(c.hits, hit{out: o, def: defs[sideMain]})
+		default:
+			c.hits = append(c.hits, hit{out: o, match: &Match{Analytic: o.analytic, Output: o.name, Fields: carFields(defs[sideMain], x),
+				Event: slices.Clone(x.Raw), File: x.File, Line: x.Line}})
+		}
+	}
+	if len(x.actions) > 0 {
+		for _, o := range idx.unplanned {
+			c.hits = append(c.hits, hit{out: o, problem: o.planErr[s]})
+		}
+	}
+	return c
+}
+
+// The sides an index entry tests.
+const (
+	sideMain = iota
+	sideLeft
+	sideRight
+)
+
+// schemaIndex lists, for each object and action of a schema, the
+// branches of the outputs that search it, in output order.
+type schemaIndex struct {
+	byAction  map[string][]entry
+	always    []entry   // bare conditions, over every event
+	unplanned []*output // outputs that cannot run on the schema
+}
+
+type entry struct {
+	out  int
+	side int
+	b    *branch
+}
+
+func (e *Engine) buildIndex(schemas []*Schema) {
+	e.index = map[*Schema]*schemaIndex{}
+	for _, s := range schemas {
+		idx := &schemaIndex{byAction: map[string][]entry{}}
+		for i, o := range e.outputs {
+			p, ok := o.plans[s]
+			if !ok {
+				idx.unplanned = append(idx.unplanned, o)
+				continue
+			}
+			add := func(side int, bs branches) {
+				for j := range bs {
+					en := entry{out: i, side: side, b: &bs[j]}
+					if bs[j].key == "" {
+						idx.always = append(idx.always, en)
+					} else {
+						idx.byAction[bs[j].key] = append(idx.byAction[bs[j].key], en)
+					}
+				}
+			}
+			if o.join != nil {
+				add(sideLeft, p.left)
+				add(sideRight, p.right)
+			} else {
+				add(sideMain, p.main)
+			}
+		}
+		e.index[s] = idx
+	}
+}
+
+// applyOne feeds a classified event to the outputs' state, in input
+// order.
+func (e *Engine) applyOne(c *classified) error {
+	if c.unrecognised {
+		e.Unrecognised++
+		return nil
+	}
+	for _, h := range c.hits {
+		switch {
+		case h.problem != "":
+			if e.Problems == nil {
+				e.Problems = map[string]int{}
+			}
+			e.Problems[h.problem]++
+		case h.match != nil:
+			e.emit(*h.match)
+		case h.out.join != nil:
+			if err := e.joinEvent(h.out, h.out.plans[c.x.schema], c.x, h.lDef, h.rDef); err != nil {
+				return err
+			}
+		default:
+			if err := e.groupEvent(h.out, h.out.plans[c.x.schema], c.x, h.def); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -189,22 +359,19 @@ type branch struct {
 func (bs branches) matches(x *event) *profile.Event {
 	for _, b := range bs {
 		if b.key == "" {
-			if b.test(x.Fields) {
+			if b.test(x) {
 				return b.def
 			}
 			continue
 		}
-		if slices.Contains(x.actions, b.key) && b.test(x.Fields) {
+		if slices.Contains(x.actions, b.key) && b.test(x) {
 			return b.def
 		}
 	}
 	return nil
 }
 
-func (o *output) plan(s *Schema) (*plan, error) {
-	if p, ok := o.plans[s]; ok {
-		return p, nil
-	}
+func (o *output) compile(s *Schema) (*plan, error) {
 	p := &plan{}
 	var err error
 	q := o.query
@@ -252,7 +419,6 @@ func (o *output) plan(s *Schema) (*plan, error) {
 			return nil, err
 		}
 	}
-	o.plans[s] = p
 	return p, nil
 }
 

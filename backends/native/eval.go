@@ -12,7 +12,7 @@ import (
 )
 
 // test is a compiled condition on an event's raw fields.
-type test func(fields map[string]string) bool
+type test func(x *event) bool
 
 // compile turns a lowered condition, its fields already named as the
 // schema names them, into a test with the pseudocode's meaning
@@ -23,7 +23,7 @@ type test func(fields map[string]string) bool
 func compile(c ir.Cond) (test, error) {
 	switch c := c.(type) {
 	case nil:
-		return func(map[string]string) bool { return true }, nil
+		return func(*event) bool { return true }, nil
 	case ir.And, ir.Or:
 		var terms []ir.Cond
 		_, isAnd := c.(ir.And)
@@ -40,32 +40,32 @@ func compile(c ir.Cond) (test, error) {
 			}
 		}
 		if isAnd {
-			return func(f map[string]string) bool {
+			return func(x *event) bool {
 				for _, t := range tests {
-					if !t(f) {
+					if !t(x) {
 						return false
 					}
 				}
 				return true
 			}, nil
 		}
-		return func(f map[string]string) bool {
+		return func(x *event) bool {
 			for _, t := range tests {
-				if t(f) {
+				if t(x) {
 					return true
 				}
 			}
 			return false
 		}, nil
 	case ir.Not:
-		x, err := compile(c.X)
+		inner, err := compile(c.X)
 		if err != nil {
 			return nil, err
 		}
-		return func(f map[string]string) bool { return !x(f) }, nil
+		return func(x *event) bool { return !inner(x) }, nil
 	case ir.Exists:
 		name := backends.Name(c.Field)
-		return func(f map[string]string) bool { _, ok := f[name]; return ok }, nil
+		return func(x *event) bool { _, ok := x.Fields[name]; return ok }, nil
 	case ir.Match:
 		return matchTest(backends.Name(c.Field), c.Value), nil
 	case ir.Compare:
@@ -76,8 +76,8 @@ func compile(c ir.Cond) (test, error) {
 			return nil, fmt.Errorf("%s: regular expression %q: %v", c.Field.Pos, c.Pattern, err)
 		}
 		name := backends.Name(c.Field)
-		return func(f map[string]string) bool {
-			v, ok := f[name]
+		return func(x *event) bool {
+			v, ok := x.Fields[name]
 			return ok && re.MatchString(v)
 		}, nil
 	case ir.CIDR:
@@ -87,8 +87,8 @@ func compile(c ir.Cond) (test, error) {
 		}
 		block = block.Masked()
 		name := backends.Name(c.Field)
-		return func(f map[string]string) bool {
-			v, ok := f[name]
+		return func(x *event) bool {
+			v, ok := x.Fields[name]
 			if !ok {
 				return false
 			}
@@ -105,20 +105,20 @@ func matchTest(name string, v ir.Value) test {
 	g := compileGlob(v.Str)
 	if v.IsNum {
 		num := v.Num
-		return func(f map[string]string) bool {
-			s, ok := f[name]
+		return func(x *event) bool {
+			s, ok := x.Fields[name]
 			if !ok {
 				return false
 			}
 			if n, ok := number(s); ok {
 				return n == num
 			}
-			return g.match(lowerASCII(s))
+			return g.match(x.lower(name, s))
 		}
 	}
-	return func(f map[string]string) bool {
-		s, ok := f[name]
-		return ok && g.match(lowerASCII(s))
+	return func(x *event) bool {
+		s, ok := x.Fields[name]
+		return ok && g.match(x.lower(name, s))
 	}
 }
 
@@ -138,8 +138,8 @@ func compareTest(name, op string, num float64) (test, error) {
 	default:
 		return nil, fmt.Errorf("native: unknown comparison %q", op)
 	}
-	return func(f map[string]string) bool {
-		s, ok := f[name]
+	return func(x *event) bool {
+		s, ok := x.Fields[name]
 		if !ok {
 			return false
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
 )
 
 // group is one group's key values and its columns so far.
@@ -25,10 +26,7 @@ type column struct {
 }
 
 // groupEvent adds an event of the group's source to its group.
-func (e *Engine) groupEvent(o *output, p *plan, x *event) error {
-	if p.main.matches(x) == nil {
-		return nil
-	}
+func (e *Engine) groupEvent(o *output, p *plan, x *event, _ *profile.Event) error {
 	k, ok := key(p.by, x)
 	if !ok {
 		return nil // an event lacking a key belongs to no group

@@ -1,5 +1,11 @@
 package native
 
+import (
+	"slices"
+
+	"github.com/cartrans/cartrans/profile"
+)
+
 // joinState holds the events a join may still pair, by key.
 type joinState struct {
 	left, right map[string][]*held
@@ -15,13 +21,9 @@ type held struct {
 // Input is in time order: a left event older than the bound can pair with
 // nothing more and is dropped. An unordered join without a bound holds
 // every event of both sides (bounded by --max-state).
-func (e *Engine) joinEvent(o *output, p *plan, x *event) error {
+func (e *Engine) joinEvent(o *output, p *plan, x *event, lDef, rDef *profile.Event) error {
 	j := o.query.Join
 	st := o.join
-	lDef, rDef := p.left.matches(x), p.right.matches(x)
-	if lDef == nil && rDef == nil {
-		return nil
-	}
 	timed := j.Ordered || j.Within > 0
 	if timed && x.time.IsZero() {
 		return nil // a time-bounded join cannot place an event without a time
@@ -56,6 +58,9 @@ func (e *Engine) joinEvent(o *output, p *plan, x *event) error {
 			"left":  {Fields: l.car, Event: l.x.Raw, File: l.x.File, Line: l.x.Line},
 			"right": {Fields: r.car, Event: r.x.Raw, File: r.x.File, Line: r.x.Line},
 		}})
+	}
+	if lOK || rOK {
+		x.Raw = slices.Clone(x.Raw) // held past its block's life
 	}
 	var self *held
 	if lOK {

@@ -15,7 +15,7 @@ import (
 )
 
 // program compiles pseudocode for the engine.
-func program(t *testing.T, code string) native.Program {
+func program(t testing.TB, code string) native.Program {
 	t.Helper()
 	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
 		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}

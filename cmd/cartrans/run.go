@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -24,7 +25,7 @@ import (
 func newRunCmd() *cobra.Command {
 	var evPaths []string
 	var schemaArg, formatArg string
-	var countOnly bool
+	var countOnly, noPrefilter bool
 	var maxState int
 	cmd := &cobra.Command{
 		Use:   "run ANALYTIC... --events PATH...",
@@ -56,7 +57,7 @@ when the run completed, 1 when an analytic or input could not be used.`,
 			if format != events.Auto && !slices.Contains(events.Formats, format) {
 				return usagef("--input-format must be ndjson, json or xml, not %q", formatArg)
 			}
-			opt := native.Options{MaxState: maxState}
+			opt := native.Options{MaxState: maxState, NoPrefilter: noPrefilter}
 			if schemaArg != "" {
 				s, err := native.FindSchema(schemaArg)
 				if err != nil {
@@ -85,9 +86,16 @@ when the run completed, 1 when an analytic or input could not be used.`,
 				return exitError{exitFailed}
 			}
 			var bad []events.Bad
-			rd := events.Reader{Event: e.Event, Bad: func(b events.Bad) { bad = append(bad, b) }}
+			var in native.Counts
+			files := 0
 			start := time.Now()
-			in, errs := rd.ReadPaths(evPaths, cmd.InOrStdin(), format)
+			errs := events.Walk(evPaths, cmd.InOrStdin(), func(r io.Reader, name string) error {
+				files++
+				c, err := e.Run(r, name, format, func(b events.Bad) { bad = append(bad, b) })
+				in.Bytes += c.Bytes
+				in.Events += c.Events
+				return err
+			})
 			e.Close()
 			elapsed := time.Since(start)
 			if countOnly {
@@ -99,7 +107,7 @@ when the run completed, 1 when an analytic or input could not be used.`,
 			if writeErr != nil {
 				return writeErr
 			}
-			writeRunSummary(stderr, in, e.Unrecognised, bad, counts, elapsed)
+			writeRunSummary(stderr, in, files, e, bad, counts, elapsed)
 			for _, err := range errs {
 				fmt.Fprintln(stderr, err)
 			}
@@ -115,6 +123,7 @@ when the run completed, 1 when an analytic or input could not be used.`,
 	f.StringVar(&formatArg, "input-format", "", "the events' format: ndjson, json or xml (default: detected)")
 	f.BoolVar(&countOnly, "count", false, "print the number of matches of each analytic output, not the matches")
 	f.IntVar(&maxState, "max-state", native.DefaultMaxState, "the most events and rows joins and groups may keep")
+	f.BoolVar(&noPrefilter, "no-prefilter", false, "decode every NDJSON line, also those that hold none of the strings the analytics require (slower; every malformed line is then reported)")
 	return cmd
 }
 
@@ -166,10 +175,14 @@ func writeCounts(w io.Writer, progs []native.Program, counts map[string]int) {
 }
 
 // writeRunSummary says what the run read and found.
-func writeRunSummary(w io.Writer, in events.Input, unrecognised int, bad []events.Bad, counts map[string]int, elapsed time.Duration) {
+func writeRunSummary(w io.Writer, in native.Counts, files int, e *native.Engine, bad []events.Bad, counts map[string]int, elapsed time.Duration) {
 	secs := max(elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(w, "read %d events (%d files, %.1f MB) in %.3fs: %.0f events/s, %.1f MB/s\n",
-		in.Events, in.Files, float64(in.Bytes)/1e6, elapsed.Seconds(), float64(in.Events)/secs, float64(in.Bytes)/1e6/secs)
+		in.Events, files, float64(in.Bytes)/1e6, elapsed.Seconds(), float64(in.Events)/secs, float64(in.Bytes)/1e6/secs)
+	unrecognised := e.Unrecognised
+	for _, p := range slices.Sorted(maps.Keys(e.Problems)) {
+		fmt.Fprintf(w, "%s (%d events)\n", p, e.Problems[p])
+	}
 	if unrecognised > 0 {
 		fmt.Fprintf(w, "%d events no schema recognises were not run\n", unrecognised)
 	}

@@ -1,0 +1,313 @@
+package native
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/cartrans/cartrans/events"
+)
+
+// blockSize is how much NDJSON a worker takes at a time.
+const blockSize = 1 << 20
+
+// Counts are what a run read.
+type Counts struct {
+	Bytes  int64
+	Events int // lines of NDJSON (read or passed over), events otherwise
+}
+
+// Run runs the engine over one input on every core: NDJSON is cut into
+// blocks of whole lines, and workers find the lines the prefilter lets
+// through, decode and classify them; other formats are read in order and
+// their events classified by the workers. The engine's state (joins,
+// groups, the output) sees the events in input order. Unreadable events
+// go to bad, in order.
+func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(events.Bad)) (Counts, error) {
+	cr := &countingReader{r: r}
+	br, format, closeFn, err := events.Open(cr, name, format)
+	if err != nil {
+		return Counts{}, err
+	}
+	defer closeFn()
+	workers := runtime.GOMAXPROCS(0)
+	var c Counts
+	if format == events.NDJSON {
+		err = e.runNDJSON(br, name, workers, bad, &c)
+	} else {
+		err = e.runEvents(br, name, format, workers, bad, &c)
+	}
+	c.Bytes = cr.n
+	return c, err
+}
+
+// result is what a worker made of a block.
+type result struct {
+	classified []*classified
+	bad        []events.Bad
+	lines      int
+	// block is returned to the pool once the result is applied: the
+	// classified events' Raw points into it until then.
+	block *[]byte
+}
+
+var blocks = sync.Pool{New: func() any { b := make([]byte, 0, blockSize); return &b }}
+
+// ordered runs work on workers and hands results to apply in the order
+// of their sequence numbers, keeping at most 2×workers in flight so that
+// memory stays flat whatever the input's size.
+func ordered(workers int, produce func(submit func(work func() result) bool) error, apply func(result) error) error {
+	type job struct {
+		seq  int
+		work func() result
+	}
+	type done struct {
+		seq int
+		res result
+	}
+	jobs := make(chan job)
+	results := make(chan done, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				results <- done{j.seq, j.work()}
+			}
+		})
+	}
+	var applyErr error
+	finished := make(chan struct{})
+	slots := make(chan struct{}, 2*workers)
+	go func() {
+		defer close(finished)
+		pending := map[int]result{}
+		next := 0
+		for d := range results {
+			pending[d.seq] = d.res
+			for {
+				res, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				<-slots
+				if applyErr == nil {
+					applyErr = apply(res)
+				}
+			}
+		}
+	}()
+	seq := 0
+	stop := false
+	produceErr := produce(func(work func() result) bool {
+		if stop {
+			return false
+		}
+		slots <- struct{}{}
+		jobs <- job{seq, work}
+		seq++
+		return true
+	})
+	close(jobs)
+	wg.Wait()
+	close(results)
+	<-finished
+	if produceErr != nil {
+		return produceErr
+	}
+	return applyErr
+}
+
+func (e *Engine) apply(res result, bad func(events.Bad), c *Counts) error {
+	for _, b := range res.bad {
+		bad(b)
+	}
+	c.Events += res.lines
+	defer func() {
+		if res.block != nil && cap(*res.block) == blockSize {
+			blocks.Put(res.block)
+		}
+	}()
+	for _, x := range res.classified {
+		if err := e.applyOne(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runNDJSON cuts the input into blocks of whole lines for the workers.
+func (e *Engine) runNDJSON(br *bufio.Reader, name string, workers int, bad func(events.Bad), c *Counts) error {
+	decoders := sync.Pool{New: func() any { return &events.Decoder{Alias: true} }}
+	return ordered(workers, func(submit func(func() result) bool) error {
+		line := 1
+		var carry []byte
+		for {
+			var bp *[]byte
+			var buf []byte
+			if len(carry) < blockSize/2 {
+				bp = blocks.Get().(*[]byte)
+				buf = append((*bp)[:0], carry...)
+			} else {
+				buf = make([]byte, len(carry), 2*len(carry))
+				copy(buf, carry)
+				bp = &buf
+			}
+			n, err := io.ReadFull(br, buf[len(carry):cap(buf)])
+			buf = buf[:len(carry)+n]
+			eof := err == io.EOF || err == io.ErrUnexpectedEOF
+			if err != nil && !eof {
+				return fmt.Errorf("%s: %v", name, err)
+			}
+			cut := len(buf)
+			if !eof {
+				cut = bytes.LastIndexByte(buf, '\n') + 1
+				if cut == 0 {
+					if len(buf) > events.MaxLine {
+						// One line longer than any event: skip to its end.
+						bad(events.Bad{File: name, Line: line, Reason: fmt.Sprintf("line longer than %d bytes", events.MaxLine)})
+						rest, err := br.ReadSlice('\n')
+						for err == bufio.ErrBufferFull {
+							rest, err = br.ReadSlice('\n')
+						}
+						_ = rest
+						line++
+						carry = nil
+						if err != nil {
+							return nil
+						}
+						continue
+					}
+					carry = buf // a line longer than a block: read on
+					continue
+				}
+			}
+			block, first := buf[:cut], line
+			line += bytes.Count(block, []byte{'\n'})
+			carry = append([]byte(nil), buf[cut:]...)
+			if len(block) > 0 && !submit(func() result {
+				d := decoders.Get().(*events.Decoder)
+				defer decoders.Put(d)
+				res := e.block(d, block, name, first)
+				res.block = bp
+				return res
+			}) {
+				return nil
+			}
+			if eof {
+				return nil
+			}
+		}
+	}, func(res result) error { return e.apply(res, bad, c) })
+}
+
+// block reads the lines of a block the prefilter lets through.
+func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) result {
+	var res result
+	res.lines = bytes.Count(block, []byte{'\n'})
+	if len(block) > 0 && block[len(block)-1] != '\n' {
+		res.lines++
+	}
+	line, at := first, 0
+	read := func(s, end int) {
+		line += bytes.Count(block[at:s], []byte{'\n'})
+		at = s
+		text := bytes.TrimSpace(block[s:end])
+		if first == 1 && s == 0 {
+			text = bytes.TrimPrefix(text, []byte("\ufeff"))
+		}
+		if len(text) == 0 {
+			return
+		}
+		_ = d.Decode(text, name, line, func(ev events.Event) error {
+			res.classified = append(res.classified, e.classify(ev))
+			return nil
+		}, func(b events.Bad) { res.bad = append(res.bad, b) })
+	}
+	// With a prefilter, a line is decoded when it holds a literal the
+	// analytics require, or when it is not a braced object at all (so a
+	// broken line is still reported); a braced line holding no literal
+	// cannot match, and is passed over unparsed.
+	var wanted []int
+	if e.pre != nil {
+		e.pre.lines(block, func(s, _ int) { wanted = append(wanted, s) })
+	}
+	for s, w := 0, 0; s < len(block); {
+		end := bytes.IndexByte(block[s:], '\n')
+		if end < 0 {
+			end = len(block)
+		} else {
+			end += s
+		}
+		for w < len(wanted) && wanted[w] < s {
+			w++
+		}
+		if e.pre == nil || w < len(wanted) && wanted[w] == s || !braced(block[s:end]) {
+			read(s, end)
+		}
+		s = end + 1
+	}
+	return res
+}
+
+// braced reports a line that begins with "{" and ends with "}" (or is
+// blank), the shape of every NDJSON event.
+func braced(line []byte) bool {
+	line = bytes.TrimSpace(line)
+	return len(line) == 0 || line[0] == '{' && line[len(line)-1] == '}'
+}
+
+// runEvents reads a format other than NDJSON in order and has the workers
+// classify its events in batches.
+func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, workers int, bad func(events.Bad), c *Counts) error {
+	const batch = 256
+	return ordered(workers, func(submit func(func() result) bool) error {
+		var evs []events.Event
+		var bads []events.Bad
+		flush := func() bool {
+			es, bs := evs, bads
+			evs, bads = nil, nil
+			return submit(func() result {
+				res := result{bad: bs, lines: len(es)}
+				for _, ev := range es {
+					res.classified = append(res.classified, e.classify(ev))
+				}
+				return res
+			})
+		}
+		rd := events.Reader{
+			Event: func(ev events.Event) error {
+				evs = append(evs, ev)
+				if len(evs) == batch && !flush() {
+					return errStopped
+				}
+				return nil
+			},
+			Bad: func(b events.Bad) { bads = append(bads, b) },
+		}
+		if err := rd.ReadFormat(br, name, format); err != nil && err != errStopped {
+			return err
+		}
+		if len(evs) > 0 || len(bads) > 0 {
+			flush()
+		}
+		return nil
+	}, func(res result) error { return e.apply(res, bad, c) })
+}
+
+var errStopped = fmt.Errorf("stopped")
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
