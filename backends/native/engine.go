@@ -65,9 +65,9 @@ type Engine struct {
 	state   int
 	// Unrecognised counts events no schema maps.
 	Unrecognised int
-	// Problems counts, by message, events of a schema an output cannot
-	// run on (a field the schema does not map, say).
-	Problems map[string]int
+	// problems counts, by output and schema, the events an output could
+	// not run on (a field the schema does not map, say).
+	problems map[problemKey]int
 }
 
 // New compiles programs; each match goes to emit, in input order for
@@ -173,7 +173,7 @@ type hit struct {
 	match      *Match
 	def        *profile.Event // a group's source
 	lDef, rDef *profile.Event // a join's sides
-	problem    string         // the output cannot run on this schema
+	problem    *Schema        // outputs cannot run on this event's schema
 }
 
 // classify maps an event to its schema and tests it against the outputs
@@ -225,12 +225,26 @@ func (e *Engine) classify(ev events.Event) *classified {
 				Event: slices.Clone(x.Raw), File: x.File, Line: x.Line}})
 		}
 	}
-	if len(x.actions) > 0 {
-		for _, o := range idx.unplanned {
-			c.hits = append(c.hits, hit{out: o, problem: o.planErr[s]})
-		}
+	if len(x.actions) > 0 && len(idx.unplanned) > 0 {
+		c.hits = append(c.hits, hit{problem: s})
 	}
 	return c
+}
+
+type problemKey struct {
+	o *output
+	s *Schema
+}
+
+// Problems says, for each output that could not run on the events of a
+// schema the run met, why.
+func (e *Engine) Problems() []string {
+	var out []string
+	for k := range e.problems {
+		out = append(out, k.o.planErr[k.s])
+	}
+	slices.Sort(out)
+	return out
 }
 
 // The sides an index entry tests.
@@ -294,11 +308,13 @@ func (e *Engine) applyOne(c *classified) error {
 	}
 	for _, h := range c.hits {
 		switch {
-		case h.problem != "":
-			if e.Problems == nil {
-				e.Problems = map[string]int{}
+		case h.problem != nil:
+			if e.problems == nil {
+				e.problems = map[problemKey]int{}
 			}
-			e.Problems[h.problem]++
+			for _, o := range e.index[h.problem].unplanned {
+				e.problems[problemKey{o, h.problem}]++
+			}
 		case h.match != nil:
 			e.emit(*h.match)
 		case h.out.join != nil:

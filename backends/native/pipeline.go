@@ -44,9 +44,12 @@ func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(ev
 	return c, err
 }
 
-// result is what a worker made of a block.
+// result is what a worker made of a block: the events that matter to an
+// output (the others are only counted, so that a block's events do not
+// outlive it).
 type result struct {
-	classified []*classified
+	classified   []*classified
+	unrecognised int
 	bad        []events.Bad
 	lines      int
 	// block is returned to the pool once the result is applied: the
@@ -122,10 +125,21 @@ func ordered(workers int, produce func(submit func(work func() result) bool) err
 	return applyErr
 }
 
+// keep adds a classified event that some output needs.
+func (r *result) keep(c *classified) {
+	switch {
+	case c.unrecognised:
+		r.unrecognised++
+	case len(c.hits) > 0:
+		r.classified = append(r.classified, c)
+	}
+}
+
 func (e *Engine) apply(res result, bad func(events.Bad), c *Counts) error {
 	for _, b := range res.bad {
 		bad(b)
 	}
+	e.Unrecognised += res.unrecognised
 	c.Events += res.lines
 	defer func() {
 		if res.block != nil && cap(*res.block) == blockSize {
@@ -224,7 +238,7 @@ func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) 
 			return
 		}
 		_ = d.Decode(text, name, line, func(ev events.Event) error {
-			res.classified = append(res.classified, e.classify(ev))
+			res.keep(e.classify(ev))
 			return nil
 		}, func(b events.Bad) { res.bad = append(res.bad, b) })
 	}
@@ -274,7 +288,7 @@ func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, 
 			return submit(func() result {
 				res := result{bad: bs, lines: len(es)}
 				for _, ev := range es {
-					res.classified = append(res.classified, e.classify(ev))
+					res.keep(e.classify(ev))
 				}
 				return res
 			})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -180,8 +179,8 @@ func writeRunSummary(w io.Writer, in native.Counts, files int, e *native.Engine,
 	fmt.Fprintf(w, "read %d events (%d files, %.1f MB) in %.3fs: %.0f events/s, %.1f MB/s\n",
 		in.Events, files, float64(in.Bytes)/1e6, elapsed.Seconds(), float64(in.Events)/secs, float64(in.Bytes)/1e6/secs)
 	unrecognised := e.Unrecognised
-	for _, p := range slices.Sorted(maps.Keys(e.Problems)) {
-		fmt.Fprintf(w, "%s (%d events)\n", p, e.Problems[p])
+	for _, p := range e.Problems() {
+		fmt.Fprintln(w, p)
 	}
 	if unrecognised > 0 {
 		fmt.Fprintf(w, "%d events no schema recognises were not run\n", unrecognised)

@@ -8,7 +8,9 @@
 package sysmongen
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -32,14 +34,25 @@ var (
 
 // Write returns about size bytes of NDJSON Sysmon events.
 func Write(size int) []byte {
-	rng := rand.New(rand.NewPCG(7, 11))
 	var b bytes.Buffer
 	b.Grow(size + 4096)
-	enc := json.NewEncoder(&b)
+	if _, err := WriteTo(&b, int64(size)); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// WriteTo writes about size bytes of NDJSON Sysmon events to w, the same
+// events Write gives, without holding them.
+func WriteTo(w io.Writer, size int64) (int64, error) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	cw := &countingWriter{w: w}
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	t := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	pid := 1000
-	for i := 0; b.Len() < size; i++ {
+	for i := 0; cw.n+int64(bw.Buffered()) < size; i++ {
 		t = t.Add(time.Duration(1+rng.IntN(200)) * time.Millisecond)
 		pid += 1 + rng.IntN(8)
 		host := fmt.Sprintf("ws%03d.corp.example.org", rng.IntN(300))
@@ -88,8 +101,20 @@ func Write(size int) []byte {
 			ev["Details"] = "Binary Data"
 		}
 		if err := enc.Encode(ev); err != nil {
-			panic(err)
+			return cw.n, err
 		}
 	}
-	return b.Bytes()
+	err := bw.Flush()
+	return cw.n, err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
