@@ -50,8 +50,8 @@ func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(ev
 type result struct {
 	classified   []*classified
 	unrecognised int
-	bad        []events.Bad
-	lines      int
+	bad          []events.Bad
+	lines        int
 	// block is returned to the pool once the result is applied: the
 	// classified events' Raw points into it until then.
 	block *[]byte
