@@ -1,6 +1,7 @@
 package native_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -154,4 +155,29 @@ func TestGroup(t *testing.T) {
 	if fmt.Sprint(got) != `[{"count":2,"exe":"a.exe"} {"count":2,"exe":"b.exe"}]` {
 		t.Errorf("count: %q", got)
 	}
+}
+
+// FuzzPrefilter: on any input, the prefilter keeps every match decoding
+// every line finds (it may only pass over lines that cannot match).
+func FuzzPrefilter(f *testing.F) {
+	f.Add([]byte(sysmon(`1;Image=C:\Windows\System32\cmd.exe;ParentImage=C:\Windows\System32\services.exe`, `2;Image=C:\x\CMD.EXE;ParentImage=services.exe`)))
+	f.Add([]byte("{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\",\"ParentImage\":\"C:\\\\SERVICES.exe\"}\r\n\n{bad"))
+	f.Add([]byte("\ufeff" + sysmon(`3;Image=cmd.exe;ParentImage=services.exe`)))
+	p := program(f, proc+`exe == "cmd.exe" and parent_exe in ["services.exe", "svc*host.exe"]`+"\noutput x")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		count := func(opt native.Options) int {
+			n := 0
+			e, err := native.New([]native.Program{p}, opt, func(native.Match) { n++ })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Run(bytes.NewReader(data), "f", events.NDJSON, func(events.Bad) {}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if with, without := count(native.Options{}), count(native.Options{NoPrefilter: true}); with != without {
+			t.Fatalf("prefilter: %d matches, without: %d", with, without)
+		}
+	})
 }
