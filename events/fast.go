@@ -22,6 +22,15 @@ type Decoder struct {
 	keys  map[string]string
 	arena []byte
 	spans []span
+	spare map[string]string
+}
+
+// Recycle gives back an event's fields once nothing refers to them, for
+// the next event to fill: most events of a log match nothing and are
+// dropped at once.
+func (d *Decoder) Recycle(fields map[string]string) {
+	clear(fields)
+	d.spare = fields
 }
 
 // Decode reads one JSON value holding events: an event object; an
@@ -65,7 +74,11 @@ func (d *Decoder) object(v *fastjson.Value, raw []byte, file string, line int, e
 	case !d.Alias:
 		raw = append([]byte(nil), raw...)
 	}
-	fields := make(map[string]string, 32)
+	fields := d.spare
+	d.spare = nil
+	if fields == nil {
+		fields = make(map[string]string, 32)
+	}
 	d.flatten(fields, "", v)
 	return emit(Event{Fields: fields, Raw: raw, File: file, Line: line})
 }

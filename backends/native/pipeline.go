@@ -125,14 +125,17 @@ func ordered(workers int, produce func(submit func(work func() result) bool) err
 	return applyErr
 }
 
-// keep adds a classified event that some output needs.
-func (r *result) keep(c *classified) {
+// keep adds a classified event that some output needs, and says whether
+// it did.
+func (r *result) keep(c *classified) bool {
 	switch {
 	case c.unrecognised:
 		r.unrecognised++
 	case len(c.hits) > 0:
 		r.classified = append(r.classified, c)
+		return true
 	}
+	return false
 }
 
 func (e *Engine) apply(res result, bad func(events.Bad), c *Counts) error {
@@ -238,7 +241,9 @@ func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) 
 			return
 		}
 		_ = d.Decode(text, name, line, func(ev events.Event) error {
-			res.keep(e.classify(ev))
+			if !res.keep(e.classify(ev)) {
+				d.Recycle(ev.Fields)
+			}
 			return nil
 		}, func(b events.Bad) { res.bad = append(res.bad, b) })
 	}

@@ -31,6 +31,11 @@ type Schema struct {
 	// Paths are fields holding Windows paths whose doubled backslashes
 	// are read as one (some exports double them).
 	Paths []string `yaml:"paths"`
+
+	once    sync.Once
+	keys    []string            // the events' keys, sorted
+	first   string              // the field every selector begins with
+	byFirst map[string][]string // its lower-cased values -> event keys
 }
 
 //go:embed schemas/*.yaml
@@ -156,14 +161,47 @@ func (s *Schema) normalise(fields map[string]string) {
 }
 
 // actions lists the objects and actions an event is, by the selectors.
+// When every selector begins with the same field (EventID), only the
+// events whose first value the event has are tried.
 func (s *Schema) actions(fields map[string]string) []string {
+	s.once.Do(s.indexSelectors)
+	keys := s.keys
+	if s.first != "" {
+		v, ok := fields[s.first]
+		if !ok {
+			return nil
+		}
+		keys = s.byFirst[strings.ToLower(v)]
+	}
 	var out []string
-	for _, key := range slices.Sorted(maps.Keys(s.Events)) {
+	for _, key := range keys {
 		if selects(s.Events[key].Selector, fields) {
 			out = append(out, key)
 		}
 	}
 	return out
+}
+
+// indexSelectors sorts the schema's events and indexes them by the value
+// of their selectors' first field, when they share it.
+func (s *Schema) indexSelectors() {
+	s.keys = slices.Sorted(maps.Keys(s.Events))
+	first := ""
+	for _, k := range s.keys {
+		sel := s.Events[k].Selector
+		if len(sel) == 0 || sel[0].Field == "" || first != "" && sel[0].Field != first {
+			return
+		}
+		first = sel[0].Field
+	}
+	s.byFirst = map[string][]string{}
+	for _, k := range s.keys {
+		for _, v := range s.Events[k].Selector[0].Values {
+			lv := strings.ToLower(v)
+			s.byFirst[lv] = append(s.byFirst[lv], k)
+		}
+	}
+	s.first = first
 }
 
 // selects reports whether every selector term holds: the field equals one
