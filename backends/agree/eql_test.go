@@ -1,0 +1,335 @@
+package agree_test
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// A test-only interpreter of the Endgame EQL the eql backend writes
+// (endgameinc/eql: "where" conditions with and, or, not, ==, !=, <, <=,
+// >, >=, in, null, and the functions wildcard, match and cidrMatch),
+// with EQL's meaning: strings compare without case, "*" is a wildcard in
+// == and wildcard() but not in "in", match() anchors at the start and
+// ignores case, and logic is three-valued (a comparison with a missing
+// field is null; "not null" is null; the query keeps only true).
+
+type eqlTok struct {
+	kind string // id, str, num, op, (, ), ",", kw
+	text string
+}
+
+func eqlLex(s string) ([]eqlTok, error) {
+	var out []eqlTok
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			i++
+		case c == '"':
+			var b strings.Builder
+			j := i + 1
+			for ; j < len(s) && s[j] != '"'; j++ {
+				if s[j] == '\\' && j+1 < len(s) {
+					j++
+					switch s[j] {
+					case 'n':
+						b.WriteByte('\n')
+					case 't':
+						b.WriteByte('\t')
+					case 'r':
+						b.WriteByte('\r')
+					default:
+						b.WriteByte(s[j])
+					}
+					continue
+				}
+				b.WriteByte(s[j])
+			}
+			if j >= len(s) {
+				return nil, fmt.Errorf("unterminated string at %d", i)
+			}
+			out = append(out, eqlTok{"str", b.String()})
+			i = j + 1
+		case c == '(' || c == ')' || c == ',':
+			out = append(out, eqlTok{string(c), string(c)})
+			i++
+		case strings.ContainsRune("=!<>", rune(c)):
+			j := i + 1
+			if j < len(s) && s[j] == '=' {
+				j++
+			}
+			out = append(out, eqlTok{"op", s[i:j]})
+			i = j
+		case c == '-' || unicode.IsDigit(rune(c)):
+			j := i + 1
+			for j < len(s) && (unicode.IsDigit(rune(s[j])) || s[j] == '.') {
+				j++
+			}
+			out = append(out, eqlTok{"num", s[i:j]})
+			i = j
+		case unicode.IsLetter(rune(c)) || c == '_':
+			j := i
+			for j < len(s) && (unicode.IsLetter(rune(s[j])) || unicode.IsDigit(rune(s[j])) || s[j] == '_' || s[j] == '.') {
+				j++
+			}
+			w := s[i:j]
+			switch w {
+			case "and", "or", "not", "in", "where", "null":
+				out = append(out, eqlTok{"kw", w})
+			default:
+				out = append(out, eqlTok{"id", w})
+			}
+			i = j
+		default:
+			return nil, fmt.Errorf("unexpected %q at %d", c, i)
+		}
+	}
+	return out, nil
+}
+
+// tri is a three-valued truth: 1 true, 0 false, -1 null.
+type tri int
+
+func triOf(b bool) tri {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+type eqlExpr func(ev map[string]string) tri
+
+type eqlParser struct {
+	toks []eqlTok
+	i    int
+}
+
+func (p *eqlParser) peek() eqlTok {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return eqlTok{}
+}
+
+func (p *eqlParser) next() eqlTok { t := p.peek(); p.i++; return t }
+
+// parseEQL reads "category where condition".
+func parseEQL(q string) (eqlExpr, error) {
+	toks, err := eqlLex(q)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) < 3 || toks[0].kind != "id" || toks[1].text != "where" {
+		return nil, fmt.Errorf("not an event query: %s", q)
+	}
+	p := &eqlParser{toks: toks, i: 2}
+	e, err := p.or()
+	if err == nil && p.i != len(p.toks) {
+		err = fmt.Errorf("unexpected %q", p.peek().text)
+	}
+	return e, err
+}
+
+func (p *eqlParser) or() (eqlExpr, error) {
+	l, err := p.and()
+	for err == nil && p.peek().text == "or" {
+		p.next()
+		var r eqlExpr
+		if r, err = p.and(); err == nil {
+			a, b := l, r
+			l = func(ev map[string]string) tri { return max(a(ev), b(ev)) } // Kleene or
+		}
+	}
+	return l, err
+}
+
+func (p *eqlParser) and() (eqlExpr, error) {
+	l, err := p.not()
+	for err == nil && p.peek().text == "and" {
+		p.next()
+		var r eqlExpr
+		if r, err = p.not(); err == nil {
+			a, b := l, r
+			l = func(ev map[string]string) tri {
+				x, y := a(ev), b(ev)
+				if x == 0 || y == 0 {
+					return 0
+				}
+				return min(x, y)
+			}
+		}
+	}
+	return l, err
+}
+
+func (p *eqlParser) not() (eqlExpr, error) {
+	if p.peek().text == "not" {
+		p.next()
+		x, err := p.not()
+		if err != nil {
+			return nil, err
+		}
+		return func(ev map[string]string) tri {
+			switch v := x(ev); v {
+			case -1:
+				return -1
+			default:
+				return 1 - v
+			}
+		}, nil
+	}
+	return p.primary()
+}
+
+func (p *eqlParser) primary() (eqlExpr, error) {
+	t := p.next()
+	switch {
+	case t.kind == "(":
+		e, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if p.next().kind != ")" {
+			return nil, fmt.Errorf("missing )")
+		}
+		return e, nil
+	case t.kind == "id" && p.peek().kind == "(":
+		return p.call(t.text)
+	case t.kind == "id":
+		field := t.text
+		op := p.peek()
+		switch {
+		case op.kind == "op":
+			p.next()
+			v := p.next()
+			return compareEQL(field, op.text, v)
+		case op.text == "in":
+			p.next()
+			if p.next().kind != "(" {
+				return nil, fmt.Errorf("in without (")
+			}
+			var vals []eqlTok
+			for {
+				vals = append(vals, p.next())
+				if n := p.next(); n.kind == ")" {
+					break
+				} else if n.kind != "," {
+					return nil, fmt.Errorf("bad list")
+				}
+			}
+			return func(ev map[string]string) tri {
+				got, ok := ev[field]
+				if !ok {
+					return -1
+				}
+				for _, v := range vals {
+					if eqlEqual(got, v, false) {
+						return 1
+					}
+				}
+				return 0
+			}, nil
+		default:
+			// A selector flag (subtype.create): the test's events are all
+			// of the searched kind.
+			return func(map[string]string) tri { return 1 }, nil
+		}
+	}
+	return nil, fmt.Errorf("unexpected %q", t.text)
+}
+
+func (p *eqlParser) call(name string) (eqlExpr, error) {
+	p.next() // (
+	var args []eqlTok
+	for {
+		args = append(args, p.next())
+		if n := p.next(); n.kind == ")" {
+			break
+		} else if n.kind != "," {
+			return nil, fmt.Errorf("bad call")
+		}
+	}
+	field := args[0].text
+	pats := args[1:]
+	return func(ev map[string]string) tri {
+		v, ok := ev[field]
+		if !ok {
+			return -1
+		}
+		for _, pt := range pats {
+			switch name {
+			case "wildcard":
+				if eqlEqual(v, pt, true) {
+					return 1
+				}
+			case "match":
+				if re, err := regexp.Compile("(?is)^(?:" + pt.text + ")"); err == nil && re.MatchString(v) {
+					return 1
+				}
+			case "cidrMatch":
+				b, err1 := netip.ParsePrefix(pt.text)
+				a, err2 := netip.ParseAddr(v)
+				if err1 == nil && err2 == nil && b.Masked().Contains(a) {
+					return 1
+				}
+			}
+		}
+		return 0
+	}, nil
+}
+
+func compareEQL(field, op string, v eqlTok) (eqlExpr, error) {
+	if v.text == "null" {
+		return func(ev map[string]string) tri {
+			_, ok := ev[field]
+			return triOf(ok == (op == "!="))
+		}, nil
+	}
+	return func(ev map[string]string) tri {
+		got, ok := ev[field]
+		if !ok {
+			return -1
+		}
+		switch op {
+		case "==":
+			return triOf(eqlEqual(got, v, true))
+		case "!=":
+			return triOf(!eqlEqual(got, v, true))
+		}
+		a, err1 := strconv.ParseFloat(got, 64)
+		b, err2 := strconv.ParseFloat(v.text, 64)
+		if err1 != nil || err2 != nil {
+			return -1
+		}
+		switch op {
+		case "<":
+			return triOf(a < b)
+		case "<=":
+			return triOf(a <= b)
+		case ">":
+			return triOf(a > b)
+		case ">=":
+			return triOf(a >= b)
+		}
+		return -1
+	}, nil
+}
+
+// eqlEqual compares as EQL does: numbers numerically, strings without
+// case, with "*" a wildcard where it is one.
+func eqlEqual(got string, v eqlTok, wild bool) bool {
+	if v.kind == "num" {
+		a, err1 := strconv.ParseFloat(got, 64)
+		b, err2 := strconv.ParseFloat(v.text, 64)
+		return err1 == nil && err2 == nil && a == b
+	}
+	if !wild || !strings.Contains(v.text, "*") {
+		return strings.EqualFold(got, v.text)
+	}
+	re := "(?is)^" + strings.ReplaceAll(regexp.QuoteMeta(v.text), `\*`, ".*") + "$"
+	return regexp.MustCompile(re).MatchString(got)
+}
