@@ -136,4 +136,3 @@ func nativeRun(t *testing.T, code string, car *native.Schema) []int {
 	slices.Sort(got)
 	return got
 }
-
