@@ -46,7 +46,22 @@ type Resolver func(id string) ([]Query, error)
 // LowerRuns lowers a program whose "run" statements resolve gives the
 // queries of (nil: they are refused).
 func LowerRuns(prog *ast.Program, info *check.Info, resolve Resolver) ([]Query, error) {
-	l := &lowerer{info: info, defs: map[*check.Dataset]*ast.AssignStmt{}, resolve: resolve}
+	return LowerWith(prog, info, Options{Resolve: resolve})
+}
+
+// Options are what a program may need from outside to be lowered.
+type Options struct {
+	// Resolve gives the queries of "run Analytic:ID" (nil: refused).
+	Resolve Resolver
+	// Params are the values of the program's "input" parameters; a
+	// parameter without one is refused where it is used.
+	Params map[string]string
+}
+
+// LowerWith lowers a program with outside values.
+func LowerWith(prog *ast.Program, info *check.Info, opt Options) ([]Query, error) {
+	resolve := opt.Resolve
+	l := &lowerer{info: info, defs: map[*check.Dataset]*ast.AssignStmt{}, resolve: resolve, params: opt.Params}
 	for stmt, sym := range info.Defs {
 		if sym.Dataset != nil {
 			l.defs[sym.Dataset] = stmt
@@ -84,6 +99,27 @@ type lowerer struct {
 	// dropped when a test of one side is lowered for that side.
 	sides   map[string]bool
 	resolve Resolver
+	params  map[string]string
+}
+
+// param returns the value of an input parameter an expression names;
+// ok is false when it names none.
+func (l *lowerer) param(x ast.Expr) (Value, bool, error) {
+	f, isRef := x.(*ast.FieldRef)
+	if !isRef || len(f.Parts) != 1 || !l.info.Params[f.Parts[0]] {
+		return Value{}, false, nil
+	}
+	name := f.Parts[0]
+	v, given := l.params[name]
+	if !given {
+		return Value{}, true, unsupported(f.At, "parameter "+name, "give its value (cartrans run --param %s=…)", name)
+	}
+	if strings.Contains(v, "*") {
+		return Value{}, true, unsupported(f.At, "parameter "+name, "its value %q holds a *: a parameter is plain text, and a * in a compared value is always a wildcard", v)
+	}
+	val := NewValue(v, f.At)
+	val.Quoted = true
+	return val, true, nil
 }
 
 // dataset lowers the definition of a dataset, following filters back to
@@ -424,6 +460,27 @@ func (l *lowerer) comparison(x *ast.BinaryExpr) (Cond, error) {
 	fx, lit, op := x.X, x.Y, x.Op
 	if _, ok := fx.(*ast.FieldRef); !ok {
 		fx, lit, op = x.Y, x.X, flip(op)
+	} else if _, isParam, _ := l.param(fx); isParam {
+		fx, lit, op = x.Y, x.X, flip(op) // target_host == hostname
+	}
+	if v, isParam, err := l.param(lit); isParam {
+		if err != nil {
+			return nil, err
+		}
+		f, err := l.field(fx)
+		if err != nil {
+			return nil, err
+		}
+		switch op {
+		case ast.OpEq:
+			return Match{Field: f, Value: v}, nil
+		case ast.OpNe:
+			return Not{X: Match{Field: f, Value: v}}, nil
+		}
+		if !v.IsNum {
+			return nil, unsupported(v.Pos, "ordering of strings", "%s %s %s: only numbers are ordered", f.Name, op, ast.QuoteString(v.Str))
+		}
+		return Compare{Field: f, Op: op.String(), Value: v}, nil
 	}
 	f, err := l.field(fx)
 	if err != nil {
@@ -524,6 +581,12 @@ func (l *lowerer) values(x ast.Expr) ([]Value, error) {
 	case *ast.FieldRef:
 		if list, ok := l.info.Lists[v.Parts[0]]; ok && len(v.Parts) == 1 {
 			return l.values(list)
+		}
+		if val, isParam, err := l.param(v); isParam {
+			if err != nil {
+				return nil, err
+			}
+			return []Value{val}, nil
 		}
 		return nil, unsupported(v.At, "comparison of two fields", "%s is a field or a parameter, not a value", strings.Join(v.Parts, "."))
 	case *ast.DurationLit, *ast.NowLit, *ast.BinaryExpr:

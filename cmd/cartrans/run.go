@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,7 +23,7 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var evPaths []string
+	var evPaths, paramArgs []string
 	var schemaArg, formatArg string
 	var countOnly, noPrefilter bool
 	var maxState int
@@ -64,8 +65,16 @@ when the run completed, 1 when an analytic or input could not be used.`,
 				}
 				opt.Schema = s
 			}
+			params := map[string]string{}
+			for _, a := range paramArgs {
+				k, v, ok := strings.Cut(a, "=")
+				if !ok || k == "" {
+					return usagef("--param takes name=value, not %q", a)
+				}
+				params[k] = v
+			}
 			stderr := cmd.ErrOrStderr()
-			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr)
+			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr, params)
 			if len(progs) == 0 {
 				return exitError{exitFailed}
 			}
@@ -118,6 +127,7 @@ when the run completed, 1 when an analytic or input could not be used.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&evPaths, "events", nil, "event log files or directories to run over, or - for standard input (repeatable)")
+	f.StringArrayVar(&paramArgs, "param", nil, "the value of an analytic's input parameter, as name=value (repeatable)")
 	f.StringVar(&schemaArg, "schema", "", "read every event with this schema (sysmon, winlogbeat, mordor, car, or a schema file) instead of detecting it")
 	f.StringVar(&formatArg, "input-format", "", "the events' format: ndjson, json or xml (default: detected)")
 	f.BoolVar(&countOnly, "count", false, "print the number of matches of each analytic output, not the matches")
@@ -128,7 +138,7 @@ when the run completed, 1 when an analytic or input could not be used.`,
 
 // runPrograms reads and lowers the analytics; failed reports one that
 // could not be (said on w).
-func runPrograms(paths []string, stdin io.Reader, w io.Writer) (progs []native.Program, failed bool) {
+func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string]string) (progs []native.Program, failed bool) {
 	var analytics []*analytic.Analytic
 	for _, r := range parser.Load(paths, parser.Options{Stdin: stdin}) {
 		for _, d := range r.Diags {
@@ -149,7 +159,7 @@ func runPrograms(paths []string, stdin io.Reader, w io.Writer) (progs []native.P
 			failed = true
 			continue
 		}
-		qs, err := ir.LowerRuns(u.Program, u.Info, resolve)
+		qs, err := ir.LowerWith(u.Program, u.Info, ir.Options{Resolve: resolve, Params: params})
 		if err != nil {
 			fmt.Fprintf(w, "%s: not run: %v\n", u.Analytic.ID, err)
 			failed = true

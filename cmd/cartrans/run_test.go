@@ -57,3 +57,28 @@ func TestRunBadInput(t *testing.T) {
 		t.Errorf("missing file: exit %d %s", code, errs)
 	}
 }
+
+// TestRunParams: an analytic's input parameter takes its value from
+// --param; without one, the analytic is not run and the reason says how.
+func TestRunParams(t *testing.T) {
+	dir := t.TempDir()
+	page, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "input target\nprocesses = search Process:Create\nshells = filter processes where (exe == \"cmd.exe\" and hostname == target)\noutput shells"
+	p := strings.Replace(string(page), "processes = search Process:Create\nshells = filter processes where (exe == \"cmd.exe\" and parent_exe == \"services.exe\")\noutput shells", code, 1)
+	if p == string(page) {
+		t.Fatal("example's pseudocode not found")
+	}
+	a := filepath.Join(dir, "CAR-2026-11-901.md")
+	os.WriteFile(a, []byte(p), 0o644)
+	out, _, code2 := cli(t, "", "run", "--count", a, "--param", "target=ws01", "--events", "../../examples/events")
+	if code2 != 0 || !strings.Contains(out, "shells\t1") {
+		t.Errorf("with --param: exit %d\n%s", code2, out)
+	}
+	_, errs, code2 := cli(t, "", "run", "--count", a, "--events", "../../examples/events")
+	if code2 != 1 || !strings.Contains(errs, "--param target=") {
+		t.Errorf("without: exit %d\n%s", code2, errs)
+	}
+}

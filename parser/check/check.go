@@ -134,6 +134,8 @@ type Info struct {
 	Uses map[*ast.Ident]*Dataset
 	// Lists maps the list constants to their values.
 	Lists map[string]*ast.ListLit
+	// Params are the names the program declares with "input".
+	Params map[string]bool
 	// Diffs maps each set difference "a - b" to its two datasets.
 	Diffs map[*ast.BinaryExpr][2]*Dataset
 	// Runs lists the analytics the program uses with "run".
@@ -307,6 +309,10 @@ func (c *checker) stmt(s ast.Stmt) {
 		}
 	case *ast.InputStmt:
 		c.define(s.Name, KindParam, nil)
+		if c.info.Params == nil {
+			c.info.Params = map[string]bool{}
+		}
+		c.info.Params[s.Name.Name] = true
 	case *ast.ExprStmt:
 		c.expr(s.X, nil)
 	case *ast.BadStmt:
