@@ -44,7 +44,8 @@ that cannot be read is reported with its file and line and skipped.
 
 Matches go to standard output as NDJSON: analytic, output, the event's
 CAR fields and the event itself (a join: the pair; a group: its row).
---count prints counts only. A summary goes to standard error. Exit status 0
+--count prints counts only. On a terminal, a large input shows its
+progress. A summary goes to standard error. Exit status 0
 when the run completed, 1 when an analytic or input could not be used.`,
 		Example: `  cartrans run examples/analytics --events examples/events
   cartrans run --count ../shared/car/analytics --events day.ndjson.gz`,
@@ -97,14 +98,16 @@ when the run completed, 1 when an analytic or input could not be used.`,
 			var in native.Counts
 			files := 0
 			start := time.Now()
+			prog := newProgress(stderr, inputSize(evPaths))
 			errs := events.Walk(evPaths, cmd.InOrStdin(), func(r io.Reader, name string) error {
 				files++
-				c, err := e.Run(r, name, format, func(b events.Bad) { bad = append(bad, b) })
+				c, err := e.Run(prog.reader(r), name, format, func(b events.Bad) { bad = append(bad, b) })
 				in.Bytes += c.Bytes
 				in.Events += c.Events
 				return err
 			})
 			e.Close()
+			prog.finish()
 			elapsed := time.Since(start)
 			if countOnly {
 				writeCounts(out, progs, counts)
