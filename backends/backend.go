@@ -249,7 +249,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			if ok {
 				note(c.Field.Pos, "%s → %s", c.Field.Name, Name(f))
 			}
-			return ir.Compare{Field: f, Op: c.Op, Value: c.Value}
+			return ir.WithField(c, f)
 		case ir.Regexp:
 			f, m, ok := field(c.Field)
 			if ok && m.Transform != profile.Same && err == nil {
@@ -258,13 +258,11 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 				err = &Unsupported{Construct: "a regular expression on " + c.Field.Name, Backend: p.Backend, Pos: c.Field.Pos,
 					Reason: "profile " + p.Name + " maps it as a part of " + Name(f)}
 			}
-			return ir.Regexp{Field: f, Pattern: c.Pattern}
-		case ir.Exists:
-			f, _, _ := field(c.Field)
-			return ir.Exists{Field: f}
-		case ir.CIDR:
-			f, _, _ := field(c.Field)
-			return ir.CIDR{Field: f, Block: c.Block}
+			return ir.WithField(c, f)
+		case ir.Exists, ir.CIDR:
+			old, _ := ir.LeafField(c)
+			f, _, _ := field(old)
+			return ir.WithField(c, f)
 		}
 		return c
 	}

@@ -222,6 +222,29 @@ func Walk(c Cond, fn func(Cond)) {
 	}
 }
 
+// WithField returns a leaf testing f instead of its field; and, or and
+// not as they are.
+func WithField(c Cond, f Field) Cond {
+	switch c := c.(type) {
+	case Match:
+		c.Field = f
+		return c
+	case Compare:
+		c.Field = f
+		return c
+	case Regexp:
+		c.Field = f
+		return c
+	case Exists:
+		c.Field = f
+		return c
+	case CIDR:
+		c.Field = f
+		return c
+	}
+	return c
+}
+
 // LeafField returns the field a leaf tests; false for and, or and not.
 func LeafField(c Cond) (Field, bool) {
 	switch c := c.(type) {

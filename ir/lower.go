@@ -471,16 +471,7 @@ func (l *lowerer) comparison(x *ast.BinaryExpr) (Cond, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch op {
-		case ast.OpEq:
-			return Match{Field: f, Value: v}, nil
-		case ast.OpNe:
-			return Not{X: Match{Field: f, Value: v}}, nil
-		}
-		if !v.IsNum {
-			return nil, unsupported(v.Pos, "ordering of strings", "%s %s %s: only numbers are ordered", f.Name, op, ast.QuoteString(v.Str))
-		}
-		return Compare{Field: f, Op: op.String(), Value: v}, nil
+		return compareValue(f, op, v)
 	}
 	f, err := l.field(fx)
 	if err != nil {
@@ -514,7 +505,12 @@ func (l *lowerer) comparison(x *ast.BinaryExpr) (Cond, error) {
 	if len(vals) != 1 {
 		return nil, unsupported(lit.Pos(), "comparison with a list", "use in")
 	}
-	val := vals[0]
+	return compareValue(f, op, vals[0])
+}
+
+// compareValue is a field compared with one value: equality with
+// wildcards, or the ordering of numbers.
+func compareValue(f Field, op ast.Op, val Value) (Cond, error) {
 	switch op {
 	case ast.OpEq:
 		return Match{Field: f, Value: val}, nil

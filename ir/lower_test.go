@@ -9,15 +9,14 @@ import (
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/compiler"
+	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
 )
 
 func lower(t *testing.T, code string) ([]ir.Query, error) {
 	t.Helper()
-	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-	units := compiler.Compile([]*analytic.Analytic{a})
+	units := compiler.Compile([]*analytic.Analytic{backendtest.Analytic(code)})
 	if !units[0].OK() {
 		t.Fatalf("%s: %v", code, units[0].Diags)
 	}

@@ -5,15 +5,12 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/eql"
 	"github.com/cartrans/cartrans/backends/native"
-	"github.com/cartrans/cartrans/compiler"
 	"github.com/cartrans/cartrans/events"
 	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
-	"github.com/cartrans/cartrans/ir"
 )
 
 // procs are process creations in CAR's names; some lack user, to test
@@ -107,18 +104,8 @@ func TestNativeAndEQLAgree(t *testing.T) {
 // nativeRun is the events of procs the native engine keeps.
 func nativeRun(t *testing.T, code string, car *native.Schema) []int {
 	t.Helper()
-	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-	u := compiler.Compile([]*analytic.Analytic{a})[0]
-	if !u.OK() {
-		t.Fatalf("%s: %v", code, u.Diags)
-	}
-	qs, err := ir.Lower(u.Program, u.Info)
-	if err != nil {
-		t.Fatalf("%s: %v", code, err)
-	}
 	var got []int
-	e, err := native.New([]native.Program{{ID: a.ID, Queries: qs}}, native.Options{Schema: car}, func(m native.Match) {
+	e, err := native.New([]native.Program{{ID: "CAR-2099-01-001", Queries: backendtest.Lower(t, code)}}, native.Options{Schema: car}, func(m native.Match) {
 		got = append(got, m.Line)
 	})
 	if err != nil {

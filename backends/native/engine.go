@@ -486,29 +486,15 @@ func keyField(bs branches, s *Schema, f ir.Field) (profile.FieldMap, error) {
 	return m, nil
 }
 
+// renameLeaf names a bare condition's field as the schema's log map does.
 func renameLeaf(c ir.Cond, log map[string]profile.FieldMap) ir.Cond {
-	rename := func(f ir.Field) ir.Field {
-		if m, ok := log[f.Name]; ok && m.Transform == profile.Same {
-			f.Name = m.Field
-		}
-		return f
+	f, ok := ir.LeafField(c)
+	if !ok {
+		return c
 	}
-	switch c := c.(type) {
-	case ir.Match:
-		c.Field = rename(c.Field)
-		return c
-	case ir.Compare:
-		c.Field = rename(c.Field)
-		return c
-	case ir.Regexp:
-		c.Field = rename(c.Field)
-		return c
-	case ir.Exists:
-		c.Field = rename(c.Field)
-		return c
-	case ir.CIDR:
-		c.Field = rename(c.Field)
-		return c
+	if m, ok := log[f.Name]; ok && m.Transform == profile.Same {
+		f.Name = m.Field
+		return ir.WithField(c, f)
 	}
 	return c
 }

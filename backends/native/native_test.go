@@ -8,27 +8,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends/native"
-	"github.com/cartrans/cartrans/compiler"
 	"github.com/cartrans/cartrans/events"
-	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/internal/backendtest"
 )
 
 // program compiles pseudocode for the engine.
 func program(t testing.TB, code string) native.Program {
 	t.Helper()
-	a := &analytic.Analytic{ID: "CAR-2099-01-001", Implementations: []analytic.Implementation{
-		{Type: analytic.Pseudocode, Code: code, CodePos: analytic.Pos{File: "t.md", Line: 1}}}}
-	u := compiler.Compile([]*analytic.Analytic{a})[0]
-	if !u.OK() {
-		t.Fatalf("%s: %v", code, u.Diags)
-	}
-	qs, err := ir.Lower(u.Program, u.Info)
-	if err != nil {
-		t.Fatalf("%s: %v", code, err)
-	}
-	return native.Program{ID: a.ID, Queries: qs}
+	return native.Program{ID: "CAR-2099-01-001", Queries: backendtest.Lower(t, code)}
 }
 
 // run feeds events (JSON objects, one a line) and renders each match:
