@@ -181,8 +181,7 @@ func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 			return
 		}
 		defer f.Close()
-		rd := events.Reader{Event: e.Event, Bad: func(b events.Bad) { r.Bad = append(r.Bad, b) }}
-		if err := rd.Read(f, c.file, events.Auto); err != nil {
+		if _, err := e.Run(f, c.file, events.Auto, func(b events.Bad) { r.Bad = append(r.Bad, b) }); err != nil {
 			r.Outcome, r.Reason = Fail, err.Error()
 			return
 		}
