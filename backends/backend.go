@@ -239,8 +239,12 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			out := transform(f, m, c.Value)
 			if _, isRe := out.(ir.Regexp); isRe && approx != nil {
 				out = approximate(f, m, c.Value)
-				*approx = append(*approx, Note{Pos: c.Value.Pos, Kind: "a pattern inside a path without regular expressions",
-					Text: fmt.Sprintf("%s, as %s%s, is written as the pattern %q, whose * can also match across the path's separators", c.Field.Name, Name(f), transformNote(m), out.(ir.Match).Value.Str)})
+				kind, across := "a pattern inside a path without regular expressions", "the path's separators"
+				if m.Transform == profile.HostName {
+					kind, across = "a pattern inside a host name without regular expressions", "the name's dots"
+				}
+				*approx = append(*approx, Note{Pos: c.Value.Pos, Kind: kind,
+					Text: fmt.Sprintf("%s, as %s%s, is written as the pattern %q, whose * can also match across %s", c.Field.Name, Name(f), transformNote(m), out.(ir.Match).Value.Str, across)})
 			}
 			note(c.Field.Pos, "%s → %s%s: %s", c.Field.Name, Name(f), transformNote(m), describe(out))
 			return out
@@ -346,8 +350,15 @@ func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 		}
 		return ir.Match{Field: f, Value: ir.Value{Str: "*" + ext, Pos: v.Pos, Quoted: true}}
 	case profile.HostName:
-		if v.HasWildcard() || v.IsNum {
+		if v.IsNum {
 			return ir.Match{Field: f, Value: v}
+		}
+		if v.HasWildcard() {
+			// The name is the first label: a * may not reach past its
+			// dot ("w*1" is not "ws.corp1"), so the fully qualified name
+			// is the pattern with * a run without dots, alone or followed
+			// by a dot and the rest.
+			return ir.Regexp{Field: f, Pattern: `(?i)^` + WildcardPattern(v.Str, `[^.]*`) + `(?:\..*)?$`}
 		}
 		return ir.Or{Terms: []ir.Cond{
 			ir.Match{Field: f, Value: v},
@@ -381,6 +392,8 @@ func approximate(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 		return ir.Match{Field: f, Value: ir.Value{Str: `*\` + v.Str, Pos: v.Pos, Quoted: true}}
 	case profile.DirName:
 		return ir.Match{Field: f, Value: ir.Value{Str: v.Str + `\*`, Pos: v.Pos, Quoted: true}}
+	case profile.HostName:
+		return ir.Match{Field: f, Value: v} // its * may also reach past the first dot
 	}
 	return transform(f, m, v)
 }

@@ -256,3 +256,13 @@ func TestJoinAcrossIndexes(t *testing.T) {
 		t.Errorf("enriched profile: %s %q\n%s", e.Fidelity, e.Reason, got)
 	}
 }
+
+// TestHostNamePattern: a host name is the first label of the computer's
+// name, so a * in a pattern on it may not reach past the first dot.
+func TestHostNamePattern(t *testing.T) {
+	got, e := translate(t, proc+`hostname == "w*1"`+"\noutput x", nil)
+	want := `index=__your_sysmon_index__ EventCode=1 | where match(Computer, "(?i)^w[^.]*1(?:\\..*)?$")`
+	if got != want || e.Fidelity != backends.Exact {
+		t.Errorf("got %s [%s]\nwant %s", got, e.Fidelity, want)
+	}
+}
