@@ -67,11 +67,6 @@ func LowerWith(prog *ast.Program, info *check.Info, opt Options) ([]Query, error
 			l.defs[sym.Dataset] = stmt
 		}
 	}
-	for _, s := range prog.Stmts {
-		if fa, ok := s.(*ast.FieldAssignStmt); ok {
-			return nil, unsupported(fa.Target.At, "derived field", "%s is computed by the program", strings.Join(fa.Target.Parts, "."))
-		}
-	}
 	if info.Bare {
 		x := prog.Stmts[0].(*ast.ExprStmt).X
 		c, err := l.cond(x)
@@ -537,11 +532,33 @@ func flip(op ast.Op) ast.Op {
 	return op
 }
 
-// field lowers a field reference.
+// derived is the field a derived field copies, following copies of copies.
+func (l *lowerer) derived(a *ast.FieldAssignStmt, at diag.Pos, depth int) (Field, error) {
+	src, ok := a.Value.(*ast.FieldRef)
+	if !ok {
+		return Field{}, unsupported(at, "derived field", "%s is computed by an expression (%s), which no backend evaluates yet", strings.Join(a.Target.Parts, "."), a.Target.At)
+	}
+	if inner := l.info.Assigned[src]; inner != nil && depth < 16 {
+		return l.derived(inner, at, depth+1)
+	}
+	parts := src.Parts
+	// "x.f = x.g": g of the same event.
+	if len(parts) > 1 && parts[0] == a.Target.Parts[0] {
+		parts = parts[1:]
+	}
+	return Field{Name: strings.Join(parts, "."), Pos: at}, nil
+}
+
+// field lowers a field reference. A derived field that copies another
+// ("x.f = x.g") is that field; one computed by an expression is refused
+// where it is used.
 func (l *lowerer) field(x ast.Expr) (Field, error) {
 	f, ok := x.(*ast.FieldRef)
 	if !ok {
 		return Field{}, unsupported(x.Pos(), "expression", "only fields can be compared with values here")
+	}
+	if a := l.info.Assigned[f]; a != nil {
+		return l.derived(a, f.At, 0)
 	}
 	parts := f.Parts
 	if len(parts) > 1 && l.sides[parts[0]] {

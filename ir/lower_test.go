@@ -90,3 +90,29 @@ func show(c ir.Cond) string {
 	}
 	return fmt.Sprintf("%T", c)
 }
+
+// TestDerivedFields: a derived field that copies another is that field
+// (copies of copies too), in the datasets derived after it; one computed
+// by an expression is refused where it is used.
+func TestDerivedFields(t *testing.T) {
+	const p = "p = search Process:Create\n"
+	for _, c := range []struct{ code, want, refused string }{
+		{p + "p.image = p.image_path\nx = filter p where image == \"a\"\noutput x", `image_path == "a"`, ""},
+		{p + "p.image = image_path\np.img = p.image\nx = filter p where img == \"a\"\noutput x", `image_path == "a"`, ""},
+		{p + "p.cl = lower(p.command_line)\nx = filter p where cl == \"a\"\noutput x", "", "derived field"},
+		{p + "p.cl = lower(p.command_line)\nx = filter p where exe == \"a\"\noutput x", `exe == "a"`, ""},
+	} {
+		qs, err := lower(t, c.code)
+		var u *ir.Unsupported
+		switch {
+		case c.refused != "":
+			if !errors.As(err, &u) || u.Construct != c.refused {
+				t.Errorf("%s:\n got %v, want %q", c.code, err, c.refused)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", c.code, err)
+		case show(qs[0].Cond) != c.want:
+			t.Errorf("%s:\n got %s\nwant %s", c.code, show(qs[0].Cond), c.want)
+		}
+	}
+}

@@ -64,6 +64,8 @@ type Dataset struct {
 	// Derived are fields the program adds: "x.f = …", select aliases,
 	// group keys, "count".
 	Derived []string
+	// assigned are the "x.f = …" statements that derived fields, by name.
+	assigned map[string]*ast.FieldAssignStmt
 	// Closed is true when only Derived fields exist (a selection or count).
 	Closed bool
 	// Parts are the two sides of a join, by name.
@@ -134,6 +136,9 @@ type Info struct {
 	Uses map[*ast.Ident]*Dataset
 	// Lists maps the list constants to their values.
 	Lists map[string]*ast.ListLit
+	// Assigned maps a reference to a derived field to the "x.f = …"
+	// statement that made it.
+	Assigned map[*ast.FieldRef]*ast.FieldAssignStmt
 	// Params are the names the program declares with "input".
 	Params map[string]bool
 	// Diffs maps each set difference "a - b" to its two datasets.
@@ -147,7 +152,7 @@ type Info struct {
 // Check checks prog and returns what it learnt and the diagnostics.
 func Check(prog *ast.Program) (*Info, diag.List) {
 	c := &checker{info: &Info{Defs: map[*ast.AssignStmt]*Symbol{}, Sources: map[*ast.FilterQuery]*Dataset{},
-		Uses: map[*ast.Ident]*Dataset{}, Lists: map[string]*ast.ListLit{}, Diffs: map[*ast.BinaryExpr][2]*Dataset{}},
+		Uses: map[*ast.Ident]*Dataset{}, Lists: map[string]*ast.ListLit{}, Diffs: map[*ast.BinaryExpr][2]*Dataset{}, Assigned: map[*ast.FieldRef]*ast.FieldAssignStmt{}},
 		scope: map[string]*Symbol{}}
 	c.program(prog)
 	c.diags.Sort()
@@ -297,7 +302,12 @@ func (c *checker) stmt(s ast.Stmt) {
 			c.errorf(s.Target.At, CodeUnknownField, "", "a derived field is written dataset.field")
 		}
 		c.expr(s.Value, &scope{ds: sym.Dataset})
-		sym.Dataset.Derived = append(sym.Dataset.Derived, s.Target.Parts[len(s.Target.Parts)-1])
+		name := s.Target.Parts[len(s.Target.Parts)-1]
+		sym.Dataset.Derived = append(sym.Dataset.Derived, name)
+		if sym.Dataset.assigned == nil {
+			sym.Dataset.assigned = map[string]*ast.FieldAssignStmt{}
+		}
+		sym.Dataset.assigned[name] = s
 	case *ast.OutputStmt:
 		c.outputs = true
 		for _, id := range s.Names {
@@ -405,6 +415,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 func derive(src *Dataset) *Dataset {
 	d := *src
 	d.Derived = slices.Clone(src.Derived)
+	d.assigned = maps.Clone(src.assigned)
 	return &d
 }
 
@@ -671,6 +682,9 @@ func (c *checker) fieldOn(f *ast.FieldRef, parts []string, d *Dataset) {
 		}
 	}
 	name := parts[0]
+	if a := d.assigned[name]; a != nil && len(parts) == 1 {
+		c.info.Assigned[f] = a
+	}
 	if d.HasField(name) {
 		// Sub-fields (proto_info.pipe) are not in the data model.
 		return
