@@ -1,0 +1,107 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// copyExamples makes a repository of the shipped example analytics.
+func copyExamples(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "analytics"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../../examples/analytics/*")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "analytics", filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestCheck: check catches a changed query, a missing and a stale golden
+// file, and --update makes the folder match.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	copyExamples(t, dir)
+	analytics, golden := filepath.Join(dir, "analytics"), filepath.Join(dir, "queries")
+	if out, _, code := cli(t, "", "check", analytics, "--golden", golden, "--update"); code != 0 || !strings.Contains(out, "updated\t14 golden files") {
+		t.Fatalf("update: exit %d\n%s", code, out)
+	}
+	if out, _, code := cli(t, "", "check", analytics, "--golden", golden); code != 0 || out != "ok\t14 golden files up to date\n" {
+		t.Fatalf("up to date: exit %d\n%s", code, out)
+	}
+	// A changed analytic changes its queries.
+	page := filepath.Join(analytics, "CAR-2026-11-901.md")
+	b, _ := os.ReadFile(page)
+	os.WriteFile(page, []byte(strings.Replace(string(b), `parent_exe == "services.exe"`, `parent_exe == "wininit.exe"`, 1)), 0o644)
+	out, _, code := cli(t, "", "check", analytics, "--golden", golden)
+	if code != 1 || !strings.Contains(out, "changed: splunk-sysmon/CAR-2026-11-901.txt") ||
+		!strings.Contains(out, `-index=__your_sysmon_index__ EventCode=1 Image="*\\cmd.exe" ParentImage="*\\services.exe"`) ||
+		!strings.Contains(out, `+index=__your_sysmon_index__ EventCode=1 Image="*\\cmd.exe" ParentImage="*\\wininit.exe"`) ||
+		!strings.Contains(out, "FAIL\t4 of 14 golden files differ: 4 changed, 0 missing, 0 stale") {
+		t.Errorf("changed: exit %d\n%s", code, out)
+	}
+	os.WriteFile(page, b, 0o644)
+	// A golden file deleted, and one left for nothing.
+	os.Remove(filepath.Join(golden, "eql-endgame", "CAR-2026-11-904.txt"))
+	os.WriteFile(filepath.Join(golden, "eql-endgame", "CAR-2099-01-001.txt"), []byte("old\n"), 0o644)
+	out, _, code = cli(t, "", "check", analytics, "--golden", golden)
+	if code != 1 || !strings.Contains(out, "missing: eql-endgame/CAR-2026-11-904.txt") || !strings.Contains(out, "stale: eql-endgame/CAR-2099-01-001.txt") {
+		t.Errorf("missing and stale: exit %d\n%s", code, out)
+	}
+}
+
+// TestREADMECISnippet runs the README's CI step on a temporary repository:
+// green when the golden files match, red when an analytic changes alone.
+// The snippet's go install is replaced by the command built from this
+// tree, so the test needs no network.
+func TestREADMECISnippet(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```sh\n(# cartrans-ci:.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no CI snippet (a sh block starting with # cartrans-ci:)")
+	}
+	snippet := string(m[1])
+	install := regexp.MustCompile(`(?m)^GOBIN=.*go install .*$`)
+	if !install.MatchString(snippet) {
+		t.Fatalf("the snippet installs cartrans differently:\n%s", snippet)
+	}
+	repo := t.TempDir()
+	copyExamples(t, repo)
+	bin := filepath.Join(repo, ".bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "cartrans"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	snippet = install.ReplaceAllString(snippet, ": installed")
+	run := func() (string, error) {
+		cmd := exec.Command("sh", "-c", snippet)
+		cmd.Dir = repo
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, _, code := cli(t, "", "check", filepath.Join(repo, "analytics"), "--golden", filepath.Join(repo, "queries"), "--update"); code != 0 {
+		t.Fatalf("golden files: exit %d\n%s", code, out)
+	}
+	if out, err := run(); err != nil {
+		t.Fatalf("snippet on an up-to-date repository: %v\n%s", err, out)
+	}
+	page := filepath.Join(repo, "analytics", "CAR-2026-11-904.yaml")
+	b, _ := os.ReadFile(page)
+	os.WriteFile(page, []byte(strings.Replace(string(b), `"*/create*"`, `"*/change*"`, 1)), 0o644)
+	if out, err := run(); err == nil || !strings.Contains(out, "changed:") {
+		t.Errorf("snippet after an analytic changed alone: %v\n%s", err, out)
+	}
+}
