@@ -127,6 +127,10 @@ type Implementation struct {
 	// CodeIndent is how many columns the code is indented by in the file
 	// (a YAML block scalar's indentation), so columns map back too.
 	CodeIndent int `json:"code_indent,omitempty"`
+	// Generated marks an implementation `cartrans render` wrote from the
+	// pseudocode (between its <!-- cartrans:generated --> markers), which
+	// the next render replaces.
+	Generated bool `json:"generated,omitempty"`
 }
 
 // UnitTest is a way to produce events the analytic should fire on.

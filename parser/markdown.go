@@ -84,6 +84,12 @@ func ReadMarkdown(file string, data []byte) (*analytic.Analytic, diag.List) {
 	if !checkText(r.src, &r.diags) {
 		return nil, r.diags
 	}
+	if bytes.HasPrefix(data, []byte(IndexMark)) {
+		// A site index render wrote beside the pages: reading a
+		// rendered site reads its analytics, not this page.
+		r.diags.Add(diag.Pos{File: file, Line: 1, Col: 1}, diag.Info, "a cartrans index page, not an analytic: skipped")
+		return nil, r.diags
+	}
 	a := r.read()
 	if a != nil {
 		validate(a, &r.diags)
@@ -346,6 +352,8 @@ func (r *mdReader) readDescription(s *section) {
 }
 
 // references reads one reference per line of paragraphs, or per list item.
+var listMarkerRE = regexp.MustCompile(`^(?:[-*+]|\d+[.)])[ \t]+`)
+
 func (r *mdReader) references(nodes []ast.Node) []string {
 	var refs []string
 	for _, n := range nodes {
@@ -358,7 +366,15 @@ func (r *mdReader) references(nodes []ast.Node) []string {
 			}
 		case *ast.List:
 			for it := n.FirstChild(); it != nil; it = it.NextSibling() {
-				if t := r.raw(children(it), nil); t != "" {
+				// An item's text ends where the next item, or what
+				// follows the list, begins.
+				end := it.NextSibling()
+				if end == nil {
+					end = n.NextSibling()
+				}
+				// The item's text, without its list marker.
+				t := listMarkerRE.ReplaceAllString(strings.TrimSpace(r.raw(children(it), end)), "")
+				if t != "" {
 					refs = append(refs, t)
 				}
 			}
@@ -418,7 +434,15 @@ func (r *mdReader) implementation(h *ast.Heading, nodes []ast.Node) {
 			} else {
 				r.diags.Errorf(r.nodePos(n), "implementation %q has a second code block; write each implementation under its own \"####\" heading", implLabel(im))
 			}
-		case *ast.Paragraph, *ast.List, *ast.Blockquote, *ast.HTMLBlock, *ast.Heading:
+		case *ast.HTMLBlock:
+			switch text := strings.TrimSpace(r.blockText(n)); {
+			case strings.HasPrefix(text, GeneratedMark):
+				im.Generated = true
+			case text == GeneratedEnd:
+			default:
+				desc = append(desc, n)
+			}
+		case *ast.Paragraph, *ast.List, *ast.Blockquote, *ast.Heading:
 			desc = append(desc, n)
 		default:
 			r.unexpected(n, "implementation")
@@ -429,6 +453,27 @@ func (r *mdReader) implementation(h *ast.Heading, nodes []ast.Node) {
 		noCode(im, &r.diags)
 	}
 	r.a.Implementations = append(r.a.Implementations, im)
+}
+
+// The markers around an implementation `cartrans render` wrote: the
+// reader marks it Generated, and render replaces it.
+const (
+	GeneratedMark = "<!-- cartrans:generated"
+	GeneratedEnd  = "<!-- cartrans:end -->"
+	// IndexMark opens the index page render writes; the reader skips
+	// such a page.
+	IndexMark = "<!-- cartrans:index -->"
+)
+
+// blockText is the source text of a block node.
+func (r *mdReader) blockText(n ast.Node) string {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(r.src.text))
+	}
+	return b.String()
 }
 
 func implLabel(im analytic.Implementation) string {
@@ -483,9 +528,17 @@ func (r *mdReader) truePositive(h *ast.Heading, nodes []ast.Node) {
 		case *ast.Heading:
 			// "##### [Full Event](/true_positives/….json)" and
 			// "##### Event Snippet" label what follows.
+			t := strings.ToLower(r.headingText(n))
 			if l := firstLink(n); l != nil {
-				tp.FullEvent = string(l.Destination)
-			} else if t := strings.ToLower(r.headingText(n)); t != "event snippet" && t != "event" {
+				// "##### [Event Snippet](file)" names the snippet's file
+				// when the page does not hold the snippet (a page written
+				// from CAR's YAML form); any other link is the full event.
+				if strings.EqualFold(strings.TrimSpace(r.inlineText(l)), "event snippet") {
+					tp.EventFile = string(l.Destination)
+				} else {
+					tp.FullEvent = string(l.Destination)
+				}
+			} else if t != "event snippet" && t != "event" {
 				r.diags.Warnf(r.nodePos(n), "heading %q in a true positive ignored", r.headingText(n))
 			}
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
