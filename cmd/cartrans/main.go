@@ -79,6 +79,6 @@ Exit status: 0 ok, 1 some input had errors, 2 usage error.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newParseCmd(), newLintCmd(), newFmtCmd(), newConvertCmd(), newTestCmd(), newRunCmd(), newCheckCmd(), newRenderCmd())
+	root.AddCommand(newParseCmd(), newLintCmd(), newFmtCmd(), newConvertCmd(), newTestCmd(), newRunCmd(), newCheckCmd(), newRenderCmd(), newNavigatorCmd())
 	return root
 }
