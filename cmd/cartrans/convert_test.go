@@ -130,11 +130,18 @@ func TestConvertOutAndSavedSearches(t *testing.T) {
 func TestREADMESummary(t *testing.T) {
 	dir := filepath.Join(testcorpus.Dir(t), "analytics")
 	out, _, _ := cli(t, "", "convert", "--summary", "--profile", "all", dir)
+	readmeShows(t, "convert --summary --profile all ../shared/car/analytics`):\n\n", out)
+}
+
+// readmeShows fails unless the README shows a command's output after the
+// text that names the command.
+func readmeShows(t *testing.T, intro, out string) {
+	t.Helper()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "convert --summary --profile all ../shared/car/analytics`):\n\n"+out) {
-		t.Errorf("README.md does not show this summary (update it):\n%s", out)
+	if !strings.Contains(string(readme), intro+out) {
+		t.Errorf("README.md does not show this output after %q (update it):\n%s", intro, out)
 	}
 }

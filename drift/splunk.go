@@ -1,0 +1,470 @@
+package drift
+
+import (
+	"slices"
+	"strings"
+)
+
+// ReadSplunk reads an SPL query: its search (the implicit search command
+// or a leading "| tstats … where …"), then the filtering pipes search,
+// where and regex until the first command that changes the events
+// (stats, eval, …); what follows, and subsearches, is left unread.
+//
+// Escaping follows the Splunk Search Reference ("search", quotes and
+// escaping): \\ is a backslash and \" a quote, quoted or not; other
+// backslashes are themselves, the reading CAR's queries rely on
+// (C:\\Windows\System32 is one path).
+func ReadSplunk(q string) (*Query, error) { return splunkPipes.read(q) }
+
+var splunkPipes = &pipeline{
+	rules: lexRules{escapes: true},
+	named: func(first token) bool { return first.kind == tWord && first.text == "tstats" },
+	filters: map[string]pipeFilter{
+		"search": func(q string, t *tokens, query *Query) (*Node, bool, error) {
+			n, err := splSearch(q, t, query, false)
+			if err == nil {
+				err = wholeSegment(t)
+			}
+			return n, false, err
+		},
+		// tstats … from datamodel=X where <search> by …: its search is
+		// read, its statistics are not.
+		"tstats": func(q string, t *tokens, query *Query) (*Node, bool, error) {
+			for !t.isWord("where") && t.peek().kind != tEOF {
+				t.next()
+			}
+			var n *Node
+			var err error
+			if t.isWord("where") {
+				t.next()
+				n, err = splSearch(q, t, query, true)
+			}
+			query.Unread = append(query.Unread, "tstats … by …")
+			return n, true, err
+		},
+		"where": func(q string, t *tokens, query *Query) (*Node, bool, error) {
+			n, err := splWhere(t)
+			return n, false, err
+		},
+		"regex": func(q string, t *tokens, query *Query) (*Node, bool, error) {
+			n, err := splRegex(t)
+			return n, false, err
+		},
+	},
+	keep: []string{"table", "fields", "rename", "dedup", "sort", "head", "tail", "fillnull"},
+}
+
+// pipeFilter reads a filtering command's condition; stop says the
+// events change after it (tstats), so later commands are unread.
+type pipeFilter func(q string, t *tokens, query *Query) (n *Node, stop bool, err error)
+
+// pipeline is a piped query language as the readers see it: which
+// commands filter the events (their conditions are read), which keep
+// them as they are (table, fields), and, implicitly, every other command
+// changes them (stats, eval), so that it and what follows are unread.
+type pipeline struct {
+	rules lexRules
+	// named reports a first segment that starts with its command's
+	// name (Splunk's | tstats); otherwise it is a search.
+	named   func(first token) bool
+	filters map[string]pipeFilter
+	keep    []string
+	// fold: command names are case-insensitive.
+	fold bool
+}
+
+func (p *pipeline) read(q string) (*Query, error) {
+	toks, err := lex(q, p.rules)
+	if err != nil {
+		return nil, err
+	}
+	query := &Query{}
+	var conds []*Node
+	transformed := false
+	for i, seg := range splitPipes(toks) {
+		t, raw := segmentOf(q, toks, seg)
+		cmd := "search"
+		if i > 0 || len(seg) > 0 && p.named != nil && p.named(seg[0]) {
+			switch t.peek().kind {
+			case tMacro:
+				// A macro as a command may do anything.
+				transformed = true
+			case tWord:
+				cmd = t.next().text
+				if p.fold {
+					cmd = strings.ToLower(cmd)
+				}
+			default:
+				return nil, &Error{Pos: t.peek().pos, Msg: "a command name after |"}
+			}
+		}
+		filter, ok := p.filters[cmd]
+		switch {
+		case transformed || !ok:
+			query.Unread = append(query.Unread, raw)
+			transformed = transformed || !slices.Contains(p.keep, cmd)
+		default:
+			n, stop, err := filter(q, t, query)
+			if err != nil {
+				return nil, err
+			}
+			conds = append(conds, n)
+			transformed = stop
+		}
+	}
+	query.Where = and(conds...)
+	return query, nil
+}
+
+// wholeSegment fails when a condition stopped before the end of its
+// segment (a parenthesis too many).
+func wholeSegment(t *tokens) error {
+	if tok := t.peek(); tok.kind != tEOF {
+		return &Error{Pos: tok.pos, Msg: "unbalanced " + quoteTok(tok)}
+	}
+	return nil
+}
+
+// splitPipes cuts the tokens at the pipes outside brackets.
+func splitPipes(toks []token) [][]token {
+	var segs [][]token
+	depth, start := 0, 0
+	for i, tok := range toks {
+		switch tok.kind {
+		case tLBrack:
+			depth++
+		case tRBrack:
+			depth--
+		case tPipe:
+			if depth == 0 {
+				segs = append(segs, toks[start:i])
+				start = i + 1
+			}
+		case tEOF:
+			segs = append(segs, toks[start:i])
+		}
+	}
+	// A query that starts with a pipe has an empty first segment.
+	if len(segs) > 0 && len(segs[0]) == 0 {
+		segs = segs[1:]
+	}
+	return segs
+}
+
+// segmentOf is a cursor over a pipe segment's tokens, ending at its own
+// end, and the segment's text.
+func segmentOf(q string, toks, seg []token) (*tokens, string) {
+	end := endPos(q, toks, seg)
+	t := &tokens{toks: append(seg[:len(seg):len(seg)], token{tEOF, "", end})}
+	return t, strings.TrimSpace(q[segStart(seg, q):end])
+}
+
+func segStart(seg []token, q string) int {
+	if len(seg) == 0 {
+		return len(q)
+	}
+	return seg[0].pos
+}
+
+// endPos is where a segment ends in the query: at the next token.
+func endPos(q string, toks []token, seg []token) int {
+	if len(seg) == 0 {
+		return len(q)
+	}
+	last := seg[len(seg)-1]
+	for i, tok := range toks {
+		if tok.pos == last.pos && i+1 < len(toks) {
+			return toks[i+1].pos
+		}
+	}
+	return len(q)
+}
+
+// splSearch reads a search condition to the end of its tokens (or to a
+// "by" when tstats): terms side by side are ANDed, OR binds tighter than
+// that AND, NOT tighter still (Splunk Search Reference, "Boolean
+// expressions": NOT, OR, AND in that order).
+func splSearch(q string, t *tokens, query *Query, stopAtBy bool) (*Node, error) {
+	stop := func() bool {
+		return t.peek().kind == tEOF || t.peek().kind == tRParen || (stopAtBy && t.isWord("by"))
+	}
+	var and_ []*Node
+	for !stop() {
+		if t.isWord("AND") {
+			t.next()
+			continue
+		}
+		n, err := splOr(q, t, query, stop)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			and_ = append(and_, n)
+		}
+	}
+	return and(and_...), nil
+}
+
+func splOr(q string, t *tokens, query *Query, stop func() bool) (*Node, error) {
+	first, err := splNot(q, t, query)
+	if err != nil {
+		return nil, err
+	}
+	kids := []*Node{first}
+	for t.isWord("OR") {
+		t.next()
+		n, err := splNot(q, t, query)
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, n)
+	}
+	if len(kids) == 1 {
+		return first, nil
+	}
+	var keep []*Node
+	for _, k := range kids {
+		if k != nil {
+			keep = append(keep, k)
+		}
+	}
+	if len(keep) < len(kids) {
+		// An OR with an unread branch (a subsearch) is unread whole.
+		return nil, nil
+	}
+	return &Node{Kind: Or, Kids: keep, Pos: keep[0].Pos}, nil
+}
+
+func splNot(q string, t *tokens, query *Query) (*Node, error) {
+	tok := t.peek()
+	if t.isWord("NOT") {
+		t.next()
+		n, err := splNot(q, t, query)
+		if n == nil || err != nil {
+			return nil, err
+		}
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.pos}, nil
+	}
+	switch tok.kind {
+	case tLParen:
+		t.next()
+		n, err := splSearch(q, t, query, false)
+		if err != nil {
+			return nil, err
+		}
+		if t.peek().kind != tRParen {
+			return nil, &Error{Pos: tok.pos, Msg: "unbalanced parenthesis"}
+		}
+		t.next()
+		return n, nil
+	case tLBrack:
+		// A subsearch: unread.
+		depth, start := 0, t.i
+		for {
+			x := t.next()
+			if x.kind == tLBrack {
+				depth++
+			} else if x.kind == tRBrack {
+				depth--
+			}
+			if depth == 0 || x.kind == tEOF {
+				if x.kind == tEOF {
+					return nil, &Error{Pos: tok.pos, Msg: "unbalanced ["}
+				}
+				break
+			}
+		}
+		query.Unread = append(query.Unread, "subsearch "+text(q, t.toks, start, t.i))
+		return nil, nil
+	case tMacro:
+		t.next()
+		query.Unread = append(query.Unread, "macro "+tok.text)
+		return nil, nil
+	case tWord, tStr:
+		t.next()
+		if op := t.peek(); op.kind == tOp {
+			t.next()
+			v := t.next()
+			if v.kind != tWord && v.kind != tStr {
+				return nil, &Error{Pos: op.pos, Msg: "a value after " + op.text}
+			}
+			o := Op(op.text)
+			if o == "==" {
+				o = Eq
+			}
+			val := Value{Kind: Glob, Text: v.text, Fold: true}
+			if o != Eq && o != Ne {
+				val = Value{Kind: Exact, Text: v.text}
+			}
+			return &Node{Kind: Cmp, Test: Test{Field: tok.text, Op: o, Value: val}, Pos: tok.pos}, nil
+		}
+		if tok.kind == tWord && t.isWord("IN") {
+			t.next()
+			return splIn(t, tok)
+		}
+		return &Node{Kind: Term, Text: tok.text, Pos: tok.pos}, nil
+	}
+	return nil, &Error{Pos: tok.pos, Msg: "unexpected " + quoteTok(tok)}
+}
+
+// splIn reads "field IN (v, v, …)".
+func splIn(t *tokens, field token) (*Node, error) {
+	if t.next().kind != tLParen {
+		return nil, &Error{Pos: field.pos, Msg: "IN without a ( list"}
+	}
+	or := &Node{Kind: Or, Pos: field.pos}
+	for {
+		v := t.next()
+		switch v.kind {
+		case tWord, tStr:
+			or.Kids = append(or.Kids, &Node{Kind: Cmp, Test: Test{Field: field.text, Op: Eq, Value: Value{Kind: Glob, Text: v.text, Fold: true}}, Pos: v.pos})
+		case tComma:
+		case tRParen:
+			return or, nil
+		default:
+			return nil, &Error{Pos: v.pos, Msg: "unterminated IN list"}
+		}
+	}
+}
+
+func quoteTok(tok token) string {
+	if tok.kind == tEOF {
+		return "end of query"
+	}
+	return `"` + tok.text + `"`
+}
+
+// splRegex reads "regex field=\"re\"" (or !=). Splunk's regex is PCRE,
+// case-sensitive unless the expression says (?i).
+func splRegex(t *tokens) (*Node, error) {
+	f := t.next()
+	op := t.next()
+	v := t.next()
+	if f.kind != tWord || op.kind != tOp || (op.text != "=" && op.text != "!=") || (v.kind != tStr && v.kind != tWord) {
+		return nil, &Error{Pos: f.pos, Msg: "regex takes field=\"expression\""}
+	}
+	n := &Node{Kind: Cmp, Test: Test{Field: f.text, Op: Op(op.text), Value: Value{Kind: Regex, Text: v.text}}, Pos: f.pos}
+	return n, nil
+}
+
+// splWhere reads a where command's eval expression: comparisons,
+// like(), match(), searchmatch-free boolean logic. A string in eval is
+// exact and case-sensitive.
+func splWhere(t *tokens) (*Node, error) {
+	n, err := whereOr(t)
+	if err != nil {
+		return nil, err
+	}
+	if t.peek().kind != tEOF {
+		return nil, &Error{Pos: t.peek().pos, Msg: "unexpected " + quoteTok(t.peek()) + " in where"}
+	}
+	return n, nil
+}
+
+func whereOr(t *tokens) (*Node, error) {
+	return chain(t, Or, []string{"OR"}, func() (*Node, error) {
+		return chain(t, And, []string{"AND"}, func() (*Node, error) { return whereNot(t) })
+	})
+}
+
+// chain reads operands separated by one of the keywords into a node of
+// the kind (one operand: that operand).
+func chain(t *tokens, kind Kind, words []string, operand func() (*Node, error)) (*Node, error) {
+	first, err := operand()
+	if err != nil {
+		return nil, err
+	}
+	kids := []*Node{first}
+	for t.isWord(words...) {
+		t.next()
+		n, err := operand()
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, n)
+	}
+	if len(kids) == 1 {
+		return first, nil
+	}
+	return &Node{Kind: kind, Kids: kids, Pos: first.Pos}, nil
+}
+
+func whereNot(t *tokens) (*Node, error) {
+	tok := t.peek()
+	if t.isWord("NOT") {
+		t.next()
+		n, err := whereNot(t)
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.pos}, nil
+	}
+	if tok.kind == tLParen {
+		t.next()
+		n, err := whereOr(t)
+		if err != nil {
+			return nil, err
+		}
+		if t.next().kind != tRParen {
+			return nil, &Error{Pos: tok.pos, Msg: "unbalanced parenthesis"}
+		}
+		return n, nil
+	}
+	if tok.kind != tWord && tok.kind != tStr {
+		return nil, &Error{Pos: tok.pos, Msg: "unexpected " + quoteTok(tok) + " in where"}
+	}
+	t.next()
+	if t.peek().kind == tLParen {
+		return whereCall(t, tok)
+	}
+	op := t.next()
+	if op.kind != tOp {
+		return nil, &Error{Pos: tok.pos, Msg: "a comparison in where"}
+	}
+	v := t.next()
+	if v.kind != tWord && v.kind != tStr {
+		return nil, &Error{Pos: op.pos, Msg: "a value after " + op.text}
+	}
+	o := Op(op.text)
+	if o == "==" {
+		o = Eq
+	}
+	field := strings.Trim(tok.text, "'")
+	return &Node{Kind: Cmp, Test: Test{Field: field, Op: o, Value: Value{Kind: Exact, Text: v.text}}, Pos: tok.pos}, nil
+}
+
+// whereCall reads like(f, "p"), match(f, "re") and isnull/isnotnull(f).
+func whereCall(t *tokens, name token) (*Node, error) {
+	t.next() // (
+	var args []token
+	for {
+		a := t.next()
+		if a.kind == tRParen {
+			break
+		}
+		if a.kind == tEOF {
+			return nil, &Error{Pos: name.pos, Msg: "unterminated " + name.text + "("}
+		}
+		if a.kind == tWord || a.kind == tStr {
+			args = append(args, a)
+		} else if a.kind != tComma {
+			return nil, &Error{Pos: a.pos, Msg: "only fields and strings are read as arguments of " + name.text}
+		}
+	}
+	fn := strings.ToLower(name.text)
+	switch {
+	case (fn == "like" || fn == "match") && len(args) == 2:
+		kind := Like
+		if fn == "match" {
+			kind = Regex
+		}
+		return &Node{Kind: Cmp, Test: Test{Field: strings.Trim(args[0].text, "'"), Op: Eq, Value: Value{Kind: kind, Text: args[1].text}}, Pos: name.pos}, nil
+	case (fn == "isnull" || fn == "isnotnull") && len(args) == 1:
+		n := &Node{Kind: Cmp, Test: Test{Field: strings.Trim(args[0].text, "'"), Op: Ne, Value: Value{Kind: Glob, Text: "*"}}, Pos: name.pos}
+		if fn == "isnotnull" {
+			n.Test.Op = Eq
+		}
+		return n, nil
+	}
+	return nil, &Error{Pos: name.pos, Msg: "the function " + name.text + " is not read"}
+}
