@@ -7,10 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/convert"
-	"github.com/cartrans/cartrans/diag"
-	"github.com/cartrans/cartrans/parser"
 	"github.com/cartrans/cartrans/render"
 )
 
@@ -54,19 +51,7 @@ errors (the layer is written without it), 2 on usage errors.`,
 				}
 			}
 			errw := cmd.ErrOrStderr()
-			var as []*analytic.Analytic
-			failed := false
-			for _, r := range parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()}) {
-				for _, d := range r.Diags {
-					if d.Severity == diag.Error {
-						fmt.Fprintln(errw, d)
-						failed = true
-					}
-				}
-				if r.Analytic != nil {
-					as = append(as, r.Analytic)
-				}
-			}
+			as, failed := loadAnalytics(cmd, args)
 			if len(as) == 0 {
 				fmt.Fprintln(errw, "cartrans: no analytics read; no layer written")
 				return exitError{exitFailed}
