@@ -135,35 +135,11 @@ func parseEQL(q string) (eqlExpr, error) {
 }
 
 func (p *eqlParser) or() (eqlExpr, error) {
-	l, err := p.and()
-	for err == nil && p.peek().text == "or" {
-		p.next()
-		var r eqlExpr
-		if r, err = p.and(); err == nil {
-			a, b := l, r
-			l = func(ev map[string]string) tri { return max(a(ev), b(ev)) } // Kleene or
-		}
-	}
-	return l, err
+	return leftAssoc(p.and, p.keyword("or"), triOr)
 }
 
 func (p *eqlParser) and() (eqlExpr, error) {
-	l, err := p.not()
-	for err == nil && p.peek().text == "and" {
-		p.next()
-		var r eqlExpr
-		if r, err = p.not(); err == nil {
-			a, b := l, r
-			l = func(ev map[string]string) tri {
-				x, y := a(ev), b(ev)
-				if x == 0 || y == 0 {
-					return 0
-				}
-				return min(x, y)
-			}
-		}
-	}
-	return l, err
+	return leftAssoc(p.not, p.keyword("and"), triAnd)
 }
 
 func (p *eqlParser) not() (eqlExpr, error) {

@@ -86,35 +86,11 @@ func lpLex(s string) []splTok {
 }
 
 func (p *splParser) lpAnd() (func(map[string]string) bool, error) {
-	var terms []func(map[string]string) bool
-	for p.peek().kind != "" && p.peek().kind != ")" {
-		t, err := p.lpOr()
-		if err != nil {
-			return nil, err
-		}
-		terms = append(terms, t)
-	}
-	return func(ev map[string]string) bool {
-		for _, t := range terms {
-			if !t(ev) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return allOf(func() bool { return p.peek().kind == "" || p.peek().kind == ")" }, p.lpOr)
 }
 
 func (p *splParser) lpOr() (func(map[string]string) bool, error) {
-	l, err := p.lpNot()
-	for err == nil && p.peek().text == "OR" {
-		p.next()
-		var r func(map[string]string) bool
-		if r, err = p.lpNot(); err == nil {
-			a, b := l, r
-			l = func(ev map[string]string) bool { return a(ev) || b(ev) }
-		}
-	}
-	return l, err
+	return leftAssoc(p.lpNot, p.keyword("OR"), orPred)
 }
 
 func (p *splParser) lpNot() (func(map[string]string) bool, error) {

@@ -97,35 +97,11 @@ func parseSPL(q string) (func(map[string]string) bool, error) {
 }
 
 func (p *splParser) searchAnd() (func(map[string]string) bool, error) {
-	var terms []func(map[string]string) bool
-	for p.peek().kind != "" && p.peek().kind != ")" && p.peek().kind != "|" {
-		t, err := p.searchOr()
-		if err != nil {
-			return nil, err
-		}
-		terms = append(terms, t)
-	}
-	return func(ev map[string]string) bool {
-		for _, t := range terms {
-			if !t(ev) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return allOf(func() bool { k := p.peek().kind; return k == "" || k == ")" || k == "|" }, p.searchOr)
 }
 
 func (p *splParser) searchOr() (func(map[string]string) bool, error) {
-	l, err := p.searchNot()
-	for err == nil && p.peek().text == "OR" {
-		p.next()
-		var r func(map[string]string) bool
-		if r, err = p.searchNot(); err == nil {
-			a, b := l, r
-			l = func(ev map[string]string) bool { return a(ev) || b(ev) }
-		}
-	}
-	return l, err
+	return leftAssoc(p.searchNot, p.keyword("OR"), orPred)
 }
 
 func (p *splParser) searchNot() (func(map[string]string) bool, error) {
@@ -205,35 +181,11 @@ func (p *splParser) searchNot() (func(map[string]string) bool, error) {
 }
 
 func (p *splParser) whereOr() (eqlExpr, error) {
-	l, err := p.whereAnd()
-	for err == nil && p.peek().text == "OR" {
-		p.next()
-		var r eqlExpr
-		if r, err = p.whereAnd(); err == nil {
-			a, b := l, r
-			l = func(ev map[string]string) tri { return max(a(ev), b(ev)) }
-		}
-	}
-	return l, err
+	return leftAssoc(p.whereAnd, p.keyword("OR"), triOr)
 }
 
 func (p *splParser) whereAnd() (eqlExpr, error) {
-	l, err := p.whereNot()
-	for err == nil && p.peek().text == "AND" {
-		p.next()
-		var r eqlExpr
-		if r, err = p.whereNot(); err == nil {
-			a, b := l, r
-			l = func(ev map[string]string) tri {
-				x, y := a(ev), b(ev)
-				if x == 0 || y == 0 {
-					return 0
-				}
-				return min(x, y)
-			}
-		}
-	}
-	return l, err
+	return leftAssoc(p.whereNot, p.keyword("AND"), triAnd)
 }
 
 func (p *splParser) whereNot() (eqlExpr, error) {
