@@ -277,31 +277,39 @@ func hasTopLevelSpace(s string) bool {
 func selector(terms []profile.Term) (string, error) {
 	var parts []string
 	for _, t := range terms {
-		if t.Flag != "" {
-			return "", fmt.Errorf("the splunk backend takes no selector flag (%s)", t.Flag)
-		}
-		name, err := fieldName(t.Field)
+		name, lits, err := selectorTerm(t, fieldName)
 		if err != nil {
 			return "", err
 		}
-		var vals []string
-		for _, v := range t.Values {
-			if isNumber(v) {
-				vals = append(vals, name+"="+v)
-			} else {
-				vals = append(vals, name+"="+quote(v))
-			}
-		}
-		if len(vals) == 1 {
-			parts = append(parts, vals[0])
+		if len(lits) == 1 {
+			parts = append(parts, name+"="+lits[0])
 		} else {
-			for i := range vals {
-				vals[i] = strings.TrimPrefix(vals[i], name+"=")
-			}
-			parts = append(parts, name+" IN ("+strings.Join(vals, ", ")+")")
+			parts = append(parts, name+" IN ("+strings.Join(lits, ", ")+")")
 		}
 	}
 	return strings.Join(parts, " "), nil
+}
+
+// selectorTerm checks a selector term and writes its field with field
+// and each of its values as a literal: a number as it is, other values
+// quoted.
+func selectorTerm(t profile.Term, field func(string) (string, error)) (string, []string, error) {
+	if t.Flag != "" {
+		return "", nil, fmt.Errorf("the splunk backend takes no selector flag (%s)", t.Flag)
+	}
+	name, err := field(t.Field)
+	if err != nil {
+		return "", nil, err
+	}
+	var lits []string
+	for _, v := range t.Values {
+		if isNumber(v) {
+			lits = append(lits, v)
+		} else {
+			lits = append(lits, quote(v))
+		}
+	}
+	return name, lits, nil
 }
 
 var (
@@ -480,20 +488,13 @@ func keyExpr(name string, t profile.Transform) (string, bool) {
 func evalSelector(terms []profile.Term) (string, error) {
 	var parts []string
 	for _, t := range terms {
-		if t.Flag != "" {
-			return "", fmt.Errorf("the splunk backend takes no selector flag (%s)", t.Flag)
-		}
-		name, err := evalField(t.Field)
+		name, lits, err := selectorTerm(t, evalField)
 		if err != nil {
 			return "", err
 		}
-		var alts []string
-		for _, v := range t.Values {
-			if isNumber(v) {
-				alts = append(alts, name+"=="+v)
-			} else {
-				alts = append(alts, name+"=="+quote(v))
-			}
+		alts := make([]string, len(lits))
+		for i, l := range lits {
+			alts[i] = name + "==" + l
 		}
 		if len(alts) == 1 {
 			parts = append(parts, alts[0])
