@@ -54,6 +54,16 @@ func triAnd(a, b eqlExpr) eqlExpr {
 	}
 }
 
+// triNot: not null is null.
+func triNot(x eqlExpr) eqlExpr {
+	return func(ev map[string]string) tri {
+		if v := x(ev); v >= 0 {
+			return 1 - v
+		}
+		return -1
+	}
+}
+
 // keyword returns a sep for leftAssoc: it consumes the word w.
 func (p *splParser) keyword(w string) func() bool {
 	return func() bool {

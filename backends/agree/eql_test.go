@@ -149,14 +149,7 @@ func (p *eqlParser) not() (eqlExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(ev map[string]string) tri {
-			switch v := x(ev); v {
-			case -1:
-				return -1
-			default:
-				return 1 - v
-			}
-		}, nil
+		return triNot(x), nil
 	}
 	return p.primary()
 }

@@ -195,12 +195,7 @@ func (p *splParser) whereNot() (eqlExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(ev map[string]string) tri {
-			if v := x(ev); v >= 0 {
-				return 1 - v
-			}
-			return -1
-		}, nil
+		return triNot(x), nil
 	}
 	t := p.next()
 	switch {
