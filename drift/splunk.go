@@ -284,13 +284,9 @@ func splNot(q string, t *tokens, query *Query) (*Node, error) {
 		t.next()
 		if op := t.peek(); op.kind == tOp {
 			t.next()
-			v := t.next()
-			if v.kind != tWord && v.kind != tStr {
-				return nil, &Error{Pos: op.pos, Msg: "a value after " + op.text}
-			}
-			o := Op(op.text)
-			if o == "==" {
-				o = Eq
+			o, v, err := valueAfter(t, op)
+			if err != nil {
+				return nil, err
 			}
 			val := Value{Kind: Glob, Text: v.text, Fold: true}
 			if o != Eq && o != Ne {
@@ -305,6 +301,20 @@ func splNot(q string, t *tokens, query *Query) (*Node, error) {
 		return &Node{Kind: Term, Text: tok.text, Pos: tok.pos}, nil
 	}
 	return nil, &Error{Pos: tok.pos, Msg: "unexpected " + quoteTok(tok)}
+}
+
+// valueAfter reads the value after a comparison operator (op, already
+// read), and the operator, SPL's == being its =.
+func valueAfter(t *tokens, op token) (Op, token, error) {
+	v := t.next()
+	if v.kind != tWord && v.kind != tStr {
+		return "", v, &Error{Pos: op.pos, Msg: "a value after " + op.text}
+	}
+	o := Op(op.text)
+	if o == "==" {
+		o = Eq
+	}
+	return o, v, nil
 }
 
 // splIn reads "field IN (v, v, …)".
@@ -421,13 +431,9 @@ func whereNot(t *tokens) (*Node, error) {
 	if op.kind != tOp {
 		return nil, &Error{Pos: tok.pos, Msg: "a comparison in where"}
 	}
-	v := t.next()
-	if v.kind != tWord && v.kind != tStr {
-		return nil, &Error{Pos: op.pos, Msg: "a value after " + op.text}
-	}
-	o := Op(op.text)
-	if o == "==" {
-		o = Eq
+	o, v, err := valueAfter(t, op)
+	if err != nil {
+		return nil, err
 	}
 	field := strings.Trim(tok.text, "'")
 	return &Node{Kind: Cmp, Test: Test{Field: field, Op: o, Value: Value{Kind: Exact, Text: v.text}}, Pos: tok.pos}, nil
