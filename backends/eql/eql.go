@@ -30,15 +30,27 @@ var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // plain name is escaped with backticks (EQL 0.9), which cannot themselves
 // appear in a name.
 func fieldName(name string) (string, error) {
-	parts := strings.Split(name, ".")
-	for i, p := range parts {
-		if nameRE.MatchString(p) && !keywords[strings.ToLower(p)] {
-			continue
-		}
+	return dottedName(name, nameRE, keywords, func(p string) (string, error) {
 		if p == "" || strings.ContainsAny(p, "`\n\r") {
 			return "", fmt.Errorf("EQL field names cannot hold backticks or line breaks")
 		}
-		parts[i] = "`" + p + "`"
+		return "`" + p + "`", nil
+	})
+}
+
+// dottedName writes each part of a dotted name as it is when it is a
+// plain name and not a keyword, and through quote otherwise.
+func dottedName(name string, plain *regexp.Regexp, kw map[string]bool, quote func(string) (string, error)) (string, error) {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		if plain.MatchString(p) && !kw[strings.ToLower(p)] {
+			continue
+		}
+		q, err := quote(p)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = q
 	}
 	return strings.Join(parts, "."), nil
 }
@@ -136,17 +148,12 @@ var esKeywords = map[string]bool{
 // esFieldName escapes a part that is not a plain name or is a keyword in
 // backticks, a backtick inside doubled.
 func esFieldName(name string) (string, error) {
-	parts := strings.Split(name, ".")
-	for i, p := range parts {
-		if esNameRE.MatchString(p) && !esKeywords[strings.ToLower(p)] {
-			continue
-		}
+	return dottedName(name, esNameRE, esKeywords, func(p string) (string, error) {
 		if p == "" || strings.ContainsAny(p, "\n\r") {
 			return "", fmt.Errorf("an EQL field name cannot be empty or hold a line break")
 		}
-		parts[i] = "`" + strings.ReplaceAll(p, "`", "``") + "`"
-	}
-	return strings.Join(parts, "."), nil
+		return "`" + strings.ReplaceAll(p, "`", "``") + "`", nil
+	})
 }
 
 // language is the dialect a profile asks for.
