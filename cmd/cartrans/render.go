@@ -78,14 +78,17 @@ form are written as pages too.`,
 					p.src = render.Strip(r.Data)
 				}
 				// Read the page as it stands without generated parts, so
-				// that the positions are the ones the new parts go by.
-				a, _ := parser.ReadMarkdown(r.Path, p.src)
-				if a == nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s: the page without its generated implementations does not read as an analytic\n", r.Path)
-					failed = true
-					continue
+				// that the positions are the ones the new parts go by
+				// (a page that had none was read so by Load).
+				if p.yaml || !bytes.Equal(p.src, r.Data) {
+					a, _ := parser.ReadMarkdown(r.Path, p.src)
+					if a == nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "%s: the page without its generated implementations does not read as an analytic\n", r.Path)
+						failed = true
+						continue
+					}
+					p.a = a
 				}
-				p.a = a
 				pages = append(pages, p)
 			}
 			var as []*analytic.Analytic
