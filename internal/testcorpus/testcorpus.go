@@ -1,10 +1,13 @@
 // Package testcorpus locates MITRE's CAR corpus for tests. The corpus is
 // MITRE's text and is not copied into this repository: tests read it from
 // $CARTRANS_CAR_CORPUS or from ../shared/car beside the repository, and
-// skip, saying so, where neither exists.
+// skip, saying so, where neither exists, unless $CARTRANS_REQUIRE_CORPUS is
+// set: CI sets it, so that a broken layout fails the run instead of
+// passing it with the corpus tests skipped.
 package testcorpus
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,15 +16,29 @@ import (
 // EnvVar names the variable that points at the corpus.
 const EnvVar = "CARTRANS_CAR_CORPUS"
 
+// RequireVar names the variable that turns a missing corpus from a skip
+// into a failure.
+const RequireVar = "CARTRANS_REQUIRE_CORPUS"
+
 // Dir returns the corpus root (holding analytics/ and analytics-yaml/), or
 // skips the test when there is none.
 func Dir(t testing.TB) string {
 	t.Helper()
 	dir, ok := Find()
 	if !ok {
-		t.Skipf("CAR corpus not found: set $%s or place MITRE CAR at ../shared/car beside the repository", EnvVar)
+		missing(t, fmt.Sprintf("CAR corpus not found at %s: set $%s or place MITRE CAR at ../shared/car beside the repository", dir, EnvVar))
 	}
 	return dir
+}
+
+// missing skips the test, or fails it when $CARTRANS_REQUIRE_CORPUS is set.
+func missing(t testing.TB, msg string) {
+	t.Helper()
+	if v := os.Getenv(RequireVar); v != "" && v != "0" {
+		t.Fatalf("%s ($%s is set, so a missing corpus is a failure)", msg, RequireVar)
+		return
+	}
+	t.Skip(msg)
 }
 
 // Find returns the corpus root and whether it exists.
