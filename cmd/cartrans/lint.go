@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/cartrans/cartrans/internal/version"
 
 	"github.com/spf13/cobra"
 
@@ -11,9 +12,6 @@ import (
 	"github.com/cartrans/cartrans/lint"
 	"github.com/cartrans/cartrans/parser"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
 
 func newLintCmd() *cobra.Command {
 	var format string
@@ -50,7 +48,7 @@ scanning services. Exit status 1 on errors, and on warnings with --strict.`,
 			case "json":
 				err = encode.JSON(out, rep)
 			case "sarif":
-				err = diag.SARIF(out, rep.Diags, version, compiler.Codes)
+				err = diag.SARIF(out, rep.Diags, version.Read().Short(), compiler.Codes)
 			}
 			if err != nil {
 				return err

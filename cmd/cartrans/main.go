@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/cartrans/cartrans/internal/gcpolicy"
+	"github.com/cartrans/cartrans/internal/version"
 	"github.com/spf13/cobra"
 )
 
@@ -75,10 +76,28 @@ Diagnostics go to standard error as file:line:col: severity: message.
 Exit status: 0 ok, 1 some input had errors, 2 usage error.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       version.Read().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newParseCmd(), newLintCmd(), newFmtCmd(), newConvertCmd(), newTestCmd(), newRunCmd(), newCheckCmd(), newRenderCmd(), newNavigatorCmd())
+	root.AddCommand(newParseCmd(), newLintCmd(), newFmtCmd(), newConvertCmd(), newTestCmd(), newRunCmd(), newCheckCmd(), newRenderCmd(), newNavigatorCmd(), newVersionCmd())
 	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print cartrans's version, commit and Go version",
+		Long: `version prints the version this binary was built as (a module version, or
+"devel" with the commit from a clone, "-dirty" when the tree had changes)
+and the Go toolchain that built it. --version prints the same; SARIF output
+names the same version.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), version.Read())
+			return err
+		},
+	}
 }
