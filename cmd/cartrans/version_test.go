@@ -25,7 +25,9 @@ func TestVersion(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "broken.md", brokenPage)
 	out, _, _ := cli(t, "", "lint", "--format", "sarif", p)
 	var log struct {
-		Runs []struct{ Tool struct{ Driver struct{ Version string } } }
+		Runs []struct {
+			Tool struct{ Driver struct{ Version string } }
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &log); err != nil || len(log.Runs) != 1 {
 		t.Fatalf("SARIF %v: %s", err, out)
