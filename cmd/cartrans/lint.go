@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"github.com/cartrans/cartrans/internal/version"
 
 	"github.com/spf13/cobra"
@@ -25,8 +24,8 @@ each diagnostic with its source line, and a summary: analytics clean, with
 warnings, with errors; diagnostics by code. One broken analytic never stops
 the others from being checked.
 
---format text (default) writes diagnostics and the summary to standard
-output; json writes the whole report; sarif writes SARIF 2.1.0 for code
+--format text (default) writes diagnostics to standard error, as every
+command does, and the summary to standard output; json writes the whole report; sarif writes SARIF 2.1.0 for code
 scanning services. Exit status 1 on errors, and on warnings with --strict.`,
 		Example: `  cartrans lint examples/analytics
   cartrans lint --format sarif ../shared/car/analytics > car.sarif`,
@@ -40,10 +39,7 @@ scanning services. Exit status 1 on errors, and on warnings with --strict.`,
 			var err error
 			switch format {
 			case "text":
-				rep.WriteDiagnostics(out)
-				if len(rep.Diags) > 0 {
-					fmt.Fprintln(out)
-				}
+				rep.WriteDiagnostics(cmd.ErrOrStderr())
 				rep.WriteSummary(out)
 			case "json":
 				err = encode.JSON(out, rep)
