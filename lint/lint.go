@@ -126,6 +126,10 @@ func Lint(results []parser.Result) *Report {
 	return rep
 }
 
+// Source returns the text read from a file, for writers that quote it or
+// count its columns; nil for a file not read.
+func (r *Report) Source(file string) []byte { return r.inputs[file] }
+
 // Failed reports whether the lint should fail: on errors, and on warnings
 // when strict.
 func (r *Report) Failed(strict bool) bool {

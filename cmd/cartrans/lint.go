@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/cartrans/cartrans/docs"
 	"github.com/cartrans/cartrans/internal/version"
 
 	"github.com/spf13/cobra"
@@ -25,8 +26,11 @@ warnings, with errors; diagnostics by code. One broken analytic never stops
 the others from being checked.
 
 --format text (default) writes diagnostics to standard error, as every
-command does, and the summary to standard output; json writes the whole report; sarif writes SARIF 2.1.0 for code
-scanning services. Exit status 1 on errors, and on warnings with --strict.`,
+command does, and the summary to standard output; json writes the whole
+report; sarif writes SARIF 2.1.0 for code scanning services, file paths
+relative to the working directory (%SRCROOT%), each rule linked to its
+section of docs/pseudocode.md. Exit status 1 on errors, and on warnings
+with --strict.`,
 		Example: `  cartrans lint examples/analytics
   cartrans lint --format sarif ../shared/car/analytics > car.sarif`,
 		Args: cobra.MinimumNArgs(1),
@@ -44,7 +48,7 @@ scanning services. Exit status 1 on errors, and on warnings with --strict.`,
 			case "json":
 				err = encode.JSON(out, rep)
 			case "sarif":
-				err = diag.SARIF(out, rep.Diags, version.Read().Short(), compiler.Codes)
+				err = diag.SARIF(out, rep.Diags, diag.SARIFTool{Version: version.Read().Short(), Rules: sarifRules(), Source: rep.Source})
 			}
 			if err != nil {
 				return err
@@ -58,4 +62,18 @@ scanning services. Exit status 1 on errors, and on warnings with --strict.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or sarif")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
 	return cmd
+}
+
+// sarifRules describes every diagnostic code for SARIF, each linked to its
+// section of the language specification.
+func sarifRules() map[string]diag.Rule {
+	rules := map[string]diag.Rule{}
+	for code, short := range compiler.Codes {
+		r := diag.Rule{Short: short}
+		if s, ok := docs.CodeSection(code); ok {
+			r.Full, r.HelpURI = s.Text, docs.PseudocodeURL+"#"+s.Anchor
+		}
+		rules[code] = r
+	}
+	return rules
 }

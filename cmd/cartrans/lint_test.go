@@ -85,7 +85,10 @@ func TestLintSARIF(t *testing.T) {
 			Tool struct {
 				Driver struct {
 					Name  string
-					Rules []struct{ ID string }
+					Rules []struct {
+						ID      string
+						HelpURI string
+					}
 				}
 			}
 			Results []struct {
@@ -105,6 +108,12 @@ func TestLintSARIF(t *testing.T) {
 	}
 	if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "cartrans" {
 		t.Fatalf("log %+v", log)
+	}
+	// Each rule links to its section of the language specification.
+	for _, r := range log.Runs[0].Tool.Driver.Rules {
+		if r.ID == "E203" && r.HelpURI != "https://github.com/cartrans/cartrans/blob/main/docs/pseudocode.md#e203--a-field-the-events-do-not-carry" {
+			t.Errorf("E203's helpUri is %q", r.HelpURI)
+		}
 	}
 	var found bool
 	for _, r := range log.Runs[0].Results {
