@@ -3,34 +3,118 @@ package convert
 import (
 	"fmt"
 	"io"
-	"os"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/safefile"
 )
 
-// OutPath is where WriteOut puts an entry's queries, relative to the
-// output folder: <target>-<profile>/<ID>.txt, with -2, -3… for an
-// analytic's second and further pseudocode implementations. The layout is
-// stable, so the folder can be committed as golden files.
-func OutPath(e Entry, nth int) string {
+// OutPath is where an entry's queries go, relative to the output folder:
+// <target>-<profile>/<ID>.txt, with -2, -3… for an analytic's second and
+// further pseudocode implementations. The layout is stable, so the folder
+// can be committed as golden files.
+//
+// The names are data (a YAML analytic's id, a profile file's name), so
+// this is the one place an output path is built from them: each is
+// checked against safefile's closed alphabet first, and a name that
+// fails (a separator, "..", an empty ID) is an error, never a path that
+// leads out of the folder or a file named ".txt".
+func OutPath(e Entry, nth int) (string, error) {
+	folder, err := OutFolder(e.Target, e.Profile)
+	if err != nil {
+		return "", err
+	}
+	if err := safefile.CheckName("analytic ID", e.ID); err != nil {
+		return "", err
+	}
 	name := e.ID
 	if nth > 1 {
 		name = fmt.Sprintf("%s-%d", e.ID, nth)
 	}
-	return filepath.Join(e.Target+"-"+e.Profile, name+".txt")
+	return safefile.Join([]string{"output folder", "output file"}, folder, name+".txt")
 }
 
-// Files returns the files of a conversion: path → content, one query a
-// line. Entries not translated have no file.
-func Files(entries []Entry) map[string]string {
-	files := map[string]string{}
+// OutFolder is the folder of a target and profile's files:
+// <target>-<profile>, each name checked.
+func OutFolder(target, profile string) (string, error) {
+	if err := safefile.CheckName("target name", target); err != nil {
+		return "", err
+	}
+	if err := safefile.CheckName("profile name", profile); err != nil {
+		return "", err
+	}
+	return target + "-" + profile, nil
+}
+
+// CheckTargets checks the names the targets give output folders, naming
+// the profile's file, so that a bad name in a profile file is reported
+// once, before anything is converted or written.
+func CheckTargets(targets []Target) error {
+	for _, t := range targets {
+		if _, err := OutFolder(t.Backend.Name(), t.Profile.Name); err != nil {
+			if t.Profile.File != "" {
+				return fmt.Errorf("%s: %v", t.Profile.File, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Output is what a conversion writes under a folder.
+type Output struct {
+	// Files are the translated entries' files: path → content, a query a
+	// line.
+	Files map[string]string
+	// Paths are the paths of every entry, translated or not, sorted: the
+	// only names a conversion of these analytics may write, so the only
+	// ones `check --update` may remove.
+	Paths []string
+}
+
+// Files maps the entries to their files. An entry whose path cannot be
+// built (a bad analytic ID, target or profile name), or whose path
+// another entry already has, is an error at the analytic's position
+// naming the value, and has no file.
+func Files(entries []Entry) (Output, diag.List) {
+	out := Output{Files: map[string]string{}}
+	var diags diag.List
 	nth := map[string]int{}
+	owner := map[string]Entry{} // path → the entry that has it
+	reported := map[string]bool{}
 	for _, e := range entries {
-		key := e.Target + "/" + e.Profile + "/" + e.ID
+		key := e.Target + "\x00" + e.Profile + "\x00" + e.ID
 		nth[key]++
+		pos := e.Pos
+		if e.Unit != nil && e.Unit.Analytic.Pos.IsValid() {
+			pos = e.Unit.Analytic.Pos
+		}
+		rel, err := OutPath(e, nth[key])
+		if err != nil {
+			// Once per analytic and name, not once per target.
+			msg := fmt.Sprintf("%v; nothing is written for it", err)
+			if !reported[pos.String()+msg] {
+				reported[pos.String()+msg] = true
+				diags.Errorf(pos, "%s", msg)
+			}
+			continue
+		}
+		if o, ok := owner[rel]; ok {
+			op := o.Pos
+			if o.Unit != nil && o.Unit.Analytic.Pos.IsValid() {
+				op = o.Unit.Analytic.Pos
+			}
+			diags.Errorf(pos, "%s %s and %s %s (%s) would both write %s; nothing is written for the second", o.ID, op, e.ID, pos, e.TargetLabel(), filepath.ToSlash(rel))
+			continue
+		}
+		owner[rel] = e
+		out.Paths = append(out.Paths, rel)
 		if e.Fidelity == backends.NotDone {
 			continue
 		}
@@ -39,19 +123,24 @@ func Files(entries []Entry) map[string]string {
 			b.WriteString(q.Query)
 			b.WriteByte('\n')
 		}
-		files[OutPath(e, nth[key])] = b.String()
+		out.Files[rel] = b.String()
 	}
-	return files
+	sort.Strings(out.Paths)
+	return out, diags
 }
 
-// WriteOut writes the files of a conversion under dir.
-func WriteOut(dir string, entries []Entry) error {
-	for rel, content := range Files(entries) {
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+// WriteOut writes the files of a conversion under dir, making it; every
+// write goes through safefile.Dir, so none leaves dir, a symlink in it is
+// replaced rather than written through, and each file is whole or
+// unchanged.
+func WriteOut(dir string, out Output) error {
+	d, err := safefile.OpenDir(dir, true)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for _, rel := range slices.Sorted(maps.Keys(out.Files)) {
+		if err := d.WriteFile(rel, []byte(out.Files[rel]), 0o644); err != nil {
 			return err
 		}
 	}

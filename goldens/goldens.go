@@ -3,20 +3,21 @@
 // analytic, target and profile, in the layout `cartrans convert --out`
 // writes (<target>-<profile>/<ID>.txt, a query a line). A file whose
 // content changed, one missing, and one left over for an analytic that no
-// longer translates (stale) are each a difference.
+// longer translates (stale) are each a difference. Only the names the
+// conversion would write are read, written or removed.
 package goldens
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/cartrans/cartrans/internal/safefile"
 )
 
 // Kind is how a golden file differs.
@@ -36,96 +37,97 @@ type Diff struct {
 	Unified string
 }
 
+// Limit bounds the golden file read; one holds the queries of one
+// analytic, a few KiB.
+const Limit = 16 << 20
+
 // Compare compares the files a conversion would write (path → content)
-// with those under dir. Stale files are looked for in the folders the
-// conversion writes to only, so that a repository may keep other files
-// beside them.
-func Compare(dir string, files map[string]string) ([]Diff, error) {
+// with those under dir. paths are every name the conversion may write
+// (convert.Output.Paths): a stale file is one of those that exists but is
+// not written now (its analytic no longer translates for that target).
+// The folder is never walked, so a file cartrans would not write is
+// never a difference, and so never removed. Every read goes through
+// safefile.Dir: a symlink leading out of dir is an error, never followed.
+func Compare(dir string, files map[string]string, paths []string) ([]Diff, error) {
+	d, err := safefile.OpenDir(dir, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		// No folder yet: every file is missing.
+		var diffs []Diff
+		for _, rel := range slices.Sorted(maps.Keys(files)) {
+			diffs = append(diffs, Diff{Path: rel, Kind: Missing, Unified: unified("/dev/null", rel, "", files[rel])})
+		}
+		return diffs, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return compare(d, files, paths)
+}
+
+func compare(d *safefile.Dir, files map[string]string, paths []string) ([]Diff, error) {
+	read := func(rel string) (string, bool, error) {
+		got, err := d.ReadFile(rel, Limit, "a golden file", "it holds one analytic's queries; remove it and run check --update")
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "", false, nil
+		case err != nil:
+			return "", false, err
+		}
+		return string(got), true, nil
+	}
 	var diffs []Diff
 	for _, rel := range slices.Sorted(maps.Keys(files)) {
 		want := files[rel]
-		got, err := os.ReadFile(filepath.Join(dir, rel))
+		got, ok, err := read(rel)
 		switch {
-		case os.IsNotExist(err):
-			diffs = append(diffs, Diff{Path: rel, Kind: Missing, Unified: unified("/dev/null", rel, "", want)})
 		case err != nil:
 			return nil, err
-		case string(got) != want:
-			diffs = append(diffs, Diff{Path: rel, Kind: Changed, Unified: unified(rel, rel, string(got), want)})
+		case !ok:
+			diffs = append(diffs, Diff{Path: rel, Kind: Missing, Unified: unified("/dev/null", rel, "", want)})
+		case got != want:
+			diffs = append(diffs, Diff{Path: rel, Kind: Changed, Unified: unified(rel, rel, got, want)})
 		}
 	}
-	stale, err := staleFiles(dir, files)
-	if err != nil {
-		return nil, err
-	}
-	for _, rel := range stale {
-		got, err := os.ReadFile(filepath.Join(dir, rel))
-		if err != nil {
-			return nil, err
-		}
-		diffs = append(diffs, Diff{Path: rel, Kind: Stale, Unified: unified(rel, "/dev/null", string(got), "")})
-	}
-	return diffs, nil
-}
-
-// Update makes dir hold exactly the files: it writes the changed and
-// missing ones and removes the stale ones.
-func Update(dir string, files map[string]string) ([]Diff, error) {
-	diffs, err := Compare(dir, files)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range diffs {
-		p := filepath.Join(dir, d.Path)
-		if d.Kind == Stale {
-			if err := os.Remove(p); err != nil {
-				return nil, err
-			}
+	for _, rel := range paths {
+		if _, ok := files[rel]; ok {
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		got, ok, err := read(rel)
+		if err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(p, []byte(files[d.Path]), 0o644); err != nil {
-			return nil, err
+		if ok {
+			diffs = append(diffs, Diff{Path: rel, Kind: Stale, Unified: unified(rel, "/dev/null", got, "")})
 		}
 	}
 	return diffs, nil
 }
 
-// staleFiles are the .txt files in the conversion's folders it does not
-// write.
-func staleFiles(dir string, files map[string]string) ([]string, error) {
-	folders := map[string]bool{}
-	for rel := range files {
-		folders[filepath.Dir(rel)] = true
+// Update makes dir hold exactly the files among paths: it writes the
+// changed and missing ones (atomically, replacing a symlink rather than
+// writing through it) and removes the stale ones, all inside dir.
+func Update(dir string, files map[string]string, paths []string) ([]Diff, error) {
+	d, err := safefile.OpenDir(dir, true)
+	if err != nil {
+		return nil, err
 	}
-	var stale []string
-	for _, folder := range slices.Sorted(maps.Keys(folders)) {
-		err := filepath.WalkDir(filepath.Join(dir, folder), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if os.IsNotExist(err) {
-					return nil
-				}
-				return err
-			}
-			if d.IsDir() || !strings.HasSuffix(p, ".txt") {
-				return nil
-			}
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			if _, ok := files[rel]; !ok {
-				stale = append(stale, rel)
-			}
-			return nil
-		})
+	defer d.Close()
+	diffs, err := compare(d, files, paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, df := range diffs {
+		if df.Kind == Stale {
+			err = d.Remove(df.Path)
+		} else {
+			err = d.WriteFile(df.Path, []byte(files[df.Path]), 0o644)
+		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	return stale, nil
+	return diffs, nil
 }
 
 func unified(from, to, a, b string) string {

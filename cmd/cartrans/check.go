@@ -60,19 +60,29 @@ query differs or cannot be read.`,
 			if err != nil {
 				return err
 			}
+			errw := cmd.ErrOrStderr()
+			if err := convert.CheckTargets(tgts); err != nil {
+				fmt.Fprintln(errw, err)
+				return exitError{exitFailed}
+			}
 			analytics, failed := loadAnalytics(cmd, args)
 			entries, _ := convert.Convert(analytics, tgts, convert.Options{})
-			files := convert.Files(entries)
+			out, diags := convert.Files(entries)
+			for _, d := range diags {
+				fmt.Fprintln(errw, d)
+			}
+			failed = failed || diags.HasErrors()
 			var diffs []goldens.Diff
 			if update {
-				diffs, err = goldens.Update(goldenDir, files)
+				diffs, err = goldens.Update(goldenDir, out.Files, out.Paths)
 			} else {
-				diffs, err = goldens.Compare(goldenDir, files)
+				diffs, err = goldens.Compare(goldenDir, out.Files, out.Paths)
 			}
 			if err != nil {
-				return err
+				fmt.Fprintf(errw, "cartrans: %v\n", err)
+				return exitError{exitFailed}
 			}
-			goldens.Write(cmd.OutOrStdout(), diffs, len(files), update)
+			goldens.Write(cmd.OutOrStdout(), diffs, len(out.Files), update)
 			if failed || len(diffs) > 0 && !update {
 				return exitError{exitFailed}
 			}

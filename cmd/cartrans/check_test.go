@@ -51,12 +51,34 @@ func TestCheck(t *testing.T) {
 		t.Errorf("changed: exit %d\n%s", code, out)
 	}
 	os.WriteFile(page, b, 0o644)
-	// A golden file deleted, and one left for nothing.
+	// A golden file deleted, and one left for an analytic that does not
+	// translate for its target (the join of 903 has no LogPoint query).
+	// Files check would never write are not its business: neither
+	// reported nor removed.
 	os.Remove(filepath.Join(golden, "eql-endgame", "CAR-2026-11-904.txt"))
-	os.WriteFile(filepath.Join(golden, "eql-endgame", "CAR-2099-01-001.txt"), []byte("old\n"), 0o644)
+	staleFile := filepath.Join(golden, "logpoint-sysmon", "CAR-2026-11-903.txt")
+	os.WriteFile(staleFile, []byte("old\n"), 0o644)
+	others := []string{filepath.Join(golden, "eql-endgame", "CAR-2099-01-001.txt"), filepath.Join(golden, "eql-endgame", "notes.txt")}
+	for _, f := range others {
+		os.WriteFile(f, []byte("kept\n"), 0o644)
+	}
 	out, _, code = cli(t, "", "check", analytics, "--golden", golden)
-	if code != 1 || !strings.Contains(out, "missing: eql-endgame/CAR-2026-11-904.txt") || !strings.Contains(out, "stale: eql-endgame/CAR-2099-01-001.txt") {
+	if code != 1 || !strings.Contains(out, "missing: eql-endgame/CAR-2026-11-904.txt") || !strings.Contains(out, "stale: logpoint-sysmon/CAR-2026-11-903.txt") ||
+		strings.Contains(out, "CAR-2099") || strings.Contains(out, "notes") ||
+		!strings.Contains(out, "FAIL\t2 of 15 golden files differ: 0 changed, 1 missing, 1 stale") {
 		t.Errorf("missing and stale: exit %d\n%s", code, out)
+	}
+	out, _, code = cli(t, "", "check", analytics, "--golden", golden, "--update")
+	if code != 0 || !strings.Contains(out, "updated\t2 golden files: 0 changed, 1 written, 1 removed") {
+		t.Errorf("update: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(staleFile); !os.IsNotExist(err) {
+		t.Errorf("the stale file is still there: %v", err)
+	}
+	for _, f := range others {
+		if b, err := os.ReadFile(f); err != nil || string(b) != "kept\n" {
+			t.Errorf("%s, which check does not write, was changed: %q %v", f, b, err)
+		}
 	}
 }
 

@@ -50,6 +50,12 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 			if err != nil {
 				return err
 			}
+			if outDir != "" {
+				if err := convert.CheckTargets(tgts); err != nil {
+					fmt.Fprintln(cmd.ErrOrStderr(), err)
+					return exitError{exitFailed}
+				}
+			}
 			results := parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()})
 			var analytics []*analytic.Analytic
 			var readDiags diag.List
@@ -78,9 +84,16 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 					}
 				}
 			}
+			var outFailed bool
 			if outDir != "" {
-				if err := convert.WriteOut(outDir, entries); err != nil {
-					return err
+				files, diags := convert.Files(entries)
+				for _, d := range diags {
+					fmt.Fprintln(errw, d)
+				}
+				outFailed = diags.HasErrors()
+				if err := convert.WriteOut(outDir, files); err != nil {
+					fmt.Fprintf(errw, "cartrans: %v\n", err)
+					return exitError{exitFailed}
 				}
 			}
 			switch {
@@ -103,7 +116,7 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 			default:
 				writeText(out, entries, explain)
 			}
-			failed := readDiags.HasErrors()
+			failed := readDiags.HasErrors() || outFailed
 			for _, e := range entries {
 				if e.Fidelity == backends.NotDone && failOn != "never" ||
 					e.Fidelity == backends.Approximate && failOn == "approximate" {

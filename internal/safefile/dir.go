@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxNameLen bounds one name built from data; file systems allow 255 bytes.
@@ -35,7 +36,8 @@ func CheckName(what, s string) error {
 		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '+' || c == '-' {
 			continue
 		}
-		return fmt.Errorf("%s %q holds %q, and a file name is built from it: only letters, digits, '.', '_', '+' and '-' may be used", what, s, rune(c))
+		r, _ := utf8.DecodeRuneInString(s[i:]) // name 'é', not its first byte
+		return fmt.Errorf("%s %q holds %q, and a file name is built from it: only letters, digits, '.', '_', '+' and '-' may be used", what, s, r)
 	}
 	return nil
 }
@@ -150,8 +152,16 @@ func (d *Dir) Remove(rel string) error {
 // relative path.
 func (d *Dir) wrap(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) && !filepath.IsAbs(pe.Path) {
-		pe.Path = filepath.Join(d.Path, pe.Path)
+	if errors.As(err, &pe) {
+		if !filepath.IsAbs(pe.Path) {
+			pe.Path = filepath.Join(d.Path, pe.Path)
+		}
+		// The root's refusal says only "path escapes from parent"; say
+		// why. Its sentinel is not exported, so its text is what
+		// there is to know it by; another error is left as it is.
+		if pe.Err != nil && pe.Err.Error() == "path escapes from parent" {
+			pe.Err = fmt.Errorf("%w (a symlink that leads out of %s is neither read nor written through)", pe.Err, d.Path)
+		}
 	}
 	return err
 }
