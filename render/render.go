@@ -22,26 +22,54 @@ import (
 
 // Strip removes the generated implementations from a page's text: each
 // from its heading through its end marker and the blank line after it.
-func Strip(src []byte) []byte {
+// The marks must pair up, outside code fences, as render writes them: a
+// generated mark right after an implementation's heading, then its end
+// mark before the next generated mark. Otherwise the page is not the one
+// render wrote (an end mark deleted by hand, say), and removing up to the
+// next end mark would remove hand-written text with it, so an unpaired
+// mark is an error naming its line (file is the page's name for it), and
+// the page must be left as it is.
+func Strip(file string, src []byte) ([]byte, error) {
 	lines := splitLines(src)
 	var out [][]byte
-	for i := 0; i < len(lines); i++ {
-		if isHeading(lines[i], 4) && i+1 < len(lines) && bytes.HasPrefix(bytes.TrimSpace(lines[i+1]), []byte(parser.GeneratedMark)) {
-			j := i + 1
-			for j < len(lines) && string(bytes.TrimSpace(lines[j])) != parser.GeneratedEnd {
-				j++
-			}
-			if j < len(lines) {
-				if j+1 < len(lines) && len(bytes.TrimSpace(lines[j+1])) == 0 {
-					j++
+	fence := ""
+	open := -1 // the heading line of the generated implementation open
+	kept := 0  // len(out) before that heading
+	for i, l := range lines {
+		t := strings.TrimSpace(string(l))
+		var inFence bool
+		if fence, inFence = fenceAt(fence, t); !inFence {
+			switch {
+			case strings.HasPrefix(t, parser.GeneratedMark):
+				if open >= 0 {
+					return nil, fmt.Errorf("%s:%d: the generated implementation has no %s before the next one, at line %d; the page is left as it is", file, open+2, parser.GeneratedEnd, i+1)
 				}
-				i = j
+				if i == 0 || !isHeading(lines[i-1], 4) {
+					return nil, fmt.Errorf("%s:%d: %s… is not right after an implementation's heading; the page is left as it is", file, i+1, parser.GeneratedMark)
+				}
+				open, kept = i-1, len(out)-1
+				continue
+			case t == parser.GeneratedEnd:
+				if open < 0 {
+					return nil, fmt.Errorf("%s:%d: %s without a %s… before it; the page is left as it is", file, i+1, parser.GeneratedEnd, parser.GeneratedMark)
+				}
+				// Drop what was kept from the heading on, and the
+				// blank line after the end mark.
+				out, open = out[:kept], -1
+				if i+1 < len(lines) && len(bytes.TrimSpace(lines[i+1])) == 0 {
+					lines[i+1] = nil
+				}
 				continue
 			}
 		}
-		out = append(out, lines[i])
+		if l != nil {
+			out = append(out, l)
+		}
 	}
-	return bytes.Join(out, nil)
+	if open >= 0 {
+		return nil, fmt.Errorf("%s:%d: the generated implementation has no %s; the page is left as it is", file, open+2, parser.GeneratedEnd)
+	}
+	return bytes.Join(out, nil), nil
 }
 
 // Page is an analytic page with generated implementations: src is the
@@ -78,18 +106,8 @@ func Page(src []byte, a *analytic.Analytic, generated map[int][]analytic.Impleme
 func blockEnd(lines [][]byte, start int) int {
 	fence := ""
 	for i := start + 1; i < len(lines); i++ {
-		t := strings.TrimSpace(string(lines[i]))
-		if fence != "" {
-			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]) == "" {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = t[:3]
-			if n := len(t) - len(strings.TrimLeft(t, t[:1])); n > 3 {
-				fence = t[:n]
-			}
+		var inFence bool
+		if fence, inFence = fenceAt(fence, strings.TrimSpace(string(lines[i]))); inFence {
 			continue
 		}
 		if isHeading(lines[i], 4) {
@@ -97,6 +115,22 @@ func blockEnd(lines [][]byte, start int) int {
 		}
 	}
 	return len(lines)
+}
+
+// fenceAt follows code fences line by line: given the fence open before
+// a line ("" for none) and the line trimmed, it returns the fence open
+// after it, and whether the line is in a fence (code, or a fence line).
+func fenceAt(fence, t string) (string, bool) {
+	if fence != "" {
+		if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]) == "" {
+			return "", true
+		}
+		return fence, true
+	}
+	if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+		return t[:len(t)-len(strings.TrimLeft(t, t[:1]))], true
+	}
+	return "", false
 }
 
 // isHeading reports an ATX heading of level at most max.

@@ -39,7 +39,10 @@ func renderAll(t *testing.T, names []string, texts [][]byte) [][]byte {
 	var srcs [][]byte
 	var as []*analytic.Analytic
 	for i, text := range texts {
-		src := render.Strip(text)
+		src, err := render.Strip(names[i], text)
+		if err != nil {
+			t.Fatal(err)
+		}
 		a, _ := parser.ReadMarkdown(names[i], src)
 		if a == nil {
 			t.Fatalf("%s does not read", names[i])

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -12,6 +11,7 @@ import (
 	"github.com/cartrans/cartrans/compiler"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/format"
+	"github.com/cartrans/cartrans/internal/safefile"
 	"github.com/cartrans/cartrans/parser"
 )
 
@@ -64,11 +64,7 @@ files, -d prints unified diffs, -l lists the files that would change.`,
 					}
 				case write:
 					if len(blocks) > 0 {
-						st, err := os.Stat(r.Path)
-						if err == nil {
-							err = os.WriteFile(r.Path, newData, st.Mode().Perm())
-						}
-						if err != nil {
+						if err := rewrite(r.Path, data, newData); err != nil {
 							all.Errorf(diag.Pos{File: r.Path}, "%v", err)
 						}
 					}
@@ -92,3 +88,18 @@ files, -d prints unified diffs, -l lists the files that would change.`,
 	cmd.MarkFlagsMutuallyExclusive("write", "diff", "list")
 	return cmd
 }
+
+// rewrite replaces a file the command read (original) with data:
+// atomically, keeping its mode, and refused if the file changed since it
+// was read, so that a full disk, a kill or an editor's save never costs
+// the file (safefile.Replace).
+func rewrite(path string, original, data []byte) error {
+	if beforeRewrite != nil {
+		beforeRewrite(path)
+	}
+	return safefile.Replace(path, original, data)
+}
+
+// beforeRewrite, set by tests, runs between the read and the rewrite,
+// where another program's write may fall.
+var beforeRewrite func(path string)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/safefile"
 	"github.com/cartrans/cartrans/parser"
 	"github.com/cartrans/cartrans/render"
 )
@@ -48,34 +48,67 @@ form are written as pages too.`,
 			if err != nil {
 				return err
 			}
+			errw := cmd.ErrOrStderr()
 			type page struct {
 				path string
+				data []byte // the file as read, for Replace
 				src  []byte
 				a    *analytic.Analytic
 				yaml bool
+				name string // under --out
 			}
 			var pages []page
 			failed := false
+			// Under --out each page is DIR/<its file's base name>.md: a
+			// name checked like every name built from data, and one two
+			// inputs must not share (compared without case, for the file
+			// systems that ignore it). The index's files are taken.
+			taken := map[string]string{"analytics.json": "the site's index", "index.md": "the site's index"}
 			for _, r := range parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()}) {
 				for _, d := range r.Diags {
 					if d.Severity == diag.Error {
-						fmt.Fprintln(cmd.ErrOrStderr(), d)
+						fmt.Fprintln(errw, d)
 						failed = true
 					}
 				}
 				if r.Analytic == nil {
 					continue
 				}
-				p := page{path: r.Path, a: r.Analytic, yaml: r.Analytic.Format == analytic.FormatYAML}
+				p := page{path: r.Path, data: r.Data, a: r.Analytic, yaml: r.Analytic.Format == analytic.FormatYAML}
+				if !inPlace {
+					base := filepath.Base(p.path)
+					p.name = strings.TrimSuffix(base, filepath.Ext(base)) + ".md"
+					if err := safefile.CheckName("page name", p.name); err != nil {
+						fmt.Fprintf(errw, "%s: %v; not written\n", p.path, err)
+						failed = true
+						continue
+					}
+					if other, ok := taken[strings.ToLower(p.name)]; ok {
+						fmt.Fprintf(errw, "%s: would be written as %s, as %s is; not written\n", p.path, filepath.Join(outDir, p.name), other)
+						failed = true
+						continue
+					}
+					taken[strings.ToLower(p.name)] = p.path
+				} else if r.Path == "<stdin>" {
+					fmt.Fprintf(errw, "%s: standard input is not rewritten in place; render it with --out\n", r.Path)
+					failed = true
+					continue
+				}
 				if p.yaml {
 					if inPlace {
-						fmt.Fprintf(cmd.ErrOrStderr(), "%s: a YAML analytic is not rewritten in place; render it with --out\n", r.Path)
+						fmt.Fprintf(errw, "%s: a YAML analytic is not rewritten in place; render it with --out\n", r.Path)
 						failed = true
 						continue
 					}
 					p.src = render.FullPage(r.Analytic)
 				} else {
-					p.src = render.Strip(r.Data)
+					src, err := render.Strip(r.Path, r.Data)
+					if err != nil {
+						fmt.Fprintln(errw, err)
+						failed = true
+						continue
+					}
+					p.src = src
 				}
 				// Read the page as it stands without generated parts, so
 				// that the positions are the ones the new parts go by
@@ -83,7 +116,7 @@ form are written as pages too.`,
 				if p.yaml || !bytes.Equal(p.src, r.Data) {
 					a, _ := parser.ReadMarkdown(r.Path, p.src)
 					if a == nil {
-						fmt.Fprintf(cmd.ErrOrStderr(), "%s: the page without its generated implementations does not read as an analytic\n", r.Path)
+						fmt.Fprintf(errw, "%s: the page without its generated implementations does not read as an analytic\n", r.Path)
 						failed = true
 						continue
 					}
@@ -96,21 +129,32 @@ form are written as pages too.`,
 				as = append(as, p.a)
 			}
 			entries, _ := convert.Convert(as, tgts, convert.Options{})
-			name := func(p page) string {
-				base := filepath.Base(p.path)
-				return strings.TrimSuffix(base, filepath.Ext(base)) + ".md"
+			var dir *safefile.Dir
+			if !inPlace {
+				if dir, err = safefile.OpenDir(outDir, true); err != nil {
+					fmt.Fprintf(errw, "cartrans: %v\n", err)
+					return exitError{exitFailed}
+				}
+				defer dir.Close()
 			}
 			names := map[*analytic.Analytic]string{}
+			written := 0
 			for _, p := range pages {
 				out := render.Page(p.src, p.a, render.Generated(p.a, entries))
-				dest := p.path
-				if !inPlace {
-					dest = filepath.Join(outDir, name(p))
-					names[p.a] = name(p)
+				var err error
+				switch {
+				case inPlace && !bytes.Equal(out, p.data):
+					err = rewrite(p.path, p.data, out)
+				case !inPlace:
+					names[p.a] = p.name
+					err = writeIfChanged(dir, p.name, out)
 				}
-				if err := writeIfChanged(dest, out); err != nil {
-					return err
+				if err != nil {
+					fmt.Fprintf(errw, "cartrans: %v\n", err)
+					failed = true
+					continue
 				}
+				written++
 			}
 			if !inPlace {
 				index := render.Index(as, entries, func(a *analytic.Analytic) string { return names[a] })
@@ -121,14 +165,17 @@ form are written as pages too.`,
 				if err := render.WriteTable(&md, index); err != nil {
 					return err
 				}
-				if err := writeIfChanged(filepath.Join(outDir, "analytics.json"), js.Bytes()); err != nil {
-					return err
-				}
-				if err := writeIfChanged(filepath.Join(outDir, "index.md"), md.Bytes()); err != nil {
-					return err
+				for _, f := range []struct {
+					name string
+					data []byte
+				}{{"analytics.json", js.Bytes()}, {"index.md", md.Bytes()}} {
+					if err := writeIfChanged(dir, f.name, f.data); err != nil {
+						fmt.Fprintf(errw, "cartrans: %v\n", err)
+						return exitError{exitFailed}
+					}
 				}
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "rendered %d pages\n", len(pages))
+			fmt.Fprintf(errw, "rendered %d pages\n", written)
 			if failed {
 				return exitError{exitFailed}
 			}
@@ -144,14 +191,11 @@ form are written as pages too.`,
 	return cmd
 }
 
-// writeIfChanged writes a file unless it already holds the content, so
-// that a rerun touches nothing.
-func writeIfChanged(path string, content []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
+// writeIfChanged writes name in dir unless it already holds the content,
+// so that a rerun touches nothing; the write is atomic and stays in dir.
+func writeIfChanged(dir *safefile.Dir, name string, content []byte) error {
+	if old, err := dir.ReadFile(name, int64(len(content)), "a rendered page", ""); err == nil && bytes.Equal(old, content) {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, content, 0o644)
+	return dir.WriteFile(name, content, 0o644)
 }
