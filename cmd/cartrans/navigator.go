@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cartrans/cartrans/convert"
+	"github.com/cartrans/cartrans/internal/safefile"
 	"github.com/cartrans/cartrans/render"
 )
 
@@ -79,7 +79,8 @@ errors (the layer is written without it), 2 on usage errors.`,
 				if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
 					return err
 				}
-			} else if err := os.WriteFile(outFile, buf.Bytes(), 0o644); err != nil {
+			} else if err := safefile.WriteFile(outFile, buf.Bytes(), 0o644); err != nil {
+				// Atomic: a full disk or a kill leaves the old layer whole.
 				fmt.Fprintf(errw, "cartrans: cannot write the layer: %v\n", err)
 				return exitError{exitFailed}
 			}

@@ -76,6 +76,21 @@ func TestNavigator(t *testing.T) {
 	if b, err := os.ReadFile(file); err != nil || string(b) != out {
 		t.Errorf("-o: %v, the file differs from standard output", err)
 	}
+	// -o replaces the file through a rename: a hard link to the old file
+	// keeps the old layer, which a write in place would have truncated.
+	link := file + ".old"
+	if err := os.Link(file, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, "", "navigator", "../../examples/analytics", "-t", "dnif", "-o", file); code != 0 {
+		t.Errorf("-o over a layer: exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile(link); string(b) != out {
+		t.Error("-o wrote the old layer in place")
+	}
+	if b, _ := os.ReadFile(file); string(b) == out || len(b) == 0 {
+		t.Error("-o did not write the new layer")
+	}
 	if _, again := navigator(t, "../../examples/analytics"); again != out {
 		t.Error("a second run gives another layer")
 	}

@@ -89,8 +89,14 @@ var ErrChanged = errors.New("changed since it was read; not overwritten (run the
 
 // Replace rewrites path with data, as WriteFile does, keeping its mode, but
 // only if the file still holds exactly original (what the caller read): an
-// edit made between the read and the write is never overwritten.
+// edit made between the read and the write is never overwritten. A
+// symlink at path is followed (path is a file the user named).
 func Replace(path string, original, data []byte) error {
+	// The user named path, so a symlink there is followed: the file it
+	// leads to is the one rewritten, and the link stays a link.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	root, err := os.OpenRoot(filepath.Dir(path))
 	if err != nil {
 		return err

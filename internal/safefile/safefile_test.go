@@ -207,6 +207,23 @@ func TestReplace(t *testing.T) {
 			t.Errorf("file now %q was overwritten: %q", now, b)
 		}
 	}
+	// A symlink the user names is followed: the file it leads to is
+	// rewritten, and the link stays a link.
+	sub := t.TempDir()
+	named := filepath.Join(sub, "named.md")
+	if err := os.Symlink(p, named); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p, []byte("old\n"), 0o600)
+	if err := Replace(named, []byte("old\n"), []byte("through\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "through\n" {
+		t.Errorf("the file the link leads to: %q", b)
+	}
+	if st, err := os.Lstat(named); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", st.Mode(), err)
+	}
 	if err := Replace(filepath.Join(dir, "nosuch"), nil, []byte("x")); err == nil {
 		t.Error("Replace made a file")
 	}
