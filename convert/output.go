@@ -91,10 +91,7 @@ func Files(entries []Entry) (Output, diag.List) {
 	for _, e := range entries {
 		key := e.Target + "\x00" + e.Profile + "\x00" + e.ID
 		nth[key]++
-		pos := e.Pos
-		if e.Unit != nil && e.Unit.Analytic.Pos.IsValid() {
-			pos = e.Unit.Analytic.Pos
-		}
+		pos := analyticPos(e)
 		rel, err := OutPath(e, nth[key])
 		if err != nil {
 			// Once per analytic and name, not once per target.
@@ -106,11 +103,7 @@ func Files(entries []Entry) (Output, diag.List) {
 			continue
 		}
 		if o, ok := owner[rel]; ok {
-			op := o.Pos
-			if o.Unit != nil && o.Unit.Analytic.Pos.IsValid() {
-				op = o.Unit.Analytic.Pos
-			}
-			diags.Errorf(pos, "%s %s and %s %s (%s) would both write %s; nothing is written for the second", o.ID, op, e.ID, pos, e.TargetLabel(), filepath.ToSlash(rel))
+			diags.Errorf(pos, "%s would write %s for %s, which %s (%s) writes already; nothing is written for it", e.ID, filepath.ToSlash(rel), e.TargetLabel(), o.ID, analyticPos(o))
 			continue
 		}
 		owner[rel] = e
@@ -127,6 +120,15 @@ func Files(entries []Entry) (Output, diag.List) {
 	}
 	sort.Strings(out.Paths)
 	return out, diags
+}
+
+// analyticPos is where an entry's analytic states its ID (the YAML id
+// key, the markdown title), where a bad ID is to be fixed.
+func analyticPos(e Entry) diag.Pos {
+	if e.Unit != nil && e.Unit.Analytic.Pos.IsValid() {
+		return e.Unit.Analytic.Pos
+	}
+	return e.Pos
 }
 
 // WriteOut writes the files of a conversion under dir, making it; every
