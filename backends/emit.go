@@ -3,8 +3,10 @@ package backends
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
 )
 
 // Emit prints a mapped condition in the language. It returns an
@@ -95,7 +97,10 @@ func (e *emitter) anyOf(c ir.Or, negated bool) (string, bool) {
 	var vals []string
 	for i, t := range c.Terms {
 		m, ok := t.(ir.Match)
-		if !ok || m.Value.IsNum || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field.Name) {
+		// A value the literals cannot hold is left to the or of matches,
+		// which says it otherwise or refuses it (NoControl).
+		if !ok || m.Value.IsNum || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field.Name) ||
+			(l.NoControl && hasControl(m.Value.Str)) {
 			return "", false
 		}
 		field = m.Field
@@ -104,33 +109,31 @@ func (e *emitter) anyOf(c ir.Or, negated bool) (string, bool) {
 	return e.fill(l.AnyOf, field, "", strings.Join(vals, l.ListSep)), true
 }
 
-// escapeControl writes the control characters of a regular expression as
-// \xHH, which match the same; it gives up after a backslash, where the
-// rewrite would change the escape.
+// escapeControl writes the ASCII control characters of a regular
+// expression as \xHH, which match the same; it gives up after a backslash,
+// where the rewrite would change the escape, and on another control
+// character (profile.IsControl), whose escape differs between dialects.
 func escapeControl(re string) (string, bool) {
 	var b strings.Builder
-	for i := 0; i < len(re); i++ {
-		c := re[i]
-		if c < 0x20 || c == 0x7f {
+	for i := 0; i < len(re); {
+		r, size := utf8.DecodeRuneInString(re[i:])
+		switch {
+		case r < 0x20 || r == 0x7f:
 			if i > 0 && re[i-1] == '\\' {
 				return "", false
 			}
-			fmt.Fprintf(&b, `\x%02x`, c)
-			continue
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case profile.IsControl(r):
+			return "", false
+		default:
+			b.WriteString(re[i : i+size]) // as it is, even if not UTF-8
 		}
-		b.WriteByte(c)
+		i += size
 	}
 	return b.String(), true
 }
 
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return true
-		}
-	}
-	return false
-}
+func hasControl(s string) bool { return strings.ContainsFunc(s, profile.IsControl) }
 
 func (e *emitter) leaf(c ir.Cond) string {
 	l := e.lang

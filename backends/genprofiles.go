@@ -61,7 +61,7 @@ func writeProfile(b *bytes.Buffer, p *profile.Profile) {
 	fmt.Fprintf(b, "},\nEvents: map[string]*profile.Event{\n")
 	for _, k := range slices.Sorted(maps.Keys(p.Events)) {
 		ev := p.Events[k]
-		fmt.Fprintf(b, "%q: {Category: %q, Suffix: %q, Prefix: %q, Present: %#v,\nSelector: ", k, ev.Category, ev.Suffix, ev.Prefix, ev.Present)
+		fmt.Fprintf(b, "%q: {Category: %q, By: %#v, Prefix: %q, Present: %#v,\nSelector: ", k, ev.Category, ev.By, ev.Prefix, ev.Present)
 		writeTerms(b, ev.Selector)
 		fmt.Fprintf(b, ",\nFields: ")
 		writeFields(b, ev.Fields)

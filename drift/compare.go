@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cartrans/cartrans/profile"
@@ -197,6 +198,9 @@ func regexGlob(re string) (string, bool) {
 		case c == '\\' && i+1 < len(s) && strings.IndexByte(`\.()[]{}*+?|^$/-"' `, s[i+1]) >= 0:
 			b.WriteByte(s[i+1])
 			i++
+		case c == '\\' && i+3 < len(s) && s[i+1] == 'x' && hexPrintable(s[i+2:i+4]) != 0:
+			b.WriteByte(hexPrintable(s[i+2 : i+4])) // \x20, as DNIF's regex() is written
+			i += 3
 		case c == '.':
 			b.WriteByte('?') // any one character
 		case strings.IndexByte(`\()[]{}*+?|^$`, c) >= 0:
@@ -207,6 +211,16 @@ func regexGlob(re string) (string, bool) {
 	}
 	b.WriteString(end)
 	return strings.ReplaceAll(b.String(), "**", "*"), true
+}
+
+// hexPrintable is the character two hex digits name, when it is printable
+// ASCII and no glob wildcard; else 0.
+func hexPrintable(h string) byte {
+	n, err := strconv.ParseUint(h, 16, 8)
+	if err != nil || n < 0x20 || n >= 0x7f || n == '*' || n == '?' || n == '\\' {
+		return 0
+	}
+	return byte(n)
 }
 
 // longestLiteral is the longest run of a pattern without wildcards or

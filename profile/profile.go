@@ -10,57 +10,68 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
-	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cartrans/cartrans/internal/safefile"
 )
+
+// Every text field of a profile carries a check tag naming its kind (and a
+// map a key tag, for its keys): Parse checks each value by its kind's rule
+// (kinds, below), and a field without a tag is an error, so that a new
+// field cannot reach a query unchecked. A profile is data a user may be
+// handed: what goes into a query verbatim must not be able to end its
+// term and add others.
 
 // Profile is one schema profile.
 type Profile struct {
-	Name    string `yaml:"name"`
-	Backend string `yaml:"backend"`
+	Name    string `yaml:"name" check:"text"`
+	Backend string `yaml:"backend" check:"text"`
 	// Dialect picks a variant of the backend's language, for a backend
 	// that has several (EQL: "" for Endgame, "elasticsearch").
-	Dialect     string `yaml:"dialect"`
-	Description string `yaml:"description"`
+	Dialect     string `yaml:"dialect" check:"text"`
+	Description string `yaml:"description" check:"text"`
 	// Settings are values a query may name, as {name}, overridable with
 	// --set (the Splunk index, say).
-	Settings map[string]string `yaml:"settings"`
-	// Prefix starts every query (with settings substituted).
-	Prefix string `yaml:"prefix"`
+	Settings map[string]string `yaml:"settings" check:"setting" key:"name"`
+	// Prefix starts every query (with settings substituted): search terms
+	// name=value, each value one word or a {setting}.
+	Prefix string `yaml:"prefix" check:"prefix"`
 	// Events maps "object/action" to how such events are found.
-	Events map[string]*Event `yaml:"events"`
+	Events map[string]*Event `yaml:"events" check:"" key:"event"`
 	// Log maps the fields of bare conditions, which are over raw log
 	// events ([event_code] == 4624), to this schema's names.
-	Log map[string]FieldMap `yaml:"log"`
+	Log map[string]FieldMap `yaml:"log" check:"" key:"text"`
 	// LogSelector selects the raw log events a bare condition is over.
-	LogSelector []Term `yaml:"log_selector"`
+	LogSelector []Term `yaml:"log_selector" check:""`
 
 	// File is where the profile was read from, for messages.
-	File string `yaml:"-"`
+	File string `yaml:"-" check:"-"`
 }
 
 // Event is how one data model object and action appear in the schema.
 type Event struct {
 	// Category is the event category some languages name before the
-	// condition (EQL's "process where …").
-	Category string `yaml:"category"`
+	// condition (EQL's "process where …", Splunk's CIM dataset).
+	Category string `yaml:"category" check:"category"`
 	// Selector are the terms that select these events, ANDed.
-	Selector []Term `yaml:"selector"`
+	Selector []Term `yaml:"selector" check:""`
 	// Fields maps CAR field names to the schema's.
-	Fields map[string]FieldMap `yaml:"fields"`
+	Fields map[string]FieldMap `yaml:"fields" check:"" key:"text"`
 	// Present lists CAR fields every such event carries, so that a
 	// negation need not also test that the field exists.
-	Present []string `yaml:"present"`
-	// Suffix ends a query over these events (Splunk's tstats "by …").
-	Suffix string `yaml:"suffix"`
+	Present []string `yaml:"present" check:"text"`
+	// By are the fields a summary query over these events keeps (Splunk's
+	// tstats "by …").
+	By []string `yaml:"by" check:"field"`
 	// Prefix, when set, replaces the profile's prefix for these events:
 	// they are kept elsewhere (Zeek's logs in their own Splunk index).
-	Prefix string `yaml:"prefix"`
+	Prefix string `yaml:"prefix" check:"prefix"`
 }
 
 // PrefixOf is the prefix of a query over events of ev, settings
@@ -74,11 +85,11 @@ func (p *Profile) PrefixOf(ev *Event) string {
 
 // Term is one selector condition: the field equals one of the values.
 type Term struct {
-	Field  string   `yaml:"field"`
-	Values []string `yaml:"values"`
+	Field  string   `yaml:"field" check:"field"`
+	Values []string `yaml:"values" check:"value"`
 	// Flag is a language-specific selector written as is (EQL's
 	// subtype.create), for the backends that declare they take one.
-	Flag string `yaml:"flag"`
+	Flag string `yaml:"flag" check:"flag"`
 }
 
 // Transform says how a CAR value becomes a value of the schema's field.
@@ -108,8 +119,8 @@ const (
 // FieldMap maps one CAR field: to a schema field, with a transform. In
 // YAML it is written "Image" or {field: Image, transform: basename}.
 type FieldMap struct {
-	Field     string    `yaml:"field"`
-	Transform Transform `yaml:"transform"`
+	Field     string    `yaml:"field" check:"field"`
+	Transform Transform `yaml:"transform" check:"transform"`
 }
 
 // UnmarshalYAML accepts the short form, a bare field name.
@@ -140,9 +151,13 @@ func Parse(file string, data []byte) (*Profile, error) {
 	return &p, nil
 }
 
-// Load reads a profile file.
+// MaxFileSize bounds a profile file (and a native schema file, which is a
+// profile): the largest embedded one is about 12 KiB.
+const MaxFileSize = 1 << 20
+
+// Load reads a profile file, at most MaxFileSize bytes.
 func Load(file string) (*Profile, error) {
-	data, err := os.ReadFile(file)
+	data, err := safefile.ReadFile(file, MaxFileSize, "a profile file", "a profile is a short YAML file; split it if it is not")
 	if err != nil {
 		return nil, err
 	}
@@ -163,16 +178,13 @@ func (p *Profile) validate() error {
 	if p.Name == "" || p.Backend == "" {
 		return fmt.Errorf("a profile needs a name and a backend")
 	}
+	if err := p.checkKinds(reflect.ValueOf(p).Elem(), ""); err != nil {
+		return err
+	}
 	check := func(where string, fields map[string]FieldMap) error {
 		for car, m := range fields {
 			if m.Field == "" {
 				return fmt.Errorf("%s: field %s maps to nothing", where, car)
-			}
-			if strings.ContainsFunc(m.Field, unicode.IsControl) {
-				return fmt.Errorf("%s: field %s maps to a name with a control character (%q)", where, car, m.Field)
-			}
-			if !slices.Contains(transforms, m.Transform) {
-				return fmt.Errorf("%s: field %s: unknown transform %q (known: basename, dirname, extension, hostname)", where, car, m.Transform)
 			}
 		}
 		return nil
@@ -181,11 +193,6 @@ func (p *Profile) validate() error {
 	// neither would select nothing a backend could write.
 	terms := func(where string, sel []Term) error {
 		for i, t := range sel {
-			for _, v := range append([]string{t.Field, t.Flag}, t.Values...) {
-				if strings.ContainsFunc(v, unicode.IsControl) {
-					return fmt.Errorf("%s: selector term %d holds a control character (%q)", where, i+1, v)
-				}
-			}
 			switch {
 			case t.Flag != "" && (t.Field != "" || len(t.Values) > 0):
 				return fmt.Errorf("%s: selector term %d has a flag and a field; give one", where, i+1)
@@ -195,17 +202,9 @@ func (p *Profile) validate() error {
 		}
 		return nil
 	}
-	for k, v := range p.Settings {
-		if err := CheckSetting(k, v); err != nil {
-			return err
-		}
-	}
 	for key, ev := range p.Events {
 		if ev == nil {
 			return fmt.Errorf("event %s is empty", key)
-		}
-		if strings.Count(key, "/") != 1 {
-			return fmt.Errorf("event key %q is not object/action", key)
 		}
 		if err := check("event "+key, ev.Fields); err != nil {
 			return err
@@ -220,14 +219,180 @@ func (p *Profile) validate() error {
 	return check("log", p.Log)
 }
 
-var settingRE = regexp.MustCompile(`^[A-Za-z0-9_.:*/-]+$`)
+var (
+	settingRE  = regexp.MustCompile(`^[A-Za-z0-9_.:*/-]+$`)
+	nameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	dottedRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	prefixTerm = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*=(\{([A-Za-z_][A-Za-z0-9_]*)\}|[A-Za-z0-9_.:*/-]+)$`)
+)
+
+// kinds are the rules of each kind of profile text, by the check tag of
+// its fields. A field, value or word written into a query verbatim gets a
+// closed alphabet; a value a backend quotes (a field name, a selector
+// value) may hold no control character, which some languages' literals
+// cannot hold and no reader sees.
+var kinds = map[string]func(p *Profile, s string) error{
+	// text is never written into a query (names, descriptions, CAR's
+	// field names): it may hold line breaks and tabs, no other control.
+	"text": func(_ *Profile, s string) error {
+		return noControl(strings.NewReplacer("\n", "", "\t", "").Replace(s))
+	},
+	"name": func(_ *Profile, s string) error {
+		if !nameRE.MatchString(s) {
+			return fmt.Errorf("a name is letters, digits and _, not starting with a digit")
+		}
+		return nil
+	},
+	"event": func(_ *Profile, s string) error {
+		if strings.Count(s, "/") != 1 {
+			return fmt.Errorf("an event key is object/action")
+		}
+		return noControl(s)
+	},
+	"setting": func(_ *Profile, s string) error { return checkWord(s) },
+	// A prefix is search terms (index={index} sourcetype=x): each value
+	// one word or a setting, which is one word too.
+	"prefix": func(p *Profile, s string) error {
+		if s == "" {
+			return nil
+		}
+		for _, t := range strings.Split(s, " ") {
+			m := prefixTerm.FindStringSubmatch(t)
+			if m == nil {
+				return fmt.Errorf("a prefix is search terms name=value separated by one space, each value one word (letters, digits and _ - . : * /) or a {setting}")
+			}
+			if m[2] != "" {
+				if _, ok := p.Settings[m[2]]; !ok {
+					return fmt.Errorf("{%s} is not a setting of the profile", m[2])
+				}
+			}
+		}
+		return nil
+	},
+	"category": func(_ *Profile, s string) error {
+		if s != "" && !dottedRE.MatchString(s) {
+			return fmt.Errorf("a category is a name (letters, digits and _), or names joined by dots")
+		}
+		return nil
+	},
+	"flag": func(_ *Profile, s string) error {
+		if s != "" && !dottedRE.MatchString(s) {
+			return fmt.Errorf("a selector flag is a field path: names of letters, digits and _ joined by dots")
+		}
+		return nil
+	},
+	"field": func(_ *Profile, s string) error { return noControl(s) },
+	"value": func(_ *Profile, s string) error { return noControl(s) },
+	"transform": func(_ *Profile, s string) error {
+		if !slices.Contains(transforms, Transform(s)) {
+			return fmt.Errorf("unknown transform (known: basename, dirname, extension, hostname)")
+		}
+		return nil
+	},
+}
+
+// IsControl reports a character no query may hold raw: a control
+// character (C0, DEL, C1), a line or paragraph separator (U+2028, U+2029),
+// or an invisible format character (a bidirectional override, say). A
+// backend escapes it where its language says how, or refuses the value.
+func IsControl(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Cf)
+}
+
+func noControl(s string) error {
+	if i := strings.IndexFunc(s, IsControl); i >= 0 {
+		r := []rune(s[i:])[0]
+		return fmt.Errorf("it holds the control character %U, which a query cannot hold", r)
+	}
+	return nil
+}
+
+func checkWord(s string) error {
+	if !settingRE.MatchString(s) {
+		return fmt.Errorf("a setting is one word of letters, digits and _ - . : * /")
+	}
+	return nil
+}
+
+// checkKinds checks every text field of v (a Profile, Event, Term or
+// FieldMap) by the rule of its kind; at names the place, in YAML's keys.
+func (p *Profile) checkKinds(v reflect.Value, at string) error {
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		kind, ok := f.Tag.Lookup("check")
+		if !ok {
+			return fmt.Errorf("internal error: profile field %s.%s has no check kind", t.Name(), f.Name)
+		}
+		if kind == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if err := p.checkValue(v.Field(i), join(at, name), kind, f.Tag.Get("key")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func join(at, name string) string {
+	if at == "" {
+		return name
+	}
+	return at + "." + name
+}
+
+// checkValue checks one value of a field of the kind: a string, or each
+// element of a list, each value and key of a map, or a struct's fields.
+func (p *Profile) checkValue(v reflect.Value, at, kind, keyKind string) error {
+	switch v.Kind() {
+	case reflect.String:
+		rule, ok := kinds[kind]
+		if !ok {
+			return fmt.Errorf("internal error: %s: unknown check kind %q", at, kind)
+		}
+		if err := rule(p, v.String()); err != nil {
+			return fmt.Errorf("%s: %q: %v", at, v.String(), err)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return p.checkValue(v.Elem(), at, kind, keyKind)
+		}
+	case reflect.Struct:
+		return p.checkKinds(v, at)
+	case reflect.Slice:
+		for i := range v.Len() {
+			if err := p.checkValue(v.Index(i), fmt.Sprintf("%s[%d]", at, i+1), kind, ""); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for _, k := range slices.Sorted(func(yield func(string) bool) {
+			for _, k := range v.MapKeys() {
+				if !yield(k.String()) {
+					return
+				}
+			}
+		}) {
+			if err := p.checkValue(reflect.ValueOf(k), at+" key", keyKind, ""); err != nil {
+				return err
+			}
+			if err := p.checkValue(v.MapIndex(reflect.ValueOf(k)), join(at, k), kind, ""); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("internal error: %s: a profile field of kind %s", at, v.Kind())
+	}
+	return nil
+}
 
 // CheckSetting says whether a value can be a setting. A setting is put
 // into queries as it is (index={index}), so it must be one word: a space,
 // quote or pipe would let it end its term and add others.
 func CheckSetting(name, value string) error {
-	if !settingRE.MatchString(value) {
-		return fmt.Errorf("setting %s=%q: a setting is one word of letters, digits and _ - . : * /", name, value)
+	if err := checkWord(value); err != nil {
+		return fmt.Errorf("setting %s=%q: %v", name, value, err)
 	}
 	return nil
 }

@@ -28,7 +28,12 @@ func TestConstructs(t *testing.T) {
 	head := "_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND "
 	for _, c := range []struct{ name, code, want, fidelity string }{
 		{"name", proc + `exe == "cmd.exe"`, head + `$App=regex(^cmd\.exe$)i limit 100`, "exact"},
-		{"wildcards", proc + `command_line == "*a b*"`, head + `$Process=regex(^.*a b.*$)i limit 100`, "exact"},
+		// A space is \x20: no word of a value stands alone in the clause.
+		{"wildcards", proc + `command_line == "*a b*"`, head + `$Process=regex(^.*a\x20b.*$)i limit 100`, "exact"},
+		{"regular expression with a space and an anchor", proc + `command_line match "a (b|c)$"`, head + `$Process=regex(.*(a\x20(b|c)$).*) limit 100`, "exact"},
+		{"anchor inside", proc + `command_line match "a$b"`, "", "unsupported"},
+		{"quoting", proc + `command_line match "\\Qa b\\E"`, "", "unsupported"},
+		{"line separator", proc + "command_line == \"a\u2028b\"", "", "unsupported"},
 		{"not", proc + `exe == "powershell.exe" and parent_exe != "explorer.exe"`, head + `$App=regex(^powershell\.exe$)i NOT $ParentProcess=regex(^.*\\explorer\.exe$)i limit 100`, "exact"},
 		{"or on one field", proc + `exe in ["a.exe", "b.exe"]`, head + `$App=regex((^a\.exe$|^b\.exe$))i limit 100`, "exact"},
 		{"number", proc + `pid == 4`, head + `$CPID=4 limit 100`, "exact"},
@@ -59,69 +64,90 @@ func TestConstructs(t *testing.T) {
 	}
 }
 
-// TestInjection: a value can only ever be the inside of one regex(…): the
-// argument has balanced escapes, no unescaped comma or parenthesis that
-// would end it, and as a regular expression it matches exactly the value.
+// TestInjection: a value or a regular expression can only ever be the
+// inside of one regex(…): the query is the one for a plain value with only
+// the argument changed; the argument is of the closed alphabet (no space,
+// quote, >, comma, control character; $ only before a ")" or "|"), its raw
+// parentheses balance, and as a regular expression it matches exactly the
+// value, or means what the expression means.
 func TestInjection(t *testing.T) {
 	b := dnif.Backend{}
-	for _, v := range []string{
-		`a)b`, `a(b`, `a,b`, `a" b`, `a' b`, `x) limit 1 >>_store in_disk x`, `AND $App=x`, `NOT`, `$x`, `\`, `a\b`, `{1,3}`, "line\nbreak", `|`, `.+?`,
-	} {
-		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
-			Cond: ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}}}
+	convert := func(c ir.Cond) (string, error) {
+		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
 		rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
 		if err != nil {
-			t.Fatalf("%q: %v", v, err)
+			return "", err
 		}
-		query := rs[0].Query
-		arg, ok := regexArg(query)
-		if !ok || strings.Contains(query, "\n") {
-			t.Errorf("%q: %s: no single regex() argument", v, query)
-			continue
-		}
-		re, err := regexp.Compile("(?i)" + strings.ReplaceAll(arg, `\,`, `,`))
-		if err != nil || !re.MatchString(v) || re.MatchString(v+"x") {
-			t.Errorf("%q: %s: the argument %q does not match exactly the value (%v)", v, query, arg, err)
+		return rs[0].Query, nil
+	}
+	field := ir.Field{Name: "command_line"}
+	plain, _ := convert(ir.Match{Field: field, Value: ir.Value{Str: "x", Quoted: true}})
+	head, tail, _ := strings.Cut(plain, "regex(^x$)")
+	for _, v := range []string{
+		`a)b`, `a(b`, `a,b`, `a" b`, `a' b`, `x) limit 1 >>_store in_disk x`, `AND $App=x`, `NOT`, `$x`, `\`, `a\b`, `{1,3}`, "line\nbreak", `|`, `.+?`,
+		`a OR $b=regex(c)`, `x where y`, `a >> b`, `#A`, "esc\x1b[2J", "soh\x01", "tab\there", "del\x7f", `a=b`, `%`, "`", `;`,
+	} {
+		for _, c := range []ir.Cond{
+			ir.Match{Field: field, Value: ir.Value{Str: v, Quoted: true}},
+			ir.Regexp{Field: field, Pattern: regexp.QuoteMeta(v) + "$"},
+			ir.Regexp{Field: field, Pattern: "(?i)[" + regexp.QuoteMeta(v) + "]"},
+		} {
+			query, err := convert(c)
+			if err != nil {
+				t.Fatalf("%q: %v", v, err)
+			}
+			flag := "i"
+			if _, ok := c.(ir.Regexp); ok && !strings.HasPrefix(c.(ir.Regexp).Pattern, "(?i)") {
+				flag = ""
+			}
+			arg, ok := strings.CutPrefix(query, head+"regex(")
+			if ok {
+				arg, ok = strings.CutSuffix(arg, ")"+flag+strings.TrimPrefix(tail, "i"))
+			}
+			if !ok || !closedArg(arg) {
+				t.Errorf("%q: %s: not one regex() argument of the closed alphabet", v, query)
+				continue
+			}
+			re, err := regexp.Compile("(?i)" + strings.ReplaceAll(arg, `\,`, `,`))
+			switch c := c.(type) {
+			case ir.Match:
+				ok = err == nil && re.MatchString(v) && !re.MatchString(v+"x")
+			case ir.Regexp:
+				want, _ := regexp.Compile("(?i).*(" + strings.TrimPrefix(c.Pattern, "(?i)") + ").*")
+				ok = err == nil && re.String() != "" && re.MatchString(v) == want.MatchString(v) && re.MatchString(v+"\x00") == want.MatchString(v+"\x00")
+			}
+			if !ok {
+				t.Errorf("%q: %s: the argument %q does not mean the same (%v)", v, query, arg, err)
+			}
 		}
 	}
 }
 
-// regexArg is a test-only reader of the $Process=regex(…) term: the
-// argument runs to the first ")" not escaped by a backslash.
-func regexArg(q string) (string, bool) {
-	const open = "$Process=regex("
-	i := strings.Index(q, open)
-	if i < 0 {
-		return "", false
-	}
-	s := q[i+len(open):]
-	for j := 0; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case ')':
-			rest := s[j+1:]
-			if rest != "i limit 100" {
-				return "", false
+// closedArg reports an argument of the alphabet escapeRegexArg writes,
+// whose raw parentheses balance.
+func closedArg(arg string) bool {
+	depth := 0
+	for i := 0; i < len(arg); i++ {
+		c := arg[i]
+		switch {
+		case c == '\\':
+			i++
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth < 0 {
+				return false
 			}
-			return s[:j], true
-		case '(':
-			// a group of the expression: find its end first
-			depth := 1
-			for j++; j < len(s) && depth > 0; j++ {
-				switch s[j] {
-				case '\\':
-					j++
-				case '(':
-					depth++
-				case ')':
-					depth--
-				}
+		case c == '$':
+			if i+1 < len(arg) && arg[i+1] != ')' && arg[i+1] != '|' {
+				return false
 			}
-			j--
+		case c == ' ' || c == ',' || c == '"' || c == '\'' || c == '>' || c == '<' || c == '=' || c == '#' || c == '`' || c == ';' || c == '%' || c < 0x20 || c == 0x7f:
+			return false
 		}
 	}
-	return "", false
+	return depth == 0
 }
 
 // TestJoin: a join is two labelled fetches and _checkif sjoin, the form

@@ -60,7 +60,9 @@ func dottedName(name string, plain *regexp.Regexp, kw map[string]bool, quote fun
 // (eql/functions.py Wildcard, eql/parser.py comparison); "in (…)" is
 // exact, so lists with wildcards use wildcard(). Strings know the escapes
 // \\ \" \n \t \r \b \f and no others: a Windows path's every backslash is
-// doubled (eql/etc/eql.g). Logic is three-valued since EQL 0.9: a test on a
+// doubled (eql/etc/eql.g). A value with a control character, which those
+// escapes do not all cover (ESC, DEL, U+2028), is matched with match() and
+// the character written \xHH, as Python's re reads it (NoControl). Logic is three-valued since EQL 0.9: a test on a
 // missing field is null, "not null" is null, so a negated test gets the
 // guard "f != null" to keep the pseudocode's two-valued meaning.
 // match() is Python's re.match, anchored at the start and ignoring case.
@@ -73,6 +75,7 @@ var Language = &backends.Language{
 	Close:       ")",
 	Quote:       `"`,
 	Escapes:     []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`},
+	NoControl:   true,
 	FieldName:   fieldName,
 	Match:       `{f} == {v}`,
 	NumEq:       `{f} == {n}`,
@@ -210,6 +213,11 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 		c := "any"
 		if ev.Event != nil && ev.Event.Category != "" {
 			c = ev.Event.Category
+		}
+		// The category is written as it is: a name, never a keyword
+		// (profile.Parse has checked it is a name or dotted names).
+		if !nameRE.MatchString(c) || keywords[strings.ToLower(c)] {
+			return r, nil, fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
 		}
 		if i > 0 && c != category {
 			return r, nil, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")",

@@ -2,6 +2,7 @@ package eql_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
 )
 
 func translate(t *testing.T, code string) (string, convert.Entry) {
@@ -67,34 +69,79 @@ func TestConstructs(t *testing.T) {
 }
 
 // TestInjection: every value comes out as exactly one EQL string literal
-// with its content, whatever it holds.
+// with its content, whatever it holds; one with a control character, which
+// Endgame's strings cannot all escape, as a match() whose expression
+// matches exactly the value, the character written \xHH; one with a
+// control character \xHH cannot say (U+2028) is refused. The same holds in
+// an "in (…)" list, and the query holds no raw control character.
 func TestInjection(t *testing.T) {
 	values := []string{
 		`a"b`, `a\b`, `a\"b`, `a\`, `\\"`, `x" or true or "`, `a' b`, `) or (true`, "line\nbreak", "tab\there",
 		`and`, `or`, `not`, `where`, `sequence`, "`", `|head`, `$x`, `C:\Windows\temp`, `C:\b\f\n\r\t`,
+		"esc\x1b[2J", "soh\x01", "del\x7f", "nul\x00", "ls\u2028x", "bidi\u202ex",
 	}
 	b := eql.Backend{}
+	field := ir.Field{Name: "command_line"}
 	for _, v := range values {
+		match := ir.Match{Field: field, Value: ir.Value{Str: v, Quoted: true}}
 		for _, c := range []ir.Cond{
-			ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}},
-			ir.Regexp{Field: ir.Field{Name: "command_line"}, Pattern: "(?i)" + v},
+			match,
+			ir.Regexp{Field: field, Pattern: "(?i)" + v},
+			ir.Or{Terms: []ir.Cond{match, ir.Match{Field: field, Value: ir.Value{Str: "plain", Quoted: true}}}},
 		} {
 			q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
 			rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+			if strings.ContainsAny(v, "\u2028\u202e") {
+				if !backends.IsUnsupported(err) {
+					t.Errorf("%q: %v, want it refused", v, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%q: %v", v, err)
 			}
-			strs, err := stringsOf(rs[0].Query)
-			want := v
-			if _, isRe := c.(ir.Regexp); isRe {
-				want = ".*?(?:" + v + ")"
+			query := rs[0].Query
+			if strings.ContainsFunc(query, profile.IsControl) {
+				t.Errorf("%q: a raw control character in %q", v, query)
 			}
-			if err != nil || len(strs) != 1 || strs[0] != want {
-				t.Errorf("%q: %s\n strings %q (%v)", v, rs[0].Query, strs, err)
+			strs, err := stringsOf(query)
+			want := []string{v}
+			if _, isRe := c.(ir.Regexp); isRe {
+				want = []string{".*?(?:" + v + ")"}
+			}
+			if _, isOr := c.(ir.Or); isOr {
+				want = append(want, "plain")
+			}
+			ok := err == nil && len(strs) == len(want)
+			for i := 0; ok && i < len(want); i++ {
+				ok = strs[i] == want[i] || sameRegexp(strs[i], want[i], v)
+			}
+			if !ok {
+				t.Errorf("%q: %s\n strings %q (%v)", v, query, strs, err)
 			}
 		}
 	}
-	_ = backends.Exact
+}
+
+// sameRegexp reports whether got is the regular expression want (a value
+// as an anchored expression, or an expression) for v, a value with control
+// characters: the value's expression matches exactly it; an expression is
+// want with each control character written \xHH.
+func sameRegexp(got, want, v string) bool {
+	if !strings.ContainsFunc(v, profile.IsControl) || strings.ContainsFunc(got, profile.IsControl) {
+		return false
+	}
+	if want != v {
+		var pairs []string
+		for c := range 0x80 {
+			if c < 0x20 || c == 0x7f {
+				pairs = append(pairs, fmt.Sprintf(`\x%02x`, c), string(rune(c)))
+			}
+		}
+		return strings.NewReplacer(pairs...).Replace(got) == want
+	}
+	re, err := regexp.Compile("(?i)" + got)
+	return err == nil && re.MatchString(v) && !re.MatchString(v+"x")
 }
 
 // stringsOf is a test-only EQL tokenizer: it returns the contents of the
@@ -186,6 +233,25 @@ func TestAggregate(t *testing.T) {
 		got, e := translate(t, c.code)
 		if got != c.want || string(e.Fidelity) != c.fidelity {
 			t.Errorf("%s\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
+
+// TestElasticsearchControl: Elasticsearch's EQL has no regular expression
+// to say a control character with, so a value holding one is refused, in
+// a plain match and in a ": (…)" list alike, never written raw.
+func TestElasticsearchControl(t *testing.T) {
+	b := eql.Backend{}
+	ecs := b.Profiles()[1]
+	field := ir.Field{Name: "command_line"}
+	for _, v := range []string{"esc\x1b[2J", "soh\x01", "tab\there", "del\x7f", "ls\u2028x"} {
+		match := ir.Match{Field: field, Value: ir.Value{Str: v, Quoted: true}}
+		for _, c := range []ir.Cond{match, ir.Or{Terms: []ir.Cond{match, ir.Match{Field: field, Value: ir.Value{Str: "plain", Quoted: true}}}}} {
+			q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
+			rs, err := b.Convert([]ir.Query{q}, ecs)
+			if !backends.IsUnsupported(err) {
+				t.Errorf("%q: %v %v, want it refused", v, rs, err)
+			}
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
@@ -36,10 +37,12 @@ func fieldName(name string) (string, error) {
 // literal quotes a value. LogPoint reads backslashes literally, so paths
 // are written as they are (Sigma issue 3200; pySigma's LogPoint backend);
 // a value holding a double quote is put in single quotes (pySigma LogPoint
-// PR 15), and one holding both kinds cannot be written.
+// PR 15), and one holding both kinds cannot be written. With no escape, a
+// control character (a line break, a tab, ESC, U+2028) cannot be written
+// either: no source says LogPoint reads one raw inside quotes.
 func literal(s string, wildcard bool) (string, error) {
-	if strings.ContainsAny(s, "\n\r\t") {
-		return "", fmt.Errorf("a LogPoint value cannot hold a line break or a tab")
+	if err := noControl(s); err != nil {
+		return "", err
 	}
 	switch {
 	case !strings.Contains(s, `"`):
@@ -48,6 +51,15 @@ func literal(s string, wildcard bool) (string, error) {
 		return `'` + s + `'`, nil
 	}
 	return "", fmt.Errorf("a LogPoint value cannot hold both kinds of quote")
+}
+
+// noControl says why a value with a control character cannot be a
+// LogPoint literal.
+func noControl(s string) error {
+	if i := strings.IndexFunc(s, profile.IsControl); i >= 0 {
+		return fmt.Errorf("a LogPoint value has no escapes, and cannot hold the control character %U", []rune(s[i:])[0])
+	}
+	return nil
 }
 
 // Language is LogPoint's search language. Terms side by side are ANDed,
@@ -200,7 +212,9 @@ func splitRegexps(c ir.Cond) (ir.Cond, []ir.Regexp) {
 // fieldA, "filter=true")'). LogPoint's expressions are Python's (named
 // groups are (?P<…>)), so the RE2 constructs Python lacks are refused;
 // a quote or a control character in the expression is written as the
-// escape \xNN, which means the same character and cannot end the string.
+// escape \xNN (\uNNNN past ASCII: U+2028), which means the same character
+// to Python's re ("Regular Expression Syntax": \x, \u and \U) and cannot
+// end the string.
 func regexPipe(c ir.Regexp) (string, error) {
 	pattern, err := pythonPattern(c.Pattern)
 	if err != nil {
@@ -245,6 +259,17 @@ func pythonPattern(p string) (string, error) {
 			i++
 		case c == '"' || c < 0x20 || c == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, c)
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(p[i:])
+			switch {
+			case profile.IsControl(r) && r > 0xffff:
+				fmt.Fprintf(&b, `\U%08x`, r)
+			case profile.IsControl(r):
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				b.WriteString(p[i : i+size])
+			}
+			i += size - 1
 		default:
 			b.WriteByte(c)
 		}
@@ -277,6 +302,11 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 					Reason: "process regex(…, \"filter=true\") keeps the events that match, after the search: it can only be anded with the rest"}
 			}
 		case ir.Match:
+			// Refused here, where the value's place is known (the
+			// literal writer refuses it too, without it).
+			if cerr := noControl(c.Value.Str); cerr != nil && !c.Value.IsNum && err == nil {
+				err = &backends.Unsupported{Construct: "the value " + strconv.Quote(c.Value.Str), Backend: "logpoint", Pos: c.Value.Pos, Reason: cerr.Error()}
+			}
 			if !c.Value.IsNum && strings.Contains(c.Value.Str, "?") {
 				r.Fidelity = backends.Approximate
 				r.Approximations = append(r.Approximations, backends.Note{Pos: c.Value.Pos, Kind: "a literal ? in a value",

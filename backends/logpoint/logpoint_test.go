@@ -2,9 +2,11 @@ package logpoint_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/logpoint"
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/internal/backendtest"
@@ -62,23 +64,31 @@ func TestInjection(t *testing.T) {
 	b := logpoint.Backend{}
 	for _, v := range []string{
 		`a"b`, `a'b`, `a\b`, `a\`, `x" OR user="*`, `x' OR '1`, `) OR (`, `| chart count()`, `[a]`, `$x`,
-		`OR`, `AND`, `-`, `process`, `a"b'c`, "line\nbreak",
+		`OR`, `AND`, `-`, `process`, `a"b'c`, "line\nbreak", "tab\there", "esc\x1b[2J", "soh\x01", "del\x7f", "ls\u2028x",
 	} {
-		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
-			Cond: ir.Match{Field: ir.Field{Name: "command_line"}, Value: ir.Value{Str: v, Quoted: true}}}
-		rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
-		if strings.Contains(v, `"`) && strings.Contains(v, `'`) || strings.Contains(v, "\n") {
-			if err == nil {
-				t.Errorf("%q: written as %s; it cannot be", v, rs[0].Query)
+		field := ir.Field{Name: "command_line"}
+		match := ir.Match{Field: field, Value: ir.Value{Str: v, Quoted: true}}
+		// Alone, and in an IN […] list.
+		for _, c := range []ir.Cond{match, ir.Or{Terms: []ir.Cond{match, ir.Match{Field: field, Value: ir.Value{Str: "plain", Quoted: true}}}}} {
+			q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
+			rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+			if strings.Contains(v, `"`) && strings.Contains(v, `'`) || strings.ContainsFunc(v, profile.IsControl) {
+				if !backends.IsUnsupported(err) {
+					t.Errorf("%q: written as %v (%v); it cannot be", v, rs, err)
+				}
+				continue
 			}
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%q: %v", v, err)
-		}
-		lits, err := literalsOf(rs[0].Query)
-		if err != nil || len(lits) != 1 || lits[0] != v {
-			t.Errorf("%q: %s\n literals %q (%v)", v, rs[0].Query, lits, err)
+			if err != nil {
+				t.Fatalf("%q: %v", v, err)
+			}
+			lits, err := literalsOf(rs[0].Query)
+			want := []string{v}
+			if _, isOr := c.(ir.Or); isOr {
+				want = append(want, "plain")
+			}
+			if err != nil || !slices.Equal(lits, want) {
+				t.Errorf("%q: %s\n literals %q (%v)", v, rs[0].Query, lits, err)
+			}
 		}
 	}
 }
@@ -95,6 +105,8 @@ func TestRegexInjection(t *testing.T) {
 		`x", command, "filter=tr`: `x\x22, command, \x22filter=tr`,
 		`") | delete | search ("`: `\x22) | delete | search (\x22`,
 		"line\nbreak":             `line\x0abreak`,
+		"esc\x1b[2J del\x7f":      `esc\x1b[2J del\x7f`,
+		"ls\u2028x bidi\u202e":    `ls\u2028x bidi\u202e`,
 		`C:\\Windows\\.*\.exe`:    `C:\\Windows\\.*\.exe`,
 	} {
 		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
@@ -165,6 +177,20 @@ func TestAggregate(t *testing.T) {
 		got, e := translate(t, c.code)
 		if got != c.want || string(e.Fidelity) != c.fidelity {
 			t.Errorf("%s\n got %s [%s %s]\nwant %s [%s]", c.code, got, e.Fidelity, e.Reason, c.want, c.fidelity)
+		}
+	}
+}
+
+// TestControlRefusedAtItsLine: a value LogPoint cannot quote is refused
+// with the analytic's line and the character, and no query.
+func TestControlRefusedAtItsLine(t *testing.T) {
+	for _, code := range []string{
+		proc + "command_line == \"a\x1b[2J\"\noutput x",
+		proc + "user in [\"b\", \"a\x1b[2J\"]\noutput x",
+	} {
+		got, e := translate(t, code)
+		if got != "" || e.Fidelity != backends.NotDone || !strings.Contains(e.Reason, "t.md:2:") || !strings.Contains(e.Reason, "U+001B") {
+			t.Errorf("%q: %q [%s %s]", code, got, e.Fidelity, e.Reason)
 		}
 	}
 }

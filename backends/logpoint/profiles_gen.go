@@ -10,7 +10,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "sysmon", Backend: "logpoint", Dialect: "", Description: "LogPoint's WindowsSysmon and WinServer normalisation, CAR's field names", Prefix: "", File: "sysmon",
 			Settings: map[string]string{},
 			Events: map[string]*profile.Event{
-				"driver/load": {Category: "", Suffix: "", Prefix: "", Present: []string{"image_path", "module_name", "hostname"},
+				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"image_path", "module_name", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"6"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host", Transform: ""},
@@ -18,7 +18,7 @@ func embeddedProfiles() []*profile.Profile {
 						"module_name": {Field: "image", Transform: "basename"},
 						"signer":      {Field: "signature", Transform: ""},
 					}},
-				"file/create": {Category: "", Suffix: "", Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
+				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"11"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"extension":  {Field: "path", Transform: "extension"},
@@ -28,7 +28,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "source_image", Transform: ""},
 						"pid":        {Field: "process_id", Transform: ""},
 					}},
-				"file/delete": {Category: "", Suffix: "", Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
+				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"23", "26"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"file_name":  {Field: "path", Transform: "basename"},
@@ -38,7 +38,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"user":       {Field: "user", Transform: ""},
 					}},
-				"file/timestomp": {Category: "", Suffix: "", Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
+				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"2"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time":          {Field: "creation_ts", Transform: ""},
@@ -49,7 +49,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":                    {Field: "process_id", Transform: ""},
 						"previous_creation_time": {Field: "previous_creation_ts", Transform: ""},
 					}},
-				"flow/start": {Category: "", Suffix: "", Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port", "image_path", "exe", "pid", "hostname"},
+				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port", "image_path", "exe", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"3"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_ip":            {Field: "destination_address", Transform: ""},
@@ -63,7 +63,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "protocol", Transform: ""},
 						"user":               {Field: "user", Transform: ""},
 					}},
-				"module/load": {Category: "", Suffix: "", Prefix: "", Present: []string{"module_path", "module_name", "image_path", "pid", "hostname"},
+				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"module_path", "module_name", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"7"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host", Transform: ""},
@@ -73,7 +73,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "process_id", Transform: ""},
 						"signer":      {Field: "signature", Transform: ""},
 					}},
-				"process/access": {Category: "", Suffix: "", Prefix: "", Present: []string{"exe", "image_path", "pid", "target_name", "access_level", "hostname"},
+				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "target_name", "access_level", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"10"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"access_level": {Field: "access", Transform: ""},
@@ -85,7 +85,7 @@ func embeddedProfiles() []*profile.Profile {
 						"target_name":  {Field: "image", Transform: ""},
 						"target_pid":   {Field: "target_process_id", Transform: ""},
 					}},
-				"process/create": {Category: "", Suffix: "", Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_exe", "parent_image_path", "pid", "ppid", "user", "hostname"},
+				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_exe", "parent_image_path", "pid", "ppid", "user", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"1"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "command", Transform: ""},
@@ -103,7 +103,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "parent_process_id", Transform: ""},
 						"user":                      {Field: "user", Transform: ""},
 					}},
-				"process/terminate": {Category: "", Suffix: "", Prefix: "", Present: []string{"exe", "image_path", "pid", "hostname"},
+				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"5"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "image", Transform: "basename"},
@@ -112,7 +112,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "image", Transform: ""},
 						"pid":        {Field: "process_id", Transform: ""},
 					}},
-				"registry/add": {Category: "", Suffix: "", Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"12"}, Flag: ""}, {Field: "event_type", Values: []string{"CreateKey"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "host", Transform: ""},
@@ -121,7 +121,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"value":      {Field: "target_object", Transform: "basename"},
 					}},
-				"registry/key_edit": {Category: "", Suffix: "", Prefix: "", Present: []string{"key", "value", "new_content", "image_path", "pid", "hostname"},
+				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "new_content", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"14"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host", Transform: ""},
@@ -131,7 +131,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "process_id", Transform: ""},
 						"value":       {Field: "target_object", Transform: "basename"},
 					}},
-				"registry/remove": {Category: "", Suffix: "", Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"12"}, Flag: ""}, {Field: "event_type", Values: []string{"DeleteKey", "DeleteValue"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "host", Transform: ""},
@@ -140,7 +140,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"value":      {Field: "target_object", Transform: "basename"},
 					}},
-				"registry/value_edit": {Category: "", Suffix: "", Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"13"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "detail", Transform: ""},
@@ -150,7 +150,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"value":      {Field: "target_object", Transform: "basename"},
 					}},
-				"service/create": {Category: "", Suffix: "", Prefix: "", Present: []string{"name", "image_path", "command_line", "hostname"},
+				"service/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"name", "image_path", "command_line", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WinServer"}, Flag: ""}, {Field: "event_id", Values: []string{"7045"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line": {Field: "path", Transform: ""},
@@ -158,7 +158,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path":   {Field: "path", Transform: ""},
 						"name":         {Field: "service", Transform: ""},
 					}},
-				"thread/remote_create": {Category: "", Suffix: "", Prefix: "", Present: []string{"src_pid", "tgt_pid", "hostname"},
+				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_pid", "tgt_pid", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WindowsSysmon"}, Flag: ""}, {Field: "event_id", Values: []string{"8"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":       {Field: "host", Transform: ""},
@@ -168,7 +168,7 @@ func embeddedProfiles() []*profile.Profile {
 						"start_module":   {Field: "start_module", Transform: ""},
 						"tgt_pid":        {Field: "target_process_id", Transform: ""},
 					}},
-				"user_session/login": {Category: "", Suffix: "", Prefix: "", Present: []string{"user", "login_type", "hostname"},
+				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string{"user", "login_type", "hostname"},
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WinServer"}, Flag: ""}, {Field: "event_id", Values: []string{"4624"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "host", Transform: ""},

@@ -3,9 +3,9 @@ package native
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/cartrans/cartrans/datamodel"
+	"github.com/cartrans/cartrans/internal/safefile"
 	"github.com/cartrans/cartrans/profile"
 )
 
@@ -70,7 +71,11 @@ func FindSchema(nameOrFile string) (*Schema, error) {
 			return s, nil
 		}
 	}
-	data, err := os.ReadFile(nameOrFile)
+	data, err := safefile.ReadFile(nameOrFile, profile.MaxFileSize, "a schema file", "a schema is a short YAML file, as a profile is")
+	var tooLarge *safefile.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		var names []string
 		for _, s := range Schemas() {

@@ -341,14 +341,15 @@ func (b Backend) tstats(q ir.Query, p *profile.Profile) (backends.Result, error)
 	if len(approx) > 0 {
 		r.Fidelity = backends.Approximate
 	}
-	category, suffix := "", ""
+	category := ""
+	var by []string
 	var alts []string
 	for i, ev := range events {
 		if i > 0 && ev.Event.Category != category {
 			return r, &backends.Unsupported{Construct: "a search over several data model datasets", Backend: "splunk", Pos: q.Pos,
 				Reason: "one tstats reads one dataset"}
 		}
-		category, suffix = ev.Event.Category, ev.Event.Suffix
+		category, by = ev.Event.Category, ev.Event.By
 		sel, err := selector(ev.Selector)
 		if err != nil {
 			return r, err
@@ -366,10 +367,42 @@ func (b Backend) tstats(q ir.Query, p *profile.Profile) (backends.Result, error)
 			alts = append(alts, sel+" "+paren(cond))
 		}
 	}
-	where := orOf(alts)
-	prefix := strings.ReplaceAll(p.Expand(p.Prefix), "{category}", category)
-	r.Query = strings.TrimSpace(prefix + " " + where + " " + suffix)
+	head, tail, err := tstatsFrame(p, category, by)
+	if err != nil {
+		return r, err
+	}
+	r.Query = strings.TrimSpace(head + " " + orOf(alts) + tail)
 	return r, nil
+}
+
+// tstatsFrame writes the tstats command around the where clause, as
+// Splunk's own CIM detections (ESCU) and pySigma write it: first and last
+// times and a count over the dataset, the profile's by fields, and the
+// drop_dm_object_name macro (Splunk_SA_CIM), which strips the dataset's
+// name (the category's last part) from the field names. It is written here
+// rather than taken from the profile, so that only names checked as such
+// reach it: the category a dataset name, the by fields field names, the
+// setting one word (profile.Parse).
+func tstatsFrame(p *profile.Profile, category string, by []string) (string, string, error) {
+	summaries, ok := p.Settings["summariesonly"]
+	if !ok {
+		return "", "", fmt.Errorf("%s: profile %s: the tstats dialect needs the setting summariesonly (true or false)", p.File, p.Name)
+	}
+	if category == "" {
+		return "", "", fmt.Errorf("%s: profile %s: the tstats dialect needs each event's category, its data model dataset", p.File, p.Name)
+	}
+	head := "| tstats summariesonly=" + summaries + ` allow_old_summaries=true fillnull_value="null" count min(_time) as firstTime max(_time) as lastTime from datamodel=` + category + " where"
+	tail := ""
+	if len(by) > 0 {
+		for _, f := range by {
+			if _, err := fieldName(f); err != nil {
+				return "", "", fmt.Errorf("%s: profile %s: by field %q: %v", p.File, p.Name, f, err)
+			}
+		}
+		dataset := category[strings.LastIndexByte(category, '.')+1:]
+		tail = " by " + strings.Join(by, " ") + " | `drop_dm_object_name(" + dataset + ")`"
+	}
+	return head, tail, nil
 }
 
 // join pairs events in SPL: the search reads both sides' events; eval

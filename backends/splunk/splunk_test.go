@@ -1,6 +1,7 @@
 package splunk_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -118,6 +119,7 @@ func TestInjection(t *testing.T) {
 	values := []string{
 		`a"b`, `a\b`, `a\"b`, `a\`, `\\"`, `x" | delete "`, `x | delete`, `[search index=x]`,
 		`(a) OR (b)`, `$token$`, "line\nbreak", "tab\there", `OR`, `NOT`, `AND`, `"`, `'`, "`", `=`, `a=b c=d`,
+		"esc\x1b[2J", "soh\x01", "del\x7f", "ls\u2028x",
 	}
 	p := splunk.Backend{}.Profiles()[0]
 	for _, v := range values {
@@ -127,11 +129,18 @@ func TestInjection(t *testing.T) {
 		} {
 			q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}}, Cond: c}
 			rs, err := splunk.Backend{}.Convert([]ir.Query{q}, p)
+			if strings.Contains(v, "\u2028") {
+				// No escape of it is common to SPL's search and PCRE.
+				if !backends.IsUnsupported(err) {
+					t.Errorf("%q: %v, want it refused", v, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%q: %v", v, err)
 			}
 			query := rs[0].Query
-			if strings.ContainsAny(query, "\n\t") {
+			if strings.ContainsFunc(query, profile.IsControl) {
 				t.Errorf("%q: a raw control character in %q", v, query)
 			}
 			toks, err := tokenize(query)
@@ -151,7 +160,7 @@ func TestInjection(t *testing.T) {
 			}
 			_, isRegexp := c.(ir.Regexp)
 			wantPipes := 0
-			if isRegexp || strings.ContainsAny(v, "\n\t") {
+			if isRegexp || strings.ContainsFunc(v, profile.IsControl) {
 				wantPipes = 1
 			}
 			ok := len(strs) == 1 && pipes == wantPipes
@@ -160,16 +169,50 @@ func TestInjection(t *testing.T) {
 				// anchored regular expression: it must match the value.
 				re, err := regexp.Compile(strs[0])
 				ok = err == nil && re.MatchString(v) && !re.MatchString(v+"x")
-			} else if ok && isRegexp && strings.ContainsAny(v, "\n\t") {
+			} else if ok && isRegexp && strings.ContainsFunc(v, profile.IsControl) {
 				// A control character is written as \xHH: the same pattern.
-				re, err := regexp.Compile(strs[0])
-				ok = err == nil && re.MatchString(v)
+				ok = unescapeControl(strs[0]) == v && !strings.ContainsFunc(strs[0], profile.IsControl)
 			} else if ok {
 				ok = strs[0] == v
 			}
 			if !ok {
 				t.Errorf("%q: %s\n strings %q, %d pipes", v, query, strs, pipes)
 			}
+		}
+	}
+}
+
+// unescapeControl reads back the \xHH escapes of control characters.
+func unescapeControl(s string) string {
+	var pairs []string
+	for c := range 0x80 {
+		if c < 0x20 || c == 0x7f {
+			pairs = append(pairs, fmt.Sprintf(`\x%02x`, c), string(rune(c)))
+		}
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// TestControlInLists: a list of values (hostname's "Computer IN (…)",
+// an "in" of the pseudocode) holding a control character is not written
+// as a list, whose quoted values cannot hold it: it is said with match()
+// and the character as \xHH, or refused, never written raw.
+func TestControlInLists(t *testing.T) {
+	for _, c := range []struct{ code, want string }{
+		{proc + "hostname == \"ws\x1b[2J\"\noutput x", `| where match(Computer, "(?i)^ws\\x1b\\[2J$") OR match(Computer, "(?i)^ws\\x1b\\[2J\\..*$")`},
+		{proc + "user in [\"a\x01\", \"b\"]\noutput x", `| where match(User, "(?i)^a\\x01$") OR match(User, "(?i)^b$")`},
+		{proc + "user in [\"a\tb\", \"c\x7f\"]\noutput x", `| where match(User, "(?i)^a\\x09b$") OR match(User, "(?i)^c\\x7f$")`},
+		{proc + "hostname == \"ws\u2028\"\noutput x", ""},
+	} {
+		got, e := translate(t, c.code, nil)
+		if strings.ContainsFunc(got, profile.IsControl) {
+			t.Errorf("%q: a raw control character in %q", c.code, got)
+		}
+		switch {
+		case c.want == "" && (e.Fidelity != backends.NotDone || !strings.Contains(e.Reason, "t.md:2:")):
+			t.Errorf("%q: %s %q, want refused at its line", c.code, e.Fidelity, e.Reason)
+		case c.want != "" && !strings.HasSuffix(got, c.want):
+			t.Errorf("%q:\n got %s [%s %s]\nwant …%s", c.code, got, e.Fidelity, e.Reason, c.want)
 		}
 	}
 }

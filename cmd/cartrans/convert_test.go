@@ -145,3 +145,51 @@ func readmeShows(t *testing.T, intro, out string) {
 		t.Errorf("README.md does not show this output after %q (update it):\n%s", intro, out)
 	}
 }
+
+// TestConvertProfileVerbatim: what a profile file puts into queries as it
+// is (a Splunk prefix, an EQL category) must be of its kind's closed
+// alphabet; anything else is refused when the profile is read, naming the
+// file, the key and the value, and no query is written.
+func TestConvertProfileVerbatim(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ name, text, want string }{
+		{"prefix", "name: mine\nbackend: splunk\nprefix: 'index=main | delete'\nevents:\n  process/create:\n    fields: {exe: Image, parent_exe: ParentImage}\n",
+			`mine.yaml: prefix: "index=main | delete": a prefix is search terms name=value`},
+		{"event prefix", "name: mine\nbackend: splunk\nevents:\n  process/create:\n    prefix: 'index=x [search index=y]'\n    fields: {exe: Image, parent_exe: ParentImage}\n",
+			`mine.yaml: events.process/create.prefix: "index=x [search index=y]"`},
+		{"category", "name: mine\nbackend: eql\nevents:\n  process/create:\n    category: 'any where true or process'\n    fields: {exe: process_name, parent_exe: parent_process_name}\n",
+			`mine.yaml: events.process/create.category: "any where true or process": a category is a name`},
+		{"selector value", "name: mine\nbackend: splunk\nevents:\n  process/create:\n    selector: [{field: EventCode, values: [\"1\\e[2J\"]}]\n    fields: {exe: Image, parent_exe: ParentImage}\n",
+			`mine.yaml: events.process/create.selector[1].values[1]: "1\x1b[2J": it holds the control character U+001B`},
+	} {
+		p := filepath.Join(dir, "mine.yaml")
+		if err := os.WriteFile(p, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errs, code := cli(t, "", "convert", "--profile", p, example)
+		if code != 2 || out != "" || !strings.Contains(errs, p+": ") || !strings.Contains(errs, c.want) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q, want %q", c.name, code, out, errs, c.want)
+		}
+	}
+}
+
+// TestProfileAndSchemaBounded: a profile or schema file is read to a
+// limit (1 MiB), so one that never ends, /dev/zero, is refused at once,
+// naming the limit, instead of filling memory.
+func TestProfileAndSchemaBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	_, errs, code := cli(t, "", "convert", "--profile", "/dev/zero", example)
+	if code != 2 || !strings.Contains(errs, "/dev/zero: too large: a profile file is at most 1 MiB") {
+		t.Errorf("convert --profile /dev/zero: exit %d, stderr %q", code, errs)
+	}
+	log := filepath.Join(t.TempDir(), "day.ndjson")
+	if err := os.WriteFile(log, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code = cli(t, "", "run", example, "--events", log, "--schema", "/dev/zero")
+	if code != 2 || !strings.Contains(errs, "/dev/zero: too large: a schema file is at most 1 MiB") {
+		t.Errorf("run --schema /dev/zero: exit %d, stderr %q", code, errs)
+	}
+}
