@@ -11,9 +11,9 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // Event is one event as read: its fields flattened to dotted paths
@@ -67,25 +67,86 @@ func (rd Reader) Read(r io.Reader, file string, format Format) error {
 	return rd.ReadFormat(br, file, format)
 }
 
+// peekSize is the most of an input detection looks at.
+const peekSize = 1 << 20
+
 // Open prepares an input for reading: a gzip stream is decompressed, and
 // the format is detected when it is Auto. closeFn releases the
-// decompressor.
+// decompressor. A compressed stream that is cut short or corrupt fails
+// the read with a *GzipError.
 func Open(r io.Reader, file string, format Format) (br *bufio.Reader, f Format, closeFn func(), err error) {
-	br = bufio.NewReaderSize(r, 1<<16)
+	br = bufio.NewReaderSize(r, peekSize)
 	closeFn = func() {}
 	head, _ := br.Peek(2)
 	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
+		in := &byteCounter{r: br}
+		gz, err := gzip.NewReader(in)
 		if err != nil {
-			return nil, "", nil, fmt.Errorf("%s: %v", file, err)
+			return nil, "", nil, fmt.Errorf("%s: %w", file, &GzipError{in.n, err})
 		}
 		closeFn = func() { gz.Close() }
-		br = bufio.NewReaderSize(gz, 1<<16)
+		br = bufio.NewReaderSize(&gzipReader{gz, in}, peekSize)
 	}
 	if format == Auto {
 		format = detect(br)
 	}
 	return br, format, closeFn, nil
+}
+
+// GzipError is a compressed stream that could not be read to its end:
+// cut short (a copy or download that stopped), or corrupt.
+type GzipError struct {
+	Read int64 // bytes of compressed input read
+	Err  error
+}
+
+func (e *GzipError) Error() string {
+	switch {
+	case errors.Is(e.Err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("gzip stream cut short after %d bytes of compressed input: the file is incomplete", e.Read)
+	case errors.Is(e.Err, gzip.ErrChecksum):
+		return fmt.Sprintf("gzip stream corrupt: its checksum does not match the text (at %d bytes of compressed input)", e.Read)
+	}
+	return fmt.Sprintf("gzip stream corrupt at %d bytes of compressed input: %v", e.Read, e.Err)
+}
+
+func (e *GzipError) Unwrap() error { return e.Err }
+
+// gzipReader is a decompressed stream whose errors say how far into the
+// compressed input they are.
+type gzipReader struct {
+	gz *gzip.Reader
+	in *byteCounter
+}
+
+func (g *gzipReader) Read(p []byte) (int, error) {
+	n, err := g.gz.Read(p)
+	if err != nil && err != io.EOF {
+		err = &GzipError{g.in.n, err}
+	}
+	return n, err
+}
+
+// byteCounter counts what the decompressor takes; it is a ByteReader so
+// that the decompressor takes only what it uses (it would buffer ahead
+// of any other reader).
+type byteCounter struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *byteCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *byteCounter) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
 }
 
 // ReadFormat reads an opened input in a known format.
@@ -101,71 +162,71 @@ func (rd Reader) ReadFormat(br *bufio.Reader, file string, format Format) error 
 	return fmt.Errorf("%s: unknown input format %q (formats: ndjson, json, xml)", file, format)
 }
 
-// detect looks at the start of the input: "<" is XML, "[" a JSON array;
-// lines that are whole JSON objects (any of the first few) make NDJSON, as
-// does a first line that begins with "{" and ends with "}" but is broken
-// (a damaged first event); anything else, a document laid out over lines,
-// is JSON.
+// detect looks at the start of the input: "<" is XML, "[" a JSON array.
+// Otherwise the first JSON value that is whole (a broken line is passed
+// over) tells: an object on one line of its own makes NDJSON, read a line
+// at a time; a value laid out over lines makes JSON. Without one, JSON:
+// its reader reads NDJSON too, one value after another (only not in
+// parallel).
 func detect(br *bufio.Reader) Format {
-	head, _ := br.Peek(1 << 16)
-	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
-	if len(trimmed) == 0 {
-		return NDJSON
-	}
-	switch trimmed[0] {
-	case '<':
-		return XML
-	case '[':
-		return JSON
-	}
-	lines := bytes.Split(trimmed, []byte("\n"))
-	complete := len(head) < 1<<16 // the whole input is here, last line included
-	for i, l := range lines {
-		if i == 8 || i == len(lines)-1 && !complete {
-			break
-		}
-		l = bytes.TrimSpace(l)
-		if validObject(l) || i == 0 && len(l) > 1 && l[0] == '{' && l[len(l)-1] == '}' {
-			return NDJSON
+	for size := 1 << 16; ; size = peekSize {
+		head, err := br.Peek(size)
+		f, sure := detectIn(head, err != nil)
+		if sure || err != nil || size == peekSize {
+			return f
 		}
 	}
-	return JSON
+}
+
+// detectIn detects the format of head, the start of an input (all of it
+// when complete); sure is false when head says too little.
+func detectIn(head []byte, complete bool) (f Format, sure bool) {
+	s := newStream(bytes.NewReader(head))
+	s.limit = len(head) + 1 // all of head is kept
+	s.dropping = false
+	if bytes.HasPrefix(head, []byte("\ufeff")) {
+		s.i = 3
+	}
+	c, ok := s.space()
+	switch {
+	case !ok:
+		return NDJSON, complete
+	case c == '<':
+		return XML, true
+	case c == '[':
+		return JSON, true
+	}
+	for {
+		c, ok := s.space()
+		if !ok {
+			return JSON, complete
+		}
+		start := s.i
+		if err := s.value(0); err != nil {
+			if s.i == len(s.buf) && !complete {
+				return JSON, false // the value may go on past head
+			}
+			s.i = start
+			s.skipLine()
+			continue
+		}
+		value := s.buf[start:s.i]
+		rest, _, cut := bytes.Cut(s.buf[s.i:], nl)
+		if bytes.Contains(value, nl) {
+			return JSON, true
+		}
+		if !cut && !complete {
+			return JSON, false // the line may go on past head
+		}
+		if c == '{' && len(bytes.TrimSpace(rest)) == 0 {
+			return NDJSON, true
+		}
+		if len(bytes.TrimSpace(rest)) > 0 {
+			return JSON, true // values one after another on a line
+		}
+		// a line holding a string, a number: look on
+	}
 }
 
 // stripBOM drops a UTF-8 byte order mark.
 func stripBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\ufeff")) }
-
-// lineCounter counts the lines of what a reader has given, so that a
-// decoder's offsets map to lines.
-type lineCounter struct {
-	r     io.Reader
-	lines []int // offsets where lines begin
-	off   int
-}
-
-func (c *lineCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
-			c.lines = append(c.lines, c.off+i+1)
-		}
-	}
-	c.off += n
-	return n, err
-}
-
-// line is the 1-based line of an offset.
-func (c *lineCounter) line(off int64) int {
-	lo, hi := 0, len(c.lines)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if int64(c.lines[m]) <= off {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo + 1
-}
-
-func trimReason(s string) string { return strings.TrimPrefix(s, "json: ") }

@@ -61,7 +61,7 @@ func TestFormats(t *testing.T) {
 			[]string{"1: a=1", `bad 2: invalid JSON: unexpected value found: "not json"; unparsed tail: "not json"`, "bad 3: not a JSON object but array",
 				`bad 4: invalid JSON: cannot parse object: cannot parse object value: cannot parse empty string; unparsed tail: ""`, "5: a=3"}},
 		{"pretty document", []byte("{\n  \"a\": 1,\n  \"b\": \"x\"\n}\n"), []string{"1: a=1,b=x"}},
-		{"array", []byte("[{\"a\":1},\n {\"a\":2}]"), []string{"1: a=1", "1: a=2"}},
+		{"array", []byte("[{\"a\":1},\n {\"a\":2}]"), []string{"1: a=1", "2: a=2"}},
 		{"documents one after another", []byte("{\n\"a\":1\n}\n{\n\"a\":2\n}"), []string{"1: a=1", "4: a=2"}},
 		{"search response", []byte(`{"took":1,"hits":{"total":2,"hits":[{"_id":"1","_source":{"a":1}},{"_id":"2","_source":{"a":2}}]}}`),
 			[]string{"1: a=1", "1: a=2"}},
@@ -70,8 +70,8 @@ func TestFormats(t *testing.T) {
 		{"xml", []byte(sysmonXML), []string{
 			`2: Channel=Microsoft-Windows-Sysmon/Operational,CommandLine=net start,Computer=hr001.shire.com,EventID=1,Image=C:\Windows\System32\net.exe,Provider.Name=Microsoft-Windows-Sysmon,TimeCreated.SystemTime=2019-05-18T22:01:37.466Z`,
 			"3: Channel=Security,EventID=4624,LogonType=10"}},
-		{"json syntax error ends the file", []byte("{\n\"a\":1\n}\n{\n\"a\":\n"), []string{"1: a=1", "bad 5: invalid JSON: unexpected EOF (the rest of the file is not read)"}},
-		{"xml syntax error", []byte("<Event><System><EventID>1</EventID></System></Event>\n<Event><System>"), []string{"1: EventID=1", "bad 2: invalid XML event: XML syntax error on line 2: unexpected EOF (the rest of the file is not read)"}},
+		{"json syntax error", []byte("{\n\"a\":1\n}\n{\n\"a\":\n"), []string{"1: a=1", "bad 4: invalid JSON: unexpected end of input, expecting a value at line 5 (lines 4-5 skipped)"}},
+		{"xml syntax error", []byte("<Event><System><EventID>1</EventID></System></Event>\n<Event><System>"), []string{"1: EventID=1", "bad 2: invalid XML event: unexpected EOF (the rest of the file is not read)"}},
 		{"bom", []byte("\ufeff{\"a\":1}\n"), []string{"1: a=1"}},
 		{"empty", nil, nil},
 	} {

@@ -39,13 +39,8 @@ func (d *Decoder) Recycle(fields map[string]string) {
 // error from emit stops and is returned); a value that holds none goes to
 // bad.
 func (d *Decoder) Decode(raw []byte, file string, line int, emit func(Event) error, bad func(Bad)) error {
-	v, err := d.p.ParseBytes(raw)
-	if err != nil {
-		bad(Bad{file, line, "invalid JSON: " + strings.TrimPrefix(err.Error(), "cannot parse JSON: ")})
-		return nil
-	}
-	if v.Type() != fastjson.TypeObject {
-		bad(Bad{file, line, "not a JSON object but " + v.Type().String()})
+	v := d.parse(raw, file, line, "not a JSON object but ", bad)
+	if v == nil {
 		return nil
 	}
 	if hits := v.Get("hits", "hits"); hits != nil && hits.Type() == fastjson.TypeArray {
@@ -61,6 +56,31 @@ func (d *Decoder) Decode(raw []byte, file string, line int, emit func(Event) err
 		return nil
 	}
 	return d.object(v, raw, file, line, emit)
+}
+
+// DecodeHit reads one element of a search response's hits, the event
+// under its _source, as Decode reads each of a whole response's.
+func (d *Decoder) DecodeHit(raw []byte, file string, line int, emit func(Event) error, bad func(Bad)) error {
+	v := d.parse(raw, file, line, "a search hit that is not an object but ", bad)
+	if v == nil {
+		return nil
+	}
+	return d.object(v, raw, file, line, emit)
+}
+
+// parse parses an object, or says why it cannot (notObject, then the
+// JSON type, when it is some other value).
+func (d *Decoder) parse(raw []byte, file string, line int, notObject string, bad func(Bad)) *fastjson.Value {
+	v, err := d.p.ParseBytes(raw)
+	if err != nil {
+		bad(Bad{file, line, "invalid JSON: " + strings.TrimPrefix(err.Error(), "cannot parse JSON: ")})
+		return nil
+	}
+	if v.Type() != fastjson.TypeObject {
+		bad(Bad{file, line, notObject + v.Type().String()})
+		return nil
+	}
+	return v
 }
 
 // object emits one event, from a hit's _source when there is one.

@@ -7,39 +7,58 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/cartrans/cartrans/internal/safefile"
 )
 
-// MaxLine bounds an NDJSON line; a longer one is reported and skipped.
-const MaxLine = 16 << 20
+// MaxEvent bounds one event in every format: an NDJSON line, a JSON
+// document or array element, an XML event, counted in bytes of the
+// (decompressed) text. An event past it is reported and skipped, without
+// being held in memory: no event log holds events anywhere near this
+// size, so the bound is fixed; a document larger than it (an array, a
+// search response) is read an element at a time.
+const MaxEvent = 16 << 20
+
+// TooLarge is the report of an event past MaxEvent (what: "line", "XML
+// event").
+func TooLarge(what string) string {
+	return fmt.Sprintf("%s larger than %s, the most one event may be (a fixed bound, far above any real event), skipped", what, safefile.Size(MaxEvent))
+}
 
 // ndjson reads one JSON object a line; a line that is not one is reported
 // and skipped, and blank lines are ignored.
 func (rd Reader) ndjson(br *bufio.Reader, file string) error {
 	line := 0
-	var long []byte
+	var long []byte // a line longer than the buffer, so far
+	tooLong := false
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			if len(long)+len(chunk) <= MaxLine {
-				long = append(long, chunk...)
-			} else if long != nil {
-				long = long[:0:0] // too long: keep counting, drop the text
+			if tooLong = tooLong || len(long)+len(chunk) > MaxEvent; tooLong {
+				long = nil // read on to the line's end, keeping nothing
+			} else {
+				long = appendDoubling(long, chunk)
 			}
 			continue
+		}
+		if err != nil && err != io.EOF {
+			// The input failed: the line it stopped in is not whole.
+			return InputError(file, line+1, err)
 		}
 		if long != nil {
 			chunk = append(long, chunk...)
 			long = nil
 		}
-		if len(chunk) > 0 {
+		if tooLong || len(chunk) > 0 {
 			line++
 			text := bytes.TrimSpace(chunk)
 			if line == 1 {
 				text = stripBOM(text)
 			}
 			switch {
-			case len(chunk) > MaxLine:
-				rd.bad(Bad{file, line, fmt.Sprintf("line longer than %d bytes", MaxLine)})
+			case tooLong || len(chunk) > MaxEvent:
+				tooLong = false
+				rd.bad(Bad{file, line, TooLarge("line")})
 			case len(text) == 0:
 			default:
 				if e := rd.value(text, file, line); e != nil {
@@ -50,56 +69,163 @@ func (rd Reader) ndjson(br *bufio.Reader, file string) error {
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %v", file, line+1, err)
-		}
 	}
 }
 
-// json reads JSON values of any layout: documents one after another, or
-// an array of events. A syntax error ends the file (the reader cannot
-// find where the next event starts), after the events before it.
-func (rd Reader) json(br *bufio.Reader, file string) error {
-	lc := &lineCounter{r: br}
-	dec := json.NewDecoder(lc)
+// appendDoubling appends, doubling the capacity when it must grow, so that
+// a long line costs twice its length at most (append grows large slices
+// by a quarter, copying them over and over).
+func appendDoubling(b, more []byte) []byte {
+	if len(b)+len(more) > cap(b) {
+		nb := make([]byte, len(b), max(2*cap(b), len(b)+len(more)))
+		copy(nb, b)
+		b = nb
+	}
+	return append(b, more...)
+}
+
+// InputError is an input that could not be read to its end (a file
+// error, a *GzipError): the events before line were read.
+func InputError(file string, line int, err error) error {
+	return fmt.Errorf("%s:%d: %w; the events before this line were read", file, line, err)
+}
+
+// json reads JSON values of any layout, one after another: documents on
+// one line (NDJSON) or many, arrays of events, search responses. It holds
+// one event at a time: an array's elements, a search response's hits are
+// read one by one. A value that is not JSON is reported and reading goes
+// on at the line after the one it began on (where the next NDJSON line
+// is), or after the line of the error when the value's start is gone;
+// the lines after it that cannot begin a value are passed over with it.
+func (rd Reader) json(r io.Reader, file string) error {
+	s := newStream(r)
+	for len(s.buf) < 3 && s.more() {
+	}
+	if bytes.HasPrefix(s.buf, []byte("\ufeff")) {
+		s.i = 3
+	}
+	var d Decoder
 	for {
-		start := dec.InputOffset()
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if err == io.EOF {
-			return nil
+		c, ok := s.space()
+		if !ok {
+			break
 		}
-		if err != nil {
-			// Where the error is: a syntax error's offset counts from
-			// where this value's decoding began; an unexpected end is at
-			// the end of what was read.
-			at := int64(lc.off)
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				at = start + se.Offset
-			}
-			rd.bad(Bad{file, lc.line(max(at-1, 0)), "invalid JSON: " + trimReason(err.Error()) + " (the rest of the file is not read)"})
-			return nil
-		}
-		line := lc.line(dec.InputOffset() - int64(len(raw)))
-		raw = stripBOM(bytes.TrimSpace(raw))
-		if len(raw) > 0 && raw[0] == '[' {
-			var items []json.RawMessage
-			if err := json.Unmarshal(raw, &items); err != nil {
-				rd.bad(Bad{file, line, "invalid JSON array: " + trimReason(err.Error())})
-				continue
-			}
-			for _, it := range items {
-				if e := rd.value(it, file, line); e != nil {
-					return e
-				}
-			}
+		if c == ',' { // a separator, as between the elements of an array
+			s.i++
 			continue
 		}
-		if e := rd.value(raw, file, line); e != nil {
-			return e
+		s.keepFrom()
+		start := s.pos()
+		line := s.lineAt(start)
+		err := rd.topValue(s, &d, file, c, start, line)
+		var se *syntaxError
+		if !errors.As(err, &se) {
+			if err != nil {
+				return err
+			}
+			s.dropping = true
+			continue
+		}
+		if s.err != nil && s.err != io.EOF {
+			break // the input failed: said below
+		}
+		rd.recover(s, file, se, start, line)
+	}
+	if s.err != io.EOF {
+		return InputError(file, s.lineAt(s.pos()), s.err)
+	}
+	return nil
+}
+
+// topValue reads one value at the top of a JSON input.
+func (rd Reader) topValue(s *stream, d *Decoder, file string, c byte, start int64, line int) error {
+	switch c {
+	case '[':
+		return s.array(1, func() error { return rd.element(s, file, d.Decode) })
+	case '{':
+		// hits.hits is a search response's array of hits: its elements
+		// are read one by one, the response's other members passed over.
+		response := false
+		err := s.object(1, func(hits bool) (bool, error) {
+			if c, ok := s.space(); !hits || !ok || c != '{' {
+				return false, nil
+			}
+			return true, s.object(2, func(hits bool) (bool, error) {
+				if c, ok := s.space(); !hits || !ok || c != '[' {
+					return false, nil
+				}
+				response = true
+				return true, s.array(3, func() error { return rd.element(s, file, d.DecodeHit) })
+			})
+		})
+		if err != nil || response {
+			return err
+		}
+	default:
+		if err := s.value(0); err != nil {
+			return err
 		}
 	}
+	if s.over {
+		rd.bad(Bad{file, line, TooLarge("JSON value")})
+		return nil
+	}
+	return d.Decode(s.buf[start-s.base:s.i], file, line, rd.Event, rd.bad)
+}
+
+// element reads one element of an array with decode, keeping only it.
+func (rd Reader) element(s *stream, file string, decode func([]byte, string, int, func(Event) error, func(Bad)) error) error {
+	s.keepFrom()
+	defer func() { s.dropping = true }()
+	start := s.pos()
+	line := s.lineAt(start)
+	if err := s.value(0); err != nil {
+		return err
+	}
+	if s.over {
+		rd.bad(Bad{file, line, TooLarge("array element")})
+		return nil
+	}
+	return decode(s.buf[start-s.base:s.i], file, line, rd.Event, rd.bad)
+}
+
+// recover reports a value that is not JSON and moves past it: to the line
+// after the one it began on when that is still held (a broken NDJSON line
+// costs only itself), else past the line of the error; then past the
+// lines that cannot begin a value (the rest of a broken document).
+func (rd Reader) recover(s *stream, file string, se *syntaxError, start int64, line int) {
+	errLine := s.lineAt(se.at)
+	from := line
+	if s.kept(start) {
+		s.i = int(start - s.base)
+	} else {
+		from = errLine
+		s.i = int(max(se.at-s.base, int64(s.keep)))
+	}
+	s.dropping = true
+	s.skipLine()
+	for {
+		c, ok := s.space()
+		if !ok || c == '{' || c == '[' {
+			break
+		}
+		s.skipLine()
+	}
+	to := s.lineAt(s.pos() - 1) // the input's end
+	if _, ok := s.peek(); ok {
+		to = s.lineAt(s.pos()) - 1 // the line before the next value
+	}
+	reason := "invalid JSON: " + se.msg
+	if errLine != from {
+		reason += fmt.Sprintf(" at line %d", errLine)
+	}
+	switch {
+	case to > from:
+		reason += fmt.Sprintf(" (lines %d-%d skipped)", from, to)
+	case errLine != from:
+		reason += fmt.Sprintf(" (line %d skipped)", from)
+	}
+	rd.bad(Bad{file, from, reason})
 }
 
 // value reads one JSON value holding events with the reader's decoder.
@@ -144,9 +270,4 @@ func (rd Reader) bad(b Bad) {
 	if rd.Bad != nil {
 		rd.Bad(b)
 	}
-}
-
-// validObject reports whether b is one whole JSON object.
-func validObject(b []byte) bool {
-	return len(b) > 1 && b[0] == '{' && json.Valid(b)
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cartrans/cartrans/internal/safefile"
 )
 
 // IsLogFile reports a file a directory's walk reads: .json, .ndjson,
@@ -20,56 +22,63 @@ func IsLogFile(path string) bool {
 	return false
 }
 
-// Walk calls read for each input: files, directories (their event log
-// files, IsLogFile, hidden ones skipped, in lexical order) and "-" for
-// stdin. A file that cannot be opened, or that read fails on, is an error
-// naming it; the others are still read.
-func Walk(paths []string, stdin io.Reader, read func(r io.Reader, name string) error) []error {
+// Walk calls read for each input: "-" for stdin; a path is read as what
+// it names, a symbolic link followed: a folder is walked for its event
+// log files (IsLogFile, hidden ones passed over, in lexical order), any
+// other file read as a stream whatever its name (a FIFO, /dev/stdin, a
+// shell's <(...)). What a folder holds that is not read, skipped is told
+// with the reason (links inside a folder are not followed; see
+// safefile.Walker), as is a folder with no log file at all. A path that
+// cannot be opened, or that read fails on, is an error naming it; the
+// others are still read.
+func Walk(paths []string, stdin io.Reader, read func(r io.Reader, name string) error, skipped func(path, why string)) []error {
 	var errs []error
-	do := func(r io.Reader, name string) {
-		if err := read(r, name); err != nil {
+	readFile := func(path string) {
+		f, err := os.Open(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %v", path, unwrapPath(err)))
+			return
+		}
+		defer f.Close()
+		if err := read(f, path); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for _, p := range paths {
 		if p == "-" {
-			do(stdin, "<stdin>")
+			if err := read(stdin, "<stdin>"); err != nil {
+				errs = append(errs, err)
+			}
 			continue
 		}
-		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %v", path, unwrapPath(err)))
-				return nil
-			}
-			if path != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() || !d.Type().IsRegular() || path != p && !IsLogFile(path) {
-				return nil
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %v", path, unwrapPath(err)))
-				return nil
-			}
-			defer f.Close()
-			do(f, path)
-			return nil
-		})
+		st, err := os.Stat(p)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("%s: %v", p, unwrapPath(err)))
+			continue
+		}
+		if !st.IsDir() {
+			readFile(p)
+			continue
+		}
+		found, failed := 0, false
+		safefile.Walker{
+			Want:    IsLogFile,
+			Visit:   func(path string) { found++; readFile(path) },
+			Skipped: skipped,
+			Failed: func(path string, err error) {
+				failed = failed || path == p
+				errs = append(errs, fmt.Errorf("%s: %v", path, err))
+			},
+		}.Walk(p)
+		if found == 0 && !failed {
+			skipped(p, "no event log files read in the folder (*.json, *.ndjson, *.jsonl, *.xml, each possibly .gz)")
 		}
 	}
 	return errs
 }
 
 func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if e, ok := err.(*fs.PathError); ok {
-		pe = e
+	if pe, ok := err.(*fs.PathError); ok {
 		return pe.Err
 	}
 	return err

@@ -23,34 +23,53 @@ type node struct {
 // (EventID, Channel, Computer, Level), their attributes as
 // Element.Attribute (TimeCreated.SystemTime, Provider.Name), and each
 // EventData <Data Name="Image"> by its name; UserData's elements by their
-// path. A syntax error ends the file, after the events before it.
+// path. A syntax error ends the file, after the events before it, as does
+// an event (or a run of text between events) past MaxEvent: the decoder
+// cannot go on after either.
 func (rd Reader) xml(br *bufio.Reader, file string) error {
-	dec := xml.NewDecoder(br)
+	in := &xmlInput{r: br}
+	dec := xml.NewDecoder(in)
 	dec.Strict = true
+	// stop reports what ended the reading, and a failed input as an error.
+	stop := func(line int, what string, err error) error {
+		switch {
+		case in.err != nil:
+			return InputError(file, line, in.err)
+		case in.over:
+			rd.bad(Bad{file, line, TooLarge(what) + "; the rest of the file is not read"})
+		default:
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				line = se.Line
+			}
+			reason := strings.TrimPrefix(err.Error(), "XML syntax error on line "+strconv.Itoa(line)+": ")
+			rd.bad(Bad{file, line, "invalid " + what + ": " + reason + " (the rest of the file is not read)"})
+		}
+		return nil
+	}
 	for {
+		in.from = in.n
 		tok, err := dec.Token()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			l, _ := dec.InputPos()
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				l = se.Line
-			}
-			rd.bad(Bad{file, l, "invalid XML: " + strings.TrimPrefix(err.Error(), "XML syntax error on line "+strconv.Itoa(l)+": ") + " (the rest of the file is not read)"})
-			return nil
+			return stop(l, "XML", err)
 		}
 		start, ok := tok.(xml.StartElement)
 		if !ok || start.Name.Local != "Event" {
 			continue
 		}
 		line, _ := dec.InputPos() // where the start tag ends
+		in.from = in.n
 		var n node
 		if err := dec.DecodeElement(&n, &start); err != nil {
 			l, _ := dec.InputPos()
-			rd.bad(Bad{file, l, "invalid XML event: " + err.Error() + " (the rest of the file is not read)"})
-			return nil
+			if in.over {
+				l = line
+			}
+			return stop(l, "XML event", err)
 		}
 		fields := map[string]string{}
 		windowsFields(fields, &n)
@@ -59,6 +78,48 @@ func (rd Reader) xml(br *bufio.Reader, file string) error {
 			return err
 		}
 	}
+}
+
+// xmlInput is the XML decoder's input, a ByteReader so that the decoder
+// reads it directly: it refuses to give more than MaxEvent bytes from
+// where the current token or event began (the decoder would hold them
+// all), and keeps a read error apart from the decoder's own.
+type xmlInput struct {
+	r    *bufio.Reader
+	n    int64 // bytes given
+	from int64 // where the bound counts from
+	over bool
+	err  error
+}
+
+var errXMLOver = errors.New("past the bound on one event")
+
+func (x *xmlInput) ReadByte() (byte, error) {
+	if x.n-x.from >= MaxEvent {
+		x.over = true
+		return 0, errXMLOver
+	}
+	c, err := x.r.ReadByte()
+	if err != nil {
+		if err != io.EOF {
+			x.err = err
+		}
+		return 0, err
+	}
+	x.n++
+	return c, nil
+}
+
+// Read makes xmlInput an io.Reader; the decoder uses ReadByte.
+func (x *xmlInput) Read(p []byte) (int, error) {
+	for i := range p {
+		c, err := x.ReadByte()
+		if err != nil {
+			return i, err
+		}
+		p[i] = c
+	}
+	return len(p), nil
 }
 
 // windowsFields flattens an <Event> as Windows names its parts.

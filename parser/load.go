@@ -12,6 +12,7 @@ import (
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/par"
+	"github.com/cartrans/cartrans/internal/safefile"
 )
 
 // Result is what reading one input gave: the analytic (nil when the input
@@ -147,9 +148,11 @@ func cleanPathError(err error) error {
 	return err
 }
 
-// Load reads every analytic the paths name: files, directories (walked
-// recursively for *.md, *.markdown, *.yaml and *.yml, hidden ones
-// skipped) and "-" for standard input. Results come in the order of the
+// Load reads every analytic the paths name: files (any file: a FIFO or
+// /dev/stdin is read as a stream), directories (walked recursively for
+// *.md, *.markdown, *.yaml and *.yml, hidden ones skipped, symbolic links
+// inside reported and not followed) and "-" for standard input; a named
+// symbolic link is followed. Results come in the order of the
 // paths, directories in lexical order. An ID defined twice across the
 // inputs is an error on every definition after the first.
 func Load(paths []string, opt Options) []Result {
@@ -183,33 +186,31 @@ func Load(paths []string, opt Options) []Result {
 			results = append(results, Result{Path: p})
 			continue
 		}
-		found := 0
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				res := Result{Path: path}
-				res.Diags.Errorf(diag.Pos{File: path}, "%v", cleanPathError(err))
-				results = append(results, res)
-				return nil
-			}
-			hidden := strings.HasPrefix(d.Name(), ".") && path != p
-			if d.IsDir() {
-				if hidden {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if _, ok := FormatOf(path); !ok || hidden || !d.Type().IsRegular() {
-				return nil
-			}
-			found++
-			files = append(files, len(results))
-			results = append(results, Result{Path: path})
-			return nil
-		})
-		if err == nil && found == 0 {
-			res := Result{Path: p}
-			res.Diags.Warnf(diag.Pos{File: p}, "directory holds no *.md or *.yaml files")
+		found, failed := 0, false
+		pathDiag := func(path string, add func(*diag.List)) {
+			res := Result{Path: path}
+			add(&res.Diags)
 			results = append(results, res)
+		}
+		// p is walked as named, a symbolic link followed; the links
+		// inside are not (see safefile.Walker), and are reported.
+		safefile.Walker{
+			Want: func(path string) bool { _, ok := FormatOf(path); return ok },
+			Visit: func(path string) {
+				found++
+				files = append(files, len(results))
+				results = append(results, Result{Path: path})
+			},
+			Skipped: func(path, why string) {
+				pathDiag(path, func(l *diag.List) { l.Warnf(diag.Pos{File: path}, "skipped: %s", why) })
+			},
+			Failed: func(path string, err error) {
+				failed = failed || path == p
+				pathDiag(path, func(l *diag.List) { l.Errorf(diag.Pos{File: path}, "%v", err) })
+			},
+		}.Walk(p)
+		if found == 0 && !failed {
+			pathDiag(p, func(l *diag.List) { l.Warnf(diag.Pos{File: p}, "no *.md or *.yaml files read in the directory") })
 		}
 	}
 	par.Each(len(files), func(i int) {

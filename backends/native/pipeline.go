@@ -17,7 +17,7 @@ const blockSize = 1 << 20
 // Counts are what a run read.
 type Counts struct {
 	Bytes  int64
-	Events int // lines of NDJSON (read or passed over), events otherwise
+	Events int // lines of NDJSON that are not blank (read or passed over), events otherwise
 }
 
 // Run runs the engine over one input on every core: NDJSON is cut into
@@ -174,28 +174,36 @@ func (e *Engine) runNDJSON(br *bufio.Reader, name string, workers int, bad func(
 				copy(buf, carry)
 				bp = &buf
 			}
-			n, err := io.ReadFull(br, buf[len(carry):cap(buf)])
+			n, err := fill(br, buf[len(carry):cap(buf)])
 			buf = buf[:len(carry)+n]
-			eof := err == io.EOF || err == io.ErrUnexpectedEOF
+			// At a read error (a gzip stream cut short), the whole lines
+			// read are run, then the error ends the input.
+			eof := err == io.EOF
+			var readErr error
 			if err != nil && !eof {
-				return fmt.Errorf("%s: %v", name, err)
+				readErr = err
 			}
 			cut := len(buf)
 			if !eof {
 				cut = bytes.LastIndexByte(buf, '\n') + 1
+				if cut == 0 && readErr != nil {
+					return events.InputError(name, line, readErr)
+				}
 				if cut == 0 {
-					if len(buf) > events.MaxLine {
+					if len(buf) > events.MaxEvent {
 						// One line longer than any event: skip to its end.
-						bad(events.Bad{File: name, Line: line, Reason: fmt.Sprintf("line longer than %d bytes", events.MaxLine)})
-						rest, err := br.ReadSlice('\n')
+						bad(events.Bad{File: name, Line: line, Reason: events.TooLarge("line")})
+						_, err := br.ReadSlice('\n')
 						for err == bufio.ErrBufferFull {
-							rest, err = br.ReadSlice('\n')
+							_, err = br.ReadSlice('\n')
 						}
-						_ = rest
 						line++
 						carry = nil
-						if err != nil {
+						if err == io.EOF {
 							return nil
+						}
+						if err != nil {
+							return events.InputError(name, line, err)
 						}
 						continue
 					}
@@ -215,6 +223,9 @@ func (e *Engine) runNDJSON(br *bufio.Reader, name string, workers int, bad func(
 			}) {
 				return nil
 			}
+			if readErr != nil {
+				return events.InputError(name, line, readErr)
+			}
 			if eof {
 				return nil
 			}
@@ -222,13 +233,21 @@ func (e *Engine) runNDJSON(br *bufio.Reader, name string, workers int, bad func(
 	}, func(res result) error { return e.apply(res, bad, c) })
 }
 
+// fill reads until p is full or the input ends; err is the input's own
+// (io.EOF at its end), never io.ReadFull's io.ErrUnexpectedEOF, which a
+// truncated gzip stream also returns.
+func fill(r io.Reader, p []byte) (n int, err error) {
+	for n < len(p) && err == nil {
+		var k int
+		k, err = r.Read(p[n:])
+		n += k
+	}
+	return n, err
+}
+
 // block reads the lines of a block the prefilter lets through.
 func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) result {
 	var res result
-	res.lines = bytes.Count(block, []byte{'\n'})
-	if len(block) > 0 && block[len(block)-1] != '\n' {
-		res.lines++
-	}
 	line, at := first, 0
 	read := func(s, end int) {
 		line += bytes.Count(block[at:s], []byte{'\n'})
@@ -262,6 +281,9 @@ func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) 
 		} else {
 			end += s
 		}
+		if !blank(block[s:end]) {
+			res.lines++
+		}
 		for w < len(wanted) && wanted[w] < s {
 			w++
 		}
@@ -271,6 +293,17 @@ func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) 
 		s = end + 1
 	}
 	return res
+}
+
+// blank reports a line of whitespace only: not an event, nor counted as
+// one.
+func blank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // braced reports a line that begins with "{" and ends with "}" (or is
@@ -308,13 +341,15 @@ func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, 
 			},
 			Bad: func(b events.Bad) { bads = append(bads, b) },
 		}
-		if err := rd.ReadFormat(br, name, format); err != nil && err != errStopped {
-			return err
+		err := rd.ReadFormat(br, name, format)
+		if err == errStopped {
+			return nil
 		}
+		// The events read before an input error are run.
 		if len(evs) > 0 || len(bads) > 0 {
 			flush()
 		}
-		return nil
+		return err
 	}, func(res result) error { return e.apply(res, bad, c) })
 }
 

@@ -99,13 +99,14 @@ when the run completed, 1 when an analytic or input could not be used.`,
 			files := 0
 			start := time.Now()
 			prog := newProgress(stderr, inputSize(evPaths))
+			var skipped []string
 			errs := events.Walk(evPaths, cmd.InOrStdin(), func(r io.Reader, name string) error {
 				files++
 				c, err := e.Run(prog.reader(r), name, format, func(b events.Bad) { bad = append(bad, b) })
 				in.Bytes += c.Bytes
 				in.Events += c.Events
 				return err
-			})
+			}, func(path, why string) { skipped = append(skipped, path+": skipped: "+why) })
 			e.Close()
 			prog.finish()
 			elapsed := time.Since(start)
@@ -119,6 +120,9 @@ when the run completed, 1 when an analytic or input could not be used.`,
 				return writeErr
 			}
 			writeRunSummary(stderr, in, files, e, bad, counts, elapsed)
+			for _, s := range skipped {
+				fmt.Fprintln(stderr, s)
+			}
 			for _, err := range errs {
 				fmt.Fprintln(stderr, err)
 			}
@@ -145,7 +149,9 @@ func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string
 	var analytics []*analytic.Analytic
 	for _, r := range parser.Load(paths, parser.Options{Stdin: stdin}) {
 		for _, d := range r.Diags {
-			if d.Severity == diag.Error {
+			// Errors, and what is said of a path that is not an analytic
+			// (a folder holding none, a link not followed).
+			if d.Severity == diag.Error || r.Analytic == nil && d.Severity == diag.Warning {
 				fmt.Fprintln(w, d)
 				failed = true
 			}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -80,5 +83,108 @@ func TestRunParams(t *testing.T) {
 	_, errs, code2 := cli(t, "", "run", "--count", a, "--events", "../../examples/events")
 	if code2 != 1 || !strings.Contains(errs, "--param target=") {
 		t.Errorf("without: exit %d\n%s", code2, errs)
+	}
+}
+
+// TestRunInputs: run reads what it is named, a symbolic link followed: a
+// link to a log, a link to a folder of logs, a FIFO (as <(...) and
+// /dev/stdin are), analytics in a folder named by a link. What a folder
+// holds that is not read (a link, a FIFO) is said, with why.
+func TestRunInputs(t *testing.T) {
+	dir := t.TempDir()
+	sample, _ := filepath.Abs("../../examples/events/sample.ndjson")
+	analytics, _ := filepath.Abs("../../examples/analytics")
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := func(target, name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fifo := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+		return p
+	}
+	analyticsLink := link(analytics, "analytics")
+	pipe := fifo("pipe")
+	go func() {
+		// Opening blocks until run opens the other end.
+		if f, err := os.OpenFile(pipe, os.O_WRONLY, 0); err == nil {
+			f.Write(data)
+			f.Close()
+		}
+	}()
+	want := "CAR-2026-11-901\tshells\t1\nCAR-2026-11-902\treg_add\t1\nCAR-2026-11-902\trun_edits\t1\nCAR-2026-11-903\tconnected\t1\nCAR-2026-11-904\ttasks\t1\n"
+	for _, events := range []string{link(sample, "day.ndjson"), link(filepath.Dir(sample), "logs"), pipe} {
+		out, errs, code := cli(t, "", "run", "--count", analyticsLink, "--events", events)
+		if code != 0 || out != want || !strings.Contains(errs, "read 403 events (1 files") {
+			t.Errorf("%s: exit %d:\n%s\n%s", events, code, out, errs)
+		}
+	}
+
+	// Inside a folder, links and FIFOs are not read, and said so.
+	folder := filepath.Join(dir, "folder")
+	os.Mkdir(folder, 0o755)
+	link(sample, "folder/day.ndjson")
+	link(filepath.Dir(sample), "folder/more")
+	fifo("folder/live.json")
+	link(example, "folder/CAR-2026-11-901.md")
+	_, errs, code := cli(t, "", "run", "--count", analyticsLink, "--events", folder)
+	for _, w := range []string{
+		"read 0 events (0 files",
+		folder + "/day.ndjson: skipped: a symbolic link, not followed inside a folder (name it to read it)",
+		folder + "/more: skipped: a symbolic link to a folder, not followed inside a folder (name it to read it)",
+		folder + "/live.json: skipped: a FIFO, not read inside a folder (name it to read it)",
+		folder + ": skipped: no event log files read in the folder",
+	} {
+		if code != 0 || !strings.Contains(errs, w) {
+			t.Errorf("links in a folder of events: exit %d, no %q in\n%s", code, w, errs)
+		}
+	}
+	_, errs, code = cli(t, "", "run", "--count", folder, "--events", sample)
+	if code != 1 || !strings.Contains(errs, folder+"/CAR-2026-11-901.md: warning: skipped: a symbolic link, not followed inside a folder") {
+		t.Errorf("links in a folder of analytics: exit %d\n%s", code, errs)
+	}
+}
+
+// TestRunCutInput: a gzip file cut short is an error naming it and the
+// line it stopped at (exit 1), after the events before were run, in
+// NDJSON and in a JSON array; blank lines are not counted as events.
+func TestRunCutInput(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../examples/events/sample.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	cut := func(name, text string) string {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(text))
+		w.Flush() // not closed: the stream stops where the text does
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, b.Bytes(), 0o644)
+		return p
+	}
+	ndjson := cut("day.ndjson.gz", strings.Join(lines[:200], ""))
+	_, errs, code := cli(t, "", "run", "--count", "../../examples/analytics", "--events", ndjson)
+	if code != 1 || !strings.Contains(errs, "read 200 events") || !strings.Contains(errs, ndjson+":201: gzip stream cut short after ") {
+		t.Errorf("ndjson: exit %d\n%s", code, errs)
+	}
+	array := cut("day.json.gz", "[\n"+strings.Join(lines[:200], ",")+",\n")
+	_, errs, code = cli(t, "", "run", "--count", "../../examples/analytics", "--events", array)
+	if code != 1 || !strings.Contains(errs, "read 200 events") || !strings.Contains(errs, array+":203: gzip stream cut short after ") {
+		t.Errorf("array: exit %d\n%s", code, errs)
+	}
+	_, errs, code = cli(t, "\n\n"+lines[0]+"\n\n \n", "run", "--count", "../../examples/analytics", "--events", "-")
+	if code != 0 || !strings.Contains(errs, "read 1 events") {
+		t.Errorf("blank lines: exit %d\n%s", code, errs)
 	}
 }

@@ -47,15 +47,19 @@ XML for a CI service.`,
 			var analytics []*analytic.Analytic
 			var paths []string
 			var readErrs diag.List
+			isAnalytic := map[string]bool{}
 			for _, r := range results {
 				readErrs = append(readErrs, r.Diags...)
 				if r.Analytic != nil {
+					isAnalytic[r.Path] = true
 					analytics = append(analytics, r.Analytic)
 					paths = append(paths, r.Path)
 				}
 			}
 			for _, d := range readErrs {
-				if d.Severity == diag.Error {
+				// Errors, and what is said of a path that is not an
+				// analytic (a folder holding none, a link not followed).
+				if d.Severity == diag.Error || d.Severity == diag.Warning && !isAnalytic[d.Pos.File] {
 					fmt.Fprintln(cmd.ErrOrStderr(), d)
 				}
 			}

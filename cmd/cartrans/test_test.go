@@ -65,3 +65,23 @@ func TestTestSamples(t *testing.T) {
 		t.Errorf("benign that fires: exit %d:\n%s", code, out)
 	}
 }
+
+// TestTestLinks: a folder of analytics named by a symbolic link is
+// walked; a link inside a folder is not followed, and that is said.
+func TestTestLinks(t *testing.T) {
+	dir := t.TempDir()
+	analytics, _ := filepath.Abs("../../examples/analytics")
+	page, _ := filepath.Abs(example)
+	link := filepath.Join(dir, "analytics")
+	inner := filepath.Join(dir, "inner")
+	if os.Symlink(analytics, link) != nil || os.Mkdir(inner, 0o755) != nil || os.Symlink(page, filepath.Join(inner, "CAR-2026-11-901.md")) != nil {
+		t.Fatal("cannot make links")
+	}
+	if out, errs, code := cli(t, "", "test", link); code != 0 || !strings.HasPrefix(out, "ok\t1 passed") {
+		t.Errorf("a linked folder: exit %d\n%s%s", code, out, errs)
+	}
+	_, errs, _ := cli(t, "", "test", inner)
+	if !strings.Contains(errs, inner+"/CAR-2026-11-901.md: warning: skipped: a symbolic link, not followed inside a folder") {
+		t.Errorf("a link inside a folder:\n%s", errs)
+	}
+}
