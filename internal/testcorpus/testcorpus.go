@@ -108,3 +108,57 @@ func Pages(t testing.TB) (names []string, texts [][]byte) {
 	}
 	return names, texts
 }
+
+// SigmaEnvVar names the variable that points at the Sigma corpus (holding
+// regression_data/ with its .evtx samples).
+const SigmaEnvVar = "CARTRANS_SIGMA_CORPUS"
+
+// SigmaDir returns the Sigma corpus root, from $CARTRANS_SIGMA_CORPUS or
+// ../shared/sigma beside the repository, or skips the test when there is
+// none (fails it when $CARTRANS_REQUIRE_CORPUS is set).
+func SigmaDir(t testing.TB) string {
+	t.Helper()
+	dir, ok := FindSigma()
+	if !ok {
+		missing(t, fmt.Sprintf("Sigma corpus not found at %s: set $%s or place SigmaHQ's repository at ../shared/sigma beside the repository", dir, SigmaEnvVar))
+	}
+	return dir
+}
+
+// FindSigma returns the Sigma corpus root and whether it exists.
+func FindSigma() (string, bool) {
+	d := os.Getenv(SigmaEnvVar)
+	if d == "" {
+		root, err := ModuleRoot()
+		if err != nil {
+			return "", false
+		}
+		d = filepath.Join(root, "..", "shared", "sigma")
+	}
+	st, err := os.Stat(filepath.Join(d, "regression_data"))
+	return d, err == nil && st.IsDir()
+}
+
+// SigmaEVTX lists the Sigma corpus's .evtx regression samples (absolute
+// paths, sorted); a corpus without any fails the test.
+func SigmaEVTX(t testing.TB) []string {
+	t.Helper()
+	root := SigmaDir(t)
+	var files []string
+	err := filepath.WalkDir(filepath.Join(root, "regression_data"), func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && filepath.Ext(p) == ".evtx" {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no .evtx files under %s", filepath.Join(root, "regression_data"))
+	}
+	return files
+}

@@ -38,3 +38,22 @@ func TestMissingCorpus(t *testing.T) {
 		}
 	}
 }
+
+// The Sigma corpus follows the same rule as the CAR corpus.
+func TestMissingSigmaCorpus(t *testing.T) {
+	t.Setenv(SigmaEnvVar, t.TempDir())
+	for _, tc := range []struct {
+		require    string
+		skip, fail bool
+	}{
+		{"", true, false},
+		{"1", false, true},
+	} {
+		t.Setenv(RequireVar, tc.require)
+		r := &recorder{TB: t}
+		SigmaDir(r)
+		if r.skipped != tc.skip || r.failed != tc.fail {
+			t.Errorf("$%s=%q: skipped %v, failed %v; want %v, %v", RequireVar, tc.require, r.skipped, r.failed, tc.skip, tc.fail)
+		}
+	}
+}

@@ -1,0 +1,601 @@
+package evtx
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Binary XML tokens ([MS-EVEN6] 2.2.12; libyal's EVTX document, "Binary
+// XML"). 0x40 set on a token means "more follows": attributes on an open
+// start element, another attribute after this one, more data after a
+// value; it changes nothing else, so the parser masks it off.
+const (
+	tokEOF            = 0x00
+	tokOpenStart      = 0x01
+	tokCloseStart     = 0x02
+	tokCloseEmpty     = 0x03
+	tokEnd            = 0x04
+	tokValue          = 0x05
+	tokAttribute      = 0x06
+	tokCDATA          = 0x07
+	tokCharRef        = 0x08
+	tokEntityRef      = 0x09
+	tokPITarget       = 0x0a
+	tokPIData         = 0x0b
+	tokTemplate       = 0x0c
+	tokSubstitution   = 0x0d
+	tokOptionalSubst  = 0x0e
+	tokFragmentHeader = 0x0f
+	tokMore           = 0x40
+)
+
+// Bounds on what a file can make the decoder do. They are far above
+// anything Windows writes (event XML nests about five deep, one level of
+// binary XML within a substitution, a few dozen nodes), and they keep a
+// crafted record from recursing without end or expanding exponentially
+// (a template that uses a nested template's substitution many times over).
+const (
+	maxDepth  = 64      // elements within elements
+	maxNested = 8       // binary XML within substitution values
+	maxItems  = 1 << 16 // elements and text pieces one record expands to
+)
+
+// node is an element: its name, attributes and content. Nodes of a cached
+// template that hold no substitution are shared by every record made from
+// it, so nodes are never changed once built.
+type node struct {
+	name   string
+	attrs  []attr
+	kids   []item
+	static bool // no substitution below: instantiation shares the node
+}
+
+// attr is an attribute; its value is a sequence of text pieces.
+type attr struct {
+	name string
+	val  []item
+}
+
+// item is one piece of an element's content: an element, or a piece of
+// text (a value), or, in a template, a placeholder for substitution sub-1.
+type item struct {
+	elem *node
+	val  value
+	sub  int  // 1-based substitution index; 0 when not a placeholder
+	opt  bool // optional substitution: left out when its value is empty
+}
+
+// chunk is one chunk's buffer with its caches: names and templates are
+// stored once per chunk and referred to by offset from many records.
+type chunk struct {
+	buf       []byte
+	names     map[uint32]string
+	templates map[uint32]*template
+}
+
+type template struct {
+	items []item
+	err   error
+}
+
+// subst is a substitution value as found in a template instance: its type
+// and where its bytes lie in the chunk.
+type subst struct {
+	t        byte
+	off, len int
+}
+
+// decodeError is a malformed piece of binary XML at a chunk offset.
+type decodeError struct {
+	off int
+	msg string
+}
+
+func (e *decodeError) Error() string { return fmt.Sprintf("chunk offset 0x%x: %s", e.off, e.msg) }
+
+// parser reads binary XML from buf[pos:end]. Substitution tokens are
+// allowed only in a template definition (template set).
+type parser struct {
+	c        *chunk
+	pos, end int
+	template bool
+	budget   *int // items the record may still create
+	nest     int  // depth of binary XML within substitutions
+}
+
+func (p *parser) errf(format string, args ...any) error {
+	return &decodeError{p.pos, fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) need(n int) error {
+	if n < 0 || p.pos+n > p.end {
+		return p.errf("binary XML ends inside a token (%d bytes needed, %d left)", n, p.end-p.pos)
+	}
+	return nil
+}
+
+func (p *parser) u8() (byte, error) {
+	if err := p.need(1); err != nil {
+		return 0, err
+	}
+	p.pos++
+	return p.c.buf[p.pos-1], nil
+}
+
+func (p *parser) u16() (int, error) {
+	if err := p.need(2); err != nil {
+		return 0, err
+	}
+	p.pos += 2
+	return int(binary.LittleEndian.Uint16(p.c.buf[p.pos-2:])), nil
+}
+
+func (p *parser) u32() (uint32, error) {
+	if err := p.need(4); err != nil {
+		return 0, err
+	}
+	p.pos += 4
+	return binary.LittleEndian.Uint32(p.c.buf[p.pos-4:]), nil
+}
+
+// utf16 reads a string of n UTF-16 units.
+func (p *parser) utf16(n int) (string, error) {
+	if err := p.need(2 * n); err != nil {
+		return "", err
+	}
+	s := utf16String(p.c.buf[p.pos : p.pos+2*n])
+	p.pos += 2 * n
+	return s, nil
+}
+
+// spend counts one item against the record's budget.
+func (p *parser) spend() error {
+	*p.budget--
+	if *p.budget < 0 {
+		return p.errf("record expands to more than %d elements and values (a fixed bound, far above any real event)", maxItems)
+	}
+	return nil
+}
+
+// name reads a name reference: an offset in the chunk of a name structure
+// (next offset, hash, length, UTF-16 text, NUL). When the offset is where
+// the parser stands, the structure is written here, the first time the
+// chunk uses the name, and is passed over.
+func (p *parser) name() (string, error) {
+	off, err := p.u32()
+	if err != nil {
+		return "", err
+	}
+	s, size, err := p.c.name(off)
+	if err != nil {
+		return "", &decodeError{p.pos - 4, err.Error()}
+	}
+	if int(off) == p.pos {
+		if err := p.need(size); err != nil {
+			return "", err
+		}
+		p.pos += size
+	}
+	return s, nil
+}
+
+// name reads the name structure at off, caching it.
+func (c *chunk) name(off uint32) (s string, size int, err error) {
+	b := c.buf
+	if uint64(off)+8 > uint64(len(b)) {
+		return "", 0, fmt.Errorf("name offset 0x%x outside the chunk", off)
+	}
+	n := int(binary.LittleEndian.Uint16(b[off+6:]))
+	size = 8 + 2*n + 2
+	if int(off)+size > len(b) {
+		return "", 0, fmt.Errorf("name at 0x%x runs past the chunk", off)
+	}
+	if s, ok := c.names[off]; ok {
+		return s, size, nil
+	}
+	s = utf16String(b[int(off)+8 : int(off)+8+2*n])
+	c.names[off] = s
+	return s, size, nil
+}
+
+// fragment reads a binary XML fragment: an optional header, then elements
+// or template instances, up to the end-of-file token or the end of the
+// data.
+func (p *parser) fragment(depth int) ([]item, error) {
+	var out []item
+	for p.pos < p.end {
+		tok := p.c.buf[p.pos]
+		switch tok &^ tokMore {
+		case tokEOF:
+			p.pos++
+			return out, nil
+		case tokFragmentHeader: // major and minor version, flags
+			if err := p.need(4); err != nil {
+				return nil, err
+			}
+			p.pos += 4
+		case tokOpenStart:
+			n, err := p.element(depth)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, item{elem: n})
+		case tokTemplate:
+			if p.template {
+				return nil, p.errf("template instance inside a template definition")
+			}
+			items, err := p.templateInstance(depth)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, items...)
+		default:
+			return nil, p.errf("unexpected token 0x%02x at the top of a fragment", tok)
+		}
+	}
+	return out, nil
+}
+
+// element reads an element from its open start token to its end.
+func (p *parser) element(depth int) (*node, error) {
+	if depth >= maxDepth {
+		return nil, p.errf("elements nested more than %d deep (a fixed bound, far above any real event)", maxDepth)
+	}
+	if err := p.spend(); err != nil {
+		return nil, err
+	}
+	tok, _ := p.u8()
+	// Dependency identifier (unused), size of the element's data (not
+	// needed: the tokens delimit it).
+	if err := p.need(6); err != nil {
+		return nil, err
+	}
+	p.pos += 6
+	name, err := p.name()
+	if err != nil {
+		return nil, err
+	}
+	n := &node{name: name, static: true}
+	if tok&tokMore != 0 {
+		if _, err := p.u32(); err != nil { // size of the attribute list
+			return nil, err
+		}
+		for p.pos < p.end && p.c.buf[p.pos]&^tokMore == tokAttribute {
+			p.pos++
+			aname, err := p.name()
+			if err != nil {
+				return nil, err
+			}
+			val, err := p.pieces(false)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range val {
+				if v.sub != 0 {
+					n.static = false
+				}
+			}
+			n.attrs = append(n.attrs, attr{aname, val})
+		}
+	}
+	end, err := p.u8()
+	if err != nil {
+		return nil, err
+	}
+	switch end {
+	case tokCloseEmpty:
+		return n, nil
+	case tokCloseStart:
+	default:
+		p.pos--
+		return nil, p.errf("unexpected token 0x%02x after the start of element %s", end, name)
+	}
+	for {
+		if err := p.need(1); err != nil {
+			return nil, err
+		}
+		if p.c.buf[p.pos]&^tokMore == tokEnd {
+			p.pos++
+			return n, nil
+		}
+		if p.c.buf[p.pos]&^tokMore == tokOpenStart {
+			kid, err := p.element(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.static = n.static && kid.static
+			n.kids = append(n.kids, item{elem: kid})
+			continue
+		}
+		val, err := p.pieces(true)
+		if err != nil {
+			return nil, err
+		}
+		if len(val) == 0 {
+			return nil, p.errf("unexpected token 0x%02x in element %s", p.c.buf[p.pos], name)
+		}
+		for _, v := range val {
+			if v.sub != 0 {
+				n.static = false
+			}
+		}
+		n.kids = append(n.kids, val...)
+	}
+}
+
+// pieces reads text tokens (values, character and entity references,
+// CDATA, substitutions) up to the first other token; processing
+// instructions in content are passed over (neither rendering shows them).
+func (p *parser) pieces(content bool) ([]item, error) {
+	var out []item
+	for p.pos < p.end {
+		tok := p.c.buf[p.pos] &^ tokMore
+		var it item
+		switch tok {
+		case tokValue:
+			p.pos++
+			t, err := p.u8()
+			if err != nil {
+				return nil, err
+			}
+			if t != tString {
+				p.pos--
+				return nil, p.errf("value token of type 0x%02x (only strings are defined)", t)
+			}
+			n, err := p.u16()
+			if err != nil {
+				return nil, err
+			}
+			s, err := p.utf16(n)
+			if err != nil {
+				return nil, err
+			}
+			it.val = value{tString, s}
+		case tokCDATA:
+			if !content {
+				return out, nil
+			}
+			p.pos++
+			n, err := p.u16()
+			if err != nil {
+				return nil, err
+			}
+			s, err := p.utf16(n)
+			if err != nil {
+				return nil, err
+			}
+			it.val = value{tString, s}
+		case tokCharRef:
+			p.pos++
+			r, err := p.u16()
+			if err != nil {
+				return nil, err
+			}
+			it.val = value{tString, string(rune(r))}
+		case tokEntityRef:
+			p.pos++
+			name, err := p.name()
+			if err != nil {
+				return nil, err
+			}
+			it.val = value{tString, entity(name)}
+		case tokPITarget, tokPIData:
+			if !content {
+				return out, nil
+			}
+			p.pos++
+			if tok == tokPITarget {
+				if _, err := p.name(); err != nil {
+					return nil, err
+				}
+			} else {
+				n, err := p.u16()
+				if err != nil {
+					return nil, err
+				}
+				if _, err := p.utf16(n); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		case tokSubstitution, tokOptionalSubst:
+			if !p.template {
+				return nil, p.errf("substitution outside a template definition")
+			}
+			p.pos++
+			id, err := p.u16()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := p.u8(); err != nil { // the type; the instance's is the one used
+				return nil, err
+			}
+			it.sub, it.opt = id+1, tok == tokOptionalSubst
+		default:
+			return out, nil
+		}
+		if err := p.spend(); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// entity resolves XML's predefined entities; others are kept as written.
+func entity(name string) string {
+	switch name {
+	case "amp":
+		return "&"
+	case "lt":
+		return "<"
+	case "gt":
+		return ">"
+	case "quot":
+		return `"`
+	case "apos":
+		return "'"
+	}
+	return "&" + name + ";"
+}
+
+// templateInstance reads a template instance: a reference to a template
+// definition (written in place the first time the chunk uses it), then
+// the substitution values, and returns the template's content with the
+// values substituted.
+func (p *parser) templateInstance(depth int) ([]item, error) {
+	if err := p.need(10); err != nil {
+		return nil, err
+	}
+	p.pos += 6 // token, version, template identifier
+	defOff, _ := p.u32()
+	tmpl := p.c.template(defOff, p.budget)
+	if int(defOff) == p.pos { // the definition is here: pass over it
+		if err := p.need(24); err != nil {
+			return nil, err
+		}
+		size := int(binary.LittleEndian.Uint32(p.c.buf[p.pos+20:]))
+		if err := p.need(24 + size); err != nil {
+			return nil, err
+		}
+		p.pos += 24 + size
+	}
+	if tmpl.err != nil {
+		return nil, tmpl.err
+	}
+	count, err := p.u32()
+	if err != nil {
+		return nil, err
+	}
+	if int64(count)*4 > int64(p.end-p.pos) {
+		return nil, p.errf("%d substitution values do not fit in the record", count)
+	}
+	subs := make([]subst, count)
+	for i := range subs {
+		size, _ := p.u16()
+		t, _ := p.u8()
+		p.pos++
+		subs[i] = subst{t: t, len: size}
+	}
+	for i := range subs {
+		if err := p.need(subs[i].len); err != nil {
+			return nil, err
+		}
+		subs[i].off = p.pos
+		p.pos += subs[i].len
+	}
+	return p.instantiate(tmpl.items, subs, depth)
+}
+
+// template returns the template definition at off (next-definition
+// offset, GUID, data size, then the data, a fragment with substitution
+// tokens), parsing it the first time. A template's own items do not count
+// against one record's budget: they are bounded by the chunk's size.
+func (c *chunk) template(off uint32, _ *int) *template {
+	if t, ok := c.templates[off]; ok {
+		return t
+	}
+	t := &template{}
+	c.templates[off] = t
+	if uint64(off)+24 > uint64(len(c.buf)) {
+		t.err = &decodeError{int(off), "template definition outside the chunk"}
+		return t
+	}
+	size := int(binary.LittleEndian.Uint32(c.buf[off+20:]))
+	start := int(off) + 24
+	if size > len(c.buf)-start {
+		t.err = &decodeError{int(off), "template definition runs past the chunk"}
+		return t
+	}
+	budget := maxItems
+	tp := parser{c: c, pos: start, end: start + size, template: true, budget: &budget}
+	t.items, t.err = tp.fragment(0)
+	return t
+}
+
+// instantiate copies template items with the substitution values in place
+// of the placeholders. An empty value (null type, or an optional
+// substitution of no bytes) leaves nothing; an attribute left with no
+// value by an optional substitution is dropped, as Windows renders it.
+// Binary XML values are decoded in place, bounded by maxNested.
+func (p *parser) instantiate(items []item, subs []subst, depth int) ([]item, error) {
+	var out []item
+	for _, it := range items {
+		switch {
+		case it.elem != nil:
+			n, err := p.instElem(it.elem, subs, depth)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, item{elem: n})
+		case it.sub == 0:
+			out = append(out, it)
+		default:
+			if err := p.spend(); err != nil {
+				return nil, err
+			}
+			if it.sub > len(subs) {
+				continue // no such value: as an empty one
+			}
+			s := subs[it.sub-1]
+			if s.t == tNull || s.len == 0 && it.opt {
+				continue
+			}
+			if s.t == tBinXML {
+				if p.nest+1 > maxNested {
+					return nil, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
+				}
+				np := parser{c: p.c, pos: s.off, end: s.off + s.len, budget: p.budget, nest: p.nest + 1}
+				nested, err := np.fragment(depth)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, nested...)
+				continue
+			}
+			out = append(out, item{val: newValue(s.t, p.c.buf[s.off:s.off+s.len])})
+		}
+	}
+	return out, nil
+}
+
+func (p *parser) instElem(n *node, subs []subst, depth int) (*node, error) {
+	if n.static {
+		return n, nil
+	}
+	if depth >= maxDepth {
+		return nil, p.errf("elements nested more than %d deep (a fixed bound, far above any real event)", maxDepth)
+	}
+	if err := p.spend(); err != nil {
+		return nil, err
+	}
+	out := &node{name: n.name}
+	if len(n.attrs) > 0 {
+		out.attrs = make([]attr, 0, len(n.attrs))
+	}
+	for _, a := range n.attrs {
+		val, err := p.instantiate(a.val, subs, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if len(val) == 0 && optional(a.val) {
+			continue
+		}
+		out.attrs = append(out.attrs, attr{a.name, val})
+	}
+	kids, err := p.instantiate(n.kids, subs, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	out.kids = kids
+	return out, nil
+}
+
+func optional(val []item) bool {
+	for _, v := range val {
+		if v.opt {
+			return true
+		}
+	}
+	return false
+}

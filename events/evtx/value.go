@@ -1,0 +1,410 @@
+package evtx
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Value types of binary XML substitutions ([MS-EVEN6] 2.2.12, libyal's
+// "value types"). An array of a type has the type's code with 0x80 set.
+const (
+	tNull       = 0x00
+	tString     = 0x01 // UTF-16LE
+	tAnsiString = 0x02
+	tInt8       = 0x03
+	tUint8      = 0x04
+	tInt16      = 0x05
+	tUint16     = 0x06
+	tInt32      = 0x07
+	tUint32     = 0x08
+	tInt64      = 0x09
+	tUint64     = 0x0a
+	tReal32     = 0x0b
+	tReal64     = 0x0c
+	tBool       = 0x0d // 32-bit
+	tBinary     = 0x0e
+	tGUID       = 0x0f
+	tSizeT      = 0x10 // 4 or 8 bytes
+	tFileTime   = 0x11
+	tSysTime    = 0x12
+	tSID        = 0x13
+	tHexInt32   = 0x14
+	tHexInt64   = 0x15
+	tEvtHandle  = 0x20
+	tBinXML     = 0x21 // nested binary XML, expanded into elements
+	tEvtXML     = 0x23
+	tArray      = 0x80
+)
+
+// value is one piece of text or one substitution value, self-contained (it
+// does not point into the chunk buffer, which is reused): s holds the text
+// of a string, or the raw little-endian bytes of any other type, which are
+// formatted only when asked for.
+type value struct {
+	t byte
+	s string
+}
+
+// fixedSize is the size of a fixed-size type, 0 for variable-size ones.
+func fixedSize(t byte) int {
+	switch t {
+	case tInt8, tUint8:
+		return 1
+	case tInt16, tUint16:
+		return 2
+	case tInt32, tUint32, tReal32, tBool, tHexInt32:
+		return 4
+	case tInt64, tUint64, tReal64, tFileTime, tHexInt64:
+		return 8
+	case tGUID, tSysTime:
+		return 16
+	}
+	return 0
+}
+
+// newValue copies a substitution's bytes into a value, decoding strings
+// once (they are the commonest type and always rendered).
+func newValue(t byte, b []byte) value {
+	switch t {
+	case tString:
+		return value{t, utf16String(b)}
+	case tAnsiString:
+		return value{t, ansiString(b)}
+	}
+	return value{t, string(b)}
+}
+
+// utf16String decodes UTF-16LE, dropping the NUL terminators Windows
+// leaves at the end of many strings (no renderer shows them). Unpaired
+// surrogates become U+FFFD. ASCII, the usual case, takes a fast path.
+func utf16String(b []byte) string {
+	n := len(b) / 2
+	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
+		n--
+	}
+	ascii := true
+	for i := 0; i < n; i++ {
+		if b[2*i+1] != 0 || b[2*i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		var sb strings.Builder
+		sb.Grow(n)
+		for i := 0; i < n; i++ {
+			sb.WriteByte(b[2*i])
+		}
+		return sb.String()
+	}
+	u := make([]uint16, n)
+	for i := range u {
+		u[i] = binary.LittleEndian.Uint16(b[2*i:])
+	}
+	return string(utf16.Decode(u))
+}
+
+// ansiString reads an 8-bit string: UTF-8 when it is valid, else each byte
+// as the Latin-1 character (the code page is not recorded in the file).
+func ansiString(b []byte) string {
+	for len(b) > 0 && b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
+}
+
+// style selects how a value is written: as Windows renders it in event XML
+// (the flat fields) or as EVTX dump tools write it in JSON.
+type style int
+
+const (
+	windowsStyle style = iota
+	dumpStyle
+)
+
+// text renders a value as text in the given style.
+func (v value) text(st style) string {
+	if v.t&tArray != 0 {
+		parts := v.elements()
+		ss := make([]string, len(parts))
+		for i, p := range parts {
+			ss[i] = p.text(st)
+		}
+		return strings.Join(ss, ",")
+	}
+	b := []byte(v.s)
+	le := binary.LittleEndian
+	switch v.t {
+	case tNull:
+		return ""
+	case tString, tAnsiString:
+		return v.s
+	case tInt8:
+		if len(b) >= 1 {
+			return strconv.Itoa(int(int8(b[0])))
+		}
+	case tUint8:
+		if len(b) >= 1 {
+			return strconv.Itoa(int(b[0]))
+		}
+	case tInt16:
+		if len(b) >= 2 {
+			return strconv.Itoa(int(int16(le.Uint16(b))))
+		}
+	case tUint16:
+		if len(b) >= 2 {
+			return strconv.Itoa(int(le.Uint16(b)))
+		}
+	case tInt32:
+		if len(b) >= 4 {
+			return strconv.Itoa(int(int32(le.Uint32(b))))
+		}
+	case tUint32:
+		if len(b) >= 4 {
+			return strconv.FormatUint(uint64(le.Uint32(b)), 10)
+		}
+	case tInt64:
+		if len(b) >= 8 {
+			return strconv.FormatInt(int64(le.Uint64(b)), 10)
+		}
+	case tUint64:
+		if len(b) >= 8 {
+			return strconv.FormatUint(le.Uint64(b), 10)
+		}
+	case tReal32:
+		if len(b) >= 4 {
+			return strconv.FormatFloat(float64(math.Float32frombits(le.Uint32(b))), 'g', -1, 32)
+		}
+	case tReal64:
+		if len(b) >= 8 {
+			return strconv.FormatFloat(math.Float64frombits(le.Uint64(b)), 'g', -1, 64)
+		}
+	case tBool:
+		if len(b) >= 4 {
+			return strconv.FormatBool(le.Uint32(b) != 0)
+		}
+	case tGUID:
+		if len(b) >= 16 {
+			g := guidString(b)
+			if st == windowsStyle {
+				return "{" + g + "}"
+			}
+			return g
+		}
+	case tSizeT:
+		switch len(b) {
+		case 4:
+			return "0x" + strconv.FormatUint(uint64(le.Uint32(b)), 16)
+		case 8:
+			return "0x" + strconv.FormatUint(le.Uint64(b), 16)
+		}
+	case tHexInt32:
+		if len(b) >= 4 {
+			return "0x" + strconv.FormatUint(uint64(le.Uint32(b)), 16)
+		}
+	case tHexInt64:
+		if len(b) >= 8 {
+			return "0x" + strconv.FormatUint(le.Uint64(b), 16)
+		}
+	case tFileTime:
+		if len(b) >= 8 {
+			return formatTime(FileTime(le.Uint64(b)), st)
+		}
+	case tSysTime:
+		if t, ok := systemTime(b); ok {
+			return formatTime(t, st)
+		}
+	case tSID:
+		if s, ok := sidString(b); ok {
+			return s
+		}
+	}
+	// Binary, handles, EvtXml, and any value too short for its type: the
+	// bytes in hex, so nothing is lost.
+	return strings.ToUpper(hex.EncodeToString(b))
+}
+
+// json renders a value as EVTX dump tools put it in JSON: integers,
+// reals and booleans as JSON numbers and booleans, arrays as arrays, the
+// rest as the same text as text(dumpStyle).
+func (v value) json() any {
+	if v.t&tArray != 0 {
+		parts := v.elements()
+		out := make([]any, len(parts))
+		for i, p := range parts {
+			out[i] = p.json()
+		}
+		return out
+	}
+	if v.t == tNull {
+		return nil
+	}
+	if fixedSize(v.t) != 0 && len(v.s) < fixedSize(v.t) {
+		return v.text(dumpStyle)
+	}
+	b := []byte(v.s)
+	le := binary.LittleEndian
+	switch v.t {
+	case tInt8:
+		return int64(int8(b[0]))
+	case tUint8:
+		return uint64(b[0])
+	case tInt16:
+		return int64(int16(le.Uint16(b)))
+	case tUint16:
+		return uint64(le.Uint16(b))
+	case tInt32:
+		return int64(int32(le.Uint32(b)))
+	case tUint32:
+		return uint64(le.Uint32(b))
+	case tInt64:
+		return int64(le.Uint64(b))
+	case tUint64:
+		return le.Uint64(b)
+	case tReal32, tReal64:
+		f := float64(math.Float32frombits(le.Uint32(b)))
+		if v.t == tReal64 {
+			f = math.Float64frombits(le.Uint64(b))
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) { // not representable in JSON
+			return v.text(dumpStyle)
+		}
+		return f
+	case tBool:
+		return le.Uint32(b) != 0
+	}
+	return v.text(dumpStyle)
+}
+
+// elements splits an array value into its elements: fixed-size types by
+// size, strings at their NUL terminators, anything else (arrays of SIDs,
+// binary: no delimiter is defined) as one binary element.
+func (v value) elements() []value {
+	t := v.t &^ tArray
+	b := v.s
+	var out []value
+	switch {
+	case fixedSize(t) != 0:
+		n := fixedSize(t)
+		for len(b) >= n {
+			out = append(out, value{t, b[:n]})
+			b = b[n:]
+		}
+	case t == tString:
+		raw := []byte(b)
+		for len(raw) >= 2 {
+			end := 0
+			for end+1 < len(raw) && (raw[end] != 0 || raw[end+1] != 0) {
+				end += 2
+			}
+			out = append(out, value{t, utf16String(raw[:end])})
+			if end+2 > len(raw) {
+				break
+			}
+			raw = raw[end+2:]
+		}
+	case t == tAnsiString:
+		for _, s := range strings.Split(strings.TrimRight(b, "\x00"), "\x00") {
+			out = append(out, value{t, ansiString([]byte(s))})
+		}
+	default:
+		out = append(out, value{tBinary, b})
+	}
+	return out
+}
+
+// FileTime converts a Windows FILETIME (100-nanosecond intervals since
+// 1601-01-01 UTC) to a time.
+func FileTime(ft uint64) time.Time {
+	const epochDiff = 11644473600 // seconds from 1601 to 1970
+	sec := int64(ft/1e7) - epochDiff
+	return time.Unix(sec, int64(ft%1e7)*100).UTC()
+}
+
+// systemTime reads a SYSTEMTIME: eight 16-bit fields, year, month, day of
+// the week, day, hour, minute, second, milliseconds.
+func systemTime(b []byte) (time.Time, bool) {
+	if len(b) < 16 {
+		return time.Time{}, false
+	}
+	f := func(i int) int { return int(binary.LittleEndian.Uint16(b[2*i:])) }
+	return time.Date(f(0), time.Month(f(1)), f(3), f(4), f(5), f(6), f(7)*1e6, time.UTC), true
+}
+
+// Windows writes times in event XML with seven decimals (FILETIME's
+// resolution); dump tools write six.
+const (
+	windowsTimeLayout = "2006-01-02T15:04:05.0000000Z"
+	dumpTimeLayout    = "2006-01-02T15:04:05.000000Z"
+)
+
+func formatTime(t time.Time, st style) string {
+	if st == windowsStyle {
+		return t.Format(windowsTimeLayout)
+	}
+	return t.Format(dumpTimeLayout)
+}
+
+// guidString writes a GUID in its registry form, upper case, without
+// braces: the first three fields are little-endian.
+func guidString(b []byte) string {
+	le := binary.LittleEndian
+	var sb strings.Builder
+	sb.Grow(36)
+	hex8 := func(v uint64, digits int) {
+		s := strconv.FormatUint(v, 16)
+		for i := len(s); i < digits; i++ {
+			sb.WriteByte('0')
+		}
+		sb.WriteString(strings.ToUpper(s))
+	}
+	hex8(uint64(le.Uint32(b)), 8)
+	sb.WriteByte('-')
+	hex8(uint64(le.Uint16(b[4:])), 4)
+	sb.WriteByte('-')
+	hex8(uint64(le.Uint16(b[6:])), 4)
+	sb.WriteByte('-')
+	sb.WriteString(strings.ToUpper(hex.EncodeToString(b[8:10])))
+	sb.WriteByte('-')
+	sb.WriteString(strings.ToUpper(hex.EncodeToString(b[10:16])))
+	return sb.String()
+}
+
+// sidString writes a SID as S-revision-authority-subauthorities: the
+// authority is 48-bit big-endian, the subauthorities 32-bit little-endian.
+func sidString(b []byte) (string, bool) {
+	if len(b) < 8 {
+		return "", false
+	}
+	n := int(b[1])
+	if len(b) < 8+4*n {
+		return "", false
+	}
+	var auth uint64
+	for _, c := range b[2:8] {
+		auth = auth<<8 | uint64(c)
+	}
+	s := "S-" + strconv.Itoa(int(b[0])) + "-"
+	if auth >= 1<<32 {
+		s += "0x" + strings.ToUpper(strconv.FormatUint(auth, 16))
+	} else {
+		s += strconv.FormatUint(auth, 10)
+	}
+	for i := 0; i < n; i++ {
+		s += "-" + strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
+	}
+	return s, true
+}
