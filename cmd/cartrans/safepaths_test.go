@@ -1,12 +1,15 @@
 package main
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
 // snapshot is every file under dir with its content, for asserting that
@@ -177,4 +180,47 @@ func TestGoldenSymlinkLeadingOut(t *testing.T) {
 		}
 	}
 	sameFiles(t, "outside the folder", before, snapshot(t, outside))
+}
+
+// TestConvertOutRerun: convert --out again writes only the files whose
+// content differs (each write is a synced rename, so a rerun that
+// changes nothing costs reads only).
+func TestConvertOutRerun(t *testing.T) {
+	dir := t.TempDir()
+	cli(t, "", "convert", "--out", dir, example)
+	same, changed := filepath.Join(dir, "splunk-sysmon", "CAR-2026-11-901.txt"), filepath.Join(dir, "eql-endgame", "CAR-2026-11-901.txt")
+	before, _ := os.Stat(same)
+	want, _ := os.ReadFile(changed)
+	os.WriteFile(changed, []byte("edited\n"), 0o644)
+	if _, errs, code := cli(t, "", "convert", "--out", dir, example); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if after, err := os.Stat(same); err != nil || !os.SameFile(before, after) {
+		t.Errorf("%s, unchanged, was rewritten", same)
+	}
+	if got, _ := os.ReadFile(changed); string(got) != string(want) || len(want) == 0 {
+		t.Errorf("%s, edited, holds %q", changed, got)
+	}
+}
+
+// BenchmarkGoldenCorpus: check --update of MITRE's corpus into a fresh
+// folder (every file written, each synced and renamed), then check of it
+// (every file read through the folder's root), every profile.
+func BenchmarkGoldenCorpus(b *testing.B) {
+	corpus := filepath.Join(testcorpus.Dir(b), "analytics")
+	for _, mode := range []string{"update", "compare"} {
+		b.Run(mode, func(b *testing.B) {
+			golden := filepath.Join(b.TempDir(), "q")
+			if code := run([]string{"check", corpus, "--profile", "all", "--golden", golden, "--update"}, strings.NewReader(""), io.Discard, io.Discard); code > 1 {
+				b.Fatalf("exit %d", code)
+			}
+			for i := 0; b.Loop(); i++ {
+				args := []string{"check", corpus, "--profile", "all", "--golden", golden}
+				if mode == "update" {
+					args = []string{"check", corpus, "--profile", "all", "--golden", filepath.Join(golden, strconv.Itoa(i)), "--update"}
+				}
+				run(args, strings.NewReader(""), io.Discard, io.Discard)
+			}
+		})
+	}
 }
