@@ -51,3 +51,28 @@ func BenchmarkDecodeFastJSON(b *testing.B) {
 		return out
 	})
 }
+
+// The reader over the same Sysmon events laid out as NDJSON and as one
+// JSON array: the array is read an element at a time, so its speed and
+// memory are close to NDJSON's (compare -benchmem's B/op with the input's
+// size: neither holds the input).
+var benchNDJSON = sysmongen.Write(16 << 20)
+
+func benchRead(b *testing.B, input []byte) {
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		rd := Reader{Event: func(Event) error { n++; return nil }, Bad: func(bad Bad) { b.Fatal(bad) }}
+		if err := rd.Read(bytes.NewReader(input), "b", Auto); err != nil || n == 0 {
+			b.Fatal(n, err)
+		}
+	}
+}
+
+func BenchmarkReadNDJSON(b *testing.B) { benchRead(b, benchNDJSON) }
+
+func BenchmarkReadArray(b *testing.B) {
+	lines := bytes.Split(bytes.TrimSpace(benchNDJSON), []byte("\n"))
+	benchRead(b, append(append([]byte("[\n"), bytes.Join(lines, []byte(",\n"))...), "\n]\n"...))
+}

@@ -28,6 +28,7 @@ func TooLarge(what string) string {
 // ndjson reads one JSON object a line; a line that is not one is reported
 // and skipped, and blank lines are ignored.
 func (rd Reader) ndjson(br *bufio.Reader, file string) error {
+	var d Decoder // one for the file: its parser's memory is reused
 	line := 0
 	var long []byte // a line longer than the buffer, so far
 	tooLong := false
@@ -61,7 +62,7 @@ func (rd Reader) ndjson(br *bufio.Reader, file string) error {
 				rd.bad(Bad{file, line, TooLarge("line")})
 			case len(text) == 0:
 			default:
-				if e := rd.value(text, file, line); e != nil {
+				if e := d.Decode(text, file, line, rd.Event, rd.bad); e != nil {
 					return e
 				}
 			}
@@ -226,12 +227,6 @@ func (rd Reader) recover(s *stream, file string, se *syntaxError, start int64, l
 		reason += fmt.Sprintf(" (line %d skipped)", from)
 	}
 	rd.bad(Bad{file, from, reason})
-}
-
-// value reads one JSON value holding events with the reader's decoder.
-func (rd Reader) value(raw []byte, file string, line int) error {
-	var d Decoder
-	return d.Decode(raw, file, line, rd.Event, rd.bad)
 }
 
 // FromObject makes an event of a decoded JSON object (numbers as
