@@ -24,7 +24,10 @@ them (DIR/<target>-<profile>/<ID>.txt, a query a line), and compares them
 with the files committed in DIR: a changed query, a missing file and a file
 left for an analytic that no longer translates are each printed as a
 unified diff, then a summary line. Exit status 1 on any difference, 0 when
-DIR is up to date; --update rewrites DIR to match (exit 0).
+DIR is up to date; --update rewrites DIR to match (exit 0). Only the files
+these analytics would write are read, written or removed; an analytic ID
+or profile name that is not a plain file name (see convert --out), and a
+symlink in DIR leading out of it, are errors.
 
 This is the gate a repository's CI runs, the way gofmt -l gates Go code:
 a change to an analytic, a profile or cartrans itself that changes a query

@@ -36,7 +36,11 @@ data: analytics.json (ID, title, ATT&CK techniques and tactics with
 coverage, data model fields, how each target and profile translates it)
 and index.md (a table). --in-place rewrites the pages where they are.
 Pages come out the same on every run and machine. Analytics in CAR's YAML
-form are written as pages too.`,
+form are written as pages too.
+
+A page whose marks do not pair up is an error naming the line, and is left
+as it is; so are two inputs that --out would write to one file. --in-place
+replaces a page atomically, and not if it changed since it was read.`,
 		Example: `  cartrans render ../shared/car/analytics --out site
   cartrans render analytics --in-place -t splunk`,
 		Args: cobra.MinimumNArgs(1),
