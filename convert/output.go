@@ -86,7 +86,10 @@ func Files(entries []Entry) (Output, diag.List) {
 	out := Output{Files: map[string]string{}}
 	var diags diag.List
 	nth := map[string]int{}
-	owner := map[string]Entry{} // path → the entry that has it
+	// path → the entry that has it; compared without case, as the file
+	// systems that ignore it would (a folder committed on one is checked
+	// out on the other).
+	owner := map[string]Entry{}
 	reported := map[string]bool{}
 	for _, e := range entries {
 		key := e.Target + "\x00" + e.Profile + "\x00" + e.ID
@@ -102,11 +105,11 @@ func Files(entries []Entry) (Output, diag.List) {
 			}
 			continue
 		}
-		if o, ok := owner[rel]; ok {
+		if o, ok := owner[strings.ToLower(rel)]; ok {
 			diags.Errorf(pos, "%s would write %s for %s, which %s (%s) writes already; nothing is written for it", e.ID, filepath.ToSlash(rel), e.TargetLabel(), o.ID, analyticPos(o))
 			continue
 		}
-		owner[rel] = e
+		owner[strings.ToLower(rel)] = e
 		out.Paths = append(out.Paths, rel)
 		if e.Fidelity == backends.NotDone {
 			continue

@@ -25,6 +25,7 @@ func TestFiles(t *testing.T) {
 		entry("CAR-1", 2, backends.Approximate), // a second implementation
 		entry("CAR-2", 3, backends.NotDone),
 		entry("CAR-1-2", 4, backends.Exact), // CAR-1's second has its name
+		entry("car-1", 8, backends.Exact),   // so has CAR-1, without case
 		entry("../../x", 5, backends.Exact),
 		entry("", 6, backends.Exact),
 		{ID: "CAR-3", Target: "splunk", Profile: "a/b", Fidelity: backends.Exact, Pos: diag.Pos{File: "a.md", Line: 7, Col: 1}},
@@ -42,6 +43,7 @@ func TestFiles(t *testing.T) {
 	}
 	want := []string{
 		"a.md:4:1: error: CAR-1-2 would write splunk-sysmon/CAR-1-2.txt for splunk (sysmon), which CAR-1 (a.md:2:1) writes already; nothing is written for it",
+		"a.md:8:1: error: car-1 would write splunk-sysmon/car-1.txt for splunk (sysmon), which CAR-1 (a.md:1:1) writes already; nothing is written for it",
 		`a.md:5:1: error: analytic ID "../../x" starts with ".", and a file name is built from it; nothing is written for it`,
 		"a.md:6:1: error: analytic ID is empty, and a file name is built from it; nothing is written for it",
 		`a.md:7:1: error: profile name "a/b" holds '/', and a file name is built from it: only letters, digits, '.', '_', '+' and '-' may be used; nothing is written for it`,
