@@ -30,16 +30,163 @@ import (
 // subsections are implementations, test cases and true positives.
 
 // markdownParser is goldmark's CommonMark parser with GFM tables, the only
-// extension CAR's pages use (gfmtable.go), built on first use. It is safe
-// for concurrent use.
+// extension CAR's pages use (gfmtable.go), built on first use, within the
+// bounds below. It is safe for concurrent use.
 var markdownParser = sync.OnceValue(func() gmparser.Parser {
+	var blocks []util.PrioritizedValue
+	for _, b := range gmparser.DefaultBlockParsers() {
+		if k := b.Value.(gmparser.BlockParser); isContainerParser(k) {
+			b.Value = nestingBound{k}
+		}
+		blocks = append(blocks, b)
+	}
+	var inlines []util.PrioritizedValue
+	for _, in := range gmparser.DefaultInlineParsers() {
+		in.Value = inlineBound{in.Value.(gmparser.InlineParser)}
+		inlines = append(inlines, in)
+	}
 	return gmparser.NewParser(
-		gmparser.WithBlockParsers(gmparser.DefaultBlockParsers()...),
-		gmparser.WithInlineParsers(gmparser.DefaultInlineParsers()...),
+		gmparser.WithBlockParsers(blocks...),
+		gmparser.WithInlineParsers(inlines...),
 		gmparser.WithParagraphTransformers(append(gmparser.DefaultParagraphTransformers(),
 			util.Prioritized(gfmTables{}, 200))...),
 	)
 })
+
+// The time goldmark spends on a page is bounded by two limits. Without
+// them it is quadratic in the length of some inputs: block quotes or
+// lists nested as deep as a line is long (">>>>…", "- - - …": each level
+// measures the line from its start again), and inline markup that never
+// closes ("*a_*a_…" emphasis, "[a](" links: each opening scans the rest).
+// A page of 128 KB of one of those took seconds, one of 4 MiB minutes.
+const (
+	// MaxNesting is how deep block quotes and lists may nest. The
+	// markers of a deeper one are read as the text of the one they are
+	// in, and the reader warns.
+	MaxNesting = 16
+	// MaxInline is the length of the longest heading or table cell whose
+	// inline markup (links, code, emphasis) is read; a longer one is read
+	// as the text it is written as, and the reader warns. The reader
+	// takes everything else (descriptions, lists, code) from the source
+	// text, so it parses no other inline markup at all.
+	MaxInline = 1 << 10
+	// MaxInlineTotal is how many bytes of headings and table cells of a
+	// page have their inline markup read; those after are read as text,
+	// and the reader warns. With MaxInline it bounds the quadratic part
+	// to a fraction of a second a page. CAR's pages have a few KB.
+	MaxInlineTotal = 256 << 10
+)
+
+// isContainerParser reports goldmark's parsers of block quotes, lists and
+// list items, the blocks that nest.
+func isContainerParser(p gmparser.BlockParser) bool {
+	switch string(p.Trigger()) {
+	case ">", "-+*0123456789":
+		return true
+	}
+	return false
+}
+
+// tooDeepKey holds, in goldmark's parse context, the offset of the first
+// block quote or list nested deeper than MaxNesting.
+var tooDeepKey = gmparser.NewContextKey()
+
+// nestingBound is a block quote, list or list item parser that opens no
+// block nested deeper than MaxNesting.
+type nestingBound struct{ gmparser.BlockParser }
+
+func (p nestingBound) Open(parent ast.Node, reader text.Reader, pc gmparser.Context) (ast.Node, gmparser.State) {
+	// The items of a list (what the list item parser, which this also
+	// wraps, opens) are as deep as their list.
+	from := parent
+	if from.Kind() == ast.KindList {
+		from = from.Parent()
+	}
+	depth := 0
+	for n := from; n != nil; n = n.Parent() {
+		if k := n.Kind(); k == ast.KindBlockquote || k == ast.KindList {
+			depth++
+		}
+	}
+	if depth < MaxNesting {
+		return p.BlockParser.Open(parent, reader, pc)
+	}
+	// The parser is asked all the same, for the state it keeps between
+	// calls; what it opens is dropped and its input given back.
+	line, seg := reader.Position()
+	n, state := p.BlockParser.Open(parent, reader, pc)
+	if n == nil {
+		return nil, state
+	}
+	reader.SetPosition(line, seg)
+	if pc.Get(tooDeepKey) == nil {
+		pc.Set(tooDeepKey, seg.Start)
+	}
+	return nil, gmparser.NoChildren
+}
+
+// inlineBound is an inline parser that parses only headings and table
+// cells (the inline markup the model reads: links), and only within
+// MaxInline and MaxInlineTotal.
+type inlineBound struct{ gmparser.InlineParser }
+
+// inlineKey holds, in goldmark's parse context, the *inlineState of a
+// page.
+var inlineKey = gmparser.NewContextKey()
+
+// inlineState is what the inline parsers have parsed of a page, and what
+// they have not.
+type inlineState struct {
+	block   ast.Node // the block being parsed (goldmark parses one at a time)
+	parse   bool     // whether its inline markup is parsed
+	used    int      // bytes of the blocks parsed so far
+	tooLong []ast.Node
+	over    ast.Node // the first block past MaxInlineTotal
+}
+
+func (p inlineBound) Parse(parent ast.Node, block text.Reader, pc gmparser.Context) ast.Node {
+	st, ok := pc.Get(inlineKey).(*inlineState)
+	if !ok {
+		st = &inlineState{}
+		pc.Set(inlineKey, st)
+	}
+	if parent != st.block {
+		st.block, st.parse = parent, false
+		switch k, l := parent.Kind(), inlineLen(parent); {
+		case k != ast.KindHeading && k != extast.KindTableCell:
+		case l > MaxInline:
+			st.tooLong = append(st.tooLong, parent)
+		case st.used+l > MaxInlineTotal:
+			if st.over == nil {
+				st.over = parent
+			}
+		default:
+			st.used += l
+			st.parse = true
+		}
+	}
+	if !st.parse {
+		return nil
+	}
+	return p.InlineParser.Parse(parent, block, pc)
+}
+
+// CloseBlock passes the end of a block on to the parsers that keep state
+// across it (links).
+func (p inlineBound) CloseBlock(parent ast.Node, block text.Reader, pc gmparser.Context) {
+	if c, ok := p.InlineParser.(gmparser.CloseBlocker); ok {
+		c.CloseBlock(parent, block, pc)
+	}
+}
+
+// inlineLen is the length of a block's inline content in the source.
+func inlineLen(n ast.Node) int {
+	lines := n.Lines()
+	if lines.Len() == 0 {
+		return 0
+	}
+	return lines.At(lines.Len()-1).Stop - lines.At(0).Start
+}
 
 // sectionKind is a "###" section of a CAR page.
 type sectionKind int
@@ -120,9 +267,37 @@ func (r *mdReader) read() *analytic.Analytic {
 			body[i] = ' '
 		}
 	}
-	doc := markdownParser().Parse(text.NewReader(body))
+	pc := gmparser.NewContext()
+	doc := markdownParser().Parse(text.NewReader(body), gmparser.WithContext(pc))
+	r.checkBounds(pc)
 	r.readBody(doc)
 	return r.a
+}
+
+// checkBounds warns of what the bounds on goldmark (MaxNesting,
+// MaxInline, MaxInlineTotal) made the reader read as plain text.
+func (r *mdReader) checkBounds(pc gmparser.Context) {
+	if off, ok := pc.Get(tooDeepKey).(int); ok {
+		r.diags.Warnf(r.src.pos(off), "block quotes or lists nested deeper than %d levels: the deeper markers are read as text", MaxNesting)
+	}
+	st, ok := pc.Get(inlineKey).(*inlineState)
+	if !ok {
+		return
+	}
+	what := func(n ast.Node) string {
+		if n.Kind() == extast.KindTableCell {
+			return "table cell"
+		}
+		return "heading"
+	}
+	for _, n := range st.tooLong {
+		r.diags.Warnf(r.src.pos(n.Lines().At(0).Start), "%s of %d bytes, longer than %d: its links and other markup are read as plain text",
+			what(n), inlineLen(n), MaxInline)
+	}
+	if n := st.over; n != nil {
+		r.diags.Warnf(r.src.pos(n.Lines().At(0).Start), "headings and table cells past the first %d bytes of them: their links and other markup are read as plain text, from this %s on",
+			MaxInlineTotal, what(n))
+	}
 }
 
 // frontMatter locates the front matter: the 0-based lines of its opening
