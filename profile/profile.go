@@ -14,7 +14,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -178,7 +180,7 @@ func (p *Profile) validate() error {
 	if p.Name == "" || p.Backend == "" {
 		return fmt.Errorf("a profile needs a name and a backend")
 	}
-	if err := p.checkKinds(reflect.ValueOf(p).Elem(), ""); err != nil {
+	if err := p.checkKinds(reflect.ValueOf(p).Elem()); err != nil {
 		return err
 	}
 	check := func(where string, fields map[string]FieldMap) error {
@@ -231,10 +233,13 @@ var (
 // closed alphabet; a value a backend quotes (a field name, a selector
 // value) may hold no control character, which some languages' literals
 // cannot hold and no reader sees.
-var kinds = map[string]func(p *Profile, s string) error{
+var kinds = map[string]rule{
 	// text is never written into a query (names, descriptions, CAR's
 	// field names): it may hold line breaks and tabs, no other control.
 	"text": func(_ *Profile, s string) error {
+		if firstControl(s) < 0 {
+			return nil
+		}
 		return noControl(strings.NewReplacer("\n", "", "\t", "").Replace(s))
 	},
 	"name": func(_ *Profile, s string) error {
@@ -291,16 +296,34 @@ var kinds = map[string]func(p *Profile, s string) error{
 	},
 }
 
+// firstControl is the offset of the first control character of s, or -1.
+func firstControl(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return i
+		} else if c >= utf8.RuneSelf {
+			if j := strings.IndexFunc(s[i:], IsControl); j >= 0 {
+				return i + j
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
 // IsControl reports a character no query may hold raw: a control
 // character (C0, DEL, C1), a line or paragraph separator (U+2028, U+2029),
 // or an invisible format character (a bidirectional override, say). A
 // backend escapes it where its language says how, or refuses the value.
 func IsControl(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r < 0x20 || r == 0x7f // most text, without the tables
+	}
 	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Cf)
 }
 
 func noControl(s string) error {
-	if i := strings.IndexFunc(s, IsControl); i >= 0 {
+	if i := firstControl(s); i >= 0 {
 		r := []rune(s[i:])[0]
 		return fmt.Errorf("it holds the control character %U, which a query cannot hold", r)
 	}
@@ -314,75 +337,152 @@ func checkWord(s string) error {
 	return nil
 }
 
-// checkKinds checks every text field of v (a Profile, Event, Term or
-// FieldMap) by the rule of its kind; at names the place, in YAML's keys.
-func (p *Profile) checkKinds(v reflect.Value, at string) error {
-	t := v.Type()
+// fieldPlan is one field of a profile type: its YAML name, the kind its
+// values are checked as, and for a map the kind of its keys.
+type fieldPlan struct {
+	index     int
+	name      string
+	rule, key rule // nil for a field of fields (a struct, a list or map of them)
+}
+
+type rule = func(p *Profile, s string) error
+
+// plans caches each profile type's fields (reflect.Type -> []fieldPlan):
+// the embedded profiles are checked in every run.
+var plans sync.Map
+
+func planOf(t reflect.Type) ([]fieldPlan, error) {
+	if v, ok := plans.Load(t); ok {
+		return v.([]fieldPlan), nil
+	}
+	var out []fieldPlan
 	for i := range t.NumField() {
 		f := t.Field(i)
 		kind, ok := f.Tag.Lookup("check")
 		if !ok {
-			return fmt.Errorf("internal error: profile field %s.%s has no check kind", t.Name(), f.Name)
+			return nil, fmt.Errorf("internal error: profile field %s.%s has no check kind", t.Name(), f.Name)
 		}
 		if kind == "-" {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if err := p.checkValue(v.Field(i), join(at, name), kind, f.Tag.Get("key")); err != nil {
-			return err
+		fp := fieldPlan{index: i, name: name}
+		for _, k := range []struct {
+			kind string
+			to   *rule
+		}{{kind, &fp.rule}, {f.Tag.Get("key"), &fp.key}} {
+			if k.kind == "" {
+				continue
+			}
+			r, ok := kinds[k.kind]
+			if !ok {
+				return nil, fmt.Errorf("internal error: profile field %s.%s: unknown check kind %q", t.Name(), f.Name, k.kind)
+			}
+			*k.to = r
+		}
+		out = append(out, fp)
+	}
+	plans.Store(t, out)
+	return out, nil
+}
+
+// kindError is a value its kind's rule refuses. Its place is added as the
+// walk unwinds, so that checking a good profile builds no paths.
+type kindError struct {
+	path  []string // innermost first: "[1]", "values", "[2]", "selector"…
+	value string
+	err   error
+}
+
+func (e *kindError) Error() string {
+	var b strings.Builder
+	for i := len(e.path) - 1; i >= 0; i-- {
+		seg := e.path[i]
+		if b.Len() > 0 && seg[0] != '[' && seg[0] != ' ' {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+	}
+	return fmt.Sprintf("%s: %q: %v", b.String(), e.value, e.err)
+}
+
+// within adds a place to a kindError.
+func within(seg string, err error) error {
+	if ke, ok := err.(*kindError); ok {
+		ke.path = append(ke.path, seg)
+	}
+	return err
+}
+
+// checkKinds checks every text field of v (a Profile, Event, Term or
+// FieldMap) by the rule of its kind.
+func (p *Profile) checkKinds(v reflect.Value) error {
+	fields, err := planOf(v.Type())
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		if err := p.checkValue(v.Field(f.index), f.rule, f.key); err != nil {
+			return within(f.name, err)
 		}
 	}
 	return nil
 }
 
-func join(at, name string) string {
-	if at == "" {
-		return name
-	}
-	return at + "." + name
-}
-
-// checkValue checks one value of a field of the kind: a string, or each
+// checkValue checks one value of a field by its rule: a string, or each
 // element of a list, each value and key of a map, or a struct's fields.
-func (p *Profile) checkValue(v reflect.Value, at, kind, keyKind string) error {
+func (p *Profile) checkValue(v reflect.Value, rule, keyRule rule) error {
 	switch v.Kind() {
 	case reflect.String:
-		rule, ok := kinds[kind]
-		if !ok {
-			return fmt.Errorf("internal error: %s: unknown check kind %q", at, kind)
+		if rule == nil {
+			return fmt.Errorf("internal error: a text field without a check kind")
 		}
 		if err := rule(p, v.String()); err != nil {
-			return fmt.Errorf("%s: %q: %v", at, v.String(), err)
+			return &kindError{value: v.String(), err: err}
 		}
 	case reflect.Pointer:
 		if !v.IsNil() {
-			return p.checkValue(v.Elem(), at, kind, keyKind)
+			return p.checkValue(v.Elem(), rule, keyRule)
 		}
 	case reflect.Struct:
-		return p.checkKinds(v, at)
+		return p.checkKinds(v)
 	case reflect.Slice:
 		for i := range v.Len() {
-			if err := p.checkValue(v.Index(i), fmt.Sprintf("%s[%d]", at, i+1), kind, ""); err != nil {
-				return err
+			if err := p.checkValue(v.Index(i), rule, nil); err != nil {
+				return within(fmt.Sprintf("[%d]", i+1), err)
 			}
 		}
 	case reflect.Map:
-		for _, k := range slices.Sorted(func(yield func(string) bool) {
-			for _, k := range v.MapKeys() {
-				if !yield(k.String()) {
-					return
+		if v.Len() == 0 {
+			return nil
+		}
+		// One key and one value, reused: a map's entries are copied out.
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		for it := v.MapRange(); it.Next(); {
+			k.SetIterKey(it)
+			e.SetIterValue(it)
+			if p.checkEntry(k, e, rule, keyRule) != nil {
+				// Again in key order, to report the first.
+				for _, k := range slices.SortedFunc(slices.Values(v.MapKeys()), func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) }) {
+					if err := p.checkEntry(k, v.MapIndex(k), rule, keyRule); err != nil {
+						return err
+					}
 				}
-			}
-		}) {
-			if err := p.checkValue(reflect.ValueOf(k), at+" key", keyKind, ""); err != nil {
-				return err
-			}
-			if err := p.checkValue(v.MapIndex(reflect.ValueOf(k)), join(at, k), kind, ""); err != nil {
-				return err
 			}
 		}
 	default:
-		return fmt.Errorf("internal error: %s: a profile field of kind %s", at, v.Kind())
+		return fmt.Errorf("internal error: a profile field of kind %s", v.Kind())
+	}
+	return nil
+}
+
+// checkEntry checks a map's key and its value.
+func (p *Profile) checkEntry(k, v reflect.Value, rule, keyRule rule) error {
+	if err := p.checkValue(k, keyRule, nil); err != nil {
+		return within(" key", err)
+	}
+	if err := p.checkValue(v, rule, nil); err != nil {
+		return within(k.String(), err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -140,5 +141,53 @@ func TestLoadBounded(t *testing.T) {
 	_, err := Load("/dev/zero")
 	if err == nil || !strings.Contains(err.Error(), "/dev/zero: too large: a profile file is at most 1 MiB") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// BenchmarkParseEmbedded reads and checks the backends' profile files, as
+// go generate does and as --profile FILE does for one: the per-kind
+// checks walk every text of a profile once.
+func BenchmarkParseEmbedded(b *testing.B) {
+	files, _ := filepath.Glob("../backends/*/profiles/*.yaml")
+	var data [][]byte
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+	}
+	if len(data) == 0 {
+		b.Fatal("no profile files")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, d := range data {
+			if _, err := Parse(files[i], d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkValidateEmbedded checks the profiles once built, as every run
+// does for the embedded profiles on first use.
+func BenchmarkValidateEmbedded(b *testing.B) {
+	files, _ := filepath.Glob("../backends/*/profiles/*.yaml")
+	var ps []*Profile
+	for _, f := range files {
+		p, err := Load(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range ps {
+			if err := p.Validate(); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
