@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 )
 
 func TestCheckName(t *testing.T) {
