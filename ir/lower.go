@@ -295,11 +295,7 @@ func (l *lowerer) difference(st *ast.AssignStmt, da, db *check.Dataset) (Query, 
 	// negated (a and not (a and c) is a and not c).
 	at, bt := terms(a.Cond), terms(b.Cond)
 	if len(at) < len(bt) && reflect.DeepEqual(at, bt[:len(at)]) {
-		var rest Cond
-		for _, t := range bt[len(at):] {
-			rest = AndOf(rest, t)
-		}
-		b.Cond = rest
+		b.Cond = andAll(bt[len(at):])
 	}
 	a.Cond = AndOf(a.Cond, Not{X: b.Cond})
 	a.Pos = st.Name.At
@@ -337,6 +333,19 @@ func AndOf(a, b Cond) Cond {
 	return And{Terms: terms}
 }
 
+// andAll is AndOf of every condition of cs, built in one pass: folding
+// them with AndOf copies the terms so far at each step.
+func andAll(cs []Cond) Cond {
+	var all []Cond
+	for _, c := range cs {
+		all = append(all, terms(c)...)
+	}
+	if len(all) == 1 {
+		return all[0]
+	}
+	return And{Terms: all}
+}
+
 // cond lowers a condition.
 func (l *lowerer) cond(x ast.Expr) (Cond, error) {
 	switch x := x.(type) {
@@ -351,13 +360,17 @@ func (l *lowerer) cond(x ast.Expr) (Cond, error) {
 	case *ast.BinaryExpr:
 		switch {
 		case x.Op == ast.OpAnd || x.Op == ast.OpOr:
+			// The operands of the whole chain of this operator are lowered
+			// one by one, and those that lower to the same operator (a
+			// list "in", a contains of several values) are spliced in: a
+			// chain of n terms costs n, where lowering each side and
+			// copying its terms into its parent's cost n².
 			var terms []Cond
-			for _, side := range []ast.Expr{x.X, x.Y} {
+			for _, side := range Operands(x, x.Op) {
 				c, err := l.cond(side)
 				if err != nil {
 					return nil, err
 				}
-				// Flatten chains of the same operator.
 				if x.Op == ast.OpAnd {
 					if a, ok := c.(And); ok {
 						terms = append(terms, a.Terms...)
@@ -690,16 +703,32 @@ func (l *lowerer) join(q *ast.JoinQuery) (Query, error) {
 }
 
 // splitAnd lists the conjuncts of a condition.
-func splitAnd(x ast.Expr) []ast.Expr {
-	switch x := x.(type) {
-	case *ast.ParenExpr:
-		return splitAnd(x.X)
-	case *ast.BinaryExpr:
-		if x.Op == ast.OpAnd {
-			return append(splitAnd(x.X), splitAnd(x.Y)...)
+func splitAnd(x ast.Expr) []ast.Expr { return Operands(x, ast.OpAnd) }
+
+// Operands lists, left to right, the operands of a chain of the operator
+// op ("a or b or (c or d)" is a, b, c, d), through parentheses. The parser
+// builds a chain as a left-deep tree as deep as the chain is long, so the
+// walk keeps its own stack rather than recursing that deep.
+func Operands(x ast.Expr, op ast.Op) []ast.Expr {
+	var out []ast.Expr
+	stack := []ast.Expr{x}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for {
+			p, ok := x.(*ast.ParenExpr)
+			if !ok {
+				break
+			}
+			x = p.X
 		}
+		if b, ok := x.(*ast.BinaryExpr); ok && b.Op == op {
+			stack = append(stack, b.Y, b.X)
+			continue
+		}
+		out = append(out, x)
 	}
-	return []ast.Expr{x}
+	return out
 }
 
 // joinTime reads a bound on the sides' times: "a.time < b.time",

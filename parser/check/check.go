@@ -560,10 +560,24 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 	case *ast.NotExpr:
 		c.expr(x.X, sc)
 	case *ast.BinaryExpr:
-		c.expr(x.X, sc)
-		c.expr(x.Y, sc)
-		if x.Op.IsComparison() {
-			c.compare(x.X, x.Op, x.Y)
+		// The parser builds "a or b or c" (and any chain of one
+		// precedence) as a left-deep tree as deep as the chain is long:
+		// its left spine is walked in a loop, not a recursion that deep.
+		spine := []*ast.BinaryExpr{x}
+		for {
+			b, ok := spine[len(spine)-1].X.(*ast.BinaryExpr)
+			if !ok {
+				break
+			}
+			spine = append(spine, b)
+		}
+		c.expr(spine[len(spine)-1].X, sc)
+		for i := len(spine) - 1; i >= 0; i-- {
+			b := spine[i]
+			c.expr(b.Y, sc)
+			if b.Op.IsComparison() {
+				c.compare(b.X, b.Op, b.Y)
+			}
 		}
 	case *ast.ChainExpr:
 		for _, o := range x.Operands {

@@ -119,68 +119,75 @@ func query(head string, q ast.Query) string {
 // Operands that are long parenthesised chains themselves break the same
 // way, indented one step further.
 func condition(head string, x ast.Expr) string {
-	flat := head + Expr(x)
-	if len(flat) <= LineWidth {
-		return flat
+	var w writer
+	w.WriteString(head)
+	if fits(x, LineWidth-len(head)) {
+		w.expr(x)
+		return w.String()
 	}
-	if _, ok := x.(*ast.ParenExpr); ok {
-		if s, ok := broken(x, "", len(head)); ok {
-			return head + s
-		}
-		return flat
+	if w.broken(x, "", len(head)) {
+		return w.String()
 	}
 	b, ok := x.(*ast.BinaryExpr)
 	if !ok || (b.Op != ast.OpAnd && b.Op != ast.OpOr) {
-		return flat
+		w.expr(x)
+		return w.String()
 	}
-	return head + operands(b, "  ")
+	w.operands(b, "  ")
+	return w.String()
 }
 
 // broken prints a parenthesised and/or chain over several lines, the
-// parentheses at indent and the operands one step in; ok is false when x
-// is not such a chain or fits on its line.
-func broken(x ast.Expr, indent string, col int) (string, bool) {
+// parentheses at indent and the operands one step in; it prints nothing
+// and returns false when x is not such a chain or fits on its line.
+func (w *writer) broken(x ast.Expr, indent string, col int) bool {
 	p, ok := x.(*ast.ParenExpr)
-	if !ok || col+len(expr(x)) <= LineWidth {
-		return "", false
+	if !ok {
+		return false
 	}
 	b, ok := p.X.(*ast.BinaryExpr)
-	if !ok || (b.Op != ast.OpAnd && b.Op != ast.OpOr) {
-		return "", false
+	if !ok || (b.Op != ast.OpAnd && b.Op != ast.OpOr) || fits(x, LineWidth-col) {
+		return false
 	}
-	return "(\n" + indent + "  " + operands(b, indent+"  ") + "\n" + indent + ")", true
+	w.WriteString("(\n" + indent + "  ")
+	w.operands(b, indent+"  ")
+	w.WriteString("\n" + indent + ")")
+	return true
 }
 
 // operands prints the operands of a chain, one a line at indent; the first
 // line's indentation is the caller's to write.
-func operands(b *ast.BinaryExpr, indent string) string {
-	var list []ast.Expr
-	flatten(b, b.Op, &list)
-	var s strings.Builder
+func (w *writer) operands(b *ast.BinaryExpr, indent string) {
+	list := flatten(b, b.Op)
 	for i, o := range list {
 		if i > 0 {
-			s.WriteString(indent)
+			w.WriteString(indent)
 		}
-		text, ok := broken(o, indent, len(indent))
-		if !ok {
-			text = exprPrec(o, prec(b)+1)
+		if !w.broken(o, indent, len(indent)) {
+			w.exprPrec(o, prec(b)+1)
 		}
-		s.WriteString(text)
 		if i < len(list)-1 {
-			s.WriteString(" " + b.Op.String() + "\n")
+			w.WriteString(" " + b.Op.String() + "\n")
 		}
 	}
-	return s.String()
 }
 
-// flatten collects the operands of a left-leaning chain of one operator.
-func flatten(x ast.Expr, op ast.Op, out *[]ast.Expr) {
-	if b, ok := x.(*ast.BinaryExpr); ok && b.Op == op {
-		flatten(b.X, op, out)
-		flatten(b.Y, op, out)
-		return
+// flatten lists the operands of a chain of one operator, left to right.
+// The parser builds a chain as a left-deep tree as deep as the chain is
+// long: the walk keeps its own stack rather than recursing that deep.
+func flatten(x ast.Expr, op ast.Op) []ast.Expr {
+	var out []ast.Expr
+	stack := []ast.Expr{x}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b, ok := x.(*ast.BinaryExpr); ok && b.Op == op {
+			stack = append(stack, b.Y, b.X)
+			continue
+		}
+		out = append(out, x)
 	}
-	*out = append(*out, x)
+	return out
 }
 
 // Precedence levels, loosest first.
@@ -217,86 +224,182 @@ func prec(x ast.Expr) int {
 }
 
 // Expr returns the canonical text of an expression.
-func Expr(x ast.Expr) string { return exprPrec(x, 0) }
-
-// exprPrec prints x, in parentheses when it binds looser than min.
-func exprPrec(x ast.Expr, min int) string {
-	s := expr(x)
-	if prec(x) < min {
-		return "(" + s + ")"
-	}
-	return s
+func Expr(x ast.Expr) string {
+	var w writer
+	w.exprPrec(x, 0)
+	return w.String()
 }
 
-func expr(x ast.Expr) string {
+// fits reports whether x prints in at most room bytes. It prints no more
+// of x than that, so deciding where to break a long condition costs the
+// line width, not the length of the condition, at each level of nesting.
+func fits(x ast.Expr, room int) bool {
+	if room < 0 {
+		return false
+	}
+	w := writer{limit: room, limited: true}
+	w.expr(x)
+	return !w.over
+}
+
+// writer builds the text of a statement in one buffer: joining the texts
+// of subtrees instead would copy a chain's text at each of its operands,
+// n² for a chain of n. A limited writer stops once the text would be
+// longer than limit, and says so in over.
+type writer struct {
+	strings.Builder
+	limit   int
+	limited bool
+	over    bool
+}
+
+// room reports whether n more bytes fit, marking the writer over when
+// they do not.
+func (w *writer) room(n int) bool {
+	if w.limited && !w.over && w.Len()+n > w.limit {
+		w.over = true
+	}
+	return !w.over
+}
+
+// put writes a piece of text if it fits.
+func (w *writer) put(s string) {
+	if w.room(len(s)) {
+		w.WriteString(s)
+	}
+}
+
+// exprPrec prints x, in parentheses when it binds looser than min.
+func (w *writer) exprPrec(x ast.Expr, min int) {
+	if prec(x) < min {
+		w.put("(")
+		w.expr(x)
+		w.put(")")
+		return
+	}
+	w.expr(x)
+}
+
+// leftPrec is the precedence the left operand of b must have to print
+// without parentheses. Comparisons do not chain without ChainExpr, and
+// the arithmetic operators are left-associative: the right operand binds
+// tighter (prec(b)+1).
+func leftPrec(b *ast.BinaryExpr) int {
+	if p := prec(b); p != precCmp {
+		return p
+	}
+	return precCmp + 1
+}
+
+func (w *writer) expr(x ast.Expr) {
+	if !w.room(0) {
+		return
+	}
 	switch x := x.(type) {
 	case *ast.FieldRef:
-		return field(x)
+		// The length is known before the text is built.
+		n := len(x.Parts) - 1
+		for _, p := range x.Parts {
+			n += len(p)
+		}
+		if w.room(n) {
+			w.WriteString(field(x))
+		}
 	case *ast.StringLit:
-		return ast.QuoteString(x.Value)
+		// Quoting only lengthens the value.
+		if w.room(len(x.Value) + 2) {
+			w.put(ast.QuoteString(x.Value))
+		}
 	case *ast.NumberLit:
-		return x.Text
+		w.put(x.Text)
 	case *ast.DurationLit:
-		return x.Text
+		w.put(x.Text)
 	case *ast.CIDRLit:
-		return x.Text
+		w.put(x.Text)
 	case *ast.NullLit:
-		return "null"
+		w.put("null")
 	case *ast.NowLit:
-		return "now"
+		w.put("now")
 	case *ast.ListLit:
-		elems := make([]string, 0, len(x.Elems)+1)
-		for _, e := range x.Elems {
-			elems = append(elems, exprPrec(e, precAdd))
+		w.put("[")
+		for i, e := range x.Elems {
+			if i > 0 {
+				w.put(", ")
+			}
+			w.exprPrec(e, precAdd)
 		}
 		if x.Ellipsis {
-			elems = append(elems, "...")
+			if len(x.Elems) > 0 {
+				w.put(", ")
+			}
+			w.put("...")
 		}
-		return "[" + strings.Join(elems, ", ") + "]"
+		w.put("]")
 	case *ast.ParenExpr:
-		return "(" + expr(x.X) + ")"
+		w.put("(")
+		w.expr(x.X)
+		w.put(")")
 	case *ast.NotExpr:
-		return "not " + exprPrec(x.X, precNot)
+		w.put("not ")
+		w.exprPrec(x.X, precNot)
 	case *ast.BinaryExpr:
-		p := prec(x)
-		// Comparisons do not chain without ChainExpr, and the arithmetic
-		// operators are left-associative: the right operand binds tighter.
-		left, right := p, p+1
-		if p == precCmp {
-			left = p + 1
+		// The left spine of a chain is walked in a loop (see flatten);
+		// a left operand that needs parentheses is printed on its own.
+		spine := []*ast.BinaryExpr{x}
+		for {
+			top := spine[len(spine)-1]
+			b, ok := top.X.(*ast.BinaryExpr)
+			if !ok || prec(b) < leftPrec(top) {
+				break
+			}
+			spine = append(spine, b)
 		}
-		return exprPrec(x.X, left) + " " + x.Op.String() + " " + exprPrec(x.Y, right)
+		bottom := spine[len(spine)-1]
+		w.exprPrec(bottom.X, leftPrec(bottom))
+		for i := len(spine) - 1; i >= 0 && w.room(0); i-- {
+			b := spine[i]
+			w.put(" " + b.Op.String() + " ")
+			w.exprPrec(b.Y, prec(b)+1)
+		}
 	case *ast.ChainExpr:
-		var b strings.Builder
-		b.WriteString(exprPrec(x.Operands[0], precAdd))
+		w.exprPrec(x.Operands[0], precAdd)
 		for i, op := range x.Ops {
-			b.WriteString(" " + op.String() + " " + exprPrec(x.Operands[i+1], precAdd))
+			w.put(" " + op.String() + " ")
+			w.exprPrec(x.Operands[i+1], precAdd)
 		}
-		return b.String()
 	case *ast.MatchExpr:
-		return exprPrec(x.X, precAdd) + " match " + exprPrec(x.Pattern, precAdd)
+		w.exprPrec(x.X, precAdd)
+		w.put(" match ")
+		w.exprPrec(x.Pattern, precAdd)
 	case *ast.ContainsExpr:
-		kw := " contains "
+		w.exprPrec(x.X, precAdd)
 		if x.Not {
-			kw = " does not contain "
+			w.put(" does not contain ")
+		} else {
+			w.put(" contains ")
 		}
-		return exprPrec(x.X, precAdd) + kw + exprPrec(x.Value, precAdd)
+		w.exprPrec(x.Value, precAdd)
 	case *ast.InExpr:
-		kw := " in "
+		w.exprPrec(x.X, precAdd)
 		if x.Not {
-			kw = " not in "
+			w.put(" not in ")
+		} else {
+			w.put(" in ")
 		}
-		return exprPrec(x.X, precAdd) + kw + exprPrec(x.List, precAdd)
+		w.exprPrec(x.List, precAdd)
 	case *ast.ExistsExpr:
-		return exprPrec(x.X, precAdd) + " exists"
+		w.exprPrec(x.X, precAdd)
+		w.put(" exists")
 	case *ast.CallExpr:
-		args := make([]string, len(x.Args))
+		w.put(x.Fun.Name + "(")
 		for i, a := range x.Args {
-			args[i] = Expr(a)
+			if i > 0 {
+				w.put(", ")
+			}
+			w.exprPrec(a, 0)
 		}
-		return x.Fun.Name + "(" + strings.Join(args, ", ") + ")"
+		w.put(")")
 	}
-	return ""
 }
 
 func field(f *ast.FieldRef) string {
