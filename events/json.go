@@ -92,33 +92,48 @@ func InputError(file string, line int, err error) error {
 }
 
 // json reads JSON values of any layout, one after another: documents on
-// one line (NDJSON) or many, arrays of events, search responses. It holds
-// one event at a time: an array's elements, a search response's hits are
-// read one by one. A value that is not JSON is reported and reading goes
-// on at the line after the one it began on (where the next NDJSON line
-// is), or after the line of the error when the value's start is gone;
-// the lines after it that cannot begin a value are passed over with it.
+// one line (NDJSON) or many, arrays of events, search responses.
 func (rd Reader) json(r io.Reader, file string) error {
+	var d Decoder
+	return rd.JSONValues(r, file, func(raw []byte, line int) error {
+		return d.Decode(raw, file, line, rd.Event, rd.bad)
+	})
+}
+
+// JSONValues reads JSON input as Read does, but hands over the text of
+// each value that holds events instead of decoding it: a document, an
+// element of an array, a hit of a search response (the event is its
+// _source), each at most MaxEvent, with its line. The text is valid
+// during the call only. It holds one value at a time, however large the
+// array or response. A value that is not JSON goes to Bad, and reading
+// goes on at the line after the one it began on (where the next NDJSON
+// line is), or after the line of the error when the value's start is
+// gone; the lines after it that cannot begin a value are passed over
+// with it.
+func (rd Reader) JSONValues(r io.Reader, file string, value func(raw []byte, line int) error) error {
 	s := newStream(r)
 	for len(s.buf) < 3 && s.more() {
 	}
 	if bytes.HasPrefix(s.buf, []byte("\ufeff")) {
 		s.i = 3
 	}
-	var d Decoder
+	broken := 0 // arrays broken off by an error, read on as values
 	for {
 		c, ok := s.space()
 		if !ok {
 			break
 		}
-		if c == ',' { // a separator, as between the elements of an array
+		if c == ',' || c == ']' && broken > 0 { // an array's punctuation
+			if c == ']' {
+				broken--
+			}
 			s.i++
 			continue
 		}
 		s.keepFrom()
 		start := s.pos()
 		line := s.lineAt(start)
-		err := rd.topValue(s, &d, file, c, start, line)
+		err := rd.topValue(s, file, c, start, line, value)
 		var se *syntaxError
 		if !errors.As(err, &se) {
 			if err != nil {
@@ -130,6 +145,9 @@ func (rd Reader) json(r io.Reader, file string) error {
 		if s.err != nil && s.err != io.EOF {
 			break // the input failed: said below
 		}
+		if c == '[' {
+			broken++
+		}
 		rd.recover(s, file, se, start, line)
 	}
 	if s.err != io.EOF {
@@ -139,10 +157,10 @@ func (rd Reader) json(r io.Reader, file string) error {
 }
 
 // topValue reads one value at the top of a JSON input.
-func (rd Reader) topValue(s *stream, d *Decoder, file string, c byte, start int64, line int) error {
+func (rd Reader) topValue(s *stream, file string, c byte, start int64, line int, value func([]byte, int) error) error {
 	switch c {
 	case '[':
-		return s.array(1, func() error { return rd.element(s, file, d.Decode) })
+		return s.array(1, func() error { return rd.element(s, file, value) })
 	case '{':
 		// hits.hits is a search response's array of hits: its elements
 		// are read one by one, the response's other members passed over.
@@ -156,7 +174,7 @@ func (rd Reader) topValue(s *stream, d *Decoder, file string, c byte, start int6
 					return false, nil
 				}
 				response = true
-				return true, s.array(3, func() error { return rd.element(s, file, d.DecodeHit) })
+				return true, s.array(3, func() error { return rd.element(s, file, value) })
 			})
 		})
 		if err != nil || response {
@@ -171,11 +189,11 @@ func (rd Reader) topValue(s *stream, d *Decoder, file string, c byte, start int6
 		rd.bad(Bad{file, line, TooLarge("JSON value")})
 		return nil
 	}
-	return d.Decode(s.buf[start-s.base:s.i], file, line, rd.Event, rd.bad)
+	return value(s.buf[start-s.base:s.i], line)
 }
 
-// element reads one element of an array with decode, keeping only it.
-func (rd Reader) element(s *stream, file string, decode func([]byte, string, int, func(Event) error, func(Bad)) error) error {
+// element reads one element of an array, keeping only it.
+func (rd Reader) element(s *stream, file string, value func([]byte, int) error) error {
 	s.keepFrom()
 	defer func() { s.dropping = true }()
 	start := s.pos()
@@ -187,7 +205,7 @@ func (rd Reader) element(s *stream, file string, decode func([]byte, string, int
 		rd.bad(Bad{file, line, TooLarge("array element")})
 		return nil
 	}
-	return decode(s.buf[start-s.base:s.i], file, line, rd.Event, rd.bad)
+	return value(s.buf[start-s.base:s.i], line)
 }
 
 // recover reports a value that is not JSON and moves past it: to the line

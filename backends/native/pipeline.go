@@ -3,9 +3,11 @@ package native
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/cartrans/cartrans/events"
@@ -22,8 +24,9 @@ type Counts struct {
 
 // Run runs the engine over one input on every core: NDJSON is cut into
 // blocks of whole lines, and workers find the lines the prefilter lets
-// through, decode and classify them; other formats are read in order and
-// their events classified by the workers. The engine's state (joins,
+// through, decode and classify them; JSON's values are found in order and
+// laid one a line in blocks for the same work; XML is read in order and
+// its events classified by the workers. The engine's state (joins,
 // groups, the output) sees the events in input order. Unreadable events
 // go to bad, in order.
 func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(events.Bad)) (Counts, error) {
@@ -35,9 +38,12 @@ func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(ev
 	defer closeFn()
 	workers := runtime.GOMAXPROCS(0)
 	var c Counts
-	if format == events.NDJSON {
+	switch format {
+	case events.NDJSON:
 		err = e.runNDJSON(br, name, workers, bad, &c)
-	} else {
+	case events.JSON:
+		err = e.runJSON(br, name, workers, bad, &c)
+	default:
 		err = e.runEvents(br, name, format, workers, bad, &c)
 	}
 	c.Bytes = cr.n
@@ -217,7 +223,7 @@ func (e *Engine) runNDJSON(br *bufio.Reader, name string, workers int, bad func(
 			if len(block) > 0 && !submit(func() result {
 				d := decoders.Get().(*events.Decoder)
 				defer decoders.Put(d)
-				res := e.block(d, block, name, first)
+				res := e.block(d, block, name, first, nil)
 				res.block = bp
 				return res
 			}) {
@@ -245,13 +251,19 @@ func fill(r io.Reader, p []byte) (n int, err error) {
 	return n, err
 }
 
-// block reads the lines of a block the prefilter lets through.
-func (e *Engine) block(d *events.Decoder, block []byte, name string, first int) result {
+// block reads the lines of a block the prefilter lets through: NDJSON
+// lines from line first on, or JSON values one a line, the line each was
+// read at in lines.
+func (e *Engine) block(d *events.Decoder, block []byte, name string, first int, lines []int) result {
 	var res result
-	line, at := first, 0
+	k, at := 0, 0 // the block's line k begins at or before at
 	read := func(s, end int) {
-		line += bytes.Count(block[at:s], []byte{'\n'})
+		k += bytes.Count(block[at:s], []byte{'\n'})
 		at = s
+		line := first + k
+		if lines != nil {
+			line = lines[k]
+		}
 		text := bytes.TrimSpace(block[s:end])
 		if first == 1 && s == 0 {
 			text = bytes.TrimPrefix(text, []byte("\ufeff"))
@@ -311,6 +323,70 @@ func blank(line []byte) bool {
 func braced(line []byte) bool {
 	line = bytes.TrimSpace(line)
 	return len(line) == 0 || line[0] == '{' && line[len(line)-1] == '}'
+}
+
+// runJSON has the workers read JSON values (documents, array elements,
+// search hits) as they read NDJSON lines, prefilter first: the values,
+// found in order by events' JSON reader, are laid one a line in blocks.
+// A value's line breaks are whitespace (a JSON string cannot hold one),
+// so it is put on one line by making them spaces.
+func (e *Engine) runJSON(br *bufio.Reader, name string, workers int, bad func(events.Bad), c *Counts) error {
+	decoders := sync.Pool{New: func() any { return &events.Decoder{Alias: true} }}
+	return ordered(workers, func(submit func(func() result) bool) error {
+		var bp *[]byte
+		var lines []int
+		var bads []events.Bad
+		stopped := false
+		flush := func() {
+			if bp == nil && len(bads) == 0 {
+				return
+			}
+			p, ls, bs := bp, lines, bads
+			bp, lines, bads = nil, nil, nil
+			stopped = !submit(func() result {
+				var res result
+				if p != nil {
+					d := decoders.Get().(*events.Decoder)
+					defer decoders.Put(d)
+					res = e.block(d, *p, name, 0, ls)
+					res.block = p
+				}
+				// The reader's reports and the decoder's, in line order.
+				res.bad = append(bs, res.bad...)
+				slices.SortStableFunc(res.bad, func(a, b events.Bad) int { return cmp.Compare(a.Line, b.Line) })
+				return res
+			})
+		}
+		rd := events.Reader{Bad: func(b events.Bad) { bads = append(bads, b) }}
+		err := rd.JSONValues(br, name, func(raw []byte, line int) error {
+			if bp == nil {
+				bp = blocks.Get().(*[]byte)
+				*bp = (*bp)[:0]
+			}
+			b := append(*bp, raw...)
+			for i := len(b) - len(raw); ; {
+				j := bytes.IndexByte(b[i:], '\n')
+				if j < 0 {
+					break
+				}
+				b[i+j] = ' '
+				i += j + 1
+			}
+			*bp = append(b, '\n')
+			lines = append(lines, line)
+			if len(*bp) >= blockSize*3/4 || len(bads) >= 256 {
+				if flush(); stopped {
+					return errStopped
+				}
+			}
+			return nil
+		})
+		if err == errStopped {
+			return nil
+		}
+		flush()
+		return err
+	}, func(res result) error { return e.apply(res, bad, c) })
 }
 
 // runEvents reads a format other than NDJSON in order and has the workers

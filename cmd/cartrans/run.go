@@ -37,7 +37,13 @@ analytic is validated before its queries ship.
 Events: NDJSON, JSON documents or arrays, Elasticsearch search responses
 and exports, Windows event XML, each possibly gzip-compressed, detected
 from content (--input-format forces one); files, directories, or - for
-standard input. Each event is mapped to the CAR data model by the first
+standard input. A path is read as what it names (a symbolic link
+followed, a FIFO or <(...) read as a stream); in a directory, symbolic
+links are not followed and FIFOs not read, and each is said. One event is
+at most 16 MiB; a larger one is reported and skipped (arrays and search
+responses are read an element at a time, whatever their size). A gzip
+file cut short or corrupt is an error after the events before it ran.
+Each event is mapped to the CAR data model by the first
 schema whose layout it has (sysmon: flat Windows fields; winlogbeat;
 mordor: HELK's names; car: CAR's own), or by --schema NAME|FILE. An event
 that cannot be read is reported with its file and line and skipped.

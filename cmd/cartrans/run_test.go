@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,5 +187,35 @@ func TestRunCutInput(t *testing.T) {
 	_, errs, code = cli(t, "\n\n"+lines[0]+"\n\n \n", "run", "--count", "../../examples/analytics", "--events", "-")
 	if code != 0 || !strings.Contains(errs, "read 1 events") {
 		t.Errorf("blank lines: exit %d\n%s", code, errs)
+	}
+}
+
+// TestRunJSONLayouts: the sample's events as a JSON array and as a search
+// response find what they find as NDJSON; a broken element of an array
+// is reported at its line, and the elements after it are still run.
+func TestRunJSONLayouts(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../examples/events/sample.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var hits []string
+	for i, l := range lines {
+		hits = append(hits, fmt.Sprintf(`{"_id":"%d","_source":%s}`, i, l))
+	}
+	broken := append(append(append([]string{}, lines[:100]...), "{oops"), lines[100:]...)
+	want := "CAR-2026-11-901\tshells\t1\nCAR-2026-11-902\treg_add\t1\nCAR-2026-11-902\trun_edits\t1\nCAR-2026-11-903\tconnected\t1\nCAR-2026-11-904\ttasks\t1\n"
+	for _, c := range []struct{ name, text, errs string }{
+		{"array.json", "[\n" + strings.Join(lines, ",\n") + "\n]\n", "read 403 events"},
+		{"response.json", `{"took":1,"hits":{"total":403,"hits":[` + "\n" + strings.Join(hits, ",\n") + "\n]}}", "read 403 events"},
+		{"broken.json", "[\n" + strings.Join(broken, ",\n") + "\n]\n", "1 events could not be read and were skipped:\n  " + filepath.Join(dir, "broken.json") + ":102: invalid JSON: unexpected 'o', expecting a key\n"},
+	} {
+		p := filepath.Join(dir, c.name)
+		os.WriteFile(p, []byte(c.text), 0o644)
+		out, errs, code := cli(t, "", "run", "--count", "../../examples/analytics", "--events", p)
+		if code != 0 || out != want || !strings.Contains(errs, c.errs) {
+			t.Errorf("%s: exit %d\n%s\n%s", c.name, code, out, errs)
+		}
 	}
 }
