@@ -1,0 +1,98 @@
+package sigma
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/par"
+	"github.com/cartrans/cartrans/internal/testcorpus"
+)
+
+// corpusRules lists the .yml files under the Sigma corpus's rules/,
+// sorted, and reads them.
+func corpusRules(t testing.TB) (paths []string, data [][]byte) {
+	t.Helper()
+	root := filepath.Join(testcorpus.SigmaDir(t), "rules")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".yml") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatalf("no .yml rules under %s", root)
+	}
+	sort.Strings(paths)
+	data = make([][]byte, len(paths))
+	for i, p := range paths {
+		if data[i], err = os.ReadFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths, data
+}
+
+// parseAll reads every file on every core.
+func parseAll(paths []string, data [][]byte) ([][]*Rule, []diag.List) {
+	rules := make([][]*Rule, len(paths))
+	diags := make([]diag.List, len(paths))
+	par.Each(len(paths), func(i int) {
+		rules[i], diags[i] = Parse(paths[i], data[i])
+	})
+	return rules, diags
+}
+
+// TestCorpus reads every SigmaHQ rule: none may panic, and every one must
+// read without an error. It logs how often each modifier is used and
+// each warning code.
+func TestCorpus(t *testing.T) {
+	paths, data := corpusRules(t)
+	rules, diags := parseAll(paths, data)
+	clean, total := 0, 0
+	mods := map[string]int{}
+	warns := map[string]int{}
+	for i := range paths {
+		total += len(rules[i])
+		if !diags[i].HasErrors() {
+			clean += len(rules[i])
+		}
+		for _, d := range diags[i] {
+			if d.Severity == diag.Error {
+				t.Errorf("%s", d)
+			} else {
+				warns[d.Code]++
+			}
+		}
+		for _, r := range rules[i] {
+			if r.Detection == nil {
+				continue
+			}
+			for _, s := range r.Detection.Searches {
+				for _, g := range s.Groups {
+					for _, it := range g.Items {
+						for _, m := range it.Modifiers {
+							mods[m.Written]++
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d files, %d rules, %d read without errors", len(paths), total, clean)
+	t.Logf("modifier usage: %v", mods)
+	t.Logf("warnings by code: %v", warns)
+	if total != len(paths) {
+		t.Errorf("%d rules from %d files: each SigmaHQ file holds one rule", total, len(paths))
+	}
+}

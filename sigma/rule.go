@@ -1,0 +1,338 @@
+package sigma
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/safefile"
+	"github.com/cartrans/cartrans/internal/suggest"
+	"gopkg.in/yaml.v3"
+)
+
+// Read reads a Sigma file of at most MaxFileSize bytes.
+func Read(path string) ([]*Rule, diag.List) {
+	data, err := safefile.ReadFile(path, MaxFileSize, "a Sigma rule file", "split the rule collection into several files")
+	if err != nil {
+		var diags diag.List
+		code := "S002"
+		var tl *safefile.TooLargeError
+		if !errors.As(err, &tl) {
+			code = "S001"
+			if pe := (*os.PathError)(nil); errors.As(err, &pe) {
+				err = pe.Err
+			}
+		}
+		diags = append(diags, diag.Diagnostic{Pos: diag.Pos{File: path}, Severity: diag.Error, Code: code, Message: err.Error()})
+		return nil, diags
+	}
+	return Parse(path, data)
+}
+
+// Parse reads every YAML document of a Sigma file: a rule, a filter or a
+// correlation rule each. Every document that is a map gives a Rule, with
+// the diagnostics saying what in it is wrong.
+func Parse(file string, data []byte) ([]*Rule, diag.List) {
+	var diags diag.List
+	s := newSrc(file, data, &diags)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var rules []*Rule
+	mayAlias := bytes.IndexByte(data, '&') >= 0
+	for {
+		var doc yaml.Node
+		err := decode(dec, &doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// yaml.v3 cannot go on after a syntax error.
+			s.yamlError(err)
+			break
+		}
+		// Without an anchor ('&') there is no alias to expand.
+		if mayAlias && expandedSize(&doc, MaxExpandedNodes, map[*yaml.Node]int{}) > MaxExpandedNodes {
+			s.errorf("S003", s.pos(&doc), "the document's aliases expand to more than %d YAML nodes (a fixed bound against alias bombs): write the values out, or split the document", MaxExpandedNodes)
+			continue
+		}
+		root := &doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+			root = root.Content[0]
+		}
+		root = deref(root)
+		if root == nil || root.Kind != yaml.MappingNode {
+			if root != nil && root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+				continue // an empty document, as after a trailing ---
+			}
+			s.errorf("S010", s.pos(root), "a Sigma document must be a map of keys such as title and detection, not a %s", kindName(root))
+			continue
+		}
+		if r := s.readRule(root); r != nil {
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) == 0 && len(diags) == 0 {
+		s.errorf("S010", diag.Pos{File: file}, "the file holds no Sigma document")
+	}
+	return rules, diags
+}
+
+// decode is dec.Decode, with a panic inside yaml.v3 (which uses panics
+// internally and has had inputs escape them) turned into an error, so
+// that no input crashes the reader.
+func decode(dec *yaml.Decoder, doc *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: the decoder failed: %v", r)
+		}
+	}()
+	return dec.Decode(doc)
+}
+
+var (
+	datePattern  = regexp.MustCompile(`^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$`)
+	tagPattern   = regexp.MustCompile(`^[a-z0-9_-]+\.[a-z0-9._-]+$`)
+	uuidPattern  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	topLevelKeys = []string{"title", "id", "name", "related", "taxonomy", "status", "description", "license",
+		"author", "references", "date", "modified", "logsource", "detection", "fields", "falsepositives",
+		"level", "tags", "scope", "correlation", "filter", "generate"}
+)
+
+func (s *src) readRule(root *yaml.Node) *Rule {
+	r := &Rule{Pos: s.pos(root)}
+	keys := map[string]pair{}
+	var order []string
+	for _, p := range s.pairs(root) {
+		keys[p.key.Value] = p
+		order = append(order, p.key.Value)
+	}
+	if p, ok := keys["action"]; ok {
+		// The older multi-document collections (action: global, reset,
+		// repeat) are not in specification v2, which makes each document
+		// a rule of its own.
+		v, _ := s.str(p.val, "action")
+		s.errorf("S017", s.pos(p.key), "action: %s is the obsolete multi-document collection form of Sigma, not in specification v2: write each rule as a complete document", v)
+		return nil
+	}
+	_, hasCorr := keys["correlation"]
+	_, hasFilter := keys["filter"]
+	_, hasDet := keys["detection"]
+	switch {
+	case hasCorr && (hasDet || hasFilter):
+		s.errorf("S016", s.pos(keys["correlation"].key), "a document is a rule, a filter or a correlation: it cannot have correlation with detection or filter")
+	case hasFilter && hasDet:
+		s.errorf("S016", s.pos(keys["filter"].key), "a document is a rule or a filter: it cannot have both filter and detection")
+	}
+	switch {
+	case hasCorr:
+		r.Kind = CorrelationRule
+	case hasFilter:
+		r.Kind = FilterRule
+	}
+	required := map[Kind][]string{
+		DetectionRule:   {"title", "logsource", "detection"},
+		CorrelationRule: {"title", "correlation"},
+		FilterRule:      {"title", "logsource", "filter"},
+	}[r.Kind]
+	for _, k := range required {
+		if _, ok := keys[k]; !ok {
+			sug := ""
+			var unknown []string
+			for _, o := range order {
+				if !slices.Contains(topLevelKeys, o) {
+					unknown = append(unknown, o)
+				}
+			}
+			if c, found := suggest.Closest(k, unknown, 2); found {
+				sug = "is " + c + " a misspelling of " + k + "?"
+			}
+			s.suggestf("S011", r.Pos, sug, "the %s has no %s", r.Kind, k)
+		}
+	}
+	for _, name := range order {
+		p := keys[name]
+		switch name {
+		case "title":
+			r.Title, _ = s.str(p.val, "title")
+			if len(r.Title) > 256 {
+				s.errorf("S018", s.pos(p.val), "the title is %d bytes long: at most 256", len(r.Title))
+			}
+		case "id":
+			r.ID, _ = s.str(p.val, "id")
+			if r.ID != "" && !uuidPattern.MatchString(r.ID) {
+				s.warnf("S019", s.pos(p.val), "id %q is not a UUID, as the specification recommends", r.ID)
+			}
+		case "name":
+			r.Name, _ = s.str(p.val, "name")
+		case "taxonomy":
+			r.Taxonomy, _ = s.str(p.val, "taxonomy")
+		case "status":
+			r.Status = s.enum(p.val, "status", statuses)
+		case "level":
+			r.Level = s.enum(p.val, "level", levels)
+		case "description":
+			r.Description, _ = s.str(p.val, "description")
+		case "license":
+			r.License, _ = s.str(p.val, "license")
+		case "author":
+			r.Author, _ = s.str(p.val, "author")
+		case "references":
+			r.References = s.strList(p.val, "references", false)
+		case "date", "modified":
+			v, _ := s.str(p.val, name)
+			if v != "" && !datePattern.MatchString(v) {
+				s.errorf("S014", s.pos(p.val), "%s %q is not a date written YYYY-MM-DD", name, v)
+			}
+			if name == "date" {
+				r.Date = v
+			} else {
+				r.Modified = v
+			}
+		case "related":
+			r.Related = s.readRelated(p.val)
+		case "logsource":
+			r.LogSource = s.readLogSource(p.val)
+		case "fields":
+			r.Fields = s.strList(p.val, "fields", false)
+		case "falsepositives":
+			r.FalsePositives = s.strList(p.val, "falsepositives", true)
+		case "tags":
+			r.Tags = s.readTags(p.val)
+		case "scope":
+			r.Scope = s.strList(p.val, "scope", false)
+		case "detection":
+			if r.Kind == DetectionRule {
+				r.Detection = s.readDetection(p.val, "")
+			}
+		case "correlation":
+			r.Correlation = s.readCorrelation(p.val)
+		case "filter":
+			if r.Kind == FilterRule {
+				r.Filter = s.readFilter(p.val)
+			}
+		case "generate":
+			if r.Correlation == nil && r.Kind != CorrelationRule {
+				s.warnf("S300", s.pos(p.key), "generate belongs to correlation rules")
+			}
+		}
+	}
+	if r.Kind == CorrelationRule && r.Correlation != nil {
+		if p, ok := keys["generate"]; ok {
+			v := deref(p.val)
+			if v == nil || v.Tag != "!!bool" {
+				s.errorf("S012", s.pos(p.val), "generate must be true or false")
+			} else {
+				r.Correlation.Generate = v.Value == "true"
+			}
+		}
+	}
+	return r
+}
+
+// enum reads a string that must be one of values.
+func (s *src) enum(n *yaml.Node, what string, values []string) string {
+	v, ok := s.str(n, what)
+	if !ok || slices.Contains(values, v) {
+		return v
+	}
+	sug := "one of " + strings.Join(values, ", ")
+	if c, found := suggest.Closest(strings.ToLower(v), values, 3); found {
+		sug = "did you mean " + c + "?"
+	}
+	s.suggestf("S013", s.pos(n), sug, "%s %q is not one the specification defines", what, v)
+	return v
+}
+
+func (s *src) readRelated(n *yaml.Node) []Related {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		s.errorf("S012", s.pos(n), "related must be a list of id and type, not a %s", kindName(n))
+		return nil
+	}
+	var out []Related
+	for _, e := range n.Content {
+		e = deref(e)
+		if e == nil || e.Kind != yaml.MappingNode {
+			s.errorf("S012", s.pos(e), "a related entry must be a map of id and type, not a %s", kindName(e))
+			continue
+		}
+		rel := Related{Pos: s.pos(e)}
+		var hasID, hasType bool
+		for _, p := range s.pairs(e) {
+			switch p.key.Value {
+			case "id":
+				rel.ID, _ = s.str(p.val, "related id")
+				hasID = true
+			case "type":
+				rel.Type = s.enum(p.val, "related type", relatedTypes)
+				hasType = true
+			default:
+				s.errorf("S012", s.pos(p.key), "a related entry has only id and type, not %q", p.key.Value)
+			}
+		}
+		if !hasID || !hasType {
+			s.errorf("S011", rel.Pos, "a related entry needs both id and type")
+		}
+		out = append(out, rel)
+	}
+	return out
+}
+
+func (s *src) readLogSource(n *yaml.Node) LogSource {
+	n = deref(n)
+	ls := LogSource{Pos: s.pos(n)}
+	if n == nil || n.Kind != yaml.MappingNode {
+		s.errorf("S012", s.pos(n), "logsource must be a map of category, product, service and definition, not a %s", kindName(n))
+		return ls
+	}
+	for _, p := range s.pairs(n) {
+		v, _ := s.str(p.val, "logsource "+p.key.Value)
+		switch p.key.Value {
+		case "category":
+			ls.Category = v
+		case "product":
+			ls.Product = v
+		case "service":
+			ls.Service = v
+		case "definition":
+			ls.Definition = v
+		default:
+			if ls.Custom == nil {
+				ls.Custom = map[string]string{}
+			}
+			ls.Custom[p.key.Value] = v
+		}
+	}
+	return ls
+}
+
+// IsSigma reports whether data reads as a Sigma document: its first YAML
+// document is a map with a detection, logsource or correlation key, or a
+// filter key beside logsource. CAR's YAML analytics have none of these
+// (their keys are title, id, coverage, implementations, ...).
+func IsSigma(data []byte) bool {
+	if len(data) > MaxFileSize {
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return false
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	keys := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		keys[root.Content[i].Value] = true
+	}
+	return keys["detection"] || keys["correlation"] || keys["logsource"]
+}

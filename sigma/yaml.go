@@ -1,0 +1,359 @@
+package sigma
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/cartrans/cartrans/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// MaxExpandedNodes bounds the nodes one YAML document may hold once its
+// aliases are expanded. yaml.v3 keeps an alias as a pointer to its anchor
+// when decoding into a yaml.Node, so a billion-laughs document parses in
+// linear time, but walking it would not: the reader measures the expanded
+// size first and refuses the document past this bound. Real rules hold a
+// few hundred nodes.
+const MaxExpandedNodes = 1_000_000
+
+// src is one file being read: its name, its bytes and the start of each
+// line, so that yaml.v3's positions (which count characters) become
+// diag.Pos columns (which count bytes), and so that an offset inside a
+// condition string can be mapped back to the file.
+type src struct {
+	file  string
+	data  []byte
+	lines []int // byte offset of the start of each line
+	diags *diag.List
+}
+
+func newSrc(file string, data []byte, diags *diag.List) *src {
+	lines := make([]int, 1, bytes.Count(data, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		lines = append(lines, i)
+	}
+	return &src{file: file, data: data, lines: lines, diags: diags}
+}
+
+// offset converts a yaml.v3 line and column (1-based, column in
+// characters) into a byte offset in the file, or -1.
+func (s *src) offset(line, col int) int {
+	if line < 1 || line > len(s.lines) || col < 1 {
+		return -1
+	}
+	off := s.lines[line-1]
+	for c := 1; c < col && off < len(s.data) && s.data[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(s.data[off:])
+		off += size
+	}
+	return off
+}
+
+// posAt converts a byte offset into a position.
+func (s *src) posAt(off int) diag.Pos {
+	if off < 0 {
+		return diag.Pos{File: s.file}
+	}
+	off = min(off, len(s.data))
+	// The last line start at or before off.
+	lo, hi := 0, len(s.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if s.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return diag.Pos{File: s.file, Line: lo + 1, Col: off - s.lines[lo] + 1}
+}
+
+// pos is the position of a node, its column in bytes.
+func (s *src) pos(n *yaml.Node) diag.Pos {
+	if n == nil {
+		return diag.Pos{File: s.file}
+	}
+	if off := s.offset(n.Line, n.Column); off >= 0 {
+		return s.posAt(off)
+	}
+	return diag.Pos{File: s.file, Line: n.Line, Col: n.Column}
+}
+
+func (s *src) errorf(code string, pos diag.Pos, format string, args ...any) {
+	*s.diags = append(*s.diags, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func (s *src) warnf(code string, pos diag.Pos, format string, args ...any) {
+	*s.diags = append(*s.diags, diag.Diagnostic{Pos: pos, Severity: diag.Warning, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func (s *src) suggestf(code string, pos diag.Pos, suggestion, format string, args ...any) {
+	*s.diags = append(*s.diags, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+}
+
+// scalarMapper maps a byte offset in a scalar's value back to the file.
+// It aligns the value with the scalar's source text from the node's
+// position on: each value byte is matched to the next equal source byte,
+// skipping what the value does not hold (quotes, a doubled ” of a single-
+// quoted scalar, the backslash of a double-quoted escape, the indentation
+// and line breaks a folded or multi-line scalar drops, a block scalar's
+// header line). For the plain and quoted one-line scalars conditions are
+// written in this is exact; for an escape that changes the character
+// (a double-quoted "\t") the alignment stops and later offsets get the
+// position of the last byte it could match.
+func (s *src) scalarMapper(n *yaml.Node) func(off int) diag.Pos {
+	// Built on first use: most keys carry no modifier to point at.
+	var at func(int) diag.Pos
+	return func(off int) diag.Pos {
+		if at == nil {
+			at = s.buildMapper(n)
+		}
+		return at(off)
+	}
+}
+
+func (s *src) buildMapper(n *yaml.Node) func(off int) diag.Pos {
+	start := s.offset(n.Line, n.Column)
+	if start < 0 {
+		p := s.pos(n)
+		return func(int) diag.Pos { return p }
+	}
+	val := n.Value
+	at := make([]int, len(val)+1)
+	p := start
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		// Skip the block header ("|", ">-" and a comment) to its line end.
+		for p < len(s.data) && s.data[p] != '\n' {
+			p++
+		}
+	}
+	last := start
+	for i := 0; i < len(val); i++ {
+		q := p
+		// Bound the search so that a byte the source spells differently
+		// does not make the mapper scan the rest of the file.
+		for q < len(s.data) && q-p < 256 && s.data[q] != val[i] {
+			q++
+		}
+		if q < len(s.data) && s.data[q] == val[i] {
+			at[i] = q
+			last = q
+			p = q + 1
+		} else {
+			at[i] = last
+		}
+	}
+	at[len(val)] = last + 1
+	if len(val) == 0 {
+		at[0] = start
+	}
+	return func(off int) diag.Pos {
+		off = max(0, min(off, len(val)))
+		return s.posAt(at[off])
+	}
+}
+
+// yamlLine finds the line yaml.v3 names in its error text.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlError turns a decoder error into a positioned diagnostic.
+func (s *src) yamlError(err error) {
+	msg := err.Error()
+	pos := diag.Pos{File: s.file}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	}
+	s.errorf("S001", pos, "YAML: %s", msg)
+}
+
+// expandedSize is the node count of n with every alias expanded,
+// saturating at limit+1. Sizes are memoised per node, so the cost is
+// linear in the document however deep the aliases nest; an alias inside
+// its own anchor counts as too large.
+func expandedSize(n *yaml.Node, limit int, memo map[*yaml.Node]int) int {
+	if n == nil {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		if v < 0 {
+			return limit + 1
+		}
+		return v
+	}
+	memo[n] = -1
+	total := 1
+	if n.Kind == yaml.AliasNode {
+		total += expandedSize(n.Alias, limit, memo)
+	}
+	for _, c := range n.Content {
+		total += expandedSize(c, limit, memo)
+		if total > limit {
+			total = limit + 1
+			break
+		}
+	}
+	total = min(total, limit+1)
+	memo[n] = total
+	return total
+}
+
+// deref follows aliases to the node they name.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		return nil
+	}
+	return n
+}
+
+// pair is one key and value of a mapping.
+type pair struct {
+	key *yaml.Node
+	val *yaml.Node
+}
+
+// pairs lists a mapping's entries with YAML's merge keys ("<<: *base")
+// applied: merged entries come first and an explicit key overrides a
+// merged one, as the YAML merge type says. A key given twice explicitly
+// is an error, since YAML requires unique keys (PyYAML, under pySigma,
+// silently keeps the last).
+func (s *src) pairs(n *yaml.Node) []pair {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var merged []pair
+	explicit := make([]pair, 0, len(n.Content)/2)
+	// Sigma's maps hold a handful of keys, which a linear scan checks
+	// fastest; a large map gets a set, so a hostile one stays linear.
+	var seen map[string]bool
+	if len(n.Content) > 64 {
+		seen = make(map[string]bool, len(n.Content)/2)
+	}
+	dup := func(key string) bool {
+		if seen != nil {
+			d := seen[key]
+			seen[key] = true
+			return d
+		}
+		return hasKey(explicit, key)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), n.Content[i+1]
+		if k == nil {
+			continue
+		}
+		if k.Tag == "!!merge" {
+			src := deref(v)
+			var maps []*yaml.Node
+			if src != nil && src.Kind == yaml.SequenceNode {
+				maps = src.Content
+			} else {
+				maps = []*yaml.Node{src}
+			}
+			for _, m := range maps {
+				merged = append(merged, s.pairs(m)...)
+			}
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			s.errorf("S012", s.pos(k), "a key must be a plain string, not a %s", kindName(k))
+			continue
+		}
+		if dup(k.Value) {
+			s.errorf("S015", s.pos(k), "duplicate key %q: YAML keys must be unique", k.Value)
+			continue
+		}
+		explicit = append(explicit, pair{k, v})
+	}
+	if len(merged) == 0 {
+		return explicit
+	}
+	out := make([]pair, 0, len(merged)+len(explicit))
+	have := map[string]bool{}
+	for _, p := range explicit {
+		have[p.key.Value] = true
+	}
+	for _, p := range merged {
+		if !have[p.key.Value] {
+			have[p.key.Value] = true
+			out = append(out, p)
+		}
+	}
+	return append(out, explicit...)
+}
+
+// hasKey reports whether the pairs hold the key.
+func hasKey(ps []pair, key string) bool {
+	for _, p := range ps {
+		if p.key.Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func kindName(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return "recursive alias"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "map"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "null"
+		case "!!int", "!!float":
+			return "number"
+		case "!!bool":
+			return "boolean"
+		}
+		return "string"
+	}
+	return "document"
+}
+
+// str reads a scalar as text, reporting anything else.
+func (s *src) str(n *yaml.Node, what string) (string, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		s.errorf("S012", s.pos(n), "%s must be a string, not a %s", what, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// strList reads a list of scalars; a single scalar is read as a list of
+// one when one is true.
+func (s *src) strList(n *yaml.Node, what string, one bool) []string {
+	n = deref(n)
+	if n != nil && n.Kind == yaml.ScalarNode && one && n.Tag != "!!null" {
+		return []string{n.Value}
+	}
+	if n == nil || n.Kind != yaml.SequenceNode {
+		s.errorf("S012", s.pos(n), "%s must be a list of strings, not a %s", what, kindName(n))
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		if v, ok := s.str(c, what+" item"); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
