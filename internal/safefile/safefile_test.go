@@ -230,3 +230,26 @@ func TestReplace(t *testing.T) {
 		t.Error("Replace made a file")
 	}
 }
+
+// BenchmarkWriteFile: what an atomic write of a golden file costs (a
+// temporary file, fsync, rename) against a write in place.
+func BenchmarkWriteFile(b *testing.B) {
+	data := []byte(strings.Repeat("index=x EventCode=1 Image=\"*\\\\cmd.exe\"\n", 2))
+	dir := b.TempDir()
+	b.Run("atomic", func(b *testing.B) {
+		p := filepath.Join(dir, "a.txt")
+		for b.Loop() {
+			if err := WriteFile(p, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("in-place", func(b *testing.B) {
+		p := filepath.Join(dir, "b.txt")
+		for b.Loop() {
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
