@@ -3,6 +3,7 @@ package diag
 import (
 	"bytes"
 	"encoding/json"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"path/filepath"
 	"testing"
 )

@@ -1,6 +1,7 @@
 package docs
 
 import (
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"testing"
 
 	"github.com/cartrans/cartrans/compiler"

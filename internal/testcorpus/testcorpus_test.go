@@ -1,7 +1,10 @@
-package testcorpus
+package testcorpus_test
 
 import (
 	"testing"
+
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
 // recorder is a testing.TB that records whether a test was skipped or
@@ -21,7 +24,7 @@ func (r *recorder) Fatal(...any)          { r.failed = true }
 // where CI requires the corpus: a broken layout must not pass CI with its
 // corpus tests skipped.
 func TestMissingCorpus(t *testing.T) {
-	t.Setenv(EnvVar, t.TempDir())
+	t.Setenv(testcorpus.EnvVar, t.TempDir())
 	for _, tc := range []struct {
 		require    string
 		skip, fail bool
@@ -30,18 +33,18 @@ func TestMissingCorpus(t *testing.T) {
 		{"0", true, false},
 		{"1", false, true},
 	} {
-		t.Setenv(RequireVar, tc.require)
+		t.Setenv(testcorpus.RequireVar, tc.require)
 		r := &recorder{TB: t}
-		Dir(r)
+		testcorpus.Dir(r)
 		if r.skipped != tc.skip || r.failed != tc.fail {
-			t.Errorf("$%s=%q: skipped %v, failed %v; want %v, %v", RequireVar, tc.require, r.skipped, r.failed, tc.skip, tc.fail)
+			t.Errorf("$%s=%q: skipped %v, failed %v; want %v, %v", testcorpus.RequireVar, tc.require, r.skipped, r.failed, tc.skip, tc.fail)
 		}
 	}
 }
 
 // The Sigma corpus follows the same rule as the CAR corpus.
 func TestMissingSigmaCorpus(t *testing.T) {
-	t.Setenv(SigmaEnvVar, t.TempDir())
+	t.Setenv(testcorpus.SigmaEnvVar, t.TempDir())
 	for _, tc := range []struct {
 		require    string
 		skip, fail bool
@@ -49,11 +52,11 @@ func TestMissingSigmaCorpus(t *testing.T) {
 		{"", true, false},
 		{"1", false, true},
 	} {
-		t.Setenv(RequireVar, tc.require)
+		t.Setenv(testcorpus.RequireVar, tc.require)
 		r := &recorder{TB: t}
-		SigmaDir(r)
+		testcorpus.SigmaDir(r)
 		if r.skipped != tc.skip || r.failed != tc.fail {
-			t.Errorf("$%s=%q: skipped %v, failed %v; want %v, %v", RequireVar, tc.require, r.skipped, r.failed, tc.skip, tc.fail)
+			t.Errorf("$%s=%q: skipped %v, failed %v; want %v, %v", testcorpus.RequireVar, tc.require, r.skipped, r.failed, tc.skip, tc.fail)
 		}
 	}
 }

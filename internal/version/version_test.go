@@ -1,6 +1,10 @@
 package version
 
-import "testing"
+import (
+	"testing"
+
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
+)
 
 func TestShortAndString(t *testing.T) {
 	for _, tc := range []struct {
