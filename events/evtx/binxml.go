@@ -34,11 +34,24 @@ const (
 // binary XML within a substitution, a few dozen nodes), and they keep a
 // crafted record from recursing without end or expanding exponentially
 // (a template that uses a nested template's substitution many times over).
+//
+// A record's work is bounded by its tokens and the items it expands to
+// (elements and text pieces built, placeholders filled): at most
+// itemsBase + itemsPerByte × its size, and never more than maxItems. A
+// real record stays far below (shared template parts cost nothing; each
+// substitution value it fills costs about one item per four bytes of its
+// descriptor), while a crafted chunk of many small records, each
+// instantiating a large template, would otherwise take seconds.
 const (
-	maxDepth  = 64      // elements within elements
-	maxNested = 8       // binary XML within substitution values
-	maxItems  = 1 << 16 // elements and text pieces one record expands to
+	maxDepth     = 64      // elements within elements
+	maxNested    = 8       // binary XML within substitution values
+	maxItems     = 1 << 16 // items one record may expand to, whatever its size
+	itemsBase    = 1024
+	itemsPerByte = 8
 )
+
+// recordBudget is how many items a record of size bytes may expand to.
+func recordBudget(size int) int { return min(maxItems, itemsBase+itemsPerByte*size) }
 
 // node is an element: its name, attributes and content. Nodes of a cached
 // template that hold no substitution are shared by every record made from
@@ -100,6 +113,7 @@ type parser struct {
 	pos, end int
 	template bool
 	budget   *int // items the record may still create
+	limit    int  // the record's budget, for messages
 	nest     int  // depth of binary XML within substitutions
 }
 
@@ -152,7 +166,7 @@ func (p *parser) utf16(n int) (string, error) {
 func (p *parser) spend() error {
 	*p.budget--
 	if *p.budget < 0 {
-		return p.errf("record expands to more than %d elements and values (a fixed bound, far above any real event)", maxItems)
+		return p.errf("record expands to more than %d elements, values and tokens (a fixed bound of %d + %d per byte of the record, at most %d, far above any real event)", p.limit, itemsBase, itemsPerByte, maxItems)
 	}
 	return nil
 }
@@ -204,6 +218,9 @@ func (c *chunk) name(off uint32) (s string, size int, err error) {
 func (p *parser) fragment(depth int) ([]item, error) {
 	var out []item
 	for p.pos < p.end {
+		if err := p.spend(); err != nil {
+			return nil, err
+		}
 		tok := p.c.buf[p.pos]
 		switch tok &^ tokMore {
 		case tokEOF:
@@ -307,11 +324,12 @@ func (p *parser) element(depth int) (*node, error) {
 			n.kids = append(n.kids, item{elem: kid})
 			continue
 		}
+		at := p.pos
 		val, err := p.pieces(true)
 		if err != nil {
 			return nil, err
 		}
-		if len(val) == 0 {
+		if p.pos == at {
 			return nil, p.errf("unexpected token 0x%02x in element %s", p.c.buf[p.pos], name)
 		}
 		for _, v := range val {
@@ -383,6 +401,9 @@ func (p *parser) pieces(content bool) ([]item, error) {
 			if !content {
 				return out, nil
 			}
+			if err := p.spend(); err != nil {
+				return nil, err
+			}
 			p.pos++
 			if tok == tokPITarget {
 				if _, err := p.name(); err != nil {
@@ -449,7 +470,7 @@ func (p *parser) templateInstance(depth int) ([]item, error) {
 	}
 	p.pos += 6 // token, version, template identifier
 	defOff, _ := p.u32()
-	tmpl := p.c.template(defOff, p.budget)
+	tmpl := p.c.template(defOff)
 	if int(defOff) == p.pos { // the definition is here: pass over it
 		if err := p.need(24); err != nil {
 			return nil, err
@@ -491,7 +512,7 @@ func (p *parser) templateInstance(depth int) ([]item, error) {
 // offset, GUID, data size, then the data, a fragment with substitution
 // tokens), parsing it the first time. A template's own items do not count
 // against one record's budget: they are bounded by the chunk's size.
-func (c *chunk) template(off uint32, _ *int) *template {
+func (c *chunk) template(off uint32) *template {
 	if t, ok := c.templates[off]; ok {
 		return t
 	}
@@ -508,7 +529,7 @@ func (c *chunk) template(off uint32, _ *int) *template {
 		return t
 	}
 	budget := maxItems
-	tp := parser{c: c, pos: start, end: start + size, template: true, budget: &budget}
+	tp := parser{c: c, pos: start, end: start + size, template: true, budget: &budget, limit: budget}
 	t.items, t.err = tp.fragment(0)
 	return t
 }
@@ -545,7 +566,7 @@ func (p *parser) instantiate(items []item, subs []subst, depth int) ([]item, err
 				if p.nest+1 > maxNested {
 					return nil, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
 				}
-				np := parser{c: p.c, pos: s.off, end: s.off + s.len, budget: p.budget, nest: p.nest + 1}
+				np := parser{c: p.c, pos: s.off, end: s.off + s.len, budget: p.budget, limit: p.limit, nest: p.nest + 1}
 				nested, err := np.fragment(depth)
 				if err != nil {
 					return nil, err

@@ -306,6 +306,9 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 	if headerOK {
 		free := int(le.Uint32(b[48:]))
 		switch {
+		case free > len(b) && len(b) < chunkSize:
+			// Truncated (reported above): the records are read up to the
+			// cut, and the checksum cannot be checked.
 		case free < chunkHeaderSize || free > len(b):
 			out = append(out, r.bad(slot, base+48, fmt.Sprintf("free space offset 0x%x outside the chunk", free)))
 		default:
@@ -332,6 +335,11 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 		if off >= limit && (!ok || id != prevID+1 || prevID == 0) {
 			break
 		}
+		// Without a header, zeros after the records are the chunk's unused
+		// space.
+		if !headerOK && allZero(b[off:off+8]) {
+			break
+		}
 		if !ok {
 			reason := "no record signature"
 			if bytes.Equal(b[off:off+4], recordMagic) {
@@ -347,8 +355,8 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 			continue
 		}
 		rec := Record{File: r.name, Chunk: slot, Offset: base + int64(off), ID: id, Time: FileTime(le.Uint64(b[off+16:]))}
-		budget := maxItems
-		p := parser{c: c, pos: off + recordHeader, end: off + size - 4, budget: &budget}
+		budget := recordBudget(size)
+		p := parser{c: c, pos: off + recordHeader, end: off + size - 4, budget: &budget, limit: budget}
 		items, err := p.fragment(0)
 		if err == nil {
 			for _, it := range items {

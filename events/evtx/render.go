@@ -3,6 +3,7 @@ package evtx
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"strconv"
 	"strings"
 )
@@ -247,4 +248,46 @@ func dataName(n *node) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// XML renders the event as Windows renders it in event XML (the value
+// forms of Fields), for output and for checking that the flat fields are
+// those the XML reader gives for the same event. Character data and
+// attribute values are escaped, carriage returns included, so that a
+// reader gets back exactly the text the record holds. Nil for a damaged
+// record.
+func (r Record) XML() []byte {
+	if r.event == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	writeXML(&buf, r.event)
+	return buf.Bytes()
+}
+
+func writeXML(buf *bytes.Buffer, n *node) {
+	buf.WriteByte('<')
+	buf.WriteString(n.name)
+	for _, a := range n.attrs {
+		buf.WriteByte(' ')
+		buf.WriteString(a.name)
+		buf.WriteString(`="`)
+		xml.EscapeText(buf, []byte(text(a.val)))
+		buf.WriteByte('"')
+	}
+	if len(n.kids) == 0 {
+		buf.WriteString("/>")
+		return
+	}
+	buf.WriteByte('>')
+	for _, k := range n.kids {
+		if k.elem != nil {
+			writeXML(buf, k.elem)
+		} else {
+			xml.EscapeText(buf, []byte(k.val.text(windowsStyle)))
+		}
+	}
+	buf.WriteString("</")
+	buf.WriteString(n.name)
+	buf.WriteByte('>')
 }

@@ -1,0 +1,13 @@
+package evtx
+
+// SyntheticFile is a file of the test records (every token kind,
+// substitutions of several kinds, Sysmon-like records), for the tests of
+// package evtx_test.
+func SyntheticFile() []byte {
+	c := newChunk()
+	tokensRecord(c)
+	d := newChunk()
+	substitutionsRecord(d)
+	s, _ := sysmonChunk(1)
+	return file(c.bytes(), d.bytes(), s)
+}
