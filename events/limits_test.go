@@ -197,3 +197,19 @@ func TestSearchResponseStreamed(t *testing.T) {
 		t.Errorf("%d events of %d, last %d: %v (%v)", count, n+1, last.Line, last.Fields["a"], err)
 	}
 }
+
+// TestXMLTextBound: text between XML events is bounded as an event is.
+func TestXMLTextBound(t *testing.T) {
+	var got []string
+	rd := Reader{
+		Event: func(e Event) error { got = append(got, e.Fields["EventID"]); return nil },
+		Bad:   func(b Bad) { got = append(got, fmt.Sprintf("bad %d: %s", b.Line, b.Reason)) },
+	}
+	in := input("<Events><Event><System><EventID>1</EventID></System></Event>\n", &repeat{'a', MaxEvent + 1}, "<Event/></Events>")
+	if err := rd.Read(in, "t", Auto); err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.Join(got, "|"); s != "1|bad 2: XML tag or text larger than 16 MiB, the most one event may be (a fixed bound, far above any real event), skipped; the rest of the file is not read" {
+		t.Error(s)
+	}
+}

@@ -36,6 +36,9 @@ func (rd Reader) xml(br *bufio.Reader, file string) error {
 		case in.err != nil:
 			return InputError(file, line, in.err)
 		case in.over:
+			if what == "XML" {
+				what = "XML tag or text" // outside an event, or an event's start tag
+			}
 			rd.bad(Bad{file, line, TooLarge(what) + "; the rest of the file is not read"})
 		default:
 			var se *xml.SyntaxError

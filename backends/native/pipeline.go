@@ -256,7 +256,7 @@ func fill(r io.Reader, p []byte) (n int, err error) {
 // read at in lines.
 func (e *Engine) block(d *events.Decoder, block []byte, name string, first int, lines []int) result {
 	var res result
-	k, at := 0, 0 // the block's line k begins at or before at
+	k, at := 0, 0 // at is in the block's line k (from 0)
 	read := func(s, end int) {
 		k += bytes.Count(block[at:s], []byte{'\n'})
 		at = s
@@ -389,8 +389,8 @@ func (e *Engine) runJSON(br *bufio.Reader, name string, workers int, bad func(ev
 	}, func(res result) error { return e.apply(res, bad, c) })
 }
 
-// runEvents reads a format other than NDJSON in order and has the workers
-// classify its events in batches.
+// runEvents reads XML (the format other than NDJSON and JSON) in order
+// and has the workers classify its events in batches.
 func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, workers int, bad func(events.Bad), c *Counts) error {
 	const batch = 256
 	return ordered(workers, func(submit func(func() result) bool) error {
