@@ -451,7 +451,7 @@ type Backend interface {
 	Convert(qs []ir.Query, p *profile.Profile) ([]Result, error)
 }
 
-//go:generate go run genprofiles.go splunk:sysmon,cim eql:endgame,ecs dnif:sysmon logpoint:sysmon
+//go:generate go run genprofiles.go splunk:sysmon,cim eql:endgame,ecs dnif:sysmon logpoint:sysmon,sigma
 
 // EmbeddedProfiles returns a function giving a backend's embedded profiles
 // (profiles_gen.go, compiled from profiles/*.yaml by `go generate

@@ -37,6 +37,7 @@ Exit status: 0 when everything asked was translated exactly, 1 when some
 analytic or target was not (see --fail-on), 2 on usage errors.`,
 		Example: `  cartrans convert examples/analytics
   cartrans convert -t splunk --set index=sysmon --explain examples/analytics/CAR-2026-11-901.md
+  cartrans convert -t logpoint --profile sigma examples/analytics
   cartrans convert --summary ../shared/car/analytics`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -131,7 +132,7 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&targets, "target", "t", "all", "targets, comma-separated, or all")
-	f.StringVar(&profileArg, "profile", "", "schema profile: the name of an embedded profile, a profile file, or all (default: each target's native profile)")
+	f.StringVar(&profileArg, "profile", "", "schema profile: the `name` of an embedded profile (cartrans list profiles says what each assumes: logpoint's sysmon has the names of CAR's LogPoint queries, its sigma those of LogPoint's Sigma rules), a profile file, or all (default: each target's native profile)")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	f.StringVarP(&format, "format", "f", "text", "output format: text, json, or savedsearches (Splunk's savedsearches.conf)")
 	f.StringVar(&outDir, "out", "", "write one file per analytic, target and profile under this folder: <target>-<profile>/<ID>.txt, a query a line")
@@ -173,7 +174,10 @@ func resolveTargets(names, profileArg string, sets []string) ([]convert.Target, 
 	}
 	var fileProfile *profile.Profile
 	if profileArg != "" {
-		if _, err := os.Stat(profileArg); err == nil {
+		// A path that exists is a profile file, but never a folder: the
+		// name of an embedded profile (sigma) may also name a folder in
+		// the working directory (a checkout of Sigma's rules).
+		if fi, err := os.Stat(profileArg); err == nil && !fi.IsDir() {
 			p, err := profile.Load(profileArg)
 			if err != nil {
 				return nil, usagef("%v", err)
