@@ -784,8 +784,12 @@ func (r *mdReader) code(n ast.Node) (string, diag.Pos, int) {
 	}
 	code := strings.TrimRight(b.String(), " \t\r\n")
 	if lines.Len() == 0 {
+		// An empty block: the line after its opening fence, which a
+		// fence on the last line of the file does not have.
 		p := r.nodePos(n)
-		p.Line++
+		if p.Line < len(r.src.lines) {
+			p.Line++
+		}
 		return "", p, 0
 	}
 	first := lines.At(0)

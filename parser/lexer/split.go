@@ -47,6 +47,10 @@ func Split(ts *Tokens, diags *diag.List) {
 		})
 		open = open[:0]
 	}
+	// Whether the closers from token i to closersEnd end their statement:
+	// the same for every closer of a run, so a run of n closers too many
+	// is scanned once, not n times.
+	closersEnd, closersEndStmt := 0, false
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.Kind {
@@ -55,7 +59,10 @@ func Split(ts *Tokens, diags *diag.List) {
 			out = append(out, t)
 		case RParen, RBrack:
 			if len(open) == 0 {
-				if ts.closersEndStatement(i) {
+				if i >= closersEnd {
+					closersEndStmt, closersEnd = ts.closersEndStatement(i)
+				}
+				if closersEndStmt {
 					*diags = append(*diags, diag.Diagnostic{Pos: ts.Pos(t), Severity: diag.Warning, Code: CodeExtraParen,
 						Message: "extra " + quoteText(ts.Text(t)) + " at the end of the statement, dropped"})
 				} else {
@@ -104,21 +111,22 @@ func Split(ts *Tokens, diags *diag.List) {
 func quoteText(s string) string { return "'" + s + "'" }
 
 // closersEndStatement reports whether the token at i and those after it up
-// to the end of the statement are all closing brackets.
-func (ts *Tokens) closersEndStatement(i int) bool {
+// to the end of the statement are all closing brackets, and where the run
+// of closing brackets from i ends.
+func (ts *Tokens) closersEndStatement(i int) (bool, int) {
 	toks := ts.List
 	for j := i; j < len(toks); j++ {
 		switch toks[j].Kind {
 		case RParen, RBrack:
 		case EOF:
-			return true
+			return true, j
 		case Newline:
-			return !ts.nextLineContinues(j + 1)
+			return !ts.nextLineContinues(j + 1), j
 		default:
-			return false
+			return false, j
 		}
 	}
-	return true
+	return true, len(toks)
 }
 
 // statementKeywords begin the right-hand side of a dataset assignment.
