@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/cartrans/cartrans/diag"
-	"github.com/cartrans/cartrans/internal/suggest"
 )
 
 // MaxCondDepth bounds the nesting of a condition (parentheses and nots),
@@ -358,64 +357,111 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// resolve checks the identifiers a condition names against the detection
-// and fills in the of forms' matches. It marks every identifier used.
-func resolve(c Cond, names []string, used map[string]bool, diags *diag.List, at func(int) diag.Pos) {
-	known := map[string]bool{}
+// MaxGlobWork bounds the matching of a detection's of-patterns against its
+// search identifiers, counted as the sum of len(pattern)*len(name) over
+// the pairs tried (Glob's worst case): real rules use a few thousand; a
+// hostile file with many long patterns and names is refused (S207)
+// instead of running for hours.
+const MaxGlobWork = 50_000_000
+
+// resolver checks the identifiers a detection's conditions name and fills
+// in the of forms' matches, marking every identifier used.
+type resolver struct {
+	names    []string
+	known    map[string]bool
+	used     map[string]bool
+	them     []string
+	themDone bool
+	patterns map[string][]string
+	work     int
+	over     bool
+	suggests int
+	diags    *diag.List
+}
+
+func newResolver(names []string, diags *diag.List) *resolver {
+	r := &resolver{names: names, known: make(map[string]bool, len(names)), used: map[string]bool{},
+		patterns: map[string][]string{}, diags: diags}
 	for _, n := range names {
-		known[n] = true
+		r.known[n] = true
 	}
-	var walk func(Cond)
-	walk = func(c Cond) {
-		switch c := c.(type) {
-		case *And:
-			for _, a := range c.Args {
-				walk(a)
-			}
-		case *Or:
-			for _, a := range c.Args {
-				walk(a)
-			}
-		case *Not:
-			walk(c.X)
-		case *Ident:
-			if known[c.Name] {
-				used[c.Name] = true
-				return
-			}
-			d := diag.Diagnostic{Pos: c.From, Severity: diag.Error, Code: "S201",
-				Message: fmt.Sprintf("%q is not a search identifier of the detection", c.Name)}
-			if kw := strings.ToLower(c.Name); keywords[kw] {
-				d.Suggestion = "condition keywords are lower case: " + kw
-			} else if s, ok := suggest.Closest(c.Name, names, max(2, len(c.Name)/4)); ok {
-				d.Suggestion = "did you mean " + s + "?"
-			}
-			*diags = append(*diags, d)
-		case *OfPattern:
-			for _, n := range names {
-				if Glob(c.Pattern, n) {
-					c.Matches = append(c.Matches, n)
-					used[n] = true
-				}
-			}
-			if len(c.Matches) == 0 {
-				*diags = append(*diags, diag.Diagnostic{Pos: c.From, Severity: diag.Error, Code: "S202",
-					Message: fmt.Sprintf("the pattern %q matches no search identifier", c.Pattern)})
-			}
-		case *OfThem:
-			for _, n := range names {
-				if !strings.HasPrefix(n, "_") {
-					c.Matches = append(c.Matches, n)
-					used[n] = true
-				}
-			}
-			if len(c.Matches) == 0 {
-				*diags = append(*diags, diag.Diagnostic{Pos: c.From, Severity: diag.Error, Code: "S202",
-					Message: "them names no search identifier: every one starts with '_'"})
+	return r
+}
+
+func (r *resolver) errorf(pos diag.Pos, code, suggestion, format string, args ...any) {
+	*r.diags = append(*r.diags, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: code,
+		Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+}
+
+func (r *resolver) resolve(c Cond) {
+	switch c := c.(type) {
+	case *And:
+		for _, a := range c.Args {
+			r.resolve(a)
+		}
+	case *Or:
+		for _, a := range c.Args {
+			r.resolve(a)
+		}
+	case *Not:
+		r.resolve(c.X)
+	case *Ident:
+		if r.known[c.Name] {
+			r.used[c.Name] = true
+			return
+		}
+		sug := ""
+		if kw := strings.ToLower(c.Name); keywords[kw] {
+			sug = "condition keywords are lower case: " + kw
+		} else if r.suggests < 10 && len(r.names) <= 1000 {
+			// A few did-you-means are enough, and each costs edit
+			// distances against every name.
+			r.suggests++
+			if s, ok := closest(c.Name, r.names, max(2, len(c.Name)/4)); ok {
+				sug = "did you mean " + s + "?"
 			}
 		}
+		r.errorf(c.From, "S201", sug, "%q is not a search identifier of the detection", c.Name)
+	case *OfPattern:
+		m, ok := r.patterns[c.Pattern]
+		if !ok {
+			for _, n := range r.names {
+				r.work += (len(c.Pattern) + 1) * (len(n) + 1)
+				if r.work > MaxGlobWork {
+					if !r.over {
+						r.over = true
+						r.errorf(c.From, "S207", "", "matching the condition's patterns against the search identifiers passes the bound of %d steps: use fewer or shorter patterns and identifiers", MaxGlobWork)
+					}
+					return
+				}
+				if Glob(c.Pattern, n) {
+					m = append(m, n)
+				}
+			}
+			r.patterns[c.Pattern] = m
+		}
+		c.Matches = m
+		for _, n := range m {
+			r.used[n] = true
+		}
+		if len(m) == 0 {
+			r.errorf(c.From, "S202", "", "the pattern %q matches no search identifier", c.Pattern)
+		}
+	case *OfThem:
+		if !r.themDone {
+			r.themDone = true
+			for _, n := range r.names {
+				if !strings.HasPrefix(n, "_") {
+					r.them = append(r.them, n)
+					r.used[n] = true
+				}
+			}
+		}
+		c.Matches = r.them
+		if len(r.them) == 0 {
+			r.errorf(c.From, "S202", "", "them names no search identifier: every one starts with '_'")
+		}
 	}
-	walk(c)
 }
 
 // Glob reports whether name matches pattern, where '*' matches any run of

@@ -3,11 +3,9 @@ package sigma
 import (
 	"net/netip"
 	"regexp/syntax"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/cartrans/cartrans/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -58,7 +56,7 @@ func (s *src) readConditions(d *Detection, n *yaml.Node) {
 	for i, sr := range d.Searches {
 		names[i] = sr.Name
 	}
-	used := map[string]bool{}
+	res := newResolver(names, s.diags)
 	for _, c := range nodes {
 		c = deref(c)
 		if c == nil || c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
@@ -70,14 +68,14 @@ func (s *src) readConditions(d *Detection, n *yaml.Node) {
 		if cond == nil {
 			continue
 		}
-		resolve(cond, names, used, s.diags, p.at)
+		res.resolve(cond)
 		d.Conditions = append(d.Conditions, cond)
 	}
 	if len(d.Conditions) == len(nodes) {
 		// Only when every condition read, so a broken one does not also
 		// make its identifiers look unused.
 		for _, sr := range d.Searches {
-			if !used[sr.Name] {
+			if !res.used[sr.Name] {
 				s.warnf("S206", sr.Pos, "search identifier %q is not used by the condition", sr.Name)
 			}
 		}
@@ -189,7 +187,7 @@ func (s *src) readItem(key, val *yaml.Node) FieldItem {
 			continue
 		case !ok:
 			sug := ""
-			if c, found := suggest.Closest(strings.ToLower(name), modifierNames, 3); found {
+			if c, found := closest(strings.ToLower(name), modifierNames, 3); found {
 				sug = "did you mean " + c + "?"
 			}
 			s.suggestf("S103", pos, sug, "unknown modifier %q", name)
@@ -281,11 +279,16 @@ func (s *src) checkItem(item *FieldItem, val *yaml.Node) {
 	seen := func(m Mod) bool { return item.Has(m) }
 	var match, compare, timePart, encodingB64, encodingUTF, re, reFlagBeforeRe *Modifier
 	var has [classCount]*Modifier
+	var dup uint64
 	for i := range item.Modifiers {
 		m := &item.Modifiers[i]
-		if slices.ContainsFunc(item.Modifiers[:i], func(x Modifier) bool { return x.Mod == m.Mod }) {
+		// A set of the modifiers seen, one bit each, so that a key with
+		// thousands of modifiers is checked in linear time.
+		if bit := uint64(1) << modifiers[m.Written].bit; dup&bit != 0 {
 			s.errorf("S110", m.Pos, "modifier %s is given twice", m.Written)
 			continue
+		} else {
+			dup |= bit
 		}
 		class := modifiers[m.Written].class
 		if has[class] == nil {

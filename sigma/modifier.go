@@ -72,23 +72,40 @@ const (
 	classCount
 )
 
-var modifiers = map[string]struct {
+type modInfo struct {
 	mod   Mod
 	class modClass
-}{
-	"all": {ModAll, classGeneric}, "cased": {ModCased, classGeneric}, "neq": {ModNeq, classGeneric},
-	"contains": {ModContains, classMatch}, "startswith": {ModStartsWith, classMatch}, "endswith": {ModEndsWith, classMatch},
-	"exists":  {ModExists, classExists},
-	"windash": {ModWindash, classString}, "expand": {ModExpand, classString},
-	"base64": {ModBase64, classEncoding}, "base64offset": {ModB64Off, classEncoding},
-	"utf16le": {ModUTF16LE, classEncoding}, "wide": {ModUTF16LE, classEncoding},
-	"utf16be": {ModUTF16BE, classEncoding}, "utf16": {ModUTF16, classEncoding},
-	"re": {ModRe, classRe}, "i": {ModReI, classReFlag}, "m": {ModReM, classReFlag}, "s": {ModReS, classReFlag},
-	"lt": {ModLt, classCompare}, "lte": {ModLte, classCompare}, "gt": {ModGt, classCompare}, "gte": {ModGte, classCompare},
-	"minute": {ModMinute, classTime}, "hour": {ModHour, classTime}, "day": {ModDay, classTime},
-	"week": {ModWeek, classTime}, "month": {ModMonth, classTime}, "year": {ModYear, classTime},
-	"cidr":     {ModCIDR, classCIDR},
-	"fieldref": {ModFieldRef, classFieldRef},
+	bit   uint // a distinct bit per Mod, set by init
+}
+
+var modifiers = map[string]modInfo{
+	"all": {mod: ModAll, class: classGeneric}, "cased": {mod: ModCased, class: classGeneric}, "neq": {mod: ModNeq, class: classGeneric},
+	"contains": {mod: ModContains, class: classMatch}, "startswith": {mod: ModStartsWith, class: classMatch}, "endswith": {mod: ModEndsWith, class: classMatch},
+	"exists":  {mod: ModExists, class: classExists},
+	"windash": {mod: ModWindash, class: classString}, "expand": {mod: ModExpand, class: classString},
+	"base64": {mod: ModBase64, class: classEncoding}, "base64offset": {mod: ModB64Off, class: classEncoding},
+	"utf16le": {mod: ModUTF16LE, class: classEncoding}, "wide": {mod: ModUTF16LE, class: classEncoding},
+	"utf16be": {mod: ModUTF16BE, class: classEncoding}, "utf16": {mod: ModUTF16, class: classEncoding},
+	"re": {mod: ModRe, class: classRe}, "i": {mod: ModReI, class: classReFlag}, "m": {mod: ModReM, class: classReFlag}, "s": {mod: ModReS, class: classReFlag},
+	"lt": {mod: ModLt, class: classCompare}, "lte": {mod: ModLte, class: classCompare}, "gt": {mod: ModGt, class: classCompare}, "gte": {mod: ModGte, class: classCompare},
+	"minute": {mod: ModMinute, class: classTime}, "hour": {mod: ModHour, class: classTime}, "day": {mod: ModDay, class: classTime},
+	"week": {mod: ModWeek, class: classTime}, "month": {mod: ModMonth, class: classTime}, "year": {mod: ModYear, class: classTime},
+	"cidr":     {mod: ModCIDR, class: classCIDR},
+	"fieldref": {mod: ModFieldRef, class: classFieldRef},
+}
+
+func init() {
+	bits := map[Mod]uint{}
+	for _, name := range modifierNames {
+		m := modifiers[name]
+		b, ok := bits[m.mod]
+		if !ok {
+			b = uint(len(bits))
+			bits[m.mod] = b
+		}
+		m.bit = b
+		modifiers[name] = m
+	}
 }
 
 // modifierNames lists the names in the appendix's order, for did-you-mean.

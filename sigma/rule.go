@@ -12,7 +12,6 @@ import (
 
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/safefile"
-	"github.com/cartrans/cartrans/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -148,7 +147,7 @@ func (s *src) readRule(root *yaml.Node) *Rule {
 					unknown = append(unknown, o)
 				}
 			}
-			if c, found := suggest.Closest(k, unknown, 2); found {
+			if c, found := closest(k, unknown, 2); found {
 				sug = "is " + c + " a misspelling of " + k + "?"
 			}
 			s.suggestf("S011", r.Pos, sug, "the %s has no %s", r.Kind, k)
@@ -241,7 +240,7 @@ func (s *src) enum(n *yaml.Node, what string, values []string) string {
 		return v
 	}
 	sug := "one of " + strings.Join(values, ", ")
-	if c, found := suggest.Closest(strings.ToLower(v), values, 3); found {
+	if c, found := closest(strings.ToLower(v), values, 3); found {
 		sug = "did you mean " + c + "?"
 	}
 	s.suggestf("S013", s.pos(n), sug, "%s %q is not one the specification defines", what, v)

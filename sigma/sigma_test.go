@@ -740,3 +740,59 @@ func TestIsSigma(t *testing.T) {
 		}
 	}
 }
+
+// Hostile inputs stay linear: each of these ran for minutes or hours
+// before (a quadratic duplicate-modifier check, a character walk from the
+// line start for every node of a long line, every pattern against every
+// identifier), and finishes in milliseconds now.
+func TestHostileInputs(t *testing.T) {
+	// 100,000 modifiers on one key.
+	// (YAML's implicit keys stop at 1024 characters: an explicit one.)
+	src := rule("    sel:\n        ? F" + strings.Repeat("|all", 100_000) + "\n        : [a, b]\n    condition: sel\n")
+	_, diags := Parse("h.yml", []byte(src))
+	if n := len(diags); n != 99_999 || diags[0].Code != "S110" {
+		t.Errorf("%d diagnostics, first %v", n, diags[0])
+	}
+
+	// 50,000 keys on one line with non-ASCII characters: the last
+	// one's column is still counted in bytes.
+	var b strings.Builder
+	b.WriteString("    sel: {")
+	for i := range 50_000 {
+		fmt.Fprintf(&b, "é%d: 1, ", i)
+	}
+	col := b.Len() + 1
+	b.WriteString("x|bad: 1}\n    condition: sel\n")
+	_, diags = Parse("h.yml", []byte(rule(b.String())))
+	if len(diags) != 1 || diags[0].Pos.Line != 5 || diags[0].Pos.Col != col+2 {
+		t.Errorf("got %v, want 5:%d", diags, col+2)
+	}
+
+	// 1,500 patterns against 1,500 identifiers passes MaxGlobWork.
+	b.Reset()
+	var conds []string
+	for i := range 1500 {
+		fmt.Fprintf(&b, "    n%d: {A: 1}\n", i)
+		conds = append(conds, fmt.Sprintf("1 of x%d*", i))
+	}
+	b.WriteString("    condition: " + strings.Join(conds, " or ") + "\n")
+	_, diags = Parse("h.yml", []byte(rule(b.String())))
+	var codes []string
+	for _, d := range errs(diags) {
+		codes = append(codes, d.Code)
+	}
+	if len(codes) == 0 || codes[len(codes)-1] != "S207" || strings.Count(strings.Join(codes, " "), "S207") != 1 {
+		t.Errorf("codes %v, want S202s then one S207", codes[max(0, len(codes)-3):])
+	}
+}
+
+// Lines end as yaml.v3 ends them: LF, CR LF, a lone CR, NEL, LS, PS.
+func TestLineBreaks(t *testing.T) {
+	src := rule("    sel:\n        A|contans: x\n    condition: sel\n")
+	for _, br := range []string{"\r\n", "\r", "\u0085", "\u2028"} {
+		_, diags := Parse("l.yml", []byte(strings.ReplaceAll(src, "\n", br)))
+		if len(diags) != 1 || diags[0].Pos.Line != 6 || diags[0].Pos.Col != 11 {
+			t.Errorf("%q: %v, want l.yml:6:11", br, diags)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -28,19 +29,58 @@ type src struct {
 	data  []byte
 	lines []int // byte offset of the start of each line
 	diags *diag.List
+	// nonASCII marks the lines holding a byte >= 0x80, where yaml.v3's
+	// columns (characters) and diag's (bytes) differ; runeStarts holds
+	// such a line's character offsets once asked for.
+	nonASCII   []bool
+	runeStarts map[int][]int
 }
 
 func newSrc(file string, data []byte, diags *diag.List) *src {
 	lines := make([]int, 1, bytes.Count(data, []byte{'\n'})+1)
-	for i := 0; ; {
-		j := bytes.IndexByte(data[i:], '\n')
-		if j < 0 {
-			break
+	for i := 0; i < len(data); {
+		switch data[i] {
+		case '\n', '\r', 0xc2, 0xe2:
+			if n := lineBreak(data[i:]); n > 0 {
+				i += n
+				lines = append(lines, i)
+				continue
+			}
 		}
-		i += j + 1
-		lines = append(lines, i)
+		i++
 	}
-	return &src{file: file, data: data, lines: lines, diags: diags}
+	nonASCII := make([]bool, len(lines))
+	line := 0
+	for i, b := range data {
+		if b >= 0x80 {
+			for line+1 < len(lines) && lines[line+1] <= i {
+				line++
+			}
+			nonASCII[line] = true
+		}
+	}
+	return &src{file: file, data: data, lines: lines, diags: diags, nonASCII: nonASCII}
+}
+
+// lineBreak is the length of the line break data starts with, or 0. These
+// are yaml.v3's line breaks (those of libyaml, YAML 1.1): LF, CR LF, a
+// lone CR, and NEL, LS and PS, so that lines are counted as its
+// positions count them.
+func lineBreak(data []byte) int {
+	switch {
+	case data[0] == '\n':
+		return 1
+	case data[0] == '\r':
+		if len(data) > 1 && data[1] == '\n' {
+			return 2
+		}
+		return 1
+	case bytes.HasPrefix(data, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(data, []byte("\u2028")), bytes.HasPrefix(data, []byte("\u2029")):
+		return 3
+	}
+	return 0
 }
 
 // offset converts a yaml.v3 line and column (1-based, column in
@@ -49,12 +89,33 @@ func (s *src) offset(line, col int) int {
 	if line < 1 || line > len(s.lines) || col < 1 {
 		return -1
 	}
-	off := s.lines[line-1]
-	for c := 1; c < col && off < len(s.data) && s.data[off] != '\n'; c++ {
-		_, size := utf8.DecodeRune(s.data[off:])
-		off += size
+	start := s.lines[line-1]
+	end := len(s.data)
+	if line < len(s.lines) {
+		end = s.lines[line]
 	}
-	return off
+	text := s.data[start:end]
+	if !s.nonASCII[line-1] {
+		return start + min(col-1, len(text))
+	}
+	// A line with non-ASCII characters: its character starts, indexed
+	// once, so that many nodes on one long line stay linear.
+	idx, ok := s.runeStarts[line-1]
+	if !ok {
+		for i := 0; i < len(text); {
+			idx = append(idx, i)
+			_, size := utf8.DecodeRune(text[i:])
+			i += size
+		}
+		if s.runeStarts == nil {
+			s.runeStarts = map[int][]int{}
+		}
+		s.runeStarts[line-1] = idx
+	}
+	if col-1 < len(idx) {
+		return start + idx[col-1]
+	}
+	return end
 }
 
 // posAt converts a byte offset into a position.
@@ -136,10 +197,16 @@ func (s *src) buildMapper(n *yaml.Node) func(off int) diag.Pos {
 		}
 	}
 	last := start
+	lost := false
 	for i := 0; i < len(val); i++ {
+		if lost {
+			at[i] = last
+			continue
+		}
 		q := p
 		// Bound the search so that a byte the source spells differently
-		// does not make the mapper scan the rest of the file.
+		// does not make the mapper scan the rest of the file; once lost,
+		// the alignment stops, which keeps it linear.
 		for q < len(s.data) && q-p < 256 && s.data[q] != val[i] {
 			q++
 		}
@@ -149,6 +216,7 @@ func (s *src) buildMapper(n *yaml.Node) func(off int) diag.Pos {
 			p = q + 1
 		} else {
 			at[i] = last
+			lost = true
 		}
 	}
 	at[len(val)] = last + 1
@@ -302,6 +370,23 @@ func hasKey(ps []pair, key string) bool {
 		}
 	}
 	return false
+}
+
+// closest is suggest.Closest for the did-you-means, skipping what cannot
+// be near: a long word (no misspelling is that long) and candidates whose
+// length differs by more than maxDist, so a hostile file cannot make the
+// edit distances quadratic in its size.
+func closest(word string, candidates []string, maxDist int) (string, bool) {
+	if len(word) > 64 {
+		return "", false
+	}
+	var near []string
+	for _, c := range candidates {
+		if d := len(c) - len(word); d <= maxDist && d >= -maxDist {
+			near = append(near, c)
+		}
+	}
+	return suggest.Closest(word, near, maxDist)
 }
 
 func kindName(n *yaml.Node) string {
