@@ -93,6 +93,9 @@ func inputSize(paths []string) int64 {
 		if p == "-" {
 			continue
 		}
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r // a named link is read through, as events.Walk does
+		}
 		_ = walkSizes(p, &total)
 	}
 	return total

@@ -219,3 +219,19 @@ func TestRunJSONLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestInputSizeLinks: the size progress is measured against counts what a
+// named link leads to, as the run reads it.
+func TestInputSizeLinks(t *testing.T) {
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	os.Mkdir(logs, 0o755)
+	os.WriteFile(filepath.Join(logs, "a.ndjson"), make([]byte, 1000), 0o644)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(logs, link); err != nil {
+		t.Fatal(err)
+	}
+	if n := inputSize([]string{link}); n != 1000 {
+		t.Errorf("input size %d, want 1000", n)
+	}
+}
