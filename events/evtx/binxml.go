@@ -3,6 +3,7 @@ package evtx
 import (
 	"encoding/binary"
 	"fmt"
+	"sort"
 )
 
 // Binary XML tokens ([MS-EVEN6] 2.2.12; libyal's EVTX document, "Binary
@@ -53,29 +54,40 @@ const (
 // recordBudget is how many items a record of size bytes may expand to.
 func recordBudget(size int) int { return min(maxItems, itemsBase+itemsPerByte*size) }
 
-// node is an element: its name, attributes and content. Nodes of a cached
-// template that hold no substitution are shared by every record made from
-// it, so nodes are never changed once built.
+// node is an element: its name, attributes and content. Nodes are never
+// changed once built: a template's are shared by every record made from
+// it, each with its own values.
 type node struct {
-	name   string
-	attrs  []attr
-	kids   []item
-	static bool // no substitution below: instantiation shares the node
+	name  string
+	attrs []attr
+	kids  []item
 }
 
-// attr is an attribute; its value is a sequence of text pieces.
+// attr is an attribute; its value is a sequence of text pieces. field is
+// its flat field name, Element.Attribute, made once per template.
 type attr struct {
-	name string
-	val  []item
+	name, field string
+	val         []item
 }
 
-// item is one piece of an element's content: an element, or a piece of
-// text (a value), or, in a template, a placeholder for substitution sub-1.
+// item is one piece of content: an element, a piece of text (a value), a
+// template instance, or, in a template, a placeholder for the value of
+// substitution sub-1.
 type item struct {
 	elem *node
 	val  value
+	inst *instance
 	sub  int  // 1-based substitution index; 0 when not a placeholder
 	opt  bool // optional substitution: left out when its value is empty
+}
+
+// instance is a template instance: the template's content, read with the
+// instance's values in place of its placeholders. Records are never
+// expanded into trees of their own: the renderings read the shared
+// template with the values, which keeps a record's cost to its values.
+type instance struct {
+	items []item
+	vals  []value
 }
 
 // chunk is one chunk's buffer with its caches: names and templates are
@@ -86,10 +98,17 @@ type chunk struct {
 	templates map[uint32]*template
 }
 
+// template is a parsed template definition. size and refs measure what an
+// instance expands to: size items besides the placeholders, and how many
+// placeholders refer to each substitution (sorted by substitution).
 type template struct {
 	items []item
+	size  int
+	refs  []subRefs
 	err   error
 }
+
+type subRefs struct{ sub, n int }
 
 // subst is a substitution value as found in a template instance: its type
 // and where its bytes lie in the chunk.
@@ -162,9 +181,9 @@ func (p *parser) utf16(n int) (string, error) {
 	return s, nil
 }
 
-// spend counts one item against the record's budget.
-func (p *parser) spend() error {
-	*p.budget--
+// spend counts n items against the record's budget.
+func (p *parser) spend(n int) error {
+	*p.budget -= n
 	if *p.budget < 0 {
 		return p.errf("record expands to more than %d elements, values and tokens (a fixed bound of %d + %d per byte of the record, at most %d, far above any real event)", p.limit, itemsBase, itemsPerByte, maxItems)
 	}
@@ -218,7 +237,7 @@ func (c *chunk) name(off uint32) (s string, size int, err error) {
 func (p *parser) fragment(depth int) ([]item, error) {
 	var out []item
 	for p.pos < p.end {
-		if err := p.spend(); err != nil {
+		if err := p.spend(1); err != nil {
 			return nil, err
 		}
 		tok := p.c.buf[p.pos]
@@ -258,7 +277,7 @@ func (p *parser) element(depth int) (*node, error) {
 	if depth >= maxDepth {
 		return nil, p.errf("elements nested more than %d deep (a fixed bound, far above any real event)", maxDepth)
 	}
-	if err := p.spend(); err != nil {
+	if err := p.spend(1); err != nil {
 		return nil, err
 	}
 	tok, _ := p.u8()
@@ -272,7 +291,7 @@ func (p *parser) element(depth int) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &node{name: name, static: true}
+	n := &node{name: name}
 	if tok&tokMore != 0 {
 		if _, err := p.u32(); err != nil { // size of the attribute list
 			return nil, err
@@ -287,12 +306,7 @@ func (p *parser) element(depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			for _, v := range val {
-				if v.sub != 0 {
-					n.static = false
-				}
-			}
-			n.attrs = append(n.attrs, attr{aname, val})
+			n.attrs = append(n.attrs, attr{aname, name + "." + aname, val})
 		}
 	}
 	end, err := p.u8()
@@ -320,7 +334,6 @@ func (p *parser) element(depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			n.static = n.static && kid.static
 			n.kids = append(n.kids, item{elem: kid})
 			continue
 		}
@@ -331,11 +344,6 @@ func (p *parser) element(depth int) (*node, error) {
 		}
 		if p.pos == at {
 			return nil, p.errf("unexpected token 0x%02x in element %s", p.c.buf[p.pos], name)
-		}
-		for _, v := range val {
-			if v.sub != 0 {
-				n.static = false
-			}
 		}
 		n.kids = append(n.kids, val...)
 	}
@@ -368,7 +376,7 @@ func (p *parser) pieces(content bool) ([]item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.val = value{tString, s}
+			it.val = value{t: tString, s: s}
 		case tokCDATA:
 			if !content {
 				return out, nil
@@ -382,26 +390,26 @@ func (p *parser) pieces(content bool) ([]item, error) {
 			if err != nil {
 				return nil, err
 			}
-			it.val = value{tString, s}
+			it.val = value{t: tString, s: s}
 		case tokCharRef:
 			p.pos++
 			r, err := p.u16()
 			if err != nil {
 				return nil, err
 			}
-			it.val = value{tString, string(rune(r))}
+			it.val = value{t: tString, s: string(rune(r))}
 		case tokEntityRef:
 			p.pos++
 			name, err := p.name()
 			if err != nil {
 				return nil, err
 			}
-			it.val = value{tString, entity(name)}
+			it.val = value{t: tString, s: entity(name)}
 		case tokPITarget, tokPIData:
 			if !content {
 				return out, nil
 			}
-			if err := p.spend(); err != nil {
+			if err := p.spend(1); err != nil {
 				return nil, err
 			}
 			p.pos++
@@ -435,7 +443,7 @@ func (p *parser) pieces(content bool) ([]item, error) {
 		default:
 			return out, nil
 		}
-		if err := p.spend(); err != nil {
+		if err := p.spend(1); err != nil {
 			return nil, err
 		}
 		out = append(out, it)
@@ -491,27 +499,56 @@ func (p *parser) templateInstance(depth int) ([]item, error) {
 	if int64(count)*4 > int64(p.end-p.pos) {
 		return nil, p.errf("%d substitution values do not fit in the record", count)
 	}
-	subs := make([]subst, count)
-	for i := range subs {
-		size, _ := p.u16()
-		t, _ := p.u8()
-		p.pos++
-		subs[i] = subst{t: t, len: size}
-	}
-	for i := range subs {
-		if err := p.need(subs[i].len); err != nil {
+	desc := p.pos // the values' sizes and types, four bytes each
+	p.pos += 4 * int(count)
+	inst := &instance{items: tmpl.items, vals: make([]value, count)}
+	var sizes map[int]int // what binary XML values expand to
+	for i := range inst.vals {
+		s := subst{t: p.c.buf[desc+4*i+2], len: int(binary.LittleEndian.Uint16(p.c.buf[desc+4*i:]))}
+		if err := p.need(s.len); err != nil {
 			return nil, err
 		}
-		subs[i].off = p.pos
-		p.pos += subs[i].len
+		b := p.c.buf[p.pos : p.pos+s.len]
+		if s.t == tBinXML && s.len > 0 {
+			if p.nest+1 > maxNested {
+				return nil, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
+			}
+			before := *p.budget
+			np := parser{c: p.c, pos: p.pos, end: p.pos + s.len, budget: p.budget, limit: p.limit, nest: p.nest + 1}
+			items, err := np.fragment(0)
+			if err != nil {
+				return nil, err
+			}
+			inst.vals[i] = value{t: tBinXML, x: &fragment{items}}
+			if sizes == nil {
+				sizes = map[int]int{}
+			}
+			sizes[i] = before - *p.budget
+		} else {
+			inst.vals[i] = newValue(s.t, b)
+		}
+		p.pos += s.len
 	}
-	return p.instantiate(tmpl.items, subs, depth)
+	// Charge what the instance expands to: the template's own items, and
+	// each value as many times as the template uses it (a nested
+	// fragment's size was charged once as it was read).
+	n := tmpl.size
+	for _, r := range tmpl.refs {
+		if size, ok := sizes[r.sub]; ok {
+			n += (r.n - 1) * size
+		}
+	}
+	if err := p.spend(n); err != nil {
+		return nil, err
+	}
+	return []item{{inst: inst}}, nil
 }
 
 // template returns the template definition at off (next-definition
 // offset, GUID, data size, then the data, a fragment with substitution
-// tokens), parsing it the first time. A template's own items do not count
-// against one record's budget: they are bounded by the chunk's size.
+// tokens), parsing it the first time. A template is bounded by the
+// chunk's size and parsed once per chunk; what its instances expand to is
+// charged to each record.
 func (c *chunk) template(off uint32) *template {
 	if t, ok := c.templates[off]; ok {
 		return t
@@ -531,92 +568,27 @@ func (c *chunk) template(off uint32) *template {
 	budget := maxItems
 	tp := parser{c: c, pos: start, end: start + size, template: true, budget: &budget, limit: budget}
 	t.items, t.err = tp.fragment(0)
+	t.size = maxItems - budget
+	refs := map[int]int{}
+	countRefs(t.items, refs)
+	for sub, n := range refs {
+		t.refs = append(t.refs, subRefs{sub, n})
+	}
+	sort.Slice(t.refs, func(i, j int) bool { return t.refs[i].sub < t.refs[j].sub })
 	return t
 }
 
-// instantiate copies template items with the substitution values in place
-// of the placeholders. An empty value (null type, or an optional
-// substitution of no bytes) leaves nothing; an attribute left with no
-// value by an optional substitution is dropped, as Windows renders it.
-// Binary XML values are decoded in place, bounded by maxNested.
-func (p *parser) instantiate(items []item, subs []subst, depth int) ([]item, error) {
-	var out []item
+// countRefs counts the placeholders of each substitution.
+func countRefs(items []item, refs map[int]int) {
 	for _, it := range items {
-		switch {
-		case it.elem != nil:
-			n, err := p.instElem(it.elem, subs, depth)
-			if err != nil {
-				return nil, err
+		if it.sub != 0 {
+			refs[it.sub-1]++
+		}
+		if it.elem != nil {
+			for _, a := range it.elem.attrs {
+				countRefs(a.val, refs)
 			}
-			out = append(out, item{elem: n})
-		case it.sub == 0:
-			out = append(out, it)
-		default:
-			if err := p.spend(); err != nil {
-				return nil, err
-			}
-			if it.sub > len(subs) {
-				continue // no such value: as an empty one
-			}
-			s := subs[it.sub-1]
-			if s.t == tNull || s.len == 0 && it.opt {
-				continue
-			}
-			if s.t == tBinXML {
-				if p.nest+1 > maxNested {
-					return nil, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
-				}
-				np := parser{c: p.c, pos: s.off, end: s.off + s.len, budget: p.budget, limit: p.limit, nest: p.nest + 1}
-				nested, err := np.fragment(depth)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, nested...)
-				continue
-			}
-			out = append(out, item{val: newValue(s.t, p.c.buf[s.off:s.off+s.len])})
+			countRefs(it.elem.kids, refs)
 		}
 	}
-	return out, nil
-}
-
-func (p *parser) instElem(n *node, subs []subst, depth int) (*node, error) {
-	if n.static {
-		return n, nil
-	}
-	if depth >= maxDepth {
-		return nil, p.errf("elements nested more than %d deep (a fixed bound, far above any real event)", maxDepth)
-	}
-	if err := p.spend(); err != nil {
-		return nil, err
-	}
-	out := &node{name: n.name}
-	if len(n.attrs) > 0 {
-		out.attrs = make([]attr, 0, len(n.attrs))
-	}
-	for _, a := range n.attrs {
-		val, err := p.instantiate(a.val, subs, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		if len(val) == 0 && optional(a.val) {
-			continue
-		}
-		out.attrs = append(out.attrs, attr{a.name, val})
-	}
-	kids, err := p.instantiate(n.kids, subs, depth+1)
-	if err != nil {
-		return nil, err
-	}
-	out.kids = kids
-	return out, nil
-}
-
-func optional(val []item) bool {
-	for _, v := range val {
-		if v.opt {
-			return true
-		}
-	}
-	return false
 }

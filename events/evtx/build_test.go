@@ -286,7 +286,7 @@ func sysmonRecord(c *chunkBuilder, id uint64) {
 	vals := []sv{guid, u16v(1), sv{t: tUint8, b: []byte{4}}, hex64(0x8000000000000000), sv{t: tFileTime, b: le.AppendUint64(nil, ft+id)},
 		u64v(id), {}, u32v(3308), u32v(4008), strv("ar-win-dc.attackrange.local"), sid}
 	for _, name := range sysmonData {
-		vals = append(vals, strv(name+` value C:\Windows\System32\cmd.exe /c whoami`))
+		vals = append(vals, strv(sysmonValue(name)))
 	}
 	c.record(id, ft+id, func() {
 		c.header()
@@ -398,3 +398,7 @@ func substitutionsRecord(c *chunkBuilder) {
 		c.eof()
 	})
 }
+
+// sysmonValue is the value of a Data element of the Sysmon-like records:
+// about the length of real ones (paths, command lines, GUIDs).
+func sysmonValue(name string) string { return name + ` C:\Windows\System32\cmd.exe` }

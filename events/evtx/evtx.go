@@ -70,7 +70,7 @@ type Record struct {
 	// TimeCreated.SystemTime, Provider.Name, EventData's values by name).
 	Fields []Field
 	Err    *Error
-	event  *node
+	event  piece // the root element with its values
 }
 
 // Map returns the fields as a map (a later field of a name wins, as in
@@ -87,10 +87,10 @@ func (r Record) Map() map[string]string {
 // {"Event": {"#attributes": {...}, "System": {...}, "EventData": {...}}};
 // nil for a damaged record.
 func (r Record) Dump() Object {
-	if r.event == nil {
+	if r.event.n == nil {
 		return nil
 	}
-	return Object{{r.event.name, dump(r.event)}}
+	return Object{{r.event.n.name, dump(r.event)}}
 }
 
 // Reader reads the records of an EVTX file.
@@ -359,19 +359,18 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 		p := parser{c: c, pos: off + recordHeader, end: off + size - 4, budget: &budget, limit: budget}
 		items, err := p.fragment(0)
 		if err == nil {
-			for _, it := range items {
-				if it.elem != nil {
-					rec.event = it.elem
-					break
+			walk(items, nil, func(p piece) {
+				if p.n != nil && rec.event.n == nil {
+					rec.event = p
 				}
-			}
-			if rec.event == nil {
+			})
+			if rec.event.n == nil {
 				err = errors.New("record holds no element")
 			}
 		}
 		if err != nil {
 			rec.Err = &Error{r.name, slot, rec.Offset, fmt.Sprintf("record %d: %v", id, err)}
-			rec.event = nil
+			rec.event = piece{}
 		} else {
 			rec.Fields = flatten(rec.event)
 		}

@@ -9,14 +9,16 @@ import (
 	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
-// Fuzz input modes (the first byte): the rest is a whole file, or a chunk
-// put behind a valid file header, its checksums made right or left as
-// they are (so that mutations reach both the checked-header path and the
-// recovery path instead of stopping at a checksum).
+// Fuzz inputs are small, so that the fuzzer's mutations and minimization
+// work on the bytes that matter: the first byte chooses what the rest is
+// (fuzzKind) and how many workers read it.
 const (
-	fuzzFixCRC  = 1
-	fuzzWorkers = 2
-	fuzzFile    = 4
+	fuzzRecord   = 0 // the binary XML of the first record of a chunk
+	fuzzChunk    = 1 // a chunk (padded), its checksums made right
+	fuzzRawChunk = 2 // a chunk as it is (checksums usually wrong: the recovery path)
+	fuzzFile     = 3 // a whole file
+	fuzzKind     = 3
+	fuzzWorkers  = 4 // read with two workers
 )
 
 // fuzzInput turns a fuzz input into a file.
@@ -29,11 +31,16 @@ func fuzzInput(data []byte) (evtx []byte, workers int) {
 	if mode&fuzzWorkers != 0 {
 		workers = 2
 	}
-	if mode&fuzzFile != 0 {
+	switch mode & fuzzKind {
+	case fuzzFile:
 		return body, workers
+	case fuzzRecord:
+		c := newChunk()
+		c.record(1, 0, func() { c.buf = append(c.buf, body...) })
+		return file(c.bytes()), workers
 	}
 	chunk := append([]byte(nil), body...)
-	if mode&fuzzFixCRC != 0 && len(chunk) >= chunkHeaderSize {
+	if mode&fuzzKind == fuzzChunk && len(chunk) >= chunkHeaderSize {
 		free := min(int(le.Uint32(chunk[48:])), len(chunk))
 		if free >= chunkHeaderSize {
 			le.PutUint32(chunk[52:], crcOf(chunk[chunkHeaderSize:free]))
@@ -43,41 +50,44 @@ func fuzzInput(data []byte) (evtx []byte, workers int) {
 	return append(fileHeader(1, 0, 0), chunk...), workers
 }
 
-// seedChunk makes a fuzz seed of a chunk, without its unused tail.
-func seedChunk(chunk []byte) []byte {
-	free := min(int(le.Uint32(chunk[48:]))+64, len(chunk))
-	return append([]byte{fuzzFixCRC}, chunk[:free]...)
+// firstRecord is the binary XML of a chunk's first record: it holds the
+// definitions of the templates it uses at their offsets in the chunk, so
+// it reads the same in the chunk fuzzInput builds.
+func firstRecord(chunk []byte) []byte {
+	size := int(le.Uint32(chunk[chunkHeaderSize+4:]))
+	return chunk[chunkHeaderSize+recordHeader : chunkHeaderSize+size-4]
+}
+
+// used is a chunk without its unused tail.
+func used(chunk []byte) []byte {
+	return chunk[:min(int(le.Uint32(chunk[48:]))+64, len(chunk))]
 }
 
 // No input makes the reader panic, hang or use unbounded memory; every
 // record read renders.
 func FuzzReadEVTX(f *testing.F) {
-	// Synthetic seeds: every token and the limits' shapes.
-	for _, build := range []func(c *chunkBuilder){
-		func(c *chunkBuilder) { sysmonRecord(c, 1); sysmonRecord(c, 2) },
-		tokensRecord,
-		substitutionsRecord,
-	} {
+	// Synthetic seeds: every token kind, substitutions, a chunk, a file.
+	for _, build := range []func(c *chunkBuilder){tokensRecord, substitutionsRecord} {
 		c := newChunk()
 		build(c)
-		f.Add(seedChunk(c.bytes()))
+		f.Add(append([]byte{fuzzRecord}, firstRecord(c.bytes())...))
 	}
-	// Real files, when the corpus is here (not required: the fuzz target
-	// also runs as a test with the seeds alone).
+	c := newChunk()
+	tokensRecord(c)
+	f.Add(append([]byte{fuzzChunk}, used(c.bytes())...))
+	f.Add(append([]byte{fuzzFile | fuzzWorkers}, file(used(c.bytes()))...))
+	// Records of real files, when the corpus is here (not required: the
+	// fuzz target also runs as a test with the seeds alone).
 	if _, ok := testcorpus.FindSigma(); ok {
 		files := testcorpus.SigmaEVTX(f)
-		for _, i := range []int{0, len(files) / 2, len(files) - 1} {
+		for _, i := range []int{0, len(files) / 3, 2 * len(files) / 3, len(files) - 1} {
 			data, err := os.ReadFile(files[i])
 			if err != nil {
 				f.Fatal(err)
 			}
-			if len(data) < fileHeaderSize+chunkHeaderSize {
-				continue
+			if len(data) >= fileHeaderSize+chunkHeaderSize+recordHeader {
+				f.Add(append([]byte{fuzzRecord}, firstRecord(data[fileHeaderSize:])...))
 			}
-			seed := seedChunk(data[fileHeaderSize:])
-			f.Add(seed)
-			// The whole file, without the unused tail of its chunk.
-			f.Add(append([]byte{fuzzFile | fuzzWorkers}, data[:fileHeaderSize+len(seed)-1]...))
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -94,6 +104,7 @@ func FuzzReadEVTX(f *testing.F) {
 			if _, err := json.Marshal(rec.Dump()); err != nil {
 				t.Errorf("record %d: %v", rec.ID, err)
 			}
+			rec.XML()
 			return nil
 		})
 		if err != nil {

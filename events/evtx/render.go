@@ -13,20 +13,108 @@ type Field struct {
 	Name, Value string
 }
 
-// text joins an element's (or attribute's) text pieces, as Windows
-// renders them in event XML.
-func text(val []item) string {
-	switch {
-	case len(val) == 0:
-		return ""
-	case len(val) == 1 && val[0].elem == nil:
-		return val[0].val.text(windowsStyle)
-	}
-	var sb strings.Builder
-	for _, v := range val {
-		if v.elem == nil {
-			sb.WriteString(v.val.text(windowsStyle))
+// piece is one piece of content as read: an element with the values its
+// placeholders take, or (n nil) a value.
+type piece struct {
+	n   *node
+	env []value
+	v   value
+}
+
+// walk calls fn with each piece of content of items read with env:
+// template instances are read with their values, a placeholder gives its
+// value (binary XML gives its content), empty values (null, or an
+// optional substitution of no bytes) give nothing.
+func walk(items []item, env []value, fn func(piece)) {
+	for i := range items {
+		it := &items[i]
+		switch {
+		case it.elem != nil:
+			fn(piece{n: it.elem, env: env})
+		case it.inst != nil:
+			walk(it.inst.items, it.inst.vals, fn)
+		case it.sub != 0:
+			if it.sub > len(env) {
+				continue // no such value: as an empty one
+			}
+			v := env[it.sub-1]
+			switch {
+			case v.t == tNull || it.opt && v.s == "" && v.x == nil:
+			case v.x != nil:
+				walk(v.x.items, nil, fn)
+			default:
+				fn(piece{v: v})
+			}
+		default:
+			fn(piece{v: it.val})
 		}
+	}
+}
+
+// eachAttr calls fn with each attribute of an element; one whose value
+// is only optional substitutions without value is left out, as Windows
+// renders it.
+func eachAttr(e piece, fn func(a *attr)) {
+	for i := range e.n.attrs {
+		a := &e.n.attrs[i]
+		if optional(a.val) && !hasValue(a.val, e.env) {
+			continue
+		}
+		fn(a)
+	}
+}
+
+func optional(val []item) bool {
+	for _, v := range val {
+		if v.opt {
+			return true
+		}
+	}
+	return false
+}
+
+func hasValue(val []item, env []value) bool {
+	any := false
+	walk(val, env, func(p piece) { any = any || p.n == nil })
+	return any
+}
+
+// kinds tells whether content holds text and elements.
+func kinds(items []item, env []value) (hasText, hasElem bool) {
+	walk(items, env, func(p piece) {
+		if p.n != nil {
+			hasElem = true
+		} else {
+			hasText = true
+		}
+	})
+	return hasText, hasElem
+}
+
+// text joins the text pieces of content (an element's or an attribute's)
+// as Windows renders them in event XML.
+func text(items []item, env []value) string {
+	var first string
+	var sb strings.Builder
+	n := 0
+	walk(items, env, func(p piece) {
+		if p.n != nil {
+			return
+		}
+		t := p.v.text(windowsStyle)
+		switch n {
+		case 0:
+			first = t
+		case 1:
+			sb.WriteString(first)
+			fallthrough
+		default:
+			sb.WriteString(t)
+		}
+		n++
+	})
+	if n <= 1 {
+		return first
 	}
 	return sb.String()
 }
@@ -39,73 +127,64 @@ func text(val []item) string {
 // other parts (UserData, RenderingInfo) by their dotted path. Event's own
 // attributes are not fields. A later field of the same name replaces an
 // earlier one.
-func flatten(ev *node) []Field {
-	var out []Field
-	for _, p := range ev.kids {
-		part := p.elem
-		if part == nil {
-			continue
+func flatten(ev piece) []Field {
+	out := make([]Field, 0, 48) // a Sysmon event has about 40
+	walk(ev.n.kids, ev.env, func(part piece) {
+		if part.n == nil {
+			return
 		}
-		switch part.name {
+		switch part.n.name {
 		case "System":
-			for _, k := range part.kids {
-				c := k.elem
-				if c == nil {
-					continue
+			walk(part.n.kids, part.env, func(c piece) {
+				if c.n == nil {
+					return
 				}
-				if t := strings.TrimSpace(text(c.kids)); t != "" {
-					out = append(out, Field{c.name, t})
+				if t := strings.TrimSpace(text(c.n.kids, c.env)); t != "" {
+					out = append(out, Field{c.n.name, t})
 				}
-				for _, a := range c.attrs {
-					out = append(out, Field{c.name + "." + a.name, text(a.val)})
-				}
-			}
+				eachAttr(c, func(a *attr) {
+					out = append(out, Field{a.field, text(a.val, c.env)})
+				})
+			})
 		case "EventData":
 			j := 0
-			for _, k := range part.kids {
-				d := k.elem
-				if d == nil {
-					continue
+			walk(part.n.kids, part.env, func(d piece) {
+				if d.n == nil {
+					return
 				}
 				name := ""
-				for _, a := range d.attrs {
+				eachAttr(d, func(a *attr) {
 					if a.name == "Name" {
-						name = text(a.val)
+						name = text(a.val, d.env)
 					}
-				}
+				})
 				if name == "" {
 					name = "Data." + strconv.Itoa(j)
 				}
-				out = append(out, Field{name, text(d.kids)})
+				out = append(out, Field{name, text(d.n.kids, d.env)})
 				j++
-			}
+			})
 		default:
-			out = nested(out, part.name, part)
+			out = nested(out, part.n.name, part)
 		}
-	}
+	})
 	return out
 }
 
-func nested(out []Field, path string, n *node) []Field {
-	hasElem := false
-	for _, k := range n.kids {
-		if k.elem != nil {
-			hasElem = true
-		}
-	}
-	if !hasElem {
-		if t := strings.TrimSpace(text(n.kids)); t != "" {
+func nested(out []Field, path string, e piece) []Field {
+	if _, hasElem := kinds(e.n.kids, e.env); !hasElem {
+		if t := strings.TrimSpace(text(e.n.kids, e.env)); t != "" {
 			out = append(out, Field{path, t})
 		}
 	}
-	for _, a := range n.attrs {
-		out = append(out, Field{path + "." + a.name, text(a.val)})
-	}
-	for _, k := range n.kids {
-		if k.elem != nil {
-			out = nested(out, path+"."+k.elem.name, k.elem)
+	eachAttr(e, func(a *attr) {
+		out = append(out, Field{path + "." + a.name, text(a.val, e.env)})
+	})
+	walk(e.n.kids, e.env, func(c piece) {
+		if c.n != nil {
+			out = nested(out, path+"."+c.n.name, c)
 		}
-	}
+	})
 	return out
 }
 
@@ -163,25 +242,24 @@ func (o Object) add(name string, v any) Object {
 	return append(o, Member{key, v})
 }
 
-// jsonText is an element's or attribute's text for JSON: a single value
-// keeps its JSON type (numbers, booleans, arrays), several pieces are
-// joined as text.
-func jsonText(val []item) any {
-	var pieces []item
-	for _, v := range val {
-		if v.elem == nil {
-			pieces = append(pieces, v)
+// jsonText is content's text for JSON: a single value keeps its JSON
+// type (numbers, booleans, arrays), several pieces are joined as text.
+func jsonText(items []item, env []value) any {
+	var pieces []value
+	walk(items, env, func(p piece) {
+		if p.n == nil {
+			pieces = append(pieces, p.v)
 		}
-	}
+	})
 	switch len(pieces) {
 	case 0:
 		return nil
 	case 1:
-		return pieces[0].val.json()
+		return pieces[0].json()
 	}
 	var sb strings.Builder
 	for _, v := range pieces {
-		sb.WriteString(v.val.text(dumpStyle))
+		sb.WriteString(v.text(dumpStyle))
 	}
 	return sb.String()
 }
@@ -191,63 +269,54 @@ func jsonText(val []item) any {
 // element with a Name attribute is a member named by it holding its text;
 // text alone as the element's value, or under "#text" beside attributes
 // or children; an element with nothing at all as null.
-func dump(n *node) any {
+func dump(e piece) any {
 	var attrs Object
-	for _, a := range n.attrs {
-		attrs = append(attrs, Member{a.name, jsonText(a.val)})
-	}
-	var obj Object
-	hasText, hasElem := false, false
-	for _, k := range n.kids {
-		if k.elem == nil {
-			hasText = true
-			continue
-		}
-		hasElem = true
-	}
+	eachAttr(e, func(a *attr) {
+		attrs = append(attrs, Member{a.name, jsonText(a.val, e.env)})
+	})
+	hasText, hasElem := kinds(e.n.kids, e.env)
 	if !hasElem {
-		t := jsonText(n.kids)
 		switch {
 		case attrs == nil && !hasText:
 			return nil
 		case attrs == nil:
-			return t
+			return jsonText(e.n.kids, e.env)
 		}
-		obj = Object{{"#attributes", attrs}}
+		obj := Object{{"#attributes", attrs}}
 		if hasText {
-			obj = append(obj, Member{"#text", t})
+			obj = append(obj, Member{"#text", jsonText(e.n.kids, e.env)})
 		}
 		return obj
 	}
+	var obj Object
 	if attrs != nil {
 		obj = append(obj, Member{"#attributes", attrs})
 	}
-	for _, k := range n.kids {
-		c := k.elem
-		if c == nil {
-			continue
+	walk(e.n.kids, e.env, func(c piece) {
+		if c.n == nil {
+			return
 		}
-		if c.name == "Data" {
+		if c.n.name == "Data" {
 			if name, ok := dataName(c); ok {
-				obj = obj.add(name, jsonText(c.kids))
-				continue
+				obj = obj.add(name, jsonText(c.n.kids, c.env))
+				return
 			}
 		}
-		obj = obj.add(c.name, dump(c))
-	}
+		obj = obj.add(c.n.name, dump(c))
+	})
 	if hasText {
-		obj = obj.add("#text", jsonText(n.kids))
+		obj = obj.add("#text", jsonText(e.n.kids, e.env))
 	}
 	return obj
 }
 
-func dataName(n *node) (string, bool) {
-	for _, a := range n.attrs {
-		if a.name == "Name" {
-			return text(a.val), true
+func dataName(e piece) (name string, ok bool) {
+	eachAttr(e, func(a *attr) {
+		if a.name == "Name" && !ok {
+			name, ok = text(a.val, e.env), true
 		}
-	}
-	return "", false
+	})
+	return name, ok
 }
 
 // XML renders the event as Windows renders it in event XML (the value
@@ -257,7 +326,7 @@ func dataName(n *node) (string, bool) {
 // reader gets back exactly the text the record holds. Nil for a damaged
 // record.
 func (r Record) XML() []byte {
-	if r.event == nil {
+	if r.event.n == nil {
 		return nil
 	}
 	var buf bytes.Buffer
@@ -265,29 +334,29 @@ func (r Record) XML() []byte {
 	return buf.Bytes()
 }
 
-func writeXML(buf *bytes.Buffer, n *node) {
+func writeXML(buf *bytes.Buffer, e piece) {
 	buf.WriteByte('<')
-	buf.WriteString(n.name)
-	for _, a := range n.attrs {
+	buf.WriteString(e.n.name)
+	eachAttr(e, func(a *attr) {
 		buf.WriteByte(' ')
 		buf.WriteString(a.name)
 		buf.WriteString(`="`)
-		xml.EscapeText(buf, []byte(text(a.val)))
+		xml.EscapeText(buf, []byte(text(a.val, e.env)))
 		buf.WriteByte('"')
-	}
-	if len(n.kids) == 0 {
+	})
+	if hasText, hasElem := kinds(e.n.kids, e.env); !hasText && !hasElem {
 		buf.WriteString("/>")
 		return
 	}
 	buf.WriteByte('>')
-	for _, k := range n.kids {
-		if k.elem != nil {
-			writeXML(buf, k.elem)
+	walk(e.n.kids, e.env, func(c piece) {
+		if c.n != nil {
+			writeXML(buf, c)
 		} else {
-			xml.EscapeText(buf, []byte(k.val.text(windowsStyle)))
+			xml.EscapeText(buf, []byte(c.v.text(windowsStyle)))
 		}
-	}
+	})
 	buf.WriteString("</")
-	buf.WriteString(n.name)
+	buf.WriteString(e.n.name)
 	buf.WriteByte('>')
 }

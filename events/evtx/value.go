@@ -49,6 +49,12 @@ const (
 type value struct {
 	t byte
 	s string
+	x *fragment // binary XML (tBinXML): its content, decoded
+}
+
+// fragment is decoded binary XML: elements and template instances.
+type fragment struct {
+	items []item
 }
 
 // fixedSize is the size of a fixed-size type, 0 for variable-size ones.
@@ -73,35 +79,37 @@ func fixedSize(t byte) int {
 func newValue(t byte, b []byte) value {
 	switch t {
 	case tString:
-		return value{t, utf16String(b)}
+		return value{t: t, s: utf16String(b)}
 	case tAnsiString:
-		return value{t, ansiString(b)}
+		return value{t: t, s: ansiString(b)}
 	}
-	return value{t, string(b)}
+	return value{t: t, s: string(b)}
 }
 
 // utf16String decodes UTF-16LE, dropping the NUL terminators Windows
 // leaves at the end of many strings (no renderer shows them). Unpaired
-// surrogates become U+FFFD. ASCII, the usual case, takes a fast path.
+// surrogates become U+FFFD. ASCII, nearly all of an event log, is copied
+// in one pass (through a stack buffer when short: one allocation).
 func utf16String(b []byte) string {
 	n := len(b) / 2
 	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
 		n--
 	}
-	ascii := true
-	for i := 0; i < n; i++ {
-		if b[2*i+1] != 0 || b[2*i] >= 0x80 {
-			ascii = false
-			break
-		}
+	var stack [256]byte
+	var ascii []byte
+	if n <= len(stack) {
+		ascii = stack[:n]
+	} else {
+		ascii = make([]byte, n)
 	}
-	if ascii {
-		var sb strings.Builder
-		sb.Grow(n)
-		for i := 0; i < n; i++ {
-			sb.WriteByte(b[2*i])
-		}
-		return sb.String()
+	var high byte
+	for i := range ascii {
+		lo, hi := b[2*i], b[2*i+1]
+		ascii[i] = lo
+		high |= hi | lo&0x80
+	}
+	if high == 0 {
+		return string(ascii)
 	}
 	u := make([]uint16, n)
 	for i := range u {
@@ -300,7 +308,7 @@ func (v value) elements() []value {
 	case fixedSize(t) != 0:
 		n := fixedSize(t)
 		for len(b) >= n {
-			out = append(out, value{t, b[:n]})
+			out = append(out, value{t: t, s: b[:n]})
 			b = b[n:]
 		}
 	case t == tString:
@@ -310,7 +318,7 @@ func (v value) elements() []value {
 			for end+1 < len(raw) && (raw[end] != 0 || raw[end+1] != 0) {
 				end += 2
 			}
-			out = append(out, value{t, utf16String(raw[:end])})
+			out = append(out, value{t: t, s: utf16String(raw[:end])})
 			if end+2 > len(raw) {
 				break
 			}
@@ -318,10 +326,10 @@ func (v value) elements() []value {
 		}
 	case t == tAnsiString:
 		for _, s := range strings.Split(strings.TrimRight(b, "\x00"), "\x00") {
-			out = append(out, value{t, ansiString([]byte(s))})
+			out = append(out, value{t: t, s: ansiString([]byte(s))})
 		}
 	default:
-		out = append(out, value{tBinary, b})
+		out = append(out, value{t: tBinary, s: b})
 	}
 	return out
 }
