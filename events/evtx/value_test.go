@@ -50,15 +50,15 @@ func TestValueTypes(t *testing.T) {
 		{"evt handle", value{t: tEvtHandle, s: "\x01\x02"}, "0102", `"0102"`},
 		{"short value", value{t: tUint32, s: "\x01"}, "01", `"01"`},
 		{"short sid", value{t: tSID, s: "\x01\x05\x00\x00\x00\x00\x00\x05"}, "0105000000000005", `"0105000000000005"`},
-		{"string array", val(tArray | tString, "a\x00\x00\x00b\x00c\x00\x00\x00"), "a,bc", `["a","bc"]`},
-		{"string array unterminated", val(tArray | tString, "a\x00\x00\x00b\x00"), "a,b", `["a","b"]`},
-		{"ansi array", val(tArray | tAnsiString, "a\x00bc\x00"), "a,bc", `["a","bc"]`},
-		{"uint16 array", val(tArray | tUint16, "\x01\x00\x02\x00"), "1,2", `[1,2]`},
-		{"guid array", val(tArray | tGUID, string(make([]byte, 32))),
+		{"string array", val(tArray|tString, "a\x00\x00\x00b\x00c\x00\x00\x00"), "a,bc", `["a","bc"]`},
+		{"string array unterminated", val(tArray|tString, "a\x00\x00\x00b\x00"), "a,b", `["a","b"]`},
+		{"ansi array", val(tArray|tAnsiString, "a\x00bc\x00"), "a,bc", `["a","bc"]`},
+		{"uint16 array", val(tArray|tUint16, "\x01\x00\x02\x00"), "1,2", `[1,2]`},
+		{"guid array", val(tArray|tGUID, string(make([]byte, 32))),
 			"{00000000-0000-0000-0000-000000000000},{00000000-0000-0000-0000-000000000000}",
 			`["00000000-0000-0000-0000-000000000000","00000000-0000-0000-0000-000000000000"]`},
-		{"hex64 array", val(tArray | tHexInt64, "\x01\x00\x00\x00\x00\x00\x00\x00"), "0x1", `["0x1"]`},
-		{"sid array", val(tArray | tSID, "\x01\x00"), "0100", `["0100"]`},
+		{"hex64 array", val(tArray|tHexInt64, "\x01\x00\x00\x00\x00\x00\x00\x00"), "0x1", `["0x1"]`},
+		{"sid array", val(tArray|tSID, "\x01\x00"), "0100", `["0100"]`},
 	} {
 		if got := tc.v.text(windowsStyle); got != tc.windows {
 			t.Errorf("%s: Windows form %q, want %q", tc.name, got, tc.windows)
