@@ -76,3 +76,19 @@ func BenchmarkReadArray(b *testing.B) {
 	lines := bytes.Split(bytes.TrimSpace(benchNDJSON), []byte("\n"))
 	benchRead(b, append(append([]byte("[\n"), bytes.Join(lines, []byte(",\n"))...), "\n]\n"...))
 }
+
+// BenchmarkJSONValues: finding the values of an array, the part of
+// reading JSON that is not done in parallel by run.
+func BenchmarkJSONValues(b *testing.B) {
+	lines := bytes.Split(bytes.TrimSpace(benchNDJSON), []byte("\n"))
+	input := append(append([]byte("[\n"), bytes.Join(lines, []byte(",\n"))...), "\n]\n"...)
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		rd := Reader{Bad: func(bad Bad) { b.Fatal(bad) }}
+		if err := rd.JSONValues(bytes.NewReader(input), "b", func([]byte, int) error { n++; return nil }); err != nil || n == 0 {
+			b.Fatal(n, err)
+		}
+	}
+}

@@ -290,24 +290,45 @@ func (s *stream) array(depth int, element func() error) error {
 func (s *stream) str() error {
 	s.i++
 	for {
-		for ; s.i < len(s.buf); s.i++ {
-			switch c := s.buf[s.i]; {
-			case c == '"':
-				s.i++
-				return nil
-			case c == '\\':
-				if s.i+1 == len(s.buf) && !s.more() {
-					return s.unexpected("the rest of a string")
-				}
-				s.i++
-			case c < 0x20:
-				return s.errorf("control character %q in a string", c)
-			}
+		// The plain run up to the closing quote is passed in one go.
+		rest := s.buf[s.i:]
+		end := bytes.IndexByte(rest, '"')
+		if end < 0 {
+			end = len(rest)
 		}
-		if !s.more() {
-			return s.unexpected("the rest of a string")
+		k := special(rest[:end])
+		switch {
+		case k < 0 && end < len(rest):
+			s.i += end + 1
+			return nil
+		case k < 0:
+			s.i = len(s.buf)
+			if !s.more() {
+				return s.unexpected("the rest of a string")
+			}
+		case rest[k] == '\\':
+			s.i += k
+			if s.i+1 == len(s.buf) && !s.more() {
+				s.i++
+				return s.unexpected("the rest of a string")
+			}
+			s.i += 2 // the backslash and the character it escapes
+		default:
+			s.i += k
+			return s.errorf("control character %q in a string", rest[k])
 		}
 	}
+}
+
+// special is the index of the first backslash or control character in b,
+// or -1.
+func special(b []byte) int {
+	for k, c := range b {
+		if c < 0x20 || c == '\\' {
+			return k
+		}
+	}
+	return -1
 }
 
 func (s *stream) literal(word string) error {
