@@ -13,13 +13,17 @@ import (
 // *Unsupported for a leaf the language cannot say.
 func (l *Language) Emit(c ir.Cond) (string, error) {
 	e := &emitter{lang: l}
-	s := e.cond(c, false)
-	return s, e.err
+	e.cond(c, false)
+	return e.b.String(), e.err
 }
 
+// emitter writes a condition into one buffer: joining the texts of the
+// groups inside each group instead copies the text of the innermost once
+// for each group around it.
 type emitter struct {
 	lang *Language
 	err  error
+	b    strings.Builder
 }
 
 func (e *emitter) fail(construct string, f ir.Field, reason string) string {
@@ -31,60 +35,66 @@ func (e *emitter) fail(construct string, f ir.Field, reason string) string {
 
 // cond prints c; negated is set under a "not", where a three-valued
 // language needs the presence guard on each leaf.
-func (e *emitter) cond(c ir.Cond, negated bool) string {
+func (e *emitter) cond(c ir.Cond, negated bool) {
 	l := e.lang
 	switch c := c.(type) {
 	case ir.And:
-		return e.join(c.Terms, l.And, negated)
+		e.join(c.Terms, l.And, negated)
+		return
 	case ir.Or:
 		if s, ok := e.anyOf(c, negated); ok {
-			return s
+			e.b.WriteString(s)
+			return
 		}
-		return e.join(c.Terms, l.Or, negated)
+		e.join(c.Terms, l.Or, negated)
+		return
 	case ir.Not:
-		return l.Not + e.group(c.X, true)
+		e.b.WriteString(l.Not)
+		e.group(c.X, true)
+		return
 	}
 	leaf := e.leaf(c)
 	if negated && l.NullUnknown {
 		if f, ok := ir.LeafField(c); ok && !Present(f) {
 			if _, isExists := c.(ir.Exists); !isExists {
-				return l.Open + e.fill(l.Guard, f, "", "") + l.And + leaf + l.Close
+				leaf = l.Open + e.fill(l.Guard, f, "", "") + l.And + leaf + l.Close
 			}
 		}
 	}
-	return leaf
+	e.b.WriteString(leaf)
 }
 
-// group prints c in parentheses unless it is a leaf.
-func (e *emitter) group(c ir.Cond, negated bool) string {
-	s := e.cond(c, negated)
+// group prints c in parentheses unless it is a leaf (a guarded leaf
+// brings its own).
+func (e *emitter) group(c ir.Cond, negated bool) {
 	switch c := c.(type) {
 	case ir.Or:
-		if _, ok := e.anyOf(c, negated); ok {
-			return s // one list test, a leaf
+		if s, ok := e.anyOf(c, negated); ok {
+			e.b.WriteString(s) // one list test, a leaf
+			return
 		}
-		return e.lang.Open + s + e.lang.Close
-	case ir.And:
-		return e.lang.Open + s + e.lang.Close
+		e.b.WriteString(e.lang.Open)
+		e.join(c.Terms, e.lang.Or, negated)
+		e.b.WriteString(e.lang.Close)
+	case ir.And, ir.Not:
+		e.b.WriteString(e.lang.Open)
+		e.cond(c, negated)
+		e.b.WriteString(e.lang.Close)
+	default:
+		e.cond(c, negated)
 	}
-	if negated && e.lang.NullUnknown && strings.HasPrefix(s, e.lang.Open) {
-		return s
-	}
-	if _, ok := c.(ir.Not); ok {
-		return e.lang.Open + s + e.lang.Close
-	}
-	return s
 }
 
 // join prints terms with an operator, each nested group in parentheses:
 // precedence differs between languages (Splunk's OR binds tighter than
 // its AND), so grouping is never left to it.
-func (e *emitter) join(terms []ir.Cond, op string, negated bool) string {
-	parts := make([]string, len(terms))
+func (e *emitter) join(terms []ir.Cond, op string, negated bool) {
 	for i, t := range terms {
-		parts[i] = e.group(t, negated)
+		if i > 0 {
+			e.b.WriteString(op)
+		}
+		e.group(t, negated)
 	}
-	return strings.Join(parts, op)
 }
 
 // anyOf prints an or of matches on one field as the language's list test.

@@ -63,3 +63,54 @@ func TestLongOrChain(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNesting converts a condition of 400 nested groups, alternately
+// "and" and "or", around a chain of 5,000 terms (115 KB). The queries
+// must allocate in proportion to the condition: printing each group by
+// joining the texts of the groups inside it copied the innermost chain
+// once per group around it (700 bytes per byte of the page, 80 MB here,
+// where the query is 90 KB).
+func TestDeepNesting(t *testing.T) {
+	const n, depth = 5000, 400
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(" or ")
+		}
+		fmt.Fprintf(&b, "exe == \"a%d.exe\"", i)
+	}
+	cond := b.String()
+	for k := range depth {
+		op := "and"
+		if k%2 == 1 {
+			op = "or"
+		}
+		cond = fmt.Sprintf("(%s) %s exe == \"b%d.exe\"", cond, op, k)
+	}
+	page := "---\ntitle: \"CAR-2026-11-999: Deep nesting\"\nsubmission_date: 2026/11/26\n---\nDeep groups.\n\n" +
+		"### Implementations\n\n#### Deep (Pseudocode, CAR native)\n\n```\n" +
+		"processes = search Process:Create where " + cond + "\noutput processes\n```\n"
+	file := filepath.Join(t.TempDir(), "deep.md")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"splunk", "eql", "logpoint"} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		out, errs, code := cli(t, "", "convert", "-t", target, file)
+		runtime.ReadMemStats(&after)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", target, code, errs)
+		}
+		last := fmt.Sprintf("b%d.exe", depth-1)
+		if !strings.Contains(out, fmt.Sprintf("a%d", n-1)) || !strings.Contains(out, last) {
+			t.Errorf("%s: the query lacks the innermost or the outermost term:\n%.300s", target, out)
+		}
+		perByte := (after.TotalAlloc - before.TotalAlloc) / uint64(len(page))
+		t.Logf("%s: %d bytes allocated per byte of the page", target, perByte)
+		if perByte > 300 {
+			t.Errorf("%s allocated %d bytes per byte of a page of %d groups: more than linear", target, perByte, depth)
+		}
+	}
+}
