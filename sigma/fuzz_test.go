@@ -3,6 +3,7 @@ package sigma
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/testcorpus"
@@ -32,8 +33,27 @@ func FuzzParseRule(f *testing.F) {
 			f.Add(data[i])
 		}
 	}
+	// Inputs whose cost grew faster than their length before (see
+	// TestHostileInputs), small.
+	f.Add([]byte(rule("    sel:\n        ? F" + strings.Repeat("|all", 500) + "\n        : [a, b]\n    condition: sel\n")))
+	f.Add([]byte(rule("    sel: {" + strings.Repeat("é: 1, ", 500) + "x|bad: 1}\n    condition: 1 of s*\n")))
+	f.Add([]byte(rule("    n1: {A: 1}\n    condition: " + strings.Repeat("1 of x* or ", 500) + "n1\n")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rules, diags := Parse("f.yml", data)
+		var rules []*Rule
+		var diags diag.List
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			rules, diags = Parse("f.yml", data)
+		}()
+		// Reading takes milliseconds: an input that takes seconds has
+		// found work that grows faster than its length, which the fuzzer
+		// keeps as a failure.
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("reading %d bytes took over 2 s: %q", len(data), data)
+		}
 		lines := len(newSrc("f.yml", data, nil).lines)
 		for _, d := range diags {
 			if d.Pos.File != "f.yml" || d.Pos.Line > lines+1 || d.Pos.Line < 0 {

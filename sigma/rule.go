@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/safefile"
@@ -158,8 +159,9 @@ func (s *src) readRule(root *yaml.Node) *Rule {
 		switch name {
 		case "title":
 			r.Title, _ = s.str(p.val, "title")
-			if len(r.Title) > 256 {
-				s.errorf("S018", s.pos(p.val), "the title is %d bytes long: at most 256", len(r.Title))
+			// The schema's maxLength counts characters.
+			if n := utf8.RuneCountInString(r.Title); n > 256 {
+				s.errorf("S018", s.pos(p.val), "the title is %d characters long: at most 256", n)
 			}
 		case "id":
 			r.ID, _ = s.str(p.val, "id")

@@ -510,6 +510,12 @@ func TestMetadataDiagnostics(t *testing.T) {
 		{rule("    sel: {A: 1}\n    timeframe: 1h\n    condition: sel\n"),
 			"m.yml:6:5: error[S109]: timeframe is Sigma's obsolete aggregation form, not in specification v2: write a correlation rule with a timespan"},
 		{"", "m.yml: error[S010]: the file holds no Sigma document"},
+		// 257 characters, 514 bytes; 256 would do (the later S010 error
+		// stands for "no other error").
+		{strings.Replace(rule("    sel: {A: 1}\n    condition: sel\n"), "title: t", "title: "+strings.Repeat("é", 257), 1),
+			"m.yml:1:8: error[S018]: the title is 257 characters long: at most 256"},
+		{strings.Replace(rule("    sel: {A: 1}\n    condition: sel\n"), "title: t", "title: "+strings.Repeat("é", 256), 1) + "---\n- x\n",
+			"m.yml:8:1: error[S010]: a Sigma document must be a map of keys such as title and detection, not a list"},
 		{"---\n# nothing\n", "m.yml: error[S010]: the file holds no Sigma document"},
 		{"- a\n- b\n", "m.yml:1:1: error[S010]: a Sigma document must be a map of keys such as title and detection, not a list"},
 		{"title: [x\n", "m.yml:1: error[S001]: YAML: did not find expected ',' or ']'"},
