@@ -235,6 +235,22 @@ func quoteAt(s string, i int, list []string) int {
 	return 0
 }
 
+// HasSmartQuote reports whether s holds a smart quote that ends a string
+// opened with quote (" or '): such a value cannot be written between
+// those quotes.
+func HasSmartQuote(s string, quote byte) bool {
+	list := smartQuotes
+	if quote == '\'' {
+		list = smartSingles
+	}
+	for _, q := range list {
+		if strings.Contains(s, q) {
+			return true
+		}
+	}
+	return false
+}
+
 func smartQuoteAt(s string, i int) int  { return quoteAt(s, i, smartQuotes) }
 func smartSingleAt(s string, i int) int { return quoteAt(s, i, smartSingles) }
 

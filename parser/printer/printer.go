@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cartrans/cartrans/ast"
+	"github.com/cartrans/cartrans/parser/lexer"
 )
 
 // LineWidth is where a condition is broken over several lines.
@@ -308,7 +309,7 @@ func (w *writer) expr(x ast.Expr) {
 	case *ast.StringLit:
 		// Quoting only lengthens the value.
 		if w.room(len(x.Value) + 2) {
-			w.put(ast.QuoteString(x.Value))
+			w.put(quote(x.Value))
 		}
 	case *ast.NumberLit:
 		w.put(x.Text)
@@ -400,6 +401,33 @@ func (w *writer) expr(x ast.Expr) {
 		}
 		w.put(")")
 	}
+}
+
+// quote writes a string between double quotes, or between single quotes
+// when it holds a smart double quote, which would end a double-quoted
+// string (the lexer reads “ as "). A string holding smart quotes of both
+// kinds cannot be written in the language; it is written between double
+// quotes.
+func quote(s string) string {
+	if !lexer.HasSmartQuote(s, '"') || lexer.HasSmartQuote(s, '\'') {
+		return ast.QuoteString(s)
+	}
+	// As ast.QuoteString does for double quotes: the quote is escaped,
+	// and a backslash where the lexer would read it as an escape.
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'':
+			b.WriteString(`\'`)
+		case c == '\\' && (i+1 == len(s) || s[i+1] == '\\' || s[i+1] == '\''):
+			b.WriteString(`\\`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 func field(f *ast.FieldRef) string {
