@@ -53,7 +53,7 @@ var markdownParser = sync.OnceValue(func() gmparser.Parser {
 	)
 })
 
-// The time goldmark spends on a page is bounded by two limits. Without
+// The time goldmark spends on a page is bounded by the limits below. Without
 // them it is quadratic in the length of some inputs: block quotes or
 // lists nested as deep as a line is long (">>>>…", "- - - …": each level
 // measures the line from its start again), and inline markup that never
@@ -156,10 +156,9 @@ func (p inlineBound) Parse(parent ast.Node, block text.Reader, pc gmparser.Conte
 		case k != ast.KindHeading && k != extast.KindTableCell:
 		case l > MaxInline:
 			st.tooLong = append(st.tooLong, parent)
+		case st.over != nil:
 		case st.used+l > MaxInlineTotal:
-			if st.over == nil {
-				st.over = parent
-			}
+			st.over = parent
 		default:
 			st.used += l
 			st.parse = true
