@@ -3,8 +3,11 @@
 // Windows event XML (wevtutil's and Splunk's XmlWinEventLog), each
 // possibly gzip-compressed. Formats are detected from content. Every event
 // comes out as flat fields (nested keys joined with dots, values as text)
-// with where it was read; a malformed event is reported with its file and
-// line and skipped, and reading goes on.
+// with where it was read; a malformed event, or one past MaxEvent, is
+// reported with its file and line and skipped, and reading goes on.
+// Memory is one event's whatever the input: an array or a search response
+// is read an element at a time. An input that cannot be read to its end
+// (a gzip stream cut short or corrupt) is an error after the events before.
 package events
 
 import (
