@@ -80,10 +80,14 @@ func BenchmarkRecords(b *testing.B) {
 			b.SetBytes(f.size())
 			b.ReportAllocs()
 			records := 0
+			cpu := cpuTime()
 			for b.Loop() {
 				records += f.read(b, workers, nil)
 			}
 			b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
+			if used := cpuTime() - cpu; used > 0 {
+				b.ReportMetric(float64(records)/used, "records/cpu-s")
+			}
 		})
 	}
 }

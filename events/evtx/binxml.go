@@ -96,6 +96,26 @@ type chunk struct {
 	buf       []byte
 	names     map[uint32]string
 	templates map[uint32]*template
+	// The record being read puts its values' bytes in arena, and they
+	// become one string when it is done (one allocation, not one a
+	// value): pending are the values that take their part of it.
+	arena   []byte
+	pending []pendingValue
+}
+
+type pendingValue struct {
+	v          *value
+	start, end int
+}
+
+// values gives the values of the record just read their text, and
+// empties the arena for the next record.
+func (c *chunk) values() {
+	s := string(c.arena)
+	for _, p := range c.pending {
+		p.v.s = s[p.start:p.end]
+	}
+	c.arena, c.pending = c.arena[:0], c.pending[:0]
 }
 
 // template is a parsed template definition. size and refs measure what an
@@ -525,7 +545,11 @@ func (p *parser) templateInstance(depth int) ([]item, error) {
 			}
 			sizes[i] = before - *p.budget
 		} else {
-			inst.vals[i] = newValue(s.t, b)
+			// Into the record's arena: one string for all its values.
+			start := len(p.c.arena)
+			p.c.arena = appendValue(p.c.arena, s.t, b)
+			inst.vals[i].t = s.t
+			p.c.pending = append(p.c.pending, pendingValue{&inst.vals[i], start, len(p.c.arena)})
 		}
 		p.pos += s.len
 	}

@@ -358,6 +358,7 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 		budget := recordBudget(size)
 		p := parser{c: c, pos: off + recordHeader, end: off + size - 4, budget: &budget, limit: budget}
 		items, err := p.fragment(0)
+		c.values()
 		if err == nil {
 			walk(items, nil, func(p piece) {
 				if p.n != nil && rec.event.n == nil {

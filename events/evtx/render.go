@@ -94,6 +94,19 @@ func kinds(items []item, env []value) (hasText, hasElem bool) {
 // text joins the text pieces of content (an element's or an attribute's)
 // as Windows renders them in event XML.
 func text(items []item, env []value) string {
+	// Nearly all content is one literal or one plain value: no walk.
+	if len(items) == 1 {
+		it := &items[0]
+		switch {
+		case it.elem == nil && it.inst == nil && it.sub == 0:
+			return it.val.text(windowsStyle)
+		case it.sub != 0 && it.sub <= len(env) && env[it.sub-1].x == nil:
+			if v := env[it.sub-1]; v.t != tNull {
+				return v.text(windowsStyle)
+			}
+			return ""
+		}
+	}
 	var first string
 	var sb strings.Builder
 	n := 0

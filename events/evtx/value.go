@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,62 +78,88 @@ func fixedSize(t byte) int {
 // newValue copies a substitution's bytes into a value, decoding strings
 // once (they are the commonest type and always rendered).
 func newValue(t byte, b []byte) value {
-	switch t {
-	case tString:
-		return value{t: t, s: utf16String(b)}
-	case tAnsiString:
-		return value{t: t, s: ansiString(b)}
-	}
-	return value{t: t, s: string(b)}
+	return value{t: t, s: string(appendValue(nil, t, b))}
 }
 
-// utf16String decodes UTF-16LE, dropping the NUL terminators Windows
-// leaves at the end of many strings (no renderer shows them). Unpaired
-// surrogates become U+FFFD. ASCII, nearly all of an event log, is copied
-// in one pass (through a stack buffer when short: one allocation).
+// appendValue appends what a value's s holds to dst: strings decoded to
+// UTF-8, other types their raw bytes.
+func appendValue(dst []byte, t byte, b []byte) []byte {
+	switch t {
+	case tString:
+		return appendUTF16(dst, b)
+	case tAnsiString:
+		return appendANSI(dst, b)
+	}
+	return append(dst, b...)
+}
+
+// utf16String decodes UTF-16LE (see appendUTF16).
 func utf16String(b []byte) string {
+	var stack [256]byte
+	return string(appendUTF16(stack[:0], b))
+}
+
+// appendUTF16 decodes UTF-16LE, dropping the NUL terminators Windows
+// leaves at the end of many strings (no renderer shows them). Unpaired
+// surrogates become U+FFFD.
+func appendUTF16(dst []byte, b []byte) []byte {
 	n := len(b) / 2
 	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
 		n--
 	}
-	var stack [256]byte
-	var ascii []byte
-	if n <= len(stack) {
-		ascii = stack[:n]
-	} else {
-		ascii = make([]byte, n)
-	}
-	var high byte
-	for i := range ascii {
+	b = b[:2*n]
+	// ASCII, nearly all of an event log, is copied in one tight loop.
+	start := len(dst)
+	dst = slices.Grow(dst, n)[:start+n]
+	out := dst[start:]
+	i := 0
+	for ; i < n; i++ {
 		lo, hi := b[2*i], b[2*i+1]
-		ascii[i] = lo
-		high |= hi | lo&0x80
+		if hi|lo&0x80 != 0 {
+			break
+		}
+		out[i] = lo
 	}
-	if high == 0 {
-		return string(ascii)
+	dst = dst[:start+i]
+	for ; i < n; i++ {
+		u := rune(b[2*i]) | rune(b[2*i+1])<<8
+		switch {
+		case u < 0x80:
+			dst = append(dst, byte(u))
+			continue
+		case u >= 0xd800 && u < 0xdc00 && i+1 < n:
+			u2 := rune(b[2*i+2]) | rune(b[2*i+3])<<8
+			if r := utf16.DecodeRune(u, u2); r != utf8.RuneError {
+				dst = utf8.AppendRune(dst, r)
+				i++
+				continue
+			}
+			u = utf8.RuneError
+		case utf16.IsSurrogate(u):
+			u = utf8.RuneError
+		}
+		dst = utf8.AppendRune(dst, u)
 	}
-	u := make([]uint16, n)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u))
+	return dst
 }
 
-// ansiString reads an 8-bit string: UTF-8 when it is valid, else each byte
-// as the Latin-1 character (the code page is not recorded in the file).
-func ansiString(b []byte) string {
+// appendANSI decodes an 8-bit string: UTF-8 when it is valid, else each
+// byte as the Latin-1 character (the code page is not recorded in the
+// file).
+func appendANSI(dst []byte, b []byte) []byte {
 	for len(b) > 0 && b[len(b)-1] == 0 {
 		b = b[:len(b)-1]
 	}
 	if utf8.Valid(b) {
-		return string(b)
+		return append(dst, b...)
 	}
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
+	for _, c := range b {
+		dst = utf8.AppendRune(dst, rune(c))
 	}
-	return string(r)
+	return dst
 }
+
+func ansiString(b []byte) string { return string(appendANSI(nil, b)) }
 
 // style selects how a value is written: as Windows renders it in event XML
 // (the flat fields) or as EVTX dump tools write it in JSON.
@@ -359,36 +386,66 @@ const (
 	dumpTimeLayout    = "2006-01-02T15:04:05.000000Z"
 )
 
+// formatTime writes the layouts above by hand: it is done for every
+// record, and time.Format is several times slower. Years outside 0–9999
+// (only in damaged values) go through time.Format.
 func formatTime(t time.Time, st style) string {
-	if st == windowsStyle {
-		return t.Format(windowsTimeLayout)
+	layout := windowsTimeLayout
+	if st == dumpStyle {
+		layout = dumpTimeLayout
 	}
-	return t.Format(dumpTimeLayout)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(layout)
+	}
+	hour, min, sec := t.Clock()
+	var b [28]byte
+	put := func(at, v, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, int(month), 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, hour, 2)
+	b[13] = ':'
+	put(14, min, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	frac, n := t.Nanosecond()/100, 7
+	if st == dumpStyle {
+		frac, n = t.Nanosecond()/1000, 6
+	}
+	put(20, frac, n)
+	b[20+n] = 'Z'
+	return string(b[:21+n])
 }
 
 // guidString writes a GUID in its registry form, upper case, without
 // braces: the first three fields are little-endian.
 func guidString(b []byte) string {
-	le := binary.LittleEndian
-	var sb strings.Builder
-	sb.Grow(36)
-	hex8 := func(v uint64, digits int) {
-		s := strconv.FormatUint(v, 16)
-		for i := len(s); i < digits; i++ {
-			sb.WriteByte('0')
-		}
-		sb.WriteString(strings.ToUpper(s))
+	const digits = "0123456789ABCDEF"
+	var out [36]byte
+	i := 0
+	put := func(c byte) {
+		out[i], out[i+1] = digits[c>>4], digits[c&15]
+		i += 2
 	}
-	hex8(uint64(le.Uint32(b)), 8)
-	sb.WriteByte('-')
-	hex8(uint64(le.Uint16(b[4:])), 4)
-	sb.WriteByte('-')
-	hex8(uint64(le.Uint16(b[6:])), 4)
-	sb.WriteByte('-')
-	sb.WriteString(strings.ToUpper(hex.EncodeToString(b[8:10])))
-	sb.WriteByte('-')
-	sb.WriteString(strings.ToUpper(hex.EncodeToString(b[10:16])))
-	return sb.String()
+	for _, j := range [...]int{3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15} {
+		if j < 0 {
+			out[i] = '-'
+			i++
+			continue
+		}
+		put(b[j])
+	}
+	return string(out[:])
 }
 
 // sidString writes a SID as S-revision-authority-subauthorities: the

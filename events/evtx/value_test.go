@@ -71,3 +71,15 @@ func TestValueTypes(t *testing.T) {
 		}
 	}
 }
+
+// The hand-written time format equals time.Format's, for any FILETIME.
+func TestFormatTime(t *testing.T) {
+	for _, ft := range []uint64{0, 1, 9999999, 133426200606015590, 2650467743999999999, 2650467744000000000, 1<<63 - 1, 1<<64 - 1} {
+		tm := FileTime(ft)
+		for st, layout := range map[style]string{windowsStyle: windowsTimeLayout, dumpStyle: dumpTimeLayout} {
+			if got, want := formatTime(tm, st), tm.Format(layout); got != want {
+				t.Errorf("FILETIME %d: %q, want %q", ft, got, want)
+			}
+		}
+	}
+}
