@@ -33,10 +33,13 @@
 // (not closed cleanly) is read like any other; records past the end its
 // chunk header records are taken when they continue the chunk's sequence
 // of identifiers (written after the header was last saved). Every length
-// read from the file is checked against the data it lies in, and element
-// nesting, binary XML nested within substitution values and the size one
-// record expands to are bounded (maxDepth, maxNested, maxItems), so no
-// input makes the reader panic, loop or use unbounded memory.
+// read from the file is checked against the data it lies in, and fixed
+// bounds, far above what Windows writes, hold for what a record can make
+// the reader do: elements nest at most 64 deep in a template or fragment,
+// binary XML nests at most 8 deep within substitution values, and a record
+// expands to at most 1024 + 8 per byte of it elements, values and tokens
+// (65536 at most). A record past a bound is reported and skipped. So no
+// input makes the reader panic, loop, take long or use unbounded memory.
 //
 // # Output
 //
@@ -61,14 +64,16 @@
 //     valid, else as Latin-1;
 //   - arrays as their elements joined by commas.
 //
+// [Record.XML] renders the event as event XML in the same value forms.
+//
 // [Record.Dump] renders the event as EVTX dump tools (such as evtx_dump)
 // write it in JSON: {"Event": {"#attributes": {"xmlns": …}, "System":
 // {"EventID": 11, "Provider": {"#attributes": {"Name": …}}, …},
 // "EventData": {"Image": …}}}: attributes under "#attributes", text
 // under "#text" beside attributes or child elements and otherwise as the
 // element's value, an empty element as null, a Data element with a Name
-// attribute as a member of that name, a repeated element name with a
-// suffix _1, _2, …, integers, reals and booleans as JSON numbers and
+// attribute as a member of that name, a repeated name with a suffix _1,
+// _2, … (a JSON object cannot repeat a member), integers, reals and booleans as JSON numbers and
 // booleans, arrays as JSON arrays. It differs from Record.Fields' forms
 // in two ways, as those tools do: GUIDs have no braces, and times have
 // six decimals ("2025-10-24T23:41:00.601559Z"). Unlike those tools, it
