@@ -1,11 +1,13 @@
 package sigma
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cartrans/cartrans/diag"
@@ -13,12 +15,27 @@ import (
 	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
+var corpus struct {
+	once  sync.Once
+	paths []string
+	data  [][]byte
+	err   error
+}
+
 // corpusRules lists the .yml files under the Sigma corpus's rules/,
-// sorted, and reads them.
+// sorted, and reads them, once for all the tests that use them.
 func corpusRules(t testing.TB) (paths []string, data [][]byte) {
 	t.Helper()
 	root := filepath.Join(testcorpus.SigmaDir(t), "rules")
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	corpus.once.Do(func() { corpus.paths, corpus.data, corpus.err = loadCorpus(root) })
+	if corpus.err != nil {
+		t.Fatal(corpus.err)
+	}
+	return corpus.paths, corpus.data
+}
+
+func loadCorpus(root string) (paths []string, data [][]byte, err error) {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -28,19 +45,19 @@ func corpusRules(t testing.TB) (paths []string, data [][]byte) {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	if len(paths) == 0 {
-		t.Fatalf("no .yml rules under %s", root)
+		return nil, nil, fmt.Errorf("no .yml rules under %s", root)
 	}
 	sort.Strings(paths)
 	data = make([][]byte, len(paths))
 	for i, p := range paths {
 		if data[i], err = os.ReadFile(p); err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 	}
-	return paths, data
+	return paths, data, nil
 }
 
 // parseAll reads every file on every core.

@@ -157,6 +157,17 @@ func (f *FieldItem) Has(m Mod) bool {
 	return false
 }
 
+// CaseSensitive reports whether the item's values match case-sensitively:
+// Sigma's strings do not unless cased (rules §General, modifiers §Generic
+// Modifiers); a regular expression does unless re|i (modifiers §Regular
+// Expression).
+func (f *FieldItem) CaseSensitive() bool {
+	if f.Has(ModRe) {
+		return !f.Has(ModReI)
+	}
+	return f.Has(ModCased)
+}
+
 // Keyword reports whether the item searches the whole event.
 func (f *FieldItem) Keyword() bool { return f.Field == "" }
 

@@ -802,3 +802,18 @@ func TestLineBreaks(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseSensitive(t *testing.T) {
+	for item, want := range map[string]bool{
+		"F: x": false, "F|contains: x": false, "F|cased: x": true, "F|contains|cased: x": true,
+		"F|re: x": true, "F|re|i: x": false, "F|re|m: x": true,
+	} {
+		rules, diags := Parse("c.yml", []byte(rule("    sel:\n        "+item+"\n    condition: sel\n")))
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		if got := rules[0].Detection.Searches[0].Groups[0].Items[0].CaseSensitive(); got != want {
+			t.Errorf("%s: CaseSensitive() = %v", item, got)
+		}
+	}
+}
