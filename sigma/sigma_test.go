@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cartrans/cartrans/diag"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/internal/testcorpus"
 )
 
