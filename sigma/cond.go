@@ -42,8 +42,9 @@ type Ident struct {
 }
 
 // OfPattern is "1 of pattern" (All false) or "all of pattern": the
-// search identifiers matching a pattern where '*' is any run of
-// characters. Matches lists them, in the detection's order, once resolved.
+// search identifiers not starting with '_' that match a pattern where '*'
+// is any run of characters. Matches lists them, in the detection's order,
+// once resolved.
 type OfPattern struct {
 	All      bool
 	Pattern  string
@@ -434,7 +435,10 @@ func (r *resolver) resolve(c Cond) {
 					}
 					return
 				}
-				if Glob(c.Pattern, n) {
+				// The specification's Condition section: "Same as 1/all of
+				// them, but restricted to matching search identifiers", so
+				// the ones starting with '_' are left out here too.
+				if !strings.HasPrefix(n, "_") && Glob(c.Pattern, n) {
 					m = append(m, n)
 				}
 			}
@@ -445,7 +449,11 @@ func (r *resolver) resolve(c Cond) {
 			r.used[n] = true
 		}
 		if len(m) == 0 {
-			r.errorf(c.From, "S202", "", "the pattern %q matches no search identifier", c.Pattern)
+			hint := ""
+			if strings.HasPrefix(c.Pattern, "_") {
+				hint = " (those starting with '_' are left out, as from them: name them one by one)"
+			}
+			r.errorf(c.From, "S202", "", "the pattern %q matches no search identifier%s", c.Pattern, hint)
 		}
 	case *OfThem:
 		if !r.themDone {

@@ -108,7 +108,15 @@ func (s *src) readCorrelation(n *yaml.Node) *Correlation {
 		case "condition":
 			s.readCorrCondition(c, p.val)
 		case "generate":
-			s.errorf("S300", s.pos(p.key), "generate belongs at the top of the document, beside correlation")
+			// The specification's Generate section and its schema put it at
+			// the top of the document; pySigma reads it here. Read it, and
+			// say where it belongs.
+			if v := deref(p.val); v != nil && v.Tag == "!!bool" {
+				c.Generate = v.Value == "true"
+				s.warnf("S300", s.pos(p.key), "generate belongs at the top of the document, beside correlation (specification: Generate); pySigma reads it here")
+			} else {
+				s.errorf("S012", s.pos(p.val), "generate must be true or false")
+			}
 		default:
 			s.errorf("S300", s.pos(p.key), "correlation has no key %q: it has type, rules, aliases, group-by, timespan and condition", p.key.Value)
 		}

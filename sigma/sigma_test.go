@@ -312,7 +312,6 @@ func TestConditions(t *testing.T) {
 		{"all of sel* or keywords", "(all of sel* or keywords)"},
 		{"1 of them", "1 of them"},
 		{"all of them", "all of them"},
-		{"1 of _hid*", "1 of _hid*"},
 		{"((sel1))", "sel1"},
 	}
 	for _, tc := range tests {
@@ -326,9 +325,14 @@ func TestConditions(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tc.cond, got, tc.want)
 		}
 	}
-	// The of forms' matches: them leaves out identifiers starting with _.
-	src := rule(names + "    condition: 1 of them or all of filter_* or 1 of _*\n")
-	rules, _ := Parse("c.yml", []byte(src))
+	// The of forms' matches: them, and patterns, which the specification
+	// calls the same as them but restricted, leave out identifiers
+	// starting with _.
+	src := rule(names + "    condition: 1 of them or all of filter_* or 1 of *e* or _hidden\n")
+	rules, diags := Parse("c.yml", []byte(src))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
 	or := rules[0].Detection.Condition().(*Or)
 	if got := or.Args[0].(*OfThem).Matches; !reflect.DeepEqual(got, []string{"sel1", "sel2", "filter_a", "filter_b", "keywords"}) {
 		t.Errorf("them = %v", got)
@@ -336,12 +340,16 @@ func TestConditions(t *testing.T) {
 	if got := or.Args[1].(*OfPattern).Matches; !reflect.DeepEqual(got, []string{"filter_a", "filter_b"}) {
 		t.Errorf("filter_* = %v", got)
 	}
-	if got := or.Args[2].(*OfPattern).Matches; !reflect.DeepEqual(got, []string{"_hidden"}) {
-		t.Errorf("_* = %v", got)
+	if got := or.Args[2].(*OfPattern).Matches; !reflect.DeepEqual(got, []string{"sel1", "sel2", "filter_a", "filter_b", "keywords"}) {
+		t.Errorf("*e* = %v", got)
+	}
+	_, diags = Parse("c.yml", []byte(rule(names+"    condition: 1 of _hid*\n")))
+	if es := errs(diags); len(es) != 1 || es[0].Code != "S202" || !strings.Contains(es[0].Message, "left out") {
+		t.Errorf("1 of _hid*: %v", es)
 	}
 	// The older list form: each condition, ORed.
 	src = rule(names + "    condition:\n        - sel1\n        - 1 of filter* and keywords and sel2 and _hidden\n")
-	rules, diags := Parse("c.yml", []byte(src))
+	rules, diags = Parse("c.yml", []byte(src))
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
@@ -599,6 +607,13 @@ detection:
 		len(c.Condition) != 2 || c.Condition[0].Op != "gt" || c.Condition[0].Value.Int != 100 || c.Condition[1].Op != "lte" ||
 		len(c.Aliases) != 1 || c.Aliases[0].Fields[0].Field != "TargetUserName" {
 		t.Errorf("correlation %+v", c)
+	}
+	// generate inside correlation, where pySigma reads it: read, with a
+	// warning saying where the specification puts it.
+	inner := "title: x\ncorrelation:\n    type: temporal\n    rules: [a, b]\n    group-by: [u]\n    timespan: 1h\n    generate: true\n"
+	rs, ds := Parse("g.yml", []byte(inner))
+	if len(ds) != 1 || ds[0].Severity != diag.Warning || ds[0].Code != "S300" || ds[0].Pos.Line != 7 || !rs[0].Correlation.Generate {
+		t.Errorf("generate inside correlation: %v", ds)
 	}
 	if rules[1].Pos.Line != 13 {
 		t.Errorf("second document at %v, want line 13", rules[1].Pos)
