@@ -91,9 +91,15 @@ func TestCorpus(t *testing.T) {
 				warns[d.Code]++
 			}
 		}
+		src := newSrc(paths[i], data[i], nil)
 		for _, r := range rules[i] {
 			if r.Detection == nil {
 				continue
+			}
+			// Every identifier's position points at its name in the file:
+			// the condition's offsets map back through the YAML scalar.
+			for _, c := range r.Detection.Conditions {
+				checkIdentPositions(t, src, c)
 			}
 			for _, s := range r.Detection.Searches {
 				for _, g := range s.Groups {
@@ -111,5 +117,31 @@ func TestCorpus(t *testing.T) {
 	t.Logf("warnings by code: %v", warns)
 	if total != len(paths) {
 		t.Errorf("%d rules from %d files: each SigmaHQ file holds one rule", total, len(paths))
+	}
+}
+
+func checkIdentPositions(t *testing.T, src *src, c Cond) {
+	t.Helper()
+	switch c := c.(type) {
+	case *And:
+		for _, a := range c.Args {
+			checkIdentPositions(t, src, a)
+		}
+	case *Or:
+		for _, a := range c.Args {
+			checkIdentPositions(t, src, a)
+		}
+	case *Not:
+		checkIdentPositions(t, src, c.X)
+	case *Ident:
+		at := func(p diag.Pos) int { return src.lines[p.Line-1] + p.Col - 1 }
+		if got := string(src.data[at(c.From):at(c.To)]); got != c.Name {
+			t.Errorf("%s: identifier %q, but the file has %q there", c.From, c.Name, got)
+		}
+	case *OfPattern:
+		at := func(p diag.Pos) int { return src.lines[p.Line-1] + p.Col - 1 }
+		if got := string(src.data[at(c.From):at(c.To)]); !strings.HasSuffix(got, c.Pattern) {
+			t.Errorf("%s: pattern %q, but the file has %q there", c.From, c.Pattern, got)
+		}
 	}
 }

@@ -368,6 +368,8 @@ func TestConditionDiagnostics(t *testing.T) {
 		{`"sel1 and not flter"`, `c.yml:7:30: error[S201]: "flter" is not a search identifier of the detection (did you mean filter?)`},
 		{"'sel1 and ''x'' or filter'", `c.yml:7:26: error[S200]: unexpected "'" in the condition: identifiers hold letters, digits, non-ASCII characters, '_', '-', '.' and the wildcard '*'`},
 		{"|\n        sel1 and\n        not flter", `c.yml:9:13: error[S201]: "flter" is not a search identifier of the detection (did you mean filter?)`},
+		{"sel1 and\n        not flter", `c.yml:8:13: error[S201]: "flter" is not a search identifier of the detection (did you mean filter?)`},
+		{">-\n        sel1 and\n        not flter", `c.yml:9:13: error[S201]: "flter" is not a search identifier of the detection (did you mean filter?)`},
 		{"sel1 AND filter", `c.yml:7:21: error[S200]: unexpected "AND" where and, or or the end of the condition should be`},
 		{"sel1 and (filter", `c.yml:7:32: error[S200]: the condition ends where ')' should be`},
 		{"sel1 and filter)", `c.yml:7:31: error[S200]: unexpected ")" where and, or or the end of the condition should be`},
