@@ -130,13 +130,6 @@ type template struct {
 
 type subRefs struct{ sub, n int }
 
-// subst is a substitution value as found in a template instance: its type
-// and where its bytes lie in the chunk.
-type subst struct {
-	t        byte
-	off, len int
-}
-
 // decodeError is a malformed piece of binary XML at a chunk offset.
 type decodeError struct {
 	off int
@@ -280,7 +273,7 @@ func (p *parser) fragment(depth int) ([]item, error) {
 			if p.template {
 				return nil, p.errf("template instance inside a template definition")
 			}
-			items, err := p.templateInstance(depth)
+			items, err := p.templateInstance()
 			if err != nil {
 				return nil, err
 			}
@@ -492,7 +485,7 @@ func entity(name string) string {
 // definition (written in place the first time the chunk uses it), then
 // the substitution values, and returns the template's content with the
 // values substituted.
-func (p *parser) templateInstance(depth int) ([]item, error) {
+func (p *parser) templateInstance() ([]item, error) {
 	if err := p.need(10); err != nil {
 		return nil, err
 	}
@@ -524,17 +517,17 @@ func (p *parser) templateInstance(depth int) ([]item, error) {
 	inst := &instance{items: tmpl.items, vals: make([]value, count)}
 	var sizes map[int]int // what binary XML values expand to
 	for i := range inst.vals {
-		s := subst{t: p.c.buf[desc+4*i+2], len: int(binary.LittleEndian.Uint16(p.c.buf[desc+4*i:]))}
-		if err := p.need(s.len); err != nil {
+		t, size := p.c.buf[desc+4*i+2], int(binary.LittleEndian.Uint16(p.c.buf[desc+4*i:]))
+		if err := p.need(size); err != nil {
 			return nil, err
 		}
-		b := p.c.buf[p.pos : p.pos+s.len]
-		if s.t == tBinXML && s.len > 0 {
+		b := p.c.buf[p.pos : p.pos+size]
+		if t == tBinXML && size > 0 {
 			if p.nest+1 > maxNested {
 				return nil, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
 			}
 			before := *p.budget
-			np := parser{c: p.c, pos: p.pos, end: p.pos + s.len, budget: p.budget, limit: p.limit, nest: p.nest + 1}
+			np := parser{c: p.c, pos: p.pos, end: p.pos + size, budget: p.budget, limit: p.limit, nest: p.nest + 1}
 			items, err := np.fragment(0)
 			if err != nil {
 				return nil, err
@@ -547,11 +540,11 @@ func (p *parser) templateInstance(depth int) ([]item, error) {
 		} else {
 			// Into the record's arena: one string for all its values.
 			start := len(p.c.arena)
-			p.c.arena = appendValue(p.c.arena, s.t, b)
-			inst.vals[i].t = s.t
+			p.c.arena = appendValue(p.c.arena, t, b)
+			inst.vals[i].t = t
 			p.c.pending = append(p.c.pending, pendingValue{&inst.vals[i], start, len(p.c.arena)})
 		}
-		p.pos += s.len
+		p.pos += size
 	}
 	// Charge what the instance expands to: the template's own items, and
 	// each value as many times as the template uses it (a nested
