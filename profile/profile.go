@@ -214,6 +214,13 @@ func (p *Profile) validate() error {
 		if err := terms("event "+key, ev.Selector); err != nil {
 			return err
 		}
+		// A promise of presence is about a field the event maps: the
+		// native engine checks each against the events it reads.
+		for _, f := range ev.Present {
+			if _, ok := ev.Fields[f]; !ok {
+				return fmt.Errorf("event %s: present lists %s, which is not one of its fields", key, f)
+			}
+		}
 	}
 	if err := terms("log_selector", p.LogSelector); err != nil {
 		return err

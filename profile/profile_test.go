@@ -191,3 +191,16 @@ func BenchmarkValidateEmbedded(b *testing.B) {
 		}
 	}
 }
+
+// TestPresentIsMapped: a field promised present in every event must be one
+// the event maps; otherwise no engine could check the promise.
+func TestPresentIsMapped(t *testing.T) {
+	head := "name: t\nbackend: splunk\nevents:\n  process/create:\n    selector: [{field: EventCode, values: [\"1\"]}]\n    fields: {exe: Image}\n"
+	if _, err := Parse("t.yaml", []byte(head+"    present: [exe]\n")); err != nil {
+		t.Errorf("a mapped field: %v", err)
+	}
+	_, err := Parse("t.yaml", []byte(head+"    present: [exe, parent_exe]\n"))
+	if want := "t.yaml: event process/create: present lists parent_exe, which is not one of its fields"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}

@@ -10,7 +10,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "sysmon", Backend: "dnif", Dialect: "", Description: "DNIF's WINDOWS-SYSMON log with CAR's field names", Prefix: "", File: "sysmon",
 			Settings: map[string]string{"limit": "100"},
 			Events: map[string]*profile.Event{
-				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"image_path", "module_name", "hostname"},
+				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"6"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":        {Field: "SystemName", Transform: ""},
@@ -19,7 +19,7 @@ func embeddedProfiles() []*profile.Profile {
 						"signature_valid": {Field: "@SignatureStatus", Transform: ""},
 						"signer":          {Field: "@Signature", Transform: ""},
 					}},
-				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "exe", "pid", "hostname"},
+				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"11"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time": {Field: "@CreationUtcTime", Transform: ""},
@@ -31,7 +31,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path":    {Field: "@Image", Transform: ""},
 						"pid":           {Field: "@ProcessId", Transform: ""},
 					}},
-				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "exe", "pid", "hostname"},
+				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"23", "26"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "@Image", Transform: "basename"},
@@ -42,7 +42,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "@ProcessId", Transform: ""},
 						"user":       {Field: "@User", Transform: ""},
 					}},
-				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "exe", "pid", "hostname"},
+				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"2"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time":          {Field: "@CreationUtcTime", Transform: ""},
@@ -54,7 +54,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":                    {Field: "@ProcessId", Transform: ""},
 						"previous_creation_time": {Field: "@PreviousCreationUtcTime", Transform: ""},
 					}},
-				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port", "transport_protocol", "image_path", "exe", "pid", "hostname"},
+				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"3"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_hostname":      {Field: "@DestinationHostname", Transform: ""},
@@ -70,7 +70,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "@Protocol", Transform: ""},
 						"user":               {Field: "@User", Transform: ""},
 					}},
-				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"module_path", "module_name", "image_path", "exe", "pid", "hostname"},
+				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"7"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":             {Field: "@Image", Transform: "basename"},
@@ -82,7 +82,7 @@ func embeddedProfiles() []*profile.Profile {
 						"signature_valid": {Field: "@SignatureStatus", Transform: ""},
 						"signer":          {Field: "@Signature", Transform: ""},
 					}},
-				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "target_name", "target_pid", "access_level", "hostname"},
+				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"10"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"access_level": {Field: "@GrantedAccess", Transform: ""},
@@ -94,7 +94,7 @@ func embeddedProfiles() []*profile.Profile {
 						"target_name":  {Field: "@TargetImage", Transform: ""},
 						"target_pid":   {Field: "@TargetProcessId", Transform: ""},
 					}},
-				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_image_path", "parent_exe", "pid", "ppid", "hostname"},
+				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"1"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "Process", Transform: ""},
@@ -113,7 +113,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "PPID", Transform: ""},
 						"user":                      {Field: "User", Transform: ""},
 					}},
-				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "guid", "hostname"},
+				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"5"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "@Image", Transform: "basename"},
@@ -122,7 +122,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "@Image", Transform: ""},
 						"pid":        {Field: "@ProcessId", Transform: ""},
 					}},
-				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "exe", "pid", "hostname"},
+				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"12"}, Flag: ""}, {Field: "@EventType", Values: []string{"CreateKey"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "@Image", Transform: "basename"},
@@ -132,7 +132,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "@ProcessId", Transform: ""},
 						"value":      {Field: "@TargetObject", Transform: "basename"},
 					}},
-				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "new_content", "image_path", "exe", "pid", "hostname"},
+				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"14"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":         {Field: "@Image", Transform: "basename"},
@@ -143,7 +143,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "@ProcessId", Transform: ""},
 						"value":       {Field: "@TargetObject", Transform: "basename"},
 					}},
-				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "exe", "pid", "hostname"},
+				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"12"}, Flag: ""}, {Field: "@EventType", Values: []string{"DeleteKey", "DeleteValue"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "@Image", Transform: "basename"},
@@ -153,7 +153,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "@ProcessId", Transform: ""},
 						"value":      {Field: "@TargetObject", Transform: "basename"},
 					}},
-				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "exe", "pid", "hostname"},
+				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"13"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "@Details", Transform: ""},
@@ -164,7 +164,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "@ProcessId", Transform: ""},
 						"value":      {Field: "@TargetObject", Transform: "basename"},
 					}},
-				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_pid", "tgt_pid", "hostname"},
+				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-SYSMON"}, Flag: ""}, {Field: "EventID", Values: []string{"8"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":          {Field: "SystemName", Transform: ""},
@@ -175,7 +175,7 @@ func embeddedProfiles() []*profile.Profile {
 						"start_module_name": {Field: "@StartModule", Transform: "basename"},
 						"tgt_pid":           {Field: "@TargetProcessId", Transform: ""},
 					}},
-				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string{"user", "hostname"},
+				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "LogName", Values: []string{"WINDOWS-NXLOG-AUDIT"}, Flag: ""}, {Field: "SubSystem", Values: []string{"AUTHENTICATION"}, Flag: ""}, {Field: "Action", Values: []string{"LOGIN"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname": {Field: "SystemName", Transform: ""},

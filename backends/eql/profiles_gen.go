@@ -10,7 +10,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "endgame", Backend: "eql", Dialect: "", Description: "the Endgame schema of the EQL engine (eqllib)", Prefix: "", File: "endgame",
 			Settings: map[string]string{},
 			Events: map[string]*profile.Event{
-				"file/create": {Category: "file", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "exe", "pid", "hostname"},
+				"file/create": {Category: "file", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "", Values: []string(nil), Flag: "subtype.create"}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process_name", Transform: ""},
@@ -22,7 +22,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "pid", Transform: ""},
 						"user":       {Field: "user", Transform: ""},
 					}},
-				"file/delete": {Category: "file", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "exe", "pid", "hostname"},
+				"file/delete": {Category: "file", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "", Values: []string(nil), Flag: "subtype.delete"}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process_name", Transform: ""},
@@ -34,7 +34,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "pid", Transform: ""},
 						"user":       {Field: "user", Transform: ""},
 					}},
-				"file/modify": {Category: "file", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "exe", "pid", "hostname"},
+				"file/modify": {Category: "file", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "", Values: []string(nil), Flag: "subtype.modify"}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process_name", Transform: ""},
@@ -46,7 +46,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "pid", Transform: ""},
 						"user":       {Field: "user", Transform: ""},
 					}},
-				"flow/start": {Category: "network", By: []string(nil), Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port", "image_path", "exe", "pid", "hostname"},
+				"flow/start": {Category: "network", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "", Values: []string(nil), Flag: "subtype.outgoing"}},
 					Fields: map[string]profile.FieldMap{
 						"dest_ip":            {Field: "destination_address", Transform: ""},
@@ -60,7 +60,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "protocol", Transform: ""},
 						"user":               {Field: "user", Transform: ""},
 					}},
-				"module/load": {Category: "image_load", By: []string(nil), Prefix: "", Present: []string{"module_path", "module_name", "image_path", "pid", "hostname"},
+				"module/load": {Category: "image_load", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "hostname", Transform: ""},
@@ -70,7 +70,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "pid", Transform: ""},
 						"signer":      {Field: "signature_signer", Transform: ""},
 					}},
-				"process/create": {Category: "process", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_exe", "parent_image_path", "pid", "ppid", "guid", "parent_guid", "hostname"},
+				"process/create": {Category: "process", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "", Values: []string(nil), Flag: "subtype.create"}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":      {Field: "command_line", Transform: ""},
@@ -85,7 +85,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":              {Field: "ppid", Transform: ""},
 						"user":              {Field: "user", Transform: ""},
 					}},
-				"process/terminate": {Category: "process", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "guid", "hostname"},
+				"process/terminate": {Category: "process", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "", Values: []string(nil), Flag: "subtype.terminate"}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":      {Field: "command_line", Transform: ""},
@@ -100,7 +100,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":              {Field: "ppid", Transform: ""},
 						"user":              {Field: "user", Transform: ""},
 					}},
-				"registry/value_edit": {Category: "registry", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/value_edit": {Category: "registry", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "registry_data", Transform: ""},
@@ -111,7 +111,7 @@ func embeddedProfiles() []*profile.Profile {
 						"user":       {Field: "user", Transform: ""},
 						"value":      {Field: "registry_value", Transform: ""},
 					}},
-				"user_session/login": {Category: "security", By: []string(nil), Prefix: "", Present: []string{"user", "hostname"},
+				"user_session/login": {Category: "security", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event_id", Values: []string{"4624"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "hostname", Transform: ""},
@@ -138,7 +138,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "ecs", Backend: "eql", Dialect: "elasticsearch", Description: "Elasticsearch EQL over the Elastic Common Schema", Prefix: "", File: "ecs",
 			Settings: map[string]string{},
 			Events: map[string]*profile.Event{
-				"file/create": {Category: "file", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "hostname"},
+				"file/create": {Category: "file", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"creation"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process.name", Transform: ""},
@@ -150,7 +150,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process.pid", Transform: ""},
 						"user":       {Field: "user.name", Transform: ""},
 					}},
-				"file/delete": {Category: "file", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "hostname"},
+				"file/delete": {Category: "file", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"deletion"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process.name", Transform: ""},
@@ -162,7 +162,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process.pid", Transform: ""},
 						"user":       {Field: "user.name", Transform: ""},
 					}},
-				"file/modify": {Category: "file", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "hostname"},
+				"file/modify": {Category: "file", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"change"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process.name", Transform: ""},
@@ -174,7 +174,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process.pid", Transform: ""},
 						"user":       {Field: "user.name", Transform: ""},
 					}},
-				"flow/message": {Category: "network", By: []string(nil), Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port"},
+				"flow/message": {Category: "network", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.dataset", Values: []string{"zeek.dce_rpc"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_ip":                  {Field: "destination.ip", Transform: ""},
@@ -185,7 +185,7 @@ func embeddedProfiles() []*profile.Profile {
 						"src_ip":                   {Field: "source.ip", Transform: ""},
 						"src_port":                 {Field: "source.port", Transform: ""},
 					}},
-				"flow/start": {Category: "network", By: []string(nil), Prefix: "", Present: []string{"hostname"},
+				"flow/start": {Category: "network", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"start"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_ip":            {Field: "destination.ip", Transform: ""},
@@ -199,7 +199,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "network.transport", Transform: ""},
 						"user":               {Field: "user.name", Transform: ""},
 					}},
-				"module/load": {Category: "library", By: []string(nil), Prefix: "", Present: []string{"module_path", "module_name", "hostname"},
+				"module/load": {Category: "library", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host.name", Transform: ""},
@@ -209,7 +209,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "process.pid", Transform: ""},
 						"signer":      {Field: "dll.code_signature.subject_name", Transform: ""},
 					}},
-				"process/create": {Category: "process", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "hostname"},
+				"process/create": {Category: "process", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"start"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "process.command_line", Transform: ""},
@@ -226,7 +226,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "process.parent.pid", Transform: ""},
 						"user":                      {Field: "user.name", Transform: ""},
 					}},
-				"process/terminate": {Category: "process", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "hostname"},
+				"process/terminate": {Category: "process", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"end"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "process.command_line", Transform: ""},
@@ -243,7 +243,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "process.parent.pid", Transform: ""},
 						"user":                      {Field: "user.name", Transform: ""},
 					}},
-				"registry/value_edit": {Category: "registry", By: []string(nil), Prefix: "", Present: []string{"key", "hostname"},
+				"registry/value_edit": {Category: "registry", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.type", Values: []string{"change"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "registry.data.strings", Transform: ""},
@@ -253,7 +253,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process.pid", Transform: ""},
 						"value":      {Field: "registry.value", Transform: ""},
 					}},
-				"user_session/login": {Category: "authentication", By: []string(nil), Prefix: "", Present: []string{"hostname"},
+				"user_session/login": {Category: "authentication", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event.code", Values: []string{"4624"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname": {Field: "host.name", Transform: ""},

@@ -68,6 +68,9 @@ type Engine struct {
 	// problems counts, by output and schema, the events an output could
 	// not run on (a field the schema does not map, say).
 	problems map[problemKey]int
+	// broken counts the events that lack a field their schema lists as
+	// always present (see BrokenPromises).
+	broken map[Promise]int
 }
 
 // New compiles programs; each match goes to emit, in input order for
@@ -166,6 +169,23 @@ type classified struct {
 	hits         []hit
 }
 
+// Promise is a field a schema lists as present in every event of a kind
+// (profile.Event.Present): a query backend leaves out the guard that keeps
+// a negation true on an event without it, so an event that lacks it may
+// be missed by a query translated with that schema's promises.
+type Promise struct {
+	Schema string // the schema's name
+	Event  string // object/action
+	Field  string // the CAR field
+	Name   string // the schema's field it maps to
+}
+
+// BrokenPromise is a count of the events that lacked a promised field.
+type BrokenPromise struct {
+	Promise
+	Events int
+}
+
 // hit is an event's part in one output: a filter's match, or the sides
 // of a join or the group source it belongs to.
 type hit struct {
@@ -174,6 +194,7 @@ type hit struct {
 	def        *profile.Event // a group's source
 	lDef, rDef *profile.Event // a join's sides
 	problem    *Schema        // outputs cannot run on this event's schema
+	broken     []Promise      // promises the event breaks
 }
 
 // classify maps an event to its schema and tests it against the outputs
@@ -228,7 +249,26 @@ func (e *Engine) classify(ev events.Event) *classified {
 	if len(x.actions) > 0 && len(idx.unplanned) > 0 {
 		c.hits = append(c.hits, hit{problem: s})
 	}
+	if broken := brokenPromises(s, x); broken != nil {
+		c.hits = append(c.hits, hit{broken: broken})
+	}
 	return c
+}
+
+// brokenPromises lists the fields the schema promises for the event's
+// kinds that the event lacks.
+func brokenPromises(s *Schema, x *event) []Promise {
+	var out []Promise
+	for _, a := range x.actions {
+		def := s.Events[a]
+		for _, f := range def.Present {
+			m := def.Fields[f] // Validate checks that a promised field is mapped
+			if _, ok := x.Fields[m.Field]; !ok {
+				out = append(out, Promise{Schema: s.Name, Event: a, Field: f, Name: m.Field})
+			}
+		}
+	}
+	return out
 }
 
 type problemKey struct {
@@ -244,6 +284,22 @@ func (e *Engine) Problems() []string {
 		out = append(out, k.o.planErr[k.s])
 	}
 	slices.Sort(out)
+	return out
+}
+
+// BrokenPromises counts, by schema, kind of event and field, the events
+// that lacked a field their schema lists as always present, so that a
+// user sees where a translated query's assumption fails on their data.
+// Only the events the run classified are counted: a line the prefilter
+// skips holds nothing any analytic needs and is not read.
+func (e *Engine) BrokenPromises() []BrokenPromise {
+	var out []BrokenPromise
+	for p, n := range e.broken {
+		out = append(out, BrokenPromise{Promise: p, Events: n})
+	}
+	slices.SortFunc(out, func(a, b BrokenPromise) int {
+		return strings.Compare(a.Schema+"\x00"+a.Event+"\x00"+a.Field, b.Schema+"\x00"+b.Event+"\x00"+b.Field)
+	})
 	return out
 }
 
@@ -308,6 +364,13 @@ func (e *Engine) applyOne(c *classified) error {
 	}
 	for _, h := range c.hits {
 		switch {
+		case h.broken != nil:
+			if e.broken == nil {
+				e.broken = map[Promise]int{}
+			}
+			for _, p := range h.broken {
+				e.broken[p]++
+			}
 		case h.problem != nil:
 			if e.problems == nil {
 				e.problems = map[problemKey]int{}

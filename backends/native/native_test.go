@@ -169,3 +169,40 @@ func FuzzPrefilter(f *testing.F) {
 		}
 	})
 }
+
+// TestBrokenPromises: the sysmon schema promises the Computer (hostname,
+// fqdn) in every process creation, as the Windows event schema requires
+// it; an event without it breaks the promise a translated query relies
+// on, and the run counts it by kind of event and field, whether or not
+// an analytic matched the event, through the reader and the parallel
+// pipeline alike.
+func TestBrokenPromises(t *testing.T) {
+	input := sysmon(`1;Image=C:\a\cmd.exe`) +
+		`{"n":2,"EventID":"1","Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\a\\cmd.exe"}` + "\n" +
+		`{"n":3,"EventID":"1","Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\a\\cmd.exe"}` + "\n" +
+		`{"n":4,"EventID":"1","Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\a\\other.exe"}` + "\n"
+	want := "[{{sysmon process/create fqdn Computer} 3} {{sysmon process/create hostname Computer} 3}]"
+	p := program(t, proc+`exe == "cmd.exe" and hostname != "ws9"`+"\noutput x")
+	matches := 0
+	e, err := native.New([]native.Program{p}, native.Options{NoPrefilter: true}, func(native.Match) { matches++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := events.Reader{Event: e.Event, Bad: func(b events.Bad) { t.Fatalf("bad input: %v", b) }}
+	if err := rd.Read(strings.NewReader(input), "t", events.NDJSON); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(e.BrokenPromises()); got != want || matches != 3 {
+		t.Errorf("reader: %d matches, broken promises %s, want 3 and %s", matches, got, want)
+	}
+	e, err = native.New([]native.Program{p}, native.Options{NoPrefilter: true}, func(native.Match) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Run(strings.NewReader(input), "t", events.NDJSON, func(b events.Bad) { t.Fatalf("bad input: %v", b) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(e.BrokenPromises()); got != want {
+		t.Errorf("pipeline: broken promises %s, want %s", got, want)
+	}
+}

@@ -10,7 +10,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "sysmon", Backend: "splunk", Dialect: "", Description: "Sysmon and Windows event logs with their native field names", Prefix: "index={index}", File: "sysmon",
 			Settings: map[string]string{"index": "__your_sysmon_index__", "zeek_index": "__your_zeek_index__"},
 			Events: map[string]*profile.Event{
-				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"image_path", "module_name", "hostname", "fqdn"},
+				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"6"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":            {Field: "Computer", Transform: ""},
@@ -20,7 +20,7 @@ func embeddedProfiles() []*profile.Profile {
 						"signature_valid": {Field: "SignatureStatus", Transform: ""},
 						"signer":          {Field: "Signature", Transform: ""},
 					}},
-				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname", "fqdn"},
+				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"11"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time": {Field: "CreationUtcTime", Transform: ""},
@@ -32,7 +32,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path":    {Field: "Image", Transform: ""},
 						"pid":           {Field: "ProcessId", Transform: ""},
 					}},
-				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname", "fqdn"},
+				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"23", "26"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"file_name":  {Field: "TargetFilename", Transform: "basename"},
@@ -43,7 +43,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"user":       {Field: "User", Transform: ""},
 					}},
-				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname", "fqdn"},
+				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"2"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time":          {Field: "CreationUtcTime", Transform: ""},
@@ -55,7 +55,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":                    {Field: "ProcessId", Transform: ""},
 						"previous_creation_time": {Field: "PreviousCreationUtcTime", Transform: ""},
 					}},
-				"flow/message": {Category: "", By: []string(nil), Prefix: "index={zeek_index}", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port"},
+				"flow/message": {Category: "", By: []string(nil), Prefix: "index={zeek_index}", Present: []string(nil),
 					Selector: []profile.Term{{Field: "sourcetype", Values: []string{"bro:dce_rpc:json"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_ip":                  {Field: "id.resp_h", Transform: ""},
@@ -66,7 +66,7 @@ func embeddedProfiles() []*profile.Profile {
 						"src_ip":                   {Field: "id.orig_h", Transform: ""},
 						"src_port":                 {Field: "id.orig_p", Transform: ""},
 					}},
-				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port", "transport_protocol", "image_path", "exe", "pid", "hostname", "fqdn"},
+				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"3"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_hostname":      {Field: "DestinationHostname", Transform: ""},
@@ -83,7 +83,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "Protocol", Transform: ""},
 						"user":               {Field: "User", Transform: ""},
 					}},
-				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"module_path", "module_name", "image_path", "pid", "hostname", "fqdn"},
+				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"7"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":            {Field: "Computer", Transform: ""},
@@ -95,7 +95,7 @@ func embeddedProfiles() []*profile.Profile {
 						"signature_valid": {Field: "SignatureStatus", Transform: ""},
 						"signer":          {Field: "Signature", Transform: ""},
 					}},
-				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "target_name", "target_pid", "access_level", "hostname", "fqdn"},
+				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"10"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"access_level": {Field: "GrantedAccess", Transform: ""},
@@ -110,7 +110,7 @@ func embeddedProfiles() []*profile.Profile {
 						"target_name":  {Field: "TargetImage", Transform: ""},
 						"target_pid":   {Field: "TargetProcessId", Transform: ""},
 					}},
-				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_exe", "parent_image_path", "pid", "ppid", "guid", "parent_guid", "user", "integrity_level", "hostname", "fqdn"},
+				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"1"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "CommandLine", Transform: ""},
@@ -129,7 +129,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "ParentProcessId", Transform: ""},
 						"user":                      {Field: "User", Transform: ""},
 					}},
-				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "guid", "hostname", "fqdn"},
+				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"5"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "Image", Transform: "basename"},
@@ -139,7 +139,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "Image", Transform: ""},
 						"pid":        {Field: "ProcessId", Transform: ""},
 					}},
-				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname", "fqdn"},
+				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"12"}, Flag: ""}, {Field: "EventType", Values: []string{"CreateKey"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":       {Field: "Computer", Transform: ""},
@@ -149,7 +149,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"value":      {Field: "TargetObject", Transform: "basename"},
 					}},
-				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "new_content", "image_path", "pid", "hostname", "fqdn"},
+				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"14"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":        {Field: "Computer", Transform: ""},
@@ -160,7 +160,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "ProcessId", Transform: ""},
 						"value":       {Field: "TargetObject", Transform: "basename"},
 					}},
-				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname", "fqdn"},
+				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"12"}, Flag: ""}, {Field: "EventType", Values: []string{"DeleteKey", "DeleteValue"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":       {Field: "Computer", Transform: ""},
@@ -170,7 +170,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"value":      {Field: "TargetObject", Transform: "basename"},
 					}},
-				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "data", "image_path", "pid", "hostname", "fqdn"},
+				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"13"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "Details", Transform: ""},
@@ -181,7 +181,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"value":      {Field: "TargetObject", Transform: "basename"},
 					}},
-				"service/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"name", "image_path", "command_line", "hostname", "fqdn"},
+				"service/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"7045"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line": {Field: "ImagePath", Transform: ""},
@@ -191,7 +191,7 @@ func embeddedProfiles() []*profile.Profile {
 						"name":         {Field: "ServiceName", Transform: ""},
 						"user":         {Field: "AccountName", Transform: ""},
 					}},
-				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_pid", "tgt_pid", "start_address", "hostname"},
+				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"8"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":          {Field: "Computer", Transform: "hostname"},
@@ -202,7 +202,7 @@ func embeddedProfiles() []*profile.Profile {
 						"start_module_name": {Field: "StartModule", Transform: "basename"},
 						"tgt_pid":           {Field: "TargetProcessId", Transform: ""},
 					}},
-				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string{"user", "login_type", "login_id", "hostname", "fqdn"},
+				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"4624"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":       {Field: "Computer", Transform: ""},
@@ -233,7 +233,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "cim", Backend: "splunk", Dialect: "tstats", Description: "the CIM Endpoint data model, with tstats", Prefix: "", File: "cim",
 			Settings: map[string]string{"summariesonly": "false"},
 			Events: map[string]*profile.Event{
-				"file/create": {Category: "Endpoint.Filesystem", By: []string{"Filesystem.dest", "Filesystem.user", "Filesystem.file_path", "Filesystem.file_name", "Filesystem.process_path", "Filesystem.process_id"}, Prefix: "", Present: []string{"file_path", "file_name", "hostname"},
+				"file/create": {Category: "Endpoint.Filesystem", By: []string{"Filesystem.dest", "Filesystem.user", "Filesystem.file_path", "Filesystem.file_name", "Filesystem.process_path", "Filesystem.process_id"}, Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "Filesystem.action", Values: []string{"created"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"file_name":  {Field: "Filesystem.file_name", Transform: ""},
@@ -243,7 +243,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "Filesystem.process_id", Transform: ""},
 						"user":       {Field: "Filesystem.user", Transform: ""},
 					}},
-				"file/delete": {Category: "Endpoint.Filesystem", By: []string{"Filesystem.dest", "Filesystem.user", "Filesystem.file_path", "Filesystem.file_name", "Filesystem.process_path", "Filesystem.process_id"}, Prefix: "", Present: []string{"file_path", "file_name", "hostname"},
+				"file/delete": {Category: "Endpoint.Filesystem", By: []string{"Filesystem.dest", "Filesystem.user", "Filesystem.file_path", "Filesystem.file_name", "Filesystem.process_path", "Filesystem.process_id"}, Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "Filesystem.action", Values: []string{"deleted"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"file_name":  {Field: "Filesystem.file_name", Transform: ""},
@@ -253,7 +253,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "Filesystem.process_id", Transform: ""},
 						"user":       {Field: "Filesystem.user", Transform: ""},
 					}},
-				"process/create": {Category: "Endpoint.Processes", By: []string{"Processes.dest", "Processes.user", "Processes.process_name", "Processes.process", "Processes.parent_process_name", "Processes.parent_process", "Processes.process_id", "Processes.parent_process_id"}, Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_exe", "parent_image_path", "pid", "ppid", "user", "hostname"},
+				"process/create": {Category: "Endpoint.Processes", By: []string{"Processes.dest", "Processes.user", "Processes.process_name", "Processes.process", "Processes.parent_process_name", "Processes.parent_process", "Processes.process_id", "Processes.parent_process_id"}, Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "Processes.process", Transform: ""},
@@ -271,7 +271,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "Processes.parent_process_id", Transform: ""},
 						"user":                      {Field: "Processes.user", Transform: ""},
 					}},
-				"registry/value_edit": {Category: "Endpoint.Registry", By: []string{"Registry.dest", "Registry.user", "Registry.registry_path", "Registry.registry_key_name", "Registry.registry_value_name", "Registry.registry_value_data", "Registry.process_id"}, Prefix: "", Present: []string{"hostname"},
+				"registry/value_edit": {Category: "Endpoint.Registry", By: []string{"Registry.dest", "Registry.user", "Registry.registry_path", "Registry.registry_key_name", "Registry.registry_value_name", "Registry.registry_value_data", "Registry.process_id"}, Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "Registry.action", Values: []string{"modified"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":     {Field: "Registry.registry_value_data", Transform: ""},

@@ -52,7 +52,10 @@ func TestConstructs(t *testing.T) {
 		{"regular expression", proc + `command_line match "-R .* -pw"` + "\noutput x", idx + `EventCode=1 | where match(CommandLine, "-R .* -pw")`},
 		{"regular expression escapes", proc + `command_line match "\d+ a\\\\b \""` + "\noutput x", idx + `EventCode=1 | where match(CommandLine, "\\d+ a\\\\b \"")`},
 		{"wildcard inside a base name", proc + `exe == "procdump*.exe"` + "\noutput x", idx + `EventCode=1 | where match(Image, "(?i)(?:^|[\\\\/])procdump[^\\\\/]*\\.exe$")`},
-		{"negated regular expression is guarded", proc + `not command_line match "a"` + "\noutput x", idx + `EventCode=1 | where NOT match(CommandLine, "a")`},
+		// No Sysmon source promises a command line in every event (the
+		// profile lists only the event's Computer as always present).
+		{"negated regular expression is guarded", proc + `not command_line match "a"` + "\noutput x", idx + `EventCode=1 | where NOT (isnotnull(CommandLine) AND match(CommandLine, "a"))`},
+		{"no guard on the Computer, which every Windows event carries", proc + `not fqdn match "a"` + "\noutput x", idx + `EventCode=1 | where NOT match(Computer, "a")`},
 		{"guard for fields not always present", proc + `not (current_working_directory match "a")` + "\noutput x", idx + `EventCode=1 | where NOT (isnotnull(CurrentDirectory) AND match(CurrentDirectory, "a"))`},
 		{"union of actions", "f = search File:Create,Delete\nx = filter f where file_path == \"*.bat\"\noutput x", idx + `(EventCode=11 OR EventCode IN (23, 26)) TargetFilename="*.bat"`},
 		{"every action", "p = search Process\nx = filter p where exe == \"a.exe\"\noutput x", idx + `((EventCode=10 SourceImage="*\\a.exe") OR ((EventCode=1 OR EventCode=5) Image="*\\a.exe"))`},
