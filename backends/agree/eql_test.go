@@ -57,6 +57,9 @@ func eqlLex(s string) ([]eqlTok, error) {
 		case c == '(' || c == ')' || c == ',':
 			out = append(out, eqlTok{string(c), string(c)})
 			i++
+		case c == ':':
+			out = append(out, eqlTok{"op", ":"})
+			i++
 		case strings.ContainsRune("=!<>", rune(c)):
 			j := i + 1
 			if j < len(s) && s[j] == '=' {
@@ -172,6 +175,36 @@ func (p *eqlParser) primary() (eqlExpr, error) {
 		field := t.text
 		op := p.peek()
 		switch {
+		case op.text == ":":
+			// Elasticsearch's ":": without case, * and ? wildcards, a
+			// value or a list of them.
+			p.next()
+			vals := []eqlTok{p.next()}
+			if vals[0].kind == "(" {
+				vals = nil
+				for {
+					vals = append(vals, p.next())
+					if n := p.next(); n.kind == ")" {
+						break
+					} else if n.kind != "," {
+						return nil, fmt.Errorf("bad list")
+					}
+				}
+			}
+			return func(ev map[string]string) tri {
+				got, ok := ev[field]
+				if !ok {
+					return -1
+				}
+				for _, v := range vals {
+					re := regexp.QuoteMeta(v.text)
+					re = strings.ReplaceAll(strings.ReplaceAll(re, `\*`, ".*"), `\?`, ".")
+					if regexp.MustCompile("(?is)^" + re + "$").MatchString(got) {
+						return 1
+					}
+				}
+				return 0
+			}, nil
 		case op.kind == "op":
 			p.next()
 			v := p.next()

@@ -2,7 +2,9 @@ package agree_test
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -11,11 +13,90 @@ import (
 // writes (docs/design/logpoint.md): terms field="v" or 'v' (no escapes,
 // compared without case, * and ? wildcards), field=*, field IN [..],
 // ordering of numbers, "-" negation, OR (binding tighter than the implied
-// AND), parentheses; then | process regex("re", field, "filter=true")
-// filters.
+// AND), parentheses; then the pipes, in order: | process regex("re",
+// field, "filter=true") filters (Python's search: anywhere in the value);
+// | process regex("(?P<name>re)", field) adds the field name with the
+// match, when there is one; | process eval("c=case(isnotnull(m) ->
+// 'true', 'false')") sets c; | search <terms> filters again.
 func parseLogPoint(q string) (func(map[string]string) bool, error) {
 	parts := strings.Split(q, " | ")
-	p := &splParser{toks: lpLex(parts[0])}
+	search, err := lpSearch(parts[0])
+	if err != nil {
+		return nil, err
+	}
+	type stage func(ev map[string]string) bool // may add fields
+	stages := []stage{search}
+	filterRE := regexp.MustCompile(`^process regex\("(.*)", ([A-Za-z_0-9]+), "filter=true"\)$`)
+	namedRE := regexp.MustCompile(`^process regex\("(.*)", ([A-Za-z_0-9]+)\)$`)
+	evalRE := regexp.MustCompile(`^process eval\("([a-z_0-9]+)=case\(isnotnull\(([a-z_0-9]+)\) -> 'true', 'false'\)"\)$`)
+	for _, pipe := range parts[1:] {
+		if m := filterRE.FindStringSubmatch(pipe); m != nil {
+			re, err := regexp.Compile(m[1])
+			if err != nil {
+				return nil, err
+			}
+			field := m[2]
+			stages = append(stages, func(ev map[string]string) bool {
+				v, ok := ev[field]
+				return ok && re.MatchString(v)
+			})
+			continue
+		}
+		if m := namedRE.FindStringSubmatch(pipe); m != nil {
+			re, err := regexp.Compile(m[1])
+			if err != nil {
+				return nil, err
+			}
+			field := m[2]
+			stages = append(stages, func(ev map[string]string) bool {
+				v, ok := ev[field]
+				if !ok {
+					return true
+				}
+				if sub := re.FindStringSubmatch(v); sub != nil {
+					for i, name := range re.SubexpNames() {
+						if name != "" {
+							ev[name] = sub[i]
+						}
+					}
+				}
+				return true
+			})
+			continue
+		}
+		if m := evalRE.FindStringSubmatch(pipe); m != nil {
+			set, from := m[1], m[2]
+			stages = append(stages, func(ev map[string]string) bool {
+				_, ok := ev[from]
+				ev[set] = map[bool]string{true: "true", false: "false"}[ok]
+				return true
+			})
+			continue
+		}
+		if rest, ok := strings.CutPrefix(pipe, "search "); ok {
+			s, err := lpSearch(rest)
+			if err != nil {
+				return nil, err
+			}
+			stages = append(stages, s)
+			continue
+		}
+		return nil, fmt.Errorf("unknown pipe %q", pipe)
+	}
+	return func(ev map[string]string) bool {
+		ev = maps.Clone(ev) // the pipes add fields
+		for _, s := range stages {
+			if !s(ev) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// lpSearch reads the terms of a search.
+func lpSearch(q string) (func(map[string]string) bool, error) {
+	p := &splParser{toks: lpLex(q)}
 	search, err := p.lpAnd()
 	if err != nil {
 		return nil, err
@@ -23,33 +104,7 @@ func parseLogPoint(q string) (func(map[string]string) bool, error) {
 	if p.i != len(p.toks) {
 		return nil, fmt.Errorf("unexpected %q", p.peek().text)
 	}
-	var filters []func(map[string]string) bool
-	for _, pipe := range parts[1:] {
-		m := regexp.MustCompile(`^process regex\("(.*)", ([A-Za-z_0-9]+), "filter=true"\)$`).FindStringSubmatch(pipe)
-		if m == nil {
-			return nil, fmt.Errorf("unknown pipe %q", pipe)
-		}
-		re, err := regexp.Compile(m[1])
-		if err != nil {
-			return nil, err
-		}
-		field := m[2]
-		filters = append(filters, func(ev map[string]string) bool {
-			v, ok := ev[field]
-			return ok && re.MatchString(v)
-		})
-	}
-	return func(ev map[string]string) bool {
-		if !search(ev) {
-			return false
-		}
-		for _, f := range filters {
-			if !f(ev) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return search, nil
 }
 
 func lpLex(s string) []splTok {
@@ -141,7 +196,8 @@ func (p *splParser) lpNot() (func(map[string]string) bool, error) {
 			return false
 		}
 		if op.text == "=" {
-			return lpGlob(val.text, v)
+			// A field of several values (label) matches when one does.
+			return slices.ContainsFunc(strings.Split(v, "\x00"), func(v string) bool { return lpGlob(val.text, v) })
 		}
 		a, err1 := strconv.ParseFloat(v, 64)
 		b, err2 := strconv.ParseFloat(val.text, 64)
@@ -172,12 +228,31 @@ func lpGlob(pattern, v string) bool {
 // A test-only interpreter of the DNIF queries the dnif backend writes
 // (docs/design/dnif.md): one or more labelled fetches (their union), each
 // "where" a chain of $F=value (equal, with case) or $F=regex(re) (a
-// search, i for no case) terms joined by AND and by NOT ("and not").
+// search, i for no case) terms joined by AND and by NOT ("and not");
+// then _checkif filters (DNIF "_checkif"): int_compare $F op n, which a
+// row without an integer F does not satisfy, and key_exists $F, which a
+// row satisfies when F is missing or empty; include keeps the rows that
+// satisfy it, exclude the others.
 func parseDNIF(q string) (func(map[string]string) bool, error) {
-	var fetches []func(map[string]string) bool
+	var fetches, checks []func(map[string]string) bool
+	checkRE := regexp.MustCompile(`^_checkif (?:int_compare \$([A-Za-z_]+) (<=|>=|<|>|=|!=) (-?\d+)|key_exists \$([A-Za-z_]+)) (include|exclude)$`)
 	fetchRE := regexp.MustCompile(`^_fetch \* from event where (.*?)(?: as #[A-Z])? limit \d+$`)
 	termRE := regexp.MustCompile(`^(AND|NOT) ([$@][A-Za-z_.]+)=(regex\((.*)\)(i?)|(\S+))$`)
 	for _, f := range strings.Split(q, "\n>>") {
+		if c := checkRE.FindStringSubmatch(f); c != nil {
+			field, op, n, exists, include := c[1], c[2], c[3], c[4], c[5] == "include"
+			checks = append(checks, func(ev map[string]string) bool {
+				var holds bool
+				if exists != "" {
+					holds = ev[exists] == "" // missing or empty
+				} else if v, err := strconv.ParseInt(ev[field], 10, 64); err == nil {
+					b, _ := strconv.ParseInt(n, 10, 64)
+					holds = map[string]bool{"<": v < b, "<=": v <= b, ">": v > b, ">=": v >= b, "=": v == b, "!=": v != b}[op]
+				}
+				return holds == include
+			})
+			continue
+		}
 		m := fetchRE.FindStringSubmatch(f)
 		if m == nil {
 			return nil, fmt.Errorf("not a fetch: %s", f)
@@ -239,6 +314,11 @@ func parseDNIF(q string) (func(map[string]string) bool, error) {
 		})
 	}
 	return func(ev map[string]string) bool {
+		for _, c := range checks {
+			if !c(ev) {
+				return false
+			}
+		}
 		for _, f := range fetches {
 			if f(ev) {
 				return true

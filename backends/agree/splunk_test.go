@@ -73,6 +73,16 @@ func (p *splParser) next() splTok { t := p.peek(); p.i++; return t }
 // parseSPL reads a query; index= and the selector terms are read as
 // terms like the others.
 func parseSPL(q string) (func(map[string]string) bool, error) {
+	if strings.HasPrefix(q, "| tstats ") {
+		// The CIM profile's tstats: its where clause is search terms over
+		// the data model's fields, up to the by clause.
+		_, rest, ok1 := strings.Cut(q, " where ")
+		cond, _, ok2 := strings.Cut(rest, " by ")
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("a tstats without where … by")
+		}
+		q = cond
+	}
 	p := &splParser{toks: splLex(q)}
 	search, err := p.searchAnd()
 	if err != nil {
@@ -206,6 +216,46 @@ func (p *splParser) whereNot() (eqlExpr, error) {
 		}
 		p.next()
 		return e, nil
+	case t.text == "isnotnull":
+		p.next() // (
+		field := strings.Trim(p.next().text, "'")
+		p.next() // )
+		return func(ev map[string]string) tri {
+			_, ok := ev[field]
+			return triOf(ok)
+		}, nil
+	case t.text == "tonumber":
+		p.next() // (
+		field := strings.Trim(p.next().text, "'")
+		p.next() // )
+		op, n := p.next().text, p.next().text
+		b, err := strconv.ParseFloat(n, 64)
+		if err != nil {
+			return nil, err
+		}
+		return func(ev map[string]string) tri {
+			v, ok := ev[field]
+			if !ok {
+				return -1
+			}
+			a, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return -1
+			}
+			switch op {
+			case "=":
+				return triOf(a == b)
+			case "<":
+				return triOf(a < b)
+			case "<=":
+				return triOf(a <= b)
+			case ">":
+				return triOf(a > b)
+			case ">=":
+				return triOf(a >= b)
+			}
+			return -1
+		}, nil
 	case t.text == "match":
 		p.next() // (
 		field := strings.Trim(p.next().text, "'")

@@ -58,7 +58,15 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if err != nil {
 		return r, err
 	}
-	where, err := whereClause(q, p, ev, conjuncts(ev.Cond))
+	conds, checks, err := checkifs(ev.Cond, &r)
+	if err != nil {
+		return r, err
+	}
+	where, err := whereClause(q, p, ev, conds)
+	if err == nil && len(checks) > 0 {
+		r.Query = "_fetch * from event where " + where + " limit " + limit + "\n>>" + strings.Join(checks, "\n>>")
+		return r, nil
+	}
 	var u *backends.Unsupported
 	if errors.As(err, &u) && (u.Construct == "an or across fields" || u.Construct == "a negated or grouped and" || u.Construct == "a nested or") {
 		ur, uerr := union(q, p, ev, limit)
@@ -257,6 +265,71 @@ func havingPos(c ir.Cond) diag.Pos {
 		}
 	})
 	return pos
+}
+
+// checkifs takes out of a condition's conjuncts the tests the where
+// clause cannot say and _checkif can (DNIF "_checkif", SYNTAX: "_checkif
+// [function] [include | exclude]", "int_compare $field1 > | < | = | != |
+// >= | <= integer", "key_exists $field1"): a numeric comparison with a
+// whole number is "int_compare $F op n include", a negated one the same
+// with exclude; a test of presence is "key_exists $F exclude" (include
+// keeps the rows where "no value exists"), its negation include. include
+// and exclude keep complementary rows ("Includes or excludes rows … which
+// satisfy the condition"; for lookup: "Basically, they are opposites of
+// each other"), and a row without the field satisfies no comparison, so
+// exclude keeps it: two-valued, as the pseudocode. key_exists counts an
+// empty value as no value ("no value refers to both, null values … and
+// empty strings"), where the pseudocode's exists holds: that is noted as
+// an approximation. Each _checkif filters the result set of the fetch
+// before it, which its limit has already cut (docs/design/dnif.md §4).
+func checkifs(c ir.Cond, r *backends.Result) (rest []ir.Cond, checks []string, err error) {
+	for _, t := range conjuncts(c) {
+		x, mode, other := t, "include", "exclude"
+		if n, ok := t.(ir.Not); ok {
+			x, mode, other = n.X, "exclude", "include"
+		}
+		var check string
+		switch x := x.(type) {
+		case ir.Compare:
+			if x.Value.Num != math.Trunc(x.Value.Num) || math.Abs(x.Value.Num) > 1<<53 {
+				return nil, nil, &backends.Unsupported{Construct: "a comparison with a number that is not whole", Backend: "dnif", Pos: x.Field.Pos,
+					Reason: "_checkif int_compare compares integers"}
+			}
+			name, ferr := checkField(x.Field)
+			if ferr != nil {
+				return nil, nil, ferr
+			}
+			check = fmt.Sprintf("_checkif int_compare %s %s %d %s", name, x.Op, int64(x.Value.Num), mode)
+		case ir.Exists:
+			name, ferr := checkField(x.Field)
+			if ferr != nil {
+				return nil, nil, ferr
+			}
+			check = "_checkif key_exists " + name + " " + other
+			r.Fidelity = backends.Approximate
+			r.Approximations = append(r.Approximations, backends.Note{Pos: x.Field.Pos, Kind: "a test of presence that counts an empty value as none",
+				Text: "_checkif key_exists takes a field with an empty value for one without any; the pseudocode's exists holds of an empty value"})
+		default:
+			rest = append(rest, t)
+			continue
+		}
+		checks = append(checks, check)
+	}
+	return rest, checks, nil
+}
+
+// checkField names a field in a _checkif: an extracted $Name (the
+// documented examples name no raw @field there).
+func checkField(f ir.Field) (string, error) {
+	name, err := fieldName(backends.Name(f))
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(name, "$") {
+		return "", &backends.Unsupported{Construct: "a _checkif test of the raw field " + name, Backend: "dnif", Pos: f.Pos,
+			Reason: "DNIF's _checkif examples name extracted $fields only"}
+	}
+	return name, nil
 }
 
 // numericKey reports a CAR field whose values are numbers (process ids,

@@ -46,7 +46,16 @@ func TestConstructs(t *testing.T) {
 			head + "$App=regex((^a\\.exe$|^b\\.exe$))i as #A limit 100\n>>" + head + "$Process=regex(^.*x.*$)i as #B limit 100", "approximate"},
 		{"negated and", proc + `not (exe == "a.exe" and command_line == "*x*")`,
 			strings.TrimSuffix(head, "AND ") + "NOT $App=regex(^a\\.exe$)i as #A limit 100\n>>" + strings.TrimSuffix(head, "AND ") + "NOT $Process=regex(^.*x.*$)i as #B limit 100", "approximate"},
-		{"ordering", proc + `pid > 4`, "", "unsupported"},
+		// Issue 11: comparisons and presence tests are _checkif filters
+		// after the fetch (DNIF "_checkif": int_compare, key_exists); a
+		// negated one excludes. key_exists counts an empty value as none.
+		{"ordering", proc + `pid > 4`, strings.TrimSuffix(head, " AND ") + " limit 100\n>>_checkif int_compare $CPID > 4 include", "exact"},
+		{"ordering and more", proc + `exe == "a.exe" and pid >= 600 and not ppid < 60`,
+			head + "$App=regex(^a\\.exe$)i limit 100\n>>_checkif int_compare $CPID >= 600 include\n>>_checkif int_compare $PPID < 60 exclude", "exact"},
+		{"ordering with a fraction", proc + `pid > 4.5`, "", "unsupported"},
+		{"ordering under an or", proc + `pid > 4 or exe == "a.exe"`, "", "unsupported"},
+		{"presence", proc + `ppid exists`, strings.TrimSuffix(head, " AND ") + " limit 100\n>>_checkif key_exists $PPID exclude", "approximate"},
+		{"absence", proc + `ppid == null`, strings.TrimSuffix(head, " AND ") + " limit 100\n>>_checkif key_exists $PPID include", "approximate"},
 		// Fields CAR's DNIF queries never name are read raw (@Name).
 		{"raw field", proc + `image_path == "C:\\a.exe"`, head + `@Image=regex(^C:\\a\.exe$)i limit 100`, "exact"},
 		// Several selector values become one case-sensitive alternation.

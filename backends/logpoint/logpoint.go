@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -116,30 +117,44 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 }
 
 // search writes a query over the events of q, and gives them as mapped
-// too: a count's groups are fields of those events.
+// too: a count's groups are fields of those events. A value a profile
+// maps into a part of a field (a base name, a directory, a host name's
+// first label) that needs a regular expression to be exact gets one:
+// LogPoint has them (process regex), so the wildcard that would cross a
+// separator is never written.
 func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	var explain, approx []backends.Note
-	events, err := backends.Map(q, p, &explain, &approx)
+	var explain []backends.Note
+	events, err := backends.Map(q, p, &explain, nil)
 	if err != nil {
 		return backends.Result{}, nil, err
 	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
-	if len(approx) > 0 {
-		r.Fidelity = backends.Approximate
-	}
-	var alts, pipes []string
+	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
+	// A regular expression that is a term of the top-level and is a
+	// filter after the search; one under an or or a not, or over several
+	// kinds of event, is a named match that the search then tests.
+	named := false
 	for _, ev := range events {
 		cond, regexes := splitRegexps(ev.Cond)
-		if len(regexes) > 0 && len(events) > 1 {
-			return r, nil, &backends.Unsupported{Construct: "a regular expression over several kinds of event", Backend: "logpoint", Pos: regexes[0].Field.Pos,
-				Reason: "process regex(…) filters every event after the search, whatever its kind"}
-		}
-		for _, re := range regexes {
-			pipe, err := regexPipe(re)
-			if err != nil {
-				return r, nil, err
+		named = named || hasRegexp(cond) || len(regexes) > 0 && len(events) > 1
+	}
+	var alts, sels, pipes []string
+	for _, ev := range events {
+		cond := ev.Cond
+		if named {
+			cond, err = b.nameRegexps(cond, &pipes)
+		} else {
+			var regexes []ir.Regexp
+			cond, regexes = splitRegexps(cond)
+			for _, re := range regexes {
+				pipe, perr := regexPipe(re)
+				if perr != nil && err == nil {
+					err = perr
+				}
+				pipes = append(pipes, pipe)
 			}
-			pipes = append(pipes, pipe)
+		}
+		if err != nil {
+			return r, nil, err
 		}
 		cond, err := b.rewrite(cond, &r)
 		if err != nil {
@@ -153,6 +168,7 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 		if err != nil {
 			return r, nil, err
 		}
+		sels = append(sels, sel)
 		switch {
 		case text == "":
 			alts = append(alts, sel)
@@ -165,12 +181,16 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 			alts = append(alts, sel+" "+text)
 		}
 	}
-	r.Query = alts[0]
-	if len(alts) > 1 {
-		for i := range alts {
-			alts[i] = "(" + alts[i] + ")"
+	r.Query = orOf(alts)
+	if named {
+		// The events are selected first; the matches are named on them,
+		// and the whole condition is searched after.
+		if slices.Contains(sels, "") {
+			return r, nil, &backends.Unsupported{Construct: "a regular expression under an or or a not, over events the profile does not select", Backend: "logpoint", Pos: q.Pos,
+				Reason: "process regex(…) works on the events a search found, and the profile gives no selector to find them"}
 		}
-		r.Query = strings.Join(alts, " OR ")
+		r.Query = orOf(sels) + " | " + strings.Join(pipes, " | ") + " | search " + r.Query
+		return r, events, nil
 	}
 	for _, pipe := range pipes {
 		r.Query += " | " + pipe
@@ -178,9 +198,76 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 	return r, events, nil
 }
 
+// orOf joins alternatives with OR, each in parentheses when there are
+// several.
+func orOf(alts []string) string {
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	parts := make([]string, len(alts))
+	for i, a := range alts {
+		parts[i] = "(" + a + ")"
+	}
+	return strings.Join(parts, " OR ")
+}
+
+func hasRegexp(c ir.Cond) bool {
+	found := false
+	ir.Walk(c, func(c ir.Cond) {
+		if _, ok := c.(ir.Regexp); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// nameRegexps replaces each regular expression test with a test of a
+// field the pipes add: the form LogPoint's own Sigma backend writes for a
+// regular expression anywhere in a condition (docs/design/logpoint.md
+// §2, "regex", generation 2): process regex("(?P<m>re)", f) names the
+// match, process eval sets c to 'true' when there is one and 'false'
+// otherwise (an event without f included), and the search tests
+// c="true". So the test is two-valued, as the pseudocode's: under a "-"
+// it keeps the events that lack f.
+func (b Backend) nameRegexps(c ir.Cond, pipes *[]string) (ir.Cond, error) {
+	var err error
+	out := ir.MapLeaves(c, func(c ir.Cond) ir.Cond {
+		re, ok := c.(ir.Regexp)
+		if !ok || err != nil {
+			return c
+		}
+		n := len(*pipes)/2 + 1
+		match, test := fmt.Sprintf("cartrans_re%d", n), fmt.Sprintf("cartrans_re%d_true", n)
+		var pipe string
+		if pipe, err = namedPipe(re, match); err != nil {
+			return c
+		}
+		*pipes = append(*pipes, pipe, `process eval("`+test+`=case(isnotnull(`+match+`) -> 'true', 'false')")`)
+		return ir.Match{Field: ir.Field{Name: test, Pos: re.Field.Pos}, Value: ir.Value{Str: "true", Quoted: true, Pos: re.Field.Pos}}
+	})
+	return out, err
+}
+
+// namedPipe writes process regex("(?P<name>re)", field): the match, if
+// any, becomes the field name. Flags that open the expression stay in
+// front of the group, where Python takes them.
+func namedPipe(c ir.Regexp, name string) (string, error) {
+	pipe, err := regexPipe(c)
+	if err != nil {
+		return "", err
+	}
+	// regexPipe checked the expression and the field; rewrite its form.
+	body, field, _ := strings.Cut(strings.TrimPrefix(strings.TrimSuffix(pipe, `, "filter=true")`), `process regex("`), `", `)
+	flags := ""
+	if i := flagGroupRE.FindStringIndex(body); i != nil && i[0] == 0 {
+		flags, body = body[:i[1]], body[i[1]:]
+	}
+	return `process regex("` + flags + `(?P<` + name + `>` + body + `)", ` + field + `)`, nil
+}
+
 // splitRegexps takes the regular expressions that are terms of the
 // condition's top-level and out of it: each becomes a filter after the
-// search. One under an or or a not stays, and is refused by rewrite.
+// search. One under an or or a not stays (search names it instead).
 func splitRegexps(c ir.Cond) (ir.Cond, []ir.Regexp) {
 	terms := []ir.Cond{c}
 	if a, ok := c.(ir.And); ok {
@@ -235,13 +322,23 @@ func regexPipe(c ir.Regexp) (string, error) {
 // pythonPattern writes an RE2 expression for Python's re, or says which
 // construct Python reads differently or not at all.
 func pythonPattern(p string) (string, error) {
-	for _, bad := range []struct{ text, why string }{
-		{`\p`, "Unicode classes (\\p{…})"}, {`\P`, "Unicode classes (\\P{…})"}, {`[[:`, "POSIX classes ([[:alpha:]])"},
-		{`\z`, "\\z"}, {`\Q`, "\\Q…\\E quoting"}, {`\C`, "\\C"}, {`\x{`, "\\x{…}"},
-	} {
-		if strings.Contains(p, bad.text) {
-			return "", fmt.Errorf("Python's regular expressions have no %s", bad.why)
+	if strings.Contains(p, "[[:") {
+		return "", fmt.Errorf("Python's regular expressions have no POSIX classes ([[:alpha:]])")
+	}
+	// Escapes are read in pairs: in \\P the P follows an escaped
+	// backslash, and is a letter.
+	for i := 0; i+1 < len(p); i++ {
+		if p[i] != '\\' {
+			continue
 		}
+		why := map[byte]string{'p': "Unicode classes (\\p{…})", 'P': "Unicode classes (\\P{…})", 'z': "\\z", 'Q': "\\Q…\\E quoting", 'C': "\\C"}[p[i+1]]
+		if p[i+1] == 'x' && strings.HasPrefix(p[i+2:], "{") {
+			why = "\\x{…}"
+		}
+		if why != "" {
+			return "", fmt.Errorf("Python's regular expressions have no %s", why)
+		}
+		i++
 	}
 	if i := flagGroupRE.FindStringIndex(p); i != nil && i[0] > 0 {
 		return "", fmt.Errorf("Python takes inline flags only at the start of the expression")
@@ -296,11 +393,6 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 					Reason: "only IPv4 blocks on a byte boundary (/8, /16, /24, /32) can be written as a prefix"}
 			}
 			return ir.Match{Field: c.Field, Value: ir.Value{Str: prefix, Quoted: true}}
-		case ir.Regexp:
-			if err == nil {
-				err = &backends.Unsupported{Construct: "a regular expression under an or or a not", Backend: "logpoint", Pos: c.Field.Pos,
-					Reason: "process regex(…, \"filter=true\") keeps the events that match, after the search: it can only be anded with the rest"}
-			}
 		case ir.Match:
 			// Refused here, where the value's place is known (the
 			// literal writer refuses it too, without it).

@@ -45,7 +45,15 @@ func TestConstructs(t *testing.T) {
 		{"regular expression", proc + `exe == "a.exe" and command_line match "a+\\d"`, sel + `image="*\a.exe" | process regex("a+\d", command, "filter=true")`, "exact"},
 		{"case-insensitive regular expression", proc + `command_line match "(?i)abc"`, sel + `| process regex("(?i)abc", command, "filter=true")`, "exact"},
 		{"quote in a regular expression", proc + `command_line match "say \"hi\""`, sel + `| process regex("say \x22hi\x22", command, "filter=true")`, "exact"},
-		{"regular expression under or", proc + `exe == "a.exe" or command_line match "a+"`, "", "unsupported"},
+		// LogPoint's Sigma backend names a match for a regular expression
+		// under an or or a not, and searches the named test.
+		{"regular expression under or", proc + `exe == "a.exe" or command_line match "a+"`,
+			sel + `| process regex("(?P<cartrans_re1>a+)", command) | process eval("cartrans_re1_true=case(isnotnull(cartrans_re1) -> 'true', 'false')") | search ` + sel + `(image="*\a.exe" OR cartrans_re1_true="true")`, "exact"},
+		// Issue 11: a wildcard inside a base name must not cross a
+		// backslash; a regular expression says so, exactly.
+		{"wildcard inside a base name", proc + `exe == "power*.exe"`, sel + `| process regex("(?i)(?:^|[\\/])power[^\\/]*\.exe$", image, "filter=true")`, "exact"},
+		{"wildcard inside a base name in a list", proc + `exe in ["power*.exe", "whoami.exe"]`,
+			sel + `| process regex("(?i)(?P<cartrans_re1>(?:^|[\\/])power[^\\/]*\.exe$)", image) | process eval("cartrans_re1_true=case(isnotnull(cartrans_re1) -> 'true', 'false')") | search ` + sel + `(cartrans_re1_true="true" OR image="*\whoami.exe")`, "exact"},
 		{"flags inside a regular expression", proc + `command_line match "a(?i)b"`, "", "unsupported"},
 		{"unicode class", proc + `command_line match "\\pL"`, "", "unsupported"},
 		{"keyword field", "l = search Process:Create\nx = filter l where image_path == \"a\"", sel + `image="a"`, "exact"},
@@ -191,6 +199,21 @@ func TestControlRefusedAtItsLine(t *testing.T) {
 		got, e := translate(t, code)
 		if got != "" || e.Fidelity != backends.NotDone || !strings.Contains(e.Reason, "t.md:2:") || !strings.Contains(e.Reason, "U+001B") {
 			t.Errorf("%q: %q [%s %s]", code, got, e.Fidelity, e.Reason)
+		}
+	}
+}
+
+// TestEscapedBackslashBeforeALetter: in a path's expression \\P is a
+// backslash and a P, not Python's missing \P{…} (CAR-2020-11-008's
+// "…\Program Files…" was refused for it); \P itself still is.
+func TestEscapedBackslashBeforeALetter(t *testing.T) {
+	b := logpoint.Backend{}
+	for pattern, ok := range map[string]bool{`C:\\Program Files\\x`: true, `\\\\Qa`: true, `a\Pb`: false, `\\\Pb`: false, `\x{41}`: false} {
+		q := ir.Query{Sources: []ir.Source{{Object: "process", Action: "create"}},
+			Cond: ir.Regexp{Field: ir.Field{Name: "command_line"}, Pattern: pattern}}
+		rs, err := b.Convert([]ir.Query{q}, b.Profiles()[0])
+		if ok && (err != nil || !strings.Contains(rs[0].Query, `regex("`+pattern+`"`)) || !ok && !backends.IsUnsupported(err) {
+			t.Errorf("%s: %v %v", pattern, rs, err)
 		}
 	}
 }

@@ -16,7 +16,8 @@ func TestLogPointProfiles(t *testing.T) {
 	want := map[string][]string{
 		"sysmon": {
 			`norm_id=WindowsSysmon event_id=1 image="*\cmd.exe" parent_image="*\services.exe"`,
-			`norm_id=WindowsSysmon event_id=13 target_object="*\Software\Microsoft\Windows\CurrentVersion\Run*\*"`,
+			// A key's path is exact with a regular expression (issue 11).
+			`norm_id=WindowsSysmon event_id=13 | process regex("(?i)^.*\\Software\\Microsoft\\Windows\\CurrentVersion\\Run.*\\[^\\]*$", target_object, "filter=true")`,
 			`norm_id=WindowsSysmon event_id=1 image="*\schtasks.exe" command="*/create*"`,
 		},
 		// pySigma-backend-logpoint: process_creation is selected by the
@@ -25,7 +26,7 @@ func TestLogPointProfiles(t *testing.T) {
 		// Value Set.
 		"sigma": {
 			`label=Process label=Create "process"="*\cmd.exe" parent_process="*\services.exe"`,
-			`label=Registry label=Value label=Set target_object="*\Software\Microsoft\Windows\CurrentVersion\Run*\*"`,
+			`label=Registry label=Value label=Set | process regex("(?i)^.*\\Software\\Microsoft\\Windows\\CurrentVersion\\Run.*\\[^\\]*$", target_object, "filter=true")`,
 			`label=Process label=Create "process"="*\schtasks.exe" command="*/create*"`,
 		},
 	}
