@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 )
 
 // readAll reads an EVTX file held in memory with the given number of
