@@ -273,11 +273,11 @@ func (p *parser) fragment(depth int) ([]item, error) {
 			if p.template {
 				return nil, p.errf("template instance inside a template definition")
 			}
-			items, err := p.templateInstance()
+			it, err := p.templateInstance()
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, items...)
+			out = append(out, it)
 		default:
 			return nil, p.errf("unexpected token 0x%02x at the top of a fragment", tok)
 		}
@@ -485,32 +485,32 @@ func entity(name string) string {
 // definition (written in place the first time the chunk uses it), then
 // the substitution values, and returns the template's content with the
 // values substituted.
-func (p *parser) templateInstance() ([]item, error) {
+func (p *parser) templateInstance() (item, error) {
 	if err := p.need(10); err != nil {
-		return nil, err
+		return item{}, err
 	}
 	p.pos += 6 // token, version, template identifier
 	defOff, _ := p.u32()
 	tmpl := p.c.template(defOff)
 	if int(defOff) == p.pos { // the definition is here: pass over it
 		if err := p.need(24); err != nil {
-			return nil, err
+			return item{}, err
 		}
 		size := int(binary.LittleEndian.Uint32(p.c.buf[p.pos+20:]))
 		if err := p.need(24 + size); err != nil {
-			return nil, err
+			return item{}, err
 		}
 		p.pos += 24 + size
 	}
 	if tmpl.err != nil {
-		return nil, tmpl.err
+		return item{}, tmpl.err
 	}
 	count, err := p.u32()
 	if err != nil {
-		return nil, err
+		return item{}, err
 	}
 	if int64(count)*4 > int64(p.end-p.pos) {
-		return nil, p.errf("%d substitution values do not fit in the record", count)
+		return item{}, p.errf("%d substitution values do not fit in the record", count)
 	}
 	desc := p.pos // the values' sizes and types, four bytes each
 	p.pos += 4 * int(count)
@@ -519,18 +519,18 @@ func (p *parser) templateInstance() ([]item, error) {
 	for i := range inst.vals {
 		t, size := p.c.buf[desc+4*i+2], int(binary.LittleEndian.Uint16(p.c.buf[desc+4*i:]))
 		if err := p.need(size); err != nil {
-			return nil, err
+			return item{}, err
 		}
 		b := p.c.buf[p.pos : p.pos+size]
 		if t == tBinXML && size > 0 {
 			if p.nest+1 > maxNested {
-				return nil, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
+				return item{}, p.errf("binary XML nested more than %d deep in substitutions (a fixed bound, far above any real event)", maxNested)
 			}
 			before := *p.budget
 			np := parser{c: p.c, pos: p.pos, end: p.pos + size, budget: p.budget, limit: p.limit, nest: p.nest + 1}
 			items, err := np.fragment(0)
 			if err != nil {
-				return nil, err
+				return item{}, err
 			}
 			inst.vals[i] = value{t: tBinXML, x: &fragment{items}}
 			if sizes == nil {
@@ -556,9 +556,9 @@ func (p *parser) templateInstance() ([]item, error) {
 		}
 	}
 	if err := p.spend(n); err != nil {
-		return nil, err
+		return item{}, err
 	}
-	return []item{{inst: inst}}, nil
+	return item{inst: inst}, nil
 }
 
 // template returns the template definition at off (next-definition

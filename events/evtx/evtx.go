@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -320,6 +321,12 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 	}
 
 	c := &chunk{buf: b, names: map[uint32]string{}, templates: map[uint32]*template{}}
+	if headerOK { // as many records as the header counts, within reason
+		first, last := le.Uint64(b[8:]), le.Uint64(b[16:])
+		if last >= first && last-first < chunkSize/64 {
+			out = slices.Grow(out, int(last-first+1))
+		}
+	}
 	var prevID uint64
 	for off := chunkHeaderSize; off+recordHeader <= len(b); {
 		size := int(le.Uint32(b[off+4:]))
