@@ -328,6 +328,7 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 		}
 	}
 	var prevID uint64
+	fields := 28
 	for off := chunkHeaderSize; off+recordHeader <= len(b); {
 		size := int(le.Uint32(b[off+4:]))
 		ok := bytes.Equal(b[off:off+4], recordMagic) && size >= recordHeader+4 && size <= len(b)-off &&
@@ -380,7 +381,10 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 			rec.Err = &Error{r.name, slot, rec.Offset, fmt.Sprintf("record %d: %v", id, err)}
 			rec.event = piece{}
 		} else {
-			rec.Fields = flatten(rec.event)
+			// Records of a chunk are mostly of a few kinds: room for as
+			// many fields as the last one had, and a few more.
+			rec.Fields = flatten(rec.event, fields+4)
+			fields = len(rec.Fields)
 		}
 		out = append(out, rec)
 		prevID = id

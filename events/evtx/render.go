@@ -140,8 +140,10 @@ func text(items []item, env []value) string {
 // other parts (UserData, RenderingInfo) by their dotted path. Event's own
 // attributes are not fields. A later field of the same name replaces an
 // earlier one.
-func flatten(ev piece) []Field {
-	out := make([]Field, 0, 48) // a Sysmon event has about 40
+//
+// size is how many fields to make room for: the caller's guess.
+func flatten(ev piece, size int) []Field {
+	out := make([]Field, 0, size)
 	walk(ev.n.kids, ev.env, func(part piece) {
 		if part.n == nil {
 			return

@@ -108,11 +108,19 @@ func appendUTF16(dst []byte, b []byte) []byte {
 		n--
 	}
 	b = b[:2*n]
-	// ASCII, nearly all of an event log, is copied in one tight loop.
+	// ASCII, nearly all of an event log, is copied in tight loops, four
+	// code units at a time while they last.
 	start := len(dst)
 	dst = slices.Grow(dst, n)[:start+n]
 	out := dst[start:]
 	i := 0
+	for ; i+4 <= n; i += 4 {
+		w := binary.LittleEndian.Uint64(b[2*i:])
+		if w&0xff80ff80ff80ff80 != 0 {
+			break
+		}
+		out[i], out[i+1], out[i+2], out[i+3] = byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
+	}
 	for ; i < n; i++ {
 		lo, hi := b[2*i], b[2*i+1]
 		if hi|lo&0x80 != 0 {

@@ -3,6 +3,7 @@ package evtx
 import (
 	"encoding/json"
 	"testing"
+	"unicode/utf16"
 )
 
 func val(t byte, s string) value { return value{t: t, s: s} }
@@ -81,5 +82,22 @@ func TestFormatTime(t *testing.T) {
 				t.Errorf("FILETIME %d: %q, want %q", ft, got, want)
 			}
 		}
+	}
+}
+
+// Strings decode the same whatever the mix of ASCII and other characters
+// and wherever the fast path stops.
+func TestUTF16(t *testing.T) {
+	for _, s := range []string{"", "a", "abcd", "abcdefgh", "abcdé", "éabcdefg", "abc😀defgh", "abcdefg\u0080", "aé😀bcdefghij\u07ff\uffff"} {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		if got := utf16String(append(b, 0, 0)); got != s {
+			t.Errorf("%q: got %q", s, got)
+		}
+	}
+	if got := utf16String([]byte{'a', 0, 0x00, 0xdc, 'b', 0}); got != "a\ufffdb" {
+		t.Errorf("unpaired surrogate: %q", got)
 	}
 }
