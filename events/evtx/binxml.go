@@ -294,12 +294,17 @@ func (p *parser) element(depth int) (*node, error) {
 		return nil, err
 	}
 	tok, _ := p.u8()
-	// Dependency identifier (unused), size of the element's data (not
-	// needed: the tokens delimit it).
-	if err := p.need(6); err != nil {
+	// Dependency identifier (unused; some writers leave it out, see
+	// hasDependency), size of the element's data (not needed: the tokens
+	// delimit it).
+	skip := 4
+	if p.hasDependency() {
+		skip = 6
+	}
+	if err := p.need(skip); err != nil {
 		return nil, err
 	}
-	p.pos += 6
+	p.pos += skip
 	name, err := p.name()
 	if err != nil {
 		return nil, err
@@ -360,6 +365,33 @@ func (p *parser) element(depth int) (*node, error) {
 		}
 		n.kids = append(n.kids, val...)
 	}
+}
+
+// hasDependency tells whether the open start element being read (p.pos
+// just after its token) has the two-byte dependency identifier, which
+// Windows writes but which is absent in some binary XML held in
+// substitution values. The name reference says which: it points just
+// after itself when the name is written in place, or at a name the chunk
+// already holds. Where neither layout shows that, the identifier is taken
+// as present.
+func (p *parser) hasDependency() bool {
+	at := p.pos
+	if at+10 > p.end {
+		return true
+	}
+	with := binary.LittleEndian.Uint32(p.c.buf[at+6:])
+	if int(with) == at+10 {
+		return true
+	}
+	if _, ok := p.c.names[with]; ok {
+		return true
+	}
+	without := binary.LittleEndian.Uint32(p.c.buf[at+4:])
+	if int(without) == at+8 {
+		return false
+	}
+	_, ok := p.c.names[without]
+	return !ok
 }
 
 // pieces reads text tokens (values, character and entity references,

@@ -15,6 +15,7 @@ import (
 var le = binary.LittleEndian
 
 type chunkBuilder struct {
+	noDep     bool // write open start elements without a dependency identifier
 	buf       []byte
 	names     map[string]uint32
 	templates map[uint32]uint32 // template id → definition offset
@@ -65,8 +66,10 @@ func (c *chunkBuilder) open(name string, attrs func()) {
 		tok |= tokMore
 	}
 	c.u8(tok)
-	c.u16(0xffff) // dependency identifier
-	c.u32(0)      // data size (unused by readers)
+	if !c.noDep {
+		c.u16(0xffff) // dependency identifier
+	}
+	c.u32(0) // data size (unused by readers)
 	c.name(name)
 	if attrs != nil {
 		c.u32(0) // attribute list size

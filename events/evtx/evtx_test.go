@@ -157,6 +157,43 @@ func TestSubstitutions(t *testing.T) {
 	}
 }
 
+// Binary XML in a substitution value whose elements have no dependency
+// identifier (as some writers leave it out) reads the same: names
+// written in place and names referred to.
+func TestNoDependencyIdentifier(t *testing.T) {
+	c := newChunk()
+	nested := func(name string) sv {
+		return sv{t: tBinXML, w: func() {
+			c.noDep = true
+			defer func() { c.noDep = false }()
+			c.header()
+			c.open(name, func() { c.attr("xmlns"); c.text("urn:y") })
+			c.closeStart()
+			c.elem("SubjectUserName", func() { c.text("admin") })
+			c.end()
+			c.eof()
+		}}
+	}
+	def := func() {
+		c.open("Event", nil)
+		c.closeStart()
+		c.elem("UserData", func() { c.sub(0, tBinXML) })
+		c.end()
+	}
+	c.record(1, 0, func() { c.header(); c.template(1, def, []sv{nested("LogFileCleared")}); c.eof() })
+	c.record(2, 0, func() { c.header(); c.template(1, def, []sv{nested("LogFileCleared")}); c.eof() })
+	recs, bad := readAll(t, file(c.bytes()), 1)
+	if len(bad) != 0 || len(recs) != 2 {
+		t.Fatalf("%d records, damaged: %v", len(recs), bad)
+	}
+	want := map[string]string{"UserData.LogFileCleared.xmlns": "urn:y", "UserData.LogFileCleared.SubjectUserName": "admin"}
+	for _, rec := range recs {
+		if got := rec.Map(); !reflect.DeepEqual(got, want) {
+			t.Errorf("record %d: %v, want %v", rec.ID, got, want)
+		}
+	}
+}
+
 // Records come in record order whatever the number of workers, and a
 // full log that wrapped around is read from the oldest chunk the header
 // names.
