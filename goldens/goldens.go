@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
 
@@ -132,22 +133,57 @@ func Update(dir string, files map[string]string, paths []string) ([]Diff, error)
 
 func unified(from, to, a, b string) string {
 	text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(a), B: difflib.SplitLines(b), FromFile: from, ToFile: to, Context: 2,
+		A: lines(a), B: lines(b), FromFile: from, ToFile: to, Context: 2,
 	})
 	return text
 }
 
-// Write writes the differences: each unified diff (a missing or stale
-// file as a whole), then one summary line.
-func Write(w io.Writer, diffs []Diff, checked int, updated bool) {
+// lines splits a file into its lines as diff(1) counts them: difflib's
+// SplitLines adds an empty line after the final newline, which showed a
+// one-line file as two (@@ -1 +1,2 @@). A last line without a newline
+// carries diff's marker, so that it differs from the same line with one.
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	ls := strings.SplitAfter(s, "\n")
+	if ls[len(ls)-1] == "" {
+		return ls[:len(ls)-1]
+	}
+	ls[len(ls)-1] += "\n\\ No newline at end of file\n"
+	return ls
+}
+
+// Report is what Write says besides the differences.
+type Report struct {
+	Checked int  // golden files compared
+	Updated bool // the differences were written (check --update)
+	// Verbose prints each difference's diff under Updated too; without
+	// Updated the diffs are the report and always printed.
+	Verbose bool
+	// Incomplete says some analytics could not be checked (their errors
+	// are printed already): nothing is then called up to date.
+	Incomplete bool
+}
+
+// Write writes the differences, each as a unified diff (a missing or
+// stale file as a whole), then one summary line. After an update the
+// summary is the report (a first update writes every file) and the diffs
+// are printed only if Verbose.
+func Write(w io.Writer, diffs []Diff, r Report) {
 	for _, d := range diffs {
-		fmt.Fprintf(w, "%s: %s\n%s", d.Kind, d.Path, d.Unified)
+		if !r.Updated || r.Verbose {
+			fmt.Fprintf(w, "%s: %s\n%s", d.Kind, d.Path, d.Unified)
+		}
 	}
 	counts := map[Kind]int{}
 	for _, d := range diffs {
 		counts[d.Kind]++
 	}
+	checked, updated := r.Checked, r.Updated
 	switch {
+	case len(diffs) == 0 && r.Incomplete:
+		fmt.Fprintf(w, "FAIL\t%d golden files up to date, but not every analytic was checked (see the errors)\n", checked)
 	case len(diffs) == 0:
 		fmt.Fprintf(w, "ok\t%d golden files up to date\n", checked)
 	case updated:

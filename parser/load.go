@@ -155,12 +155,21 @@ func cleanPathError(err error) error {
 // symbolic link is followed. Results come in the order of the
 // paths, directories in lexical order. An ID defined twice across the
 // inputs is an error on every definition after the first.
+//
+// Paths that together hold no analytic are an error ("no analytics found
+// in PATH", on each path not already in error), so that every command
+// fails on a mistyped or empty folder rather than succeed at doing
+// nothing; a folder holding none beside paths that do is only a warning.
+// A command need not check for it: it fails on Load's errors.
 func Load(paths []string, opt Options) []Result {
 	// First the list of inputs, in order (a result already known, or a
 	// file to read); then the files are read on every core.
 	var results []Result
-	var files []int // indexes in results of the files still to read
+	var files []int             // indexes in results of the files still to read
+	var starts []int            // index in results of each path's first result
+	emptyDirs := map[int]bool{} // results of a folder holding no analytic file
 	for _, p := range paths {
+		starts = append(starts, len(results))
 		if p == "-" {
 			res := Result{Path: "<stdin>"}
 			if opt.Stdin == nil {
@@ -210,7 +219,8 @@ func Load(paths []string, opt Options) []Result {
 			},
 		}.Walk(p)
 		if found == 0 && !failed {
-			pathDiag(p, func(l *diag.List) { l.Warnf(diag.Pos{File: p}, "no *.md or *.yaml files read in the directory") })
+			emptyDirs[len(results)] = true
+			results = append(results, Result{Path: p})
 		}
 	}
 	par.Each(len(files), func(i int) {
@@ -218,6 +228,36 @@ func Load(paths []string, opt Options) []Result {
 		*r = ReadFile(r.Path)
 	})
 	checkDuplicates(results)
+	none := true
+	for _, r := range results {
+		none = none && r.Analytic == nil
+	}
+	for i, p := range paths {
+		end := len(results)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		first := &results[starts[i]]
+		hasErrors := false
+		for _, r := range results[starts[i]:end] {
+			hasErrors = hasErrors || r.Diags.HasErrors()
+		}
+		const noFiles = "no *.md, *.markdown, *.yaml or *.yml files in the directory"
+		switch {
+		case none && !hasErrors:
+			// An error already says why nothing was read.
+			pos, msg := diag.Pos{File: p}, "no analytics found in "+p
+			if p == "-" {
+				pos.File, msg = "<stdin>", "no analytics found in standard input"
+			}
+			if emptyDirs[starts[i]] {
+				msg += ": " + noFiles
+			}
+			first.Diags.Errorf(pos, "%s", msg)
+		case emptyDirs[starts[i]]:
+			first.Diags.Warnf(diag.Pos{File: p}, "%s", noFiles)
+		}
+	}
 	return results
 }
 

@@ -38,9 +38,11 @@ type IndexCoverage struct {
 // Index builds the index entries, in the analytics' order; page names
 // each analytic's page.
 func Index(as []*analytic.Analytic, entries []convert.Entry, page func(*analytic.Analytic) string) []Entry {
-	var out []Entry
+	// Lists are empty, never null, in the JSON: a site's script reads
+	// every entry's lists the same way.
+	out := make([]Entry, 0, len(as))
 	for _, a := range as {
-		e := Entry{ID: a.ID, Title: a.Title, Page: page(a), Translations: map[string]string{}}
+		e := Entry{ID: a.ID, Title: a.Title, Page: page(a), Techniques: []IndexCoverage{}, Fields: []string{}, Translations: map[string]string{}}
 		for _, c := range a.Coverage {
 			ic := IndexCoverage{ID: c.Technique.ID, Name: c.Technique.Name, Coverage: c.Level}
 			for _, s := range c.Subtechniques {

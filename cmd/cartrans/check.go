@@ -15,7 +15,7 @@ import (
 func newCheckCmd() *cobra.Command {
 	var targets, profileArg, goldenDir, format string
 	var sets []string
-	var update, driftMode bool
+	var update, verbose, driftMode bool
 	cmd := &cobra.Command{
 		Use:   "check PATH... (--golden DIR | --drift)",
 		Short: "Compare the generated queries with committed golden files, or hand-written queries with the pseudocode",
@@ -24,10 +24,12 @@ them (DIR/<target>-<profile>/<ID>.txt, a query a line), and compares them
 with the files committed in DIR: a changed query, a missing file and a file
 left for an analytic that no longer translates are each printed as a
 unified diff, then a summary line. Exit status 1 on any difference, 0 when
-DIR is up to date; --update rewrites DIR to match (exit 0). Only the files
-these analytics would write are read, written or removed; an analytic ID
-or profile name that is not a plain file name (see convert --out), and a
-symlink in DIR leading out of it, are errors.
+DIR is up to date; --update rewrites DIR to match (exit 0) and prints the
+summary (-v: the diffs too). An analytic that does not read, and no
+analytic at all, is an error: exit 1, and nothing is called up to date.
+Only the files these analytics would write are read, written or removed;
+an analytic ID or profile name that is not a plain file name (see convert
+--out), and a symlink in DIR leading out of it, are errors.
 
 This is the gate a repository's CI runs, the way gofmt -l gates Go code:
 a change to an analytic, a profile or cartrans itself that changes a query
@@ -69,6 +71,11 @@ query differs or cannot be read.`,
 				return exitError{exitFailed}
 			}
 			analytics, failed := loadAnalytics(cmd, args)
+			if len(analytics) == 0 {
+				// Nothing to compare (Load said why): no golden file is
+				// read or, under --update, written or removed.
+				return exitError{exitFailed}
+			}
 			entries, _ := convert.Convert(analytics, tgts, convert.Options{})
 			out, diags := convert.Files(entries)
 			for _, d := range diags {
@@ -85,7 +92,7 @@ query differs or cannot be read.`,
 				fmt.Fprintf(errw, "cartrans: %v\n", err)
 				return exitError{exitFailed}
 			}
-			goldens.Write(cmd.OutOrStdout(), diffs, len(out.Files), update)
+			goldens.Write(cmd.OutOrStdout(), diffs, goldens.Report{Checked: len(out.Files), Updated: update, Verbose: verbose, Incomplete: failed})
 			if failed || len(diffs) > 0 && !update {
 				return exitError{exitFailed}
 			}
@@ -95,6 +102,7 @@ query differs or cannot be read.`,
 	f := cmd.Flags()
 	f.StringVar(&goldenDir, "golden", "", "the folder of committed golden files")
 	f.BoolVar(&update, "update", false, "rewrite the golden files to match")
+	f.BoolVarP(&verbose, "verbose", "v", false, "with --update, print the diff of each file rewritten")
 	f.BoolVar(&driftMode, "drift", false, "compare hand-written queries with the pseudocode instead")
 	f.StringVar(&format, "format", "text", "--drift output: text (a table per analytic and backend, then a summary), json, or summary")
 	f.StringVarP(&targets, "target", "t", "all", "targets: splunk, eql, dnif, logpoint, comma-separated, or all")

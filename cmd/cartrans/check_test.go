@@ -127,3 +127,52 @@ func TestREADMECISnippet(t *testing.T) {
 		t.Errorf("snippet after an analytic changed alone: %v\n%s", err, out)
 	}
 }
+
+// TestCheckDiffs: a golden file's diff counts its lines as diff(1) does
+// (no empty line after the last), --update prints the summary and -v the
+// diffs too, and a check that could not check an analytic (a name
+// error) calls nothing up to date.
+func TestCheckDiffs(t *testing.T) {
+	golden := filepath.Join(t.TempDir(), "queries")
+	args := []string{"check", example, "-t", "eql", "--golden", golden}
+	out, _, code := cli(t, "", append(args, "--update")...)
+	if code != 0 || out != "updated\t1 golden files: 0 changed, 1 written, 0 removed\n" {
+		t.Errorf("update: exit %d, want the summary alone:\n%s", code, out)
+	}
+	file := filepath.Join(golden, "eql-endgame", "CAR-2026-11-901.txt")
+	os.WriteFile(file, []byte("old\n"), 0o644)
+	out, _, code = cli(t, "", args...)
+	if code != 1 || !strings.Contains(out, "@@ -1 +1 @@\n-old\n+process where") {
+		t.Errorf("a one-line file changed: exit %d\n%s", code, out)
+	}
+	os.WriteFile(file, []byte("old"), 0o644)
+	out, _, _ = cli(t, "", args...)
+	if !strings.Contains(out, "@@ -1 +1 @@\n-old\n\\ No newline at end of file\n+process where") {
+		t.Errorf("a file without its last newline:\n%s", out)
+	}
+	os.Remove(file)
+	out, _, _ = cli(t, "", args...)
+	if !strings.Contains(out, "@@ -0,0 +1 @@\n+process where") {
+		t.Errorf("a missing one-line file:\n%s", out)
+	}
+	out, _, code = cli(t, "", append(args, "--update", "-v")...)
+	if code != 0 || !strings.Contains(out, "missing: eql-endgame/CAR-2026-11-901.txt\n--- /dev/null\n") || !strings.HasSuffix(out, "updated\t1 golden files: 0 changed, 1 written, 0 removed\n") {
+		t.Errorf("update -v: exit %d, want the diff and the summary:\n%s", code, out)
+	}
+
+	// An analytic whose ID is no file name is not checked: exit 1, and
+	// the files of the others are not "ok".
+	src, _ := os.ReadFile("../../examples/analytics/CAR-2026-11-904.yaml")
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte(strings.Replace(string(src), "id: CAR-2026-11-904", `id: "a/b"`, 1)), 0o644)
+	for _, update := range []bool{false, true} {
+		args := []string{"check", example, bad, "-t", "eql", "--golden", golden}
+		if update {
+			args = append(args, "--update")
+		}
+		out, errs, code := cli(t, "", args...)
+		if code != 1 || strings.Contains(out, "ok\t") || !strings.Contains(out, "FAIL\t1 golden files up to date, but not every analytic was checked") || !strings.Contains(errs, `analytic ID "a/b"`) {
+			t.Errorf("%v: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, out, errs)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdin, stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	var ee exitError
 	var ue usageError
 	switch {
@@ -59,8 +59,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	default:
 		// cobra's own errors are about the command line: unknown
-		// commands and flags, wrong argument counts.
-		fmt.Fprintf(stderr, "cartrans: %v\nRun 'cartrans --help' for usage.\n", err)
+		// commands and flags, wrong argument counts. The help to read is
+		// that of the command the mistake was made in (the root's for
+		// an unknown command).
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(stderr, "cartrans: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return exitUsage
 	}
 }

@@ -165,3 +165,63 @@ func TestParseCorpus(t *testing.T) {
 		t.Fatalf("read %d analytics (%v)", len(got), err)
 	}
 }
+
+// TestNoAnalyticsIsAnError: every command over paths that hold no
+// analytic (an empty folder, a folder of other files, a missing path)
+// fails, saying so, and check calls nothing up to date; a folder holding
+// none beside one that does is a warning only.
+func TestNoAnalyticsIsAnError(t *testing.T) {
+	empty, others := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(others, "notes.txt"), []byte("not an analytic\n"), 0o644)
+	missing := filepath.Join(empty, "nosuch")
+	out := t.TempDir()
+	golden, site := filepath.Join(out, "queries"), filepath.Join(out, "site")
+	for _, path := range []string{empty, others, missing} {
+		for _, args := range [][]string{
+			{"parse", path},
+			{"lint", path},
+			{"fmt", path},
+			{"convert", path},
+			{"test", path},
+			{"run", path, "--events", "../../examples/events"},
+			{"check", path, "--golden", golden},
+			{"check", path, "--golden", golden, "--update"},
+			{"render", path, "--out", site},
+			{"navigator", path},
+		} {
+			stdout, errs, code := cli(t, "", args...)
+			want := path + ": error: no analytics found in " + path
+			if path == missing {
+				want = path + ": error: no such file or directory"
+			}
+			if code != 1 || !strings.Contains(errs, want) || args[0] == "check" && strings.Contains(stdout, "ok\t") {
+				t.Errorf("%v: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", args, code, want, stdout, errs)
+			}
+		}
+	}
+	for _, dir := range []string{golden, site} {
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s was made: %v", dir, err)
+		}
+	}
+	_, errs, code := cli(t, "", "parse", empty, "../../examples/analytics")
+	if code != 0 || !strings.Contains(errs, empty+": warning: no *.md, *.markdown, *.yaml or *.yml files in the directory") {
+		t.Errorf("an empty folder beside analytics: exit %d, stderr:\n%s", code, errs)
+	}
+}
+
+// TestUnknownFlagNamesTheCommandsHelp: a command-line mistake points to
+// the help of the command it was made in.
+func TestUnknownFlagNamesTheCommandsHelp(t *testing.T) {
+	for args, want := range map[string]string{
+		"check --nosuch x":  "Run 'cartrans check --help' for usage.",
+		"lint --nosuch x":   "Run 'cartrans lint --help' for usage.",
+		"render":            "Run 'cartrans render --help' for usage.",
+		"no-such-command x": "Run 'cartrans --help' for usage.",
+	} {
+		_, errs, code := cli(t, "", strings.Fields(args)...)
+		if code != 2 || !strings.HasSuffix(errs, want+"\n") {
+			t.Errorf("%s: exit %d, stderr %q, want it to end %q", args, code, errs, want)
+		}
+	}
+}

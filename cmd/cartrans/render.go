@@ -128,6 +128,16 @@ replaces a page atomically, and not if it changed since it was read.`,
 				}
 				pages = append(pages, p)
 			}
+			if len(pages) == 0 {
+				// Every input failed, and said why: an index of nothing
+				// would replace the site's.
+				msg := "rendered 0 pages"
+				if !inPlace {
+					msg += "; no index written"
+				}
+				fmt.Fprintln(errw, msg)
+				return exitError{exitFailed}
+			}
 			var as []*analytic.Analytic
 			for _, p := range pages {
 				as = append(as, p.a)

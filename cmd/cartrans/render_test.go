@@ -75,3 +75,26 @@ func TestRender(t *testing.T) {
 		t.Errorf("neither --out nor --in-place: exit %d", code)
 	}
 }
+
+// TestRenderIndexLists: an analytic with no technique and no data model
+// field has empty lists in analytics.json, never null; and a render in
+// which every page fails leaves the site's index as it was.
+func TestRenderIndexLists(t *testing.T) {
+	dir, site := t.TempDir(), t.TempDir()
+	page := filepath.Join(dir, "CAR-2020-01-001.md")
+	os.WriteFile(page, []byte("---\ntitle: \"CAR-2020-01-001: Bare\"\nsubmission_date: 2020/01/01\n---\nText.\n"), 0o644)
+	if _, errs, code := cli(t, "", "render", page, "--out", site); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	index, _ := os.ReadFile(filepath.Join(site, "analytics.json"))
+	if !strings.Contains(string(index), `"techniques": [],`) || !strings.Contains(string(index), `"data_model_fields": [],`) {
+		t.Errorf("analytics.json:\n%s", index)
+	}
+	// Marks that do not pair up: the page fails, and so does the render.
+	os.WriteFile(page, []byte("---\ntitle: \"CAR-2020-01-001: Bare\"\nsubmission_date: 2020/01/01\n---\nText.\n<!-- cartrans:generated -->\n"), 0o644)
+	_, errs, code := cli(t, "", "render", page, "--out", site)
+	after, _ := os.ReadFile(filepath.Join(site, "analytics.json"))
+	if code != 1 || !strings.Contains(errs, "rendered 0 pages; no index written") || string(after) != string(index) {
+		t.Errorf("exit %d, stderr:\n%s\nanalytics.json:\n%s", code, errs, after)
+	}
+}
