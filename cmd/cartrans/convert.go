@@ -33,8 +33,11 @@ the CAR data model's events and fields appear in that SIEM. Each result
 has a fidelity: exact, approximate (with the reason), or unsupported (with
 the construct and its position). A program with errors is not translated.
 
-Exit status: 0 when everything asked was translated exactly, 1 when some
-analytic or target was not (see --fail-on), 2 on usage errors.`,
+Exit status 1 when an input does not read or its pseudocode has errors
+(or warnings, under --strict), so that nothing can translate it; a target
+that cannot express an analytic says why, with the position, and is no
+failure unless --fail-on unsupported (or approximate: an approximate
+query too) asks for it. 0 otherwise, 2 on usage errors.`,
 		Example: `  cartrans convert examples/analytics
   cartrans convert -t splunk --set index=sysmon --explain examples/analytics/CAR-2026-11-901.md
   cartrans convert -t logpoint --profile sigma examples/analytics
@@ -44,8 +47,8 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 			if format != "text" && format != "json" && format != "savedsearches" {
 				return usagef("--format must be text, json or savedsearches, not %q", format)
 			}
-			if failOn != "error" && failOn != "approximate" && failOn != "never" {
-				return usagef("--fail-on must be error, approximate or never, not %q", failOn)
+			if !slices.Contains([]string{"error", "unsupported", "approximate", "never"}, failOn) {
+				return usagef("--fail-on must be error, unsupported, approximate or never, not %q", failOn)
 			}
 			tgts, err := resolveTargets(targets, profileArg, sets)
 			if err != nil {
@@ -119,9 +122,18 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 			}
 			failed := readDiags.HasErrors() || outFailed
 			for _, e := range entries {
-				if e.Fidelity == backends.NotDone && failOn != "never" ||
-					e.Fidelity == backends.Approximate && failOn == "approximate" {
-					failed = true
+				// A program refused before any target sees it (errors,
+				// or warnings under --strict) is the input's failure; a
+				// target that cannot express it, reported with its
+				// reason, is one only when asked for.
+				refused := e.Fidelity == backends.NotDone && (!e.Unit.OK() || strict && e.Unit.Diags.Count(diag.Warning) > 0)
+				switch failOn {
+				case "error":
+					failed = failed || refused
+				case "unsupported":
+					failed = failed || e.Fidelity == backends.NotDone
+				case "approximate":
+					failed = failed || e.Fidelity != backends.Exact
 				}
 			}
 			if failed {
@@ -136,7 +148,7 @@ analytic or target was not (see --fail-on), 2 on usage errors.`,
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	f.StringVarP(&format, "format", "f", "text", "output format: text, json, or savedsearches (Splunk's savedsearches.conf)")
 	f.StringVar(&outDir, "out", "", "write one file per analytic, target and profile under this folder: <target>-<profile>/<ID>.txt, a query a line")
-	f.StringVar(&failOn, "fail-on", "error", "exit 1 on: error (an untranslated analytic), approximate (also an approximate one), never")
+	f.StringVar(&failOn, "fail-on", "error", "exit 1 on: error (a pseudocode with errors), unsupported (also an analytic a target does not translate), approximate (also an approximate query), never")
 	f.BoolVar(&explain, "explain", false, "show how each condition was mapped")
 	f.BoolVar(&summary, "summary", false, "print a table of how many implementations each target translates, and why not the rest")
 	f.BoolVar(&strict, "strict", false, "refuse programs with warnings")

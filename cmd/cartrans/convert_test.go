@@ -52,13 +52,23 @@ func TestConvertExplain(t *testing.T) {
 
 func TestConvertExitStatus(t *testing.T) {
 	dir := "../../examples/analytics"
-	// The join example, time-bounded, cannot be translated to DNIF: exit 1,
-	// with its reason.
+	// The join example, time-bounded, cannot be translated to DNIF: said
+	// with its reason, and a failure when --fail-on unsupported asks.
 	out, _, code := cli(t, "", "convert", "-t", "dnif", dir)
-	if code != 1 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: dnif cannot express a time-bounded join") {
+	if code != 0 || !strings.Contains(out, "CAR-2026-11-903.md:48:13: dnif cannot express a time-bounded join") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
-	if _, _, code := cli(t, "", "convert", "-t", "dnif", "--fail-on", "never", dir); code != 0 {
+	if _, _, code := cli(t, "", "convert", "-t", "dnif", "--fail-on", "unsupported", dir); code != 1 {
+		t.Errorf("--fail-on unsupported: exit %d", code)
+	}
+	// A pseudocode with errors is a failure unless --fail-on never.
+	broken := filepath.Join(t.TempDir(), "broken.md")
+	src, _ := os.ReadFile(example)
+	os.WriteFile(broken, []byte(strings.Replace(string(src), "search Process:Create", "search Process:Creat", 1)), 0o644)
+	if _, errs, code := cli(t, "", "convert", "-t", "dnif", broken); code != 1 || !strings.Contains(errs, "error") {
+		t.Errorf("a pseudocode with errors: exit %d\n%s", code, errs)
+	}
+	if _, _, code := cli(t, "", "convert", "-t", "dnif", "--fail-on", "never", broken); code != 0 {
 		t.Errorf("--fail-on never: exit %d", code)
 	}
 	// Splunk writes it, approximately: exit 0, unless approximations fail.
@@ -108,7 +118,9 @@ events:
 func TestConvertOutAndSavedSearches(t *testing.T) {
 	dir := t.TempDir()
 	_, errs, code := cli(t, "", "convert", "--out", dir, "../../examples/analytics")
-	if code != 1 || !strings.Contains(errs, "CAR-2026-11-903 logpoint (sysmon): not translated") {
+	// The join example is not translated to LogPoint, with its reason:
+	// no failure unless --fail-on unsupported.
+	if code != 0 || !strings.Contains(errs, "CAR-2026-11-903 logpoint (sysmon): not translated") {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "eql-endgame", "CAR-2026-11-901.txt"))

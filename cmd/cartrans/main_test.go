@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -223,5 +224,70 @@ func TestUnknownFlagNamesTheCommandsHelp(t *testing.T) {
 		if code != 2 || !strings.HasSuffix(errs, want+"\n") {
 			t.Errorf("%s: exit %d, stderr %q, want it to end %q", args, code, errs, want)
 		}
+	}
+}
+
+// readmeSection returns the text of the README's "## title" section.
+func readmeSection(t *testing.T, title string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "\n## "+title+"\n")
+	if !ok {
+		t.Fatalf("README has no section %q", title)
+	}
+	if i := strings.Index(after, "\n## "); i >= 0 {
+		after = after[:i]
+	}
+	return after
+}
+
+// shBlock returns the lines of a section's first sh block.
+func shBlock(t *testing.T, section string) []string {
+	t.Helper()
+	m := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
+	if m == nil {
+		t.Fatalf("no sh block in:\n%s", section)
+	}
+	return strings.Split(strings.TrimSpace(m[1]), "\n")
+}
+
+// TestREADMEFreshClone: the commands a newcomer runs first exit 0 on the
+// shipped examples (a first run must not look like a failure).
+func TestREADMEFreshClone(t *testing.T) {
+	for _, line := range shBlock(t, readmeSection(t, "On a fresh clone")) {
+		args, ok := strings.CutPrefix(line, "go run ./cmd/cartrans ")
+		if !ok {
+			t.Fatalf("not a cartrans command: %q", line)
+		}
+		fields := strings.Fields(args)
+		for i, f := range fields {
+			// Paths are the repository's (a command name is no path).
+			if _, err := os.Stat(filepath.Join("../..", f)); err == nil && strings.Contains(f, "/") {
+				fields[i] = filepath.Join("../..", f)
+			}
+		}
+		if _, errs, code := cli(t, "", fields...); code != 0 {
+			t.Errorf("%s: exit %d\n%s", line, code, errs)
+		}
+	}
+}
+
+// TestREADMEInstall runs the README's install in this tree, as in a
+// fresh clone (GOBIN a new folder), and the command it installs.
+func TestREADMEInstall(t *testing.T) {
+	bin := t.TempDir()
+	for _, line := range shBlock(t, readmeSection(t, "Install")) {
+		cmd := exec.Command("sh", "-c", line)
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "GOBIN="+bin)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
+		}
+	}
+	if out, err := exec.Command(filepath.Join(bin, "cartrans"), "version").CombinedOutput(); err != nil {
+		t.Errorf("the installed cartrans: %v\n%s", err, out)
 	}
 }
