@@ -160,35 +160,117 @@ func WriteOut(dir string, out Output) error {
 
 var confUnsafe = regexp.MustCompile(`[\[\]\r\n]`)
 
-// SavedSearches writes Splunk's savedsearches.conf: a stanza per query of
-// every Splunk entry translated, with its description and its ATT&CK
-// techniques as the annotations Splunk's correlation searches read.
-func SavedSearches(w io.Writer, entries []Entry) error {
-	for _, e := range entries {
-		if e.Target != "splunk" || e.Fidelity == backends.NotDone {
-			continue
-		}
-		for _, q := range e.Queries {
-			name := e.ID + " " + e.Title
-			if q.Output != "" && len(e.Queries) > 1 {
-				name += " - " + q.Output
-			}
-			name = confUnsafe.ReplaceAllString(name, " ")
-			desc := ""
-			if e.Unit != nil {
-				desc = oneLine(e.Unit.Analytic.Description)
-			}
-			var attack []string
-			for _, id := range e.Techniques {
-				attack = append(attack, `"`+id+`"`)
-			}
-			if _, err := fmt.Fprintf(w, "[%s]\nsearch = %s\ndescription = %s\naction.correlationsearch.annotations = {\"mitre_attack\": [%s]}\n\n",
-				name, confValue(q.Query), confValue(desc), strings.Join(attack, ", ")); err != nil {
-				return err
-			}
+// SavedSearchOptions are the keys of savedsearches.conf.spec that say
+// when Splunk runs the searches. Each is checked (Check) before it is
+// written, so none can end its line or add a key.
+type SavedSearchOptions struct {
+	// EarliestTime and LatestTime are dispatch.earliest_time and
+	// dispatch.latest_time, the time range each run searches (a relative
+	// time such as -24h, or now).
+	EarliestTime, LatestTime string
+	// CronSchedule is cron_schedule, when the scheduler runs a search; ""
+	// writes none (the spec gives it no default).
+	CronSchedule string
+	// EnableSched is enableSched: run on the schedule (the spec's default
+	// is 0).
+	EnableSched bool
+	// Disabled is disabled: the search cannot run at all.
+	Disabled bool
+}
+
+var (
+	// timeModifierRE is a Splunk time: now, -24h@h, rt-5m, an epoch, or
+	// an absolute time in dispatch.time_format (2026-12-01T00:00:00.000+00:00).
+	timeModifierRE = regexp.MustCompile(`^[A-Za-z0-9@+\-:.]+$`)
+	// cronRE is standard cron notation, five fields; Splunk's takes no
+	// names of months or days (savedsearches.conf.spec, cron_schedule).
+	cronRE = regexp.MustCompile(`^[0-9*/,\-]+( [0-9*/,\-]+){4}$`)
+)
+
+// Check refuses values that are not of their key's form.
+func (o SavedSearchOptions) Check() error {
+	for _, t := range []struct{ flag, v string }{{"earliest", o.EarliestTime}, {"latest", o.LatestTime}} {
+		if !timeModifierRE.MatchString(t.v) {
+			return fmt.Errorf("--%s %q: a Splunk time is a relative time such as -24h or -1d@d, now, or an absolute time, of letters, digits and @ + - : .", t.flag, t.v)
 		}
 	}
+	if o.CronSchedule != "" && !cronRE.MatchString(o.CronSchedule) {
+		return fmt.Errorf("--cron-schedule %q: a cron schedule is five fields of digits and * / , - separated by one space (*/15 * * * *)", o.CronSchedule)
+	}
+	if o.EnableSched && o.CronSchedule == "" {
+		return fmt.Errorf("--enable-sched needs --cron-schedule: a scheduled search runs on its cron schedule, which has no default")
+	}
 	return nil
+}
+
+// SavedSearches writes Splunk's savedsearches.conf: a [default] stanza
+// with the time range every search runs over, then a stanza per query of
+// every Splunk entry translated, with its description, its schedule and
+// its ATT&CK techniques as the annotations Splunk's correlation searches
+// read. No alert action is enabled (action.<name> defaults to false).
+//
+// Splunk merges stanzas of one name, so each name is unique and stable:
+// "<ID> <title> - <output> (<target>-<profile>)", the ID numbered -2, -3…
+// for an analytic's further pseudocode implementations as --out numbers
+// its files. A name another entry already has (two analytics with one
+// ID) is an error at the analytic's position and that stanza is not
+// written: a search is never silently merged into another.
+func SavedSearches(w io.Writer, entries []Entry, opt SavedSearchOptions) (diag.List, error) {
+	var b strings.Builder
+	var diags diag.List
+	fmt.Fprintf(&b, "# Written by cartrans convert --format savedsearches: a stanza per query.\n[default]\ndispatch.earliest_time = %s\ndispatch.latest_time = %s\n\n",
+		opt.EarliestTime, opt.LatestTime)
+	nth := map[string]int{}
+	owner := map[string]Entry{}
+	for _, e := range entries {
+		if e.Target != "splunk" {
+			continue
+		}
+		key := e.Target + "\x00" + e.Profile + "\x00" + e.ID
+		nth[key]++
+		if e.Fidelity == backends.NotDone {
+			continue
+		}
+		id := e.ID
+		if nth[key] > 1 {
+			id = fmt.Sprintf("%s-%d", e.ID, nth[key])
+		}
+		desc := ""
+		if e.Unit != nil {
+			desc = oneLine(e.Unit.Analytic.Description)
+		}
+		var attack []string
+		for _, t := range e.Techniques {
+			attack = append(attack, `"`+t+`"`)
+		}
+		for _, q := range e.Queries {
+			name := id + " " + e.Title
+			if q.Output != "" {
+				name += " - " + q.Output
+			}
+			name = oneLine(confUnsafe.ReplaceAllString(name+" ("+e.Target+"-"+e.Profile+")", " "))
+			if o, ok := owner[name]; ok {
+				diags.Errorf(analyticPos(e), "%s would write the saved search [%s], which %s (%s) writes already; it is not written", e.ID, name, o.ID, analyticPos(o))
+				continue
+			}
+			owner[name] = e
+			fmt.Fprintf(&b, "[%s]\nsearch = %s\ndescription = %s\n", name, confValue(q.Query), confValue(desc))
+			if opt.CronSchedule != "" {
+				fmt.Fprintf(&b, "cron_schedule = %s\n", opt.CronSchedule)
+			}
+			fmt.Fprintf(&b, "enableSched = %d\ndisabled = %t\naction.correlationsearch.annotations = {\"mitre_attack\": [%s]}\n\n",
+				boolInt(opt.EnableSched), opt.Disabled, strings.Join(attack, ", "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return diags, err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // oneLine collapses a text's whitespace.

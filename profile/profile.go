@@ -76,13 +76,34 @@ type Event struct {
 	Prefix string `yaml:"prefix" check:"prefix"`
 }
 
-// PrefixOf is the prefix of a query over events of ev, settings
-// substituted.
-func (p *Profile) PrefixOf(ev *Event) string {
+// PrefixTerms are the terms of the prefix of a query over events of ev,
+// settings substituted: each a field and the values it may have, without
+// repeats. A term's value is a list (index={security_index},{system_index})
+// and a setting a prefix names may be one too (--set
+// security_index=wineventlog,main): the events are kept in any of them,
+// and the backend writes the alternatives in its own syntax.
+func (p *Profile) PrefixTerms(ev *Event) []Term {
+	prefix := p.Prefix
 	if ev != nil && ev.Prefix != "" {
-		return strings.TrimSpace(p.Expand(ev.Prefix))
+		prefix = ev.Prefix
 	}
-	return strings.TrimSpace(p.Expand(p.Prefix))
+	var out []Term
+	for _, t := range strings.Fields(prefix) {
+		field, value, _ := strings.Cut(t, "=")
+		var values []string
+		for _, item := range strings.Split(value, ",") {
+			if name, ok := strings.CutPrefix(item, "{"); ok {
+				item = p.Settings[strings.TrimSuffix(name, "}")]
+			}
+			for _, v := range strings.Split(item, ",") {
+				if !slices.Contains(values, v) {
+					values = append(values, v)
+				}
+			}
+		}
+		out = append(out, Term{Field: field, Values: values})
+	}
+	return out
 }
 
 // Term is one selector condition: the field equals one of the values.
@@ -183,6 +204,11 @@ func (p *Profile) validate() error {
 	if err := p.checkKinds(reflect.ValueOf(p).Elem()); err != nil {
 		return err
 	}
+	for _, k := range slices.Sorted(maps.Keys(p.Settings)) {
+		if err := p.checkSetting(k, p.Settings[k]); err != nil {
+			return fmt.Errorf("settings.%s: %q: %v", k, p.Settings[k], err)
+		}
+	}
 	check := func(where string, fields map[string]FieldMap) error {
 		for car, m := range fields {
 			if m.Field == "" {
@@ -229,10 +255,14 @@ func (p *Profile) validate() error {
 }
 
 var (
-	settingRE  = regexp.MustCompile(`^[A-Za-z0-9_.:*/-]+$`)
-	nameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	dottedRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
-	prefixTerm = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*=(\{([A-Za-z_][A-Za-z0-9_]*)\}|[A-Za-z0-9_.:*/-]+)$`)
+	settingRE = regexp.MustCompile(`^[A-Za-z0-9_.:*/-]+$`)
+	nameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	dottedRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	// A prefix term: a field, =, and a list of words and {settings}
+	// separated by commas.
+	prefixTerm = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*=(` + prefixItem + `)(,(` + prefixItem + `))*$`)
+	settingRef = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+	prefixItem = `\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z0-9_.:*/-]+`
 )
 
 // kinds are the rules of each kind of profile text, by the check tag of
@@ -261,7 +291,10 @@ var kinds = map[string]rule{
 		}
 		return noControl(s)
 	},
-	"setting": func(_ *Profile, s string) error { return checkWord(s) },
+	// A setting is checked as a list of words here, and as its own kind
+	// (one word, unless a prefix names it) by validate, which knows its
+	// name.
+	"setting": func(_ *Profile, s string) error { return checkWords(s) },
 	// A prefix is search terms (index={index} sourcetype=x): each value
 	// one word or a setting, which is one word too.
 	"prefix": func(p *Profile, s string) error {
@@ -269,13 +302,12 @@ var kinds = map[string]rule{
 			return nil
 		}
 		for _, t := range strings.Split(s, " ") {
-			m := prefixTerm.FindStringSubmatch(t)
-			if m == nil {
-				return fmt.Errorf("a prefix is search terms name=value separated by one space, each value one word (letters, digits and _ - . : * /) or a {setting}")
+			if !prefixTerm.MatchString(t) {
+				return fmt.Errorf("a prefix is search terms name=value separated by one space, each value one word (letters, digits and _ - . : * /) or a {setting}, or several separated by commas")
 			}
-			if m[2] != "" {
-				if _, ok := p.Settings[m[2]]; !ok {
-					return fmt.Errorf("{%s} is not a setting of the profile", m[2])
+			for _, m := range settingRef.FindAllStringSubmatch(t, -1) {
+				if _, ok := p.Settings[m[1]]; !ok {
+					return fmt.Errorf("{%s} is not a setting of the profile", m[1])
 				}
 			}
 		}
@@ -342,6 +374,41 @@ func checkWord(s string) error {
 		return fmt.Errorf("a setting is one word of letters, digits and _ - . : * /")
 	}
 	return nil
+}
+
+// checkWords checks a list of words separated by commas, each one as
+// checkWord does: the value of a setting a prefix names.
+func checkWords(s string) error {
+	for _, w := range strings.Split(s, ",") {
+		if !settingRE.MatchString(w) {
+			return fmt.Errorf("a setting is one word of letters, digits and _ - . : * / (one a prefix names, such as an index, may be several separated by commas)")
+		}
+	}
+	return nil
+}
+
+// listSetting reports a setting a prefix names: a prefix term's value may
+// be a list, so such a setting may be a list of words; any other setting
+// goes into a query as one word (tstats summariesonly=…, DNIF's limit).
+func (p *Profile) listSetting(name string) bool {
+	ref := "{" + name + "}"
+	if strings.Contains(p.Prefix, ref) {
+		return true
+	}
+	for _, ev := range p.Events {
+		if ev != nil && strings.Contains(ev.Prefix, ref) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSetting checks a setting's value as its kind.
+func (p *Profile) checkSetting(name, value string) error {
+	if p.listSetting(name) {
+		return checkWords(value)
+	}
+	return checkWord(value)
 }
 
 // fieldPlan is one field of a profile type: its YAML name, the kind its
@@ -494,11 +561,13 @@ func (p *Profile) checkEntry(k, v reflect.Value, rule, keyRule rule) error {
 	return nil
 }
 
-// CheckSetting says whether a value can be a setting. A setting is put
-// into queries as it is (index={index}), so it must be one word: a space,
-// quote or pipe would let it end its term and add others.
+// CheckSetting says whether a value can be a setting of some profile. A
+// setting is put into queries as it is (index={index}), so it must be
+// one word, or a list of words separated by commas: a space, quote or
+// pipe would let it end its term and add others. With checks the value as
+// the profile's setting of that name.
 func CheckSetting(name, value string) error {
-	if err := checkWord(value); err != nil {
+	if err := checkWords(value); err != nil {
 		return fmt.Errorf("setting %s=%q: %v", name, value, err)
 	}
 	return nil
@@ -512,20 +581,12 @@ func (p *Profile) With(settings map[string]string) (*Profile, error) {
 		if _, ok := p.Settings[k]; !ok {
 			return nil, fmt.Errorf("profile %s has no setting %q (its settings: %s)", p.Name, k, strings.Join(slices.Sorted(maps.Keys(p.Settings)), ", "))
 		}
-		if err := CheckSetting(k, v); err != nil {
-			return nil, err
+		if err := p.checkSetting(k, v); err != nil {
+			return nil, fmt.Errorf("setting %s=%q: %v", k, v, err)
 		}
 		q.Settings[k] = v
 	}
 	return &q, nil
-}
-
-// Expand substitutes {setting} in a template.
-func (p *Profile) Expand(template string) string {
-	for k, v := range p.Settings {
-		template = strings.ReplaceAll(template, "{"+k+"}", v)
-	}
-	return template
 }
 
 // Event returns how an object and action appear, or false when the

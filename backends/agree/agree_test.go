@@ -215,8 +215,10 @@ func rawEvent(t *testing.T, prof *profile.Profile, car map[string]string) map[st
 			raw[term.Field] = term.Values[0]
 		}
 	}
-	if idx, ok := prof.Settings["index"]; ok {
-		raw["index"] = idx
+	// The terms of the event's prefix (Splunk's index=…) are fields of
+	// the event too.
+	for _, term := range prof.PrefixTerms(def) {
+		raw[term.Field] = term.Values[0]
 	}
 	for name, m := range def.Fields {
 		if v, ok := car[name]; ok && m.Transform == profile.Same {

@@ -7,10 +7,10 @@ import "github.com/cartrans/cartrans/profile"
 // embeddedProfiles are profiles/sysmon.yaml, cim.yaml, the first the default.
 func embeddedProfiles() []*profile.Profile {
 	return []*profile.Profile{
-		{Name: "sysmon", Backend: "splunk", Dialect: "", Description: "Sysmon and Windows event logs with their native field names", Prefix: "index={index}", File: "sysmon",
-			Settings: map[string]string{"index": "__your_sysmon_index__", "zeek_index": "__your_zeek_index__"},
+		{Name: "sysmon", Backend: "splunk", Dialect: "", Description: "Sysmon and Windows event logs with their native field names", Prefix: "index={security_index},{system_index}", File: "sysmon",
+			Settings: map[string]string{"security_index": "__your_windows_security_log_index__", "sysmon_index": "__your_sysmon_index__", "system_index": "__your_windows_system_log_index__", "zeek_index": "__your_zeek_index__"},
 			Events: map[string]*profile.Event{
-				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"driver/load": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"6"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":            {Field: "Computer", Transform: ""},
@@ -20,7 +20,7 @@ func embeddedProfiles() []*profile.Profile {
 						"signature_valid": {Field: "SignatureStatus", Transform: ""},
 						"signer":          {Field: "Signature", Transform: ""},
 					}},
-				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"file/create": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"11"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time": {Field: "CreationUtcTime", Transform: ""},
@@ -32,7 +32,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path":    {Field: "Image", Transform: ""},
 						"pid":           {Field: "ProcessId", Transform: ""},
 					}},
-				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"file/delete": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"23", "26"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"file_name":  {Field: "TargetFilename", Transform: "basename"},
@@ -43,7 +43,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"user":       {Field: "User", Transform: ""},
 					}},
-				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"file/timestomp": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"2"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time":          {Field: "CreationUtcTime", Transform: ""},
@@ -66,7 +66,7 @@ func embeddedProfiles() []*profile.Profile {
 						"src_ip":                   {Field: "id.orig_h", Transform: ""},
 						"src_port":                 {Field: "id.orig_p", Transform: ""},
 					}},
-				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"flow/start": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"3"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_hostname":      {Field: "DestinationHostname", Transform: ""},
@@ -83,7 +83,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "Protocol", Transform: ""},
 						"user":               {Field: "User", Transform: ""},
 					}},
-				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"module/load": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"7"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":            {Field: "Computer", Transform: ""},
@@ -95,7 +95,7 @@ func embeddedProfiles() []*profile.Profile {
 						"signature_valid": {Field: "SignatureStatus", Transform: ""},
 						"signer":          {Field: "Signature", Transform: ""},
 					}},
-				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"process/access": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"10"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"access_level": {Field: "GrantedAccess", Transform: ""},
@@ -110,7 +110,7 @@ func embeddedProfiles() []*profile.Profile {
 						"target_name":  {Field: "TargetImage", Transform: ""},
 						"target_pid":   {Field: "TargetProcessId", Transform: ""},
 					}},
-				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"process/create": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"1"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "CommandLine", Transform: ""},
@@ -129,7 +129,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "ParentProcessId", Transform: ""},
 						"user":                      {Field: "User", Transform: ""},
 					}},
-				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"process/terminate": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"5"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "Image", Transform: "basename"},
@@ -139,7 +139,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "Image", Transform: ""},
 						"pid":        {Field: "ProcessId", Transform: ""},
 					}},
-				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"registry/add": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"12"}, Flag: ""}, {Field: "EventType", Values: []string{"CreateKey"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":       {Field: "Computer", Transform: ""},
@@ -149,7 +149,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"value":      {Field: "TargetObject", Transform: "basename"},
 					}},
-				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"14"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":        {Field: "Computer", Transform: ""},
@@ -160,7 +160,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "ProcessId", Transform: ""},
 						"value":       {Field: "TargetObject", Transform: "basename"},
 					}},
-				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"registry/remove": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"12"}, Flag: ""}, {Field: "EventType", Values: []string{"DeleteKey", "DeleteValue"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":       {Field: "Computer", Transform: ""},
@@ -170,7 +170,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"value":      {Field: "TargetObject", Transform: "basename"},
 					}},
-				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"13"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "Details", Transform: ""},
@@ -181,7 +181,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "ProcessId", Transform: ""},
 						"value":      {Field: "TargetObject", Transform: "basename"},
 					}},
-				"service/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"service/create": {Category: "", By: []string(nil), Prefix: "index={system_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"7045"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line": {Field: "ImagePath", Transform: ""},
@@ -191,7 +191,7 @@ func embeddedProfiles() []*profile.Profile {
 						"name":         {Field: "ServiceName", Transform: ""},
 						"user":         {Field: "AccountName", Transform: ""},
 					}},
-				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname"},
+				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "index={sysmon_index}", Present: []string{"hostname"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"8"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":          {Field: "Computer", Transform: "hostname"},
@@ -202,7 +202,7 @@ func embeddedProfiles() []*profile.Profile {
 						"start_module_name": {Field: "StartModule", Transform: "basename"},
 						"tgt_pid":           {Field: "TargetProcessId", Transform: ""},
 					}},
-				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string{"hostname", "fqdn"},
+				"user_session/login": {Category: "", By: []string(nil), Prefix: "index={security_index}", Present: []string{"hostname", "fqdn"},
 					Selector: []profile.Term{{Field: "EventCode", Values: []string{"4624"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"fqdn":       {Field: "Computer", Transform: ""},

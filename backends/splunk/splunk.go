@@ -205,10 +205,10 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 // Zeek's) each carry their own prefix in their selector instead, so the
 // search reads "(index=a EventCode=1) OR (index=b sourcetype=…)".
 func heads(p *profile.Profile, events []backends.EventCond) (sels []string, prefix string, err error) {
-	prefix = p.PrefixOf(events[0].Event)
+	prefix = prefixOf(p, events[0].Event)
 	same := true
 	for _, ev := range events[1:] {
-		same = same && p.PrefixOf(ev.Event) == prefix
+		same = same && prefixOf(p, ev.Event) == prefix
 	}
 	for _, ev := range events {
 		sel, err := selector(ev.Selector)
@@ -216,7 +216,7 @@ func heads(p *profile.Profile, events []backends.EventCond) (sels []string, pref
 			return nil, "", err
 		}
 		if !same {
-			sel = strings.TrimSpace(p.PrefixOf(ev.Event) + " " + sel)
+			sel = strings.TrimSpace(prefixOf(p, ev.Event) + " " + sel)
 		}
 		sels = append(sels, sel)
 	}
@@ -224,6 +224,27 @@ func heads(p *profile.Profile, events []backends.EventCond) (sels []string, pref
 		prefix = ""
 	}
 	return sels, prefix, nil
+}
+
+// prefixOf writes the prefix of a query over events of ev: its terms
+// ANDed, a term with several values (an index setting that is a list,
+// --set security_index=wineventlog,main) as "(index=wineventlog OR
+// index=main)". The values are words (profile.Parse and With check them),
+// written bare as CAR's own queries write index=….
+func prefixOf(p *profile.Profile, ev *profile.Event) string {
+	var parts []string
+	for _, t := range p.PrefixTerms(ev) {
+		alts := make([]string, len(t.Values))
+		for i, v := range t.Values {
+			alts[i] = t.Field + "=" + v
+		}
+		if len(alts) == 1 {
+			parts = append(parts, alts[0])
+		} else {
+			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // paren groups a condition that holds an OR, since a space (AND) binds

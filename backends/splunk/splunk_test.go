@@ -68,7 +68,9 @@ func TestConstructs(t *testing.T) {
 		{"events in two indexes", "f = search Flow\nx = filter f where dest_port == 445\noutput x",
 			`((index=__your_zeek_index__ sourcetype="bro:dce_rpc:json" id.resp_p=445) OR (index=__your_sysmon_index__ EventCode=3 DestinationPort=445))`},
 		{"registry key", "r = search Registry:value_edit\nx = filter r where key == \"*\\Run\" and data == \"*.exe\"\noutput x", idx + `EventCode=13 | where match(TargetObject, "(?i)^.*\\\\Run\\\\[^\\\\]*$") AND match(Details, "(?i)^.*\\.exe$")`},
-		{"bare condition", `[EventCode] == 4624 and [LogonType] == 10`, idx + `EventCode=4624 LogonType=10`},
+		// A bare condition is over raw Windows log events, of the
+		// Security or the System log.
+		{"bare condition", `[EventCode] == 4624 and [LogonType] == 10`, `(index=__your_windows_security_log_index__ OR index=__your_windows_system_log_index__) EventCode=4624 LogonType=10`},
 		{"two outputs", proc + "exe == \"a.exe\"\ny = filter p where exe == \"b.exe\"\noutput x, y", idx + "EventCode=1 Image=\"*\\\\a.exe\"\n" + idx + `EventCode=1 Image="*\\b.exe"`},
 	} {
 		got, e := translate(t, c.code, nil)
@@ -99,19 +101,39 @@ func TestUnsupportedAndUnmapped(t *testing.T) {
 	}
 }
 
+// TestSettings: each log is searched in its own index (Sysmon's, the
+// Security log's, the System log's), each a setting; a setting a prefix
+// names may be a list of indexes, searched as alternatives, and anything
+// else is refused.
 func TestSettings(t *testing.T) {
 	b := splunk.Backend{}
-	p, err := b.Profiles()[0].With(map[string]string{"index": "sysmon"})
+	p, err := b.Profiles()[0].With(map[string]string{"sysmon_index": "sysmon", "security_index": "wineventlog,main", "system_index": "main"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := translate(t, proc+`exe == "cmd.exe"`+"\noutput x", p)
-	if got != `index=sysmon EventCode=1 Image="*\\cmd.exe"` {
-		t.Errorf("got %s", got)
+	for _, c := range []struct{ code, want string }{
+		{proc + `exe == "cmd.exe"` + "\noutput x", `index=sysmon EventCode=1 Image="*\\cmd.exe"`},
+		{"l = search User_Session:Login\nx = filter l where user == \"bob\"\noutput x", `(index=wineventlog OR index=main) EventCode=4624 TargetUserName="bob"`},
+		{"s = search Service:Create\nx = filter s where name == \"x\"\noutput x", `index=main EventCode=7045 ServiceName="x"`},
+		// The Security and System logs, one index named twice.
+		{`[EventCode] == 7036`, `(index=wineventlog OR index=main) EventCode=7036`},
+	} {
+		if got, _ := translate(t, c.code, p); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.code, got, c.want)
+		}
 	}
 	base := splunk.Backend{}.Profiles()[0]
 	if _, err := base.With(map[string]string{"indx": "x"}); err == nil || !strings.Contains(err.Error(), "no setting \"indx\"") {
 		t.Errorf("unknown setting: %v", err)
+	}
+	for _, v := range []string{"a,", ",a", "a,,b", "a, b", "a,b|delete", "a,(b)"} {
+		if _, err := base.With(map[string]string{"security_index": v}); err == nil {
+			t.Errorf("security_index=%q accepted", v)
+		}
+	}
+	// summariesonly goes into tstats as one word: no list.
+	if _, err := b.Profiles()[1].With(map[string]string{"summariesonly": "true,false"}); err == nil || !strings.Contains(err.Error(), "one word") {
+		t.Errorf("summariesonly=true,false: %v", err)
 	}
 }
 
@@ -262,7 +284,7 @@ func TestAggregate(t *testing.T) {
 		{"p = search Process:Create\nc = count(p) by exe\nx = filter c where count > 5\noutput x",
 			idx + `EventCode=1 | eval cartrans_exe=lower(replace(Image, "^.*[\\\\/]", "")) | stats count as count by cartrans_exe | where count > 5`},
 		{"u = search User_Session:Login\ng = group u by hostname\ns = from g select min(time) as first, max(time) as last, unique(user) as users\nx = filter s where last - first <= 1 hour and users > 1\noutput x",
-			idx + `EventCode=4624 | eval cartrans_hostname=lower(mvindex(split(Computer, "."), 0)) | stats min(_time) as first max(_time) as last dc(TargetUserName) as users by cartrans_hostname | where last - first <= 3600 AND users > 1`},
+			`index=__your_windows_security_log_index__ EventCode=4624 | eval cartrans_hostname=lower(mvindex(split(Computer, "."), 0)) | stats min(_time) as first max(_time) as last dc(TargetUserName) as users by cartrans_hostname | where last - first <= 3600 AND users > 1`},
 		{"p = search Process:Create\ns = from p select avg(pid) as a, stddev(pid) as sd\noutput s",
 			idx + `EventCode=1 | stats avg(ProcessId) as a stdev(ProcessId) as sd`},
 		// A group key is text; compared with a number it is read as one

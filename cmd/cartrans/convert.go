@@ -5,8 +5,10 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/encode"
+	"github.com/cartrans/cartrans/internal/suggest"
 	"github.com/cartrans/cartrans/parser"
 	"github.com/cartrans/cartrans/profile"
 )
@@ -24,6 +27,7 @@ func newConvertCmd() *cobra.Command {
 	var targets, profileArg, format, failOn, outDir string
 	var sets []string
 	var explain, summary, strict bool
+	saved := convert.SavedSearchOptions{}
 	cmd := &cobra.Command{
 		Use:   "convert PATH...",
 		Short: "Translate the pseudocode of analytics into SIEM queries",
@@ -50,9 +54,22 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 			if !slices.Contains([]string{"error", "unsupported", "approximate", "never"}, failOn) {
 				return usagef("--fail-on must be error, unsupported, approximate or never, not %q", failOn)
 			}
+			for _, name := range []string{"earliest", "latest", "cron-schedule", "enable-sched", "disabled"} {
+				if cmd.Flags().Changed(name) && format != "savedsearches" {
+					return usagef("--%s is a key of Splunk's savedsearches.conf: give it with --format savedsearches", name)
+				}
+			}
+			if err := saved.Check(); err != nil {
+				return usagef("%v", err)
+			}
 			tgts, err := resolveTargets(targets, profileArg, sets)
 			if err != nil {
 				return err
+			}
+			// A format for one target's language needs that target
+			// among those selected, or it would print nothing and exit 0.
+			if format == "savedsearches" && !slices.ContainsFunc(tgts, func(t convert.Target) bool { return t.Backend.Name() == "splunk" }) {
+				return usagef("--format savedsearches writes Splunk's savedsearches.conf, and no target selected is splunk (%s): select it with -t splunk", targetLabels(tgts))
 			}
 			if outDir != "" {
 				if err := convert.CheckTargets(tgts); err != nil {
@@ -104,9 +121,14 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 			case summary:
 				writeSummary(out, entries)
 			case format == "savedsearches":
-				if err := convert.SavedSearches(out, entries); err != nil {
+				diags, err := convert.SavedSearches(out, entries, saved)
+				if err != nil {
 					return err
 				}
+				for _, d := range diags {
+					fmt.Fprintln(errw, d)
+				}
+				outFailed = outFailed || diags.HasErrors()
 			case outDir != "":
 				for _, e := range entries {
 					if e.Fidelity == backends.NotDone {
@@ -152,10 +174,76 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 	f.BoolVar(&explain, "explain", false, "show how each condition was mapped")
 	f.BoolVar(&summary, "summary", false, "print a table of how many implementations each target translates, and why not the rest")
 	f.BoolVar(&strict, "strict", false, "refuse programs with warnings")
+	// The keys of savedsearches.conf.spec (docs/design/splunk.md §6).
+	f.StringVar(&saved.EarliestTime, "earliest", "-24h", "savedsearches: dispatch.earliest_time, the start of the time range each run searches")
+	f.StringVar(&saved.LatestTime, "latest", "now", "savedsearches: dispatch.latest_time, the end of that range")
+	f.StringVar(&saved.CronSchedule, "cron-schedule", "", "savedsearches: cron_schedule, when the scheduler runs each search (`*/15 * * * *`; default none)")
+	f.BoolVar(&saved.EnableSched, "enable-sched", false, "savedsearches: enableSched = 1, run each search on its cron schedule (needs --cron-schedule)")
+	f.BoolVar(&saved.Disabled, "disabled", false, "savedsearches: disabled = true, the searches cannot run until enabled")
+	registerTargetCompletion(cmd)
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "savedsearches"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-// resolveTargets turns -t, --profile and --set into targets.
+// targetLabels lists targets as "eql (endgame), dnif (sysmon)".
+func targetLabels(tgts []convert.Target) string {
+	var out []string
+	for _, t := range tgts {
+		out = append(out, t.Backend.Name()+" ("+t.Profile.Name+")")
+	}
+	return strings.Join(out, ", ")
+}
+
+// registerTargetCompletion completes the values of -t (the targets of
+// backends/all, after those already written before a comma) and
+// --profile (all, each selected target's profiles, and files) for shell
+// completion (cartrans completion bash).
+func registerTargetCompletion(cmd *cobra.Command) {
+	cmd.RegisterFlagCompletionFunc("target", func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		done, _ := cutLast(toComplete, ",")
+		out := []string{}
+		if done == "" {
+			out = append(out, "all")
+		}
+		for _, b := range all.Backends() {
+			if done == "" || !slices.Contains(strings.Split(strings.TrimSuffix(done, ","), ","), b.Name()) {
+				out = append(out, done+b.Name())
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	})
+	cmd.RegisterFlagCompletionFunc("profile", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		bs := all.Backends()
+		if t := c.Flags().Lookup("target"); t != nil && t.Changed {
+			if sel, err := selectBackends(t.Value.String()); err == nil {
+				bs = sel
+			}
+		}
+		out := []string{"all"}
+		for _, b := range bs {
+			for _, p := range b.Profiles() {
+				if !slices.Contains(out, p.Name) {
+					out = append(out, p.Name)
+				}
+			}
+		}
+		// A profile may also be a file: the shell completes paths too.
+		return out, cobra.ShellCompDirectiveDefault
+	})
+}
+
+// cutLast splits s after the last sep: "splunk,e" → "splunk,", "e".
+func cutLast(s, sep string) (string, string) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return "", s
+	}
+	return s[:i+len(sep)], s[i+len(sep):]
+}
+
+// resolveTargets turns -t, --profile and --set into targets. A name that
+// is none of those it could be is a usage error listing them, with the
+// closest as a suggestion.
 func resolveTargets(names, profileArg string, sets []string) ([]convert.Target, error) {
 	settings := map[string]string{}
 	for _, s := range sets {
@@ -168,88 +256,210 @@ func resolveTargets(names, profileArg string, sets []string) ([]convert.Target, 
 		}
 		settings[k] = v
 	}
-	var bs []backends.Backend
-	if names == "all" {
-		bs = all.Backends()
-	} else {
-		for _, n := range strings.Split(names, ",") {
-			b, ok := all.Find(strings.TrimSpace(n))
-			if !ok {
-				var known []string
-				for _, b := range all.Backends() {
-					known = append(known, b.Name())
-				}
-				return nil, usagef("unknown target %q (targets: %s)", n, strings.Join(known, ", "))
+	bs, err := selectBackends(names)
+	if err != nil {
+		return nil, err
+	}
+	fileProfile, err := profileFile(profileArg)
+	if err != nil {
+		return nil, err
+	}
+	var out []convert.Target
+	for _, b := range bs {
+		switch {
+		case profileArg == "all":
+			// Every embedded profile of each target.
+			for _, p := range b.Profiles() {
+				out = append(out, convert.Target{Backend: b, Profile: p})
 			}
+		case fileProfile != nil:
+			if fileProfile.Backend == b.Name() {
+				out = append(out, convert.Target{Backend: b, Profile: fileProfile})
+			}
+		case profileArg != "":
+			i := slices.IndexFunc(b.Profiles(), func(p *profile.Profile) bool { return p.Name == profileArg })
+			switch {
+			case i >= 0:
+				out = append(out, convert.Target{Backend: b, Profile: b.Profiles()[i]})
+			case names != "all":
+				// A target named on the command line must have it.
+				return nil, unknownProfile(profileArg, []backends.Backend{b})
+			}
+		default:
+			out = append(out, convert.Target{Backend: b, Profile: b.Profiles()[0]})
+		}
+	}
+	switch {
+	case len(out) == 0 && fileProfile != nil:
+		if _, ok := all.Find(fileProfile.Backend); !ok {
+			return nil, usagef("%s: backend: %v", fileProfile.File, unknownTarget(fileProfile.Backend))
+		}
+		return nil, usagef("%s: a profile for target %s, which -t does not select", fileProfile.File, fileProfile.Backend)
+	case len(out) == 0:
+		return nil, unknownProfile(profileArg, bs)
+	}
+	return withSettings(out, settings)
+}
+
+// selectBackends reads -t: all, or names separated by commas, each once.
+func selectBackends(names string) ([]backends.Backend, error) {
+	if names == "all" {
+		return all.Backends(), nil
+	}
+	var bs []backends.Backend
+	for _, n := range strings.Split(names, ",") {
+		n = strings.TrimSpace(n)
+		b, ok := all.Find(n)
+		if !ok {
+			return nil, unknownTarget(n)
+		}
+		if !slices.ContainsFunc(bs, func(c backends.Backend) bool { return c.Name() == n }) {
 			bs = append(bs, b)
 		}
 	}
-	var fileProfile *profile.Profile
-	if profileArg != "" {
-		// A path that exists is a profile file, but never a folder: the
-		// name of an embedded profile (sigma) may also name a folder in
-		// the working directory (a checkout of Sigma's rules).
-		if fi, err := os.Stat(profileArg); err == nil && !fi.IsDir() {
-			p, err := profile.Load(profileArg)
-			if err != nil {
-				return nil, usagef("%v", err)
-			}
-			fileProfile = p
-		}
-	}
-	var out []convert.Target
-	if profileArg == "all" {
-		// Every embedded profile of each target, settings applied where
-		// the profile has them.
-		for _, b := range bs {
-			for _, p := range b.Profiles() {
-				if q, err := p.With(settings); err == nil {
-					p = q
-				}
-				out = append(out, convert.Target{Backend: b, Profile: p})
+	return bs, nil
+}
+
+// unknownTarget names the targets and the closest; a name that is no
+// target's but is a profile's, or a word of what a profile describes
+// (elastic: eql's ecs, "EQL as Elasticsearch runs it"), points to -t and
+// --profile.
+func unknownTarget(n string) error {
+	var known, hints []string
+	word := strings.ToLower(n)
+	for _, b := range all.Backends() {
+		known = append(known, b.Name())
+		for _, p := range b.Profiles() {
+			if len(word) >= 3 && (p.Name == word || mentions(p.Description, word)) {
+				hints = append(hints, "-t "+b.Name()+" --profile "+p.Name)
 			}
 		}
-		return out, nil
 	}
+	msg := fmt.Sprintf("unknown target %q (targets: %s)", n, strings.Join(known, ", "))
+	if c, ok := suggest.Closest(word, known, 2); ok {
+		msg += "; did you mean " + c + "?"
+	} else if len(hints) > 0 {
+		msg += "; did you mean " + strings.Join(hints, " or ") + "?"
+	}
+	return usagef("%s", msg)
+}
+
+// mentions reports a word of text that starts with w, ignoring case.
+func mentions(text, w string) bool {
+	for _, f := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if strings.HasPrefix(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownProfile names the profiles of the targets and the closest.
+func unknownProfile(name string, bs []backends.Backend) error {
+	var lists, names []string
 	for _, b := range bs {
-		p := b.Profiles()[0]
-		switch {
-		case fileProfile != nil:
-			if fileProfile.Backend != b.Name() {
-				continue
-			}
-			p = fileProfile
-		case profileArg != "":
-			p = nil
-			for _, q := range b.Profiles() {
-				if q.Name == profileArg {
-					p = q
-				}
-			}
-			if p == nil {
-				if names != "all" {
-					return nil, usagef("target %s has no profile %q", b.Name(), profileArg)
-				}
-				continue
+		var ps []string
+		for _, p := range b.Profiles() {
+			ps = append(ps, p.Name)
+			if !slices.Contains(names, p.Name) {
+				names = append(names, p.Name)
 			}
 		}
-		if len(settings) > 0 {
-			q, err := p.With(settings)
-			if err != nil {
-				if names == "all" {
-					q = p
-				} else {
-					return nil, usagef("%v", err)
+		lists = append(lists, b.Name()+": "+strings.Join(ps, ", "))
+	}
+	msg := fmt.Sprintf("unknown profile %q (profiles: %s; or all, or a profile file)", name, strings.Join(lists, "; "))
+	if len(bs) == 1 {
+		msg = fmt.Sprintf("target %s has no profile %q (its profiles: %s; or all, or a profile file)", bs[0].Name(), name, strings.Join(names, ", "))
+	}
+	if c, ok := suggest.Closest(name, names, 2); ok {
+		msg += "; did you mean " + c + "?"
+	}
+	return usagef("%s", msg)
+}
+
+// profileFile reads --profile when it is a file: a path that exists and
+// is not a folder (the name of an embedded profile, sigma, may also name
+// a folder in the working directory: a checkout of Sigma's rules). A
+// value written as a path (a separator, a .yaml or .yml ending) that is
+// no file is an error saying so, not an unknown profile name.
+func profileFile(arg string) (*profile.Profile, error) {
+	if arg == "" || arg == "all" {
+		return nil, nil
+	}
+	fi, err := os.Stat(arg)
+	if err == nil && !fi.IsDir() {
+		p, err := profile.Load(arg)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		return p, nil
+	}
+	ext := strings.ToLower(filepath.Ext(arg))
+	if strings.ContainsAny(arg, `/\`) || ext == ".yaml" || ext == ".yml" {
+		if err == nil {
+			return nil, usagef("profile file %s is a folder", arg)
+		}
+		return nil, usagef("profile file %s does not exist", arg)
+	}
+	return nil, nil
+}
+
+// withSettings applies --set to each target whose profile has the
+// setting. A setting none of them has is an error naming theirs and the
+// closest; a value a profile refuses (a list where it takes one word) is
+// an error, never skipped.
+func withSettings(targets []convert.Target, settings map[string]string) ([]convert.Target, error) {
+	var known []string
+	for _, t := range targets {
+		for k := range t.Profile.Settings {
+			if !slices.Contains(known, k) {
+				known = append(known, k)
+			}
+		}
+	}
+	slices.Sort(known)
+	for _, k := range slices.Sorted(maps.Keys(settings)) {
+		if slices.Contains(known, k) {
+			continue
+		}
+		msg := fmt.Sprintf("no profile selected has the setting %q (their settings: %s)", k, strings.Join(known, ", "))
+		if len(known) == 0 {
+			msg = fmt.Sprintf("no profile selected has the setting %q: they have none", k)
+		}
+		// A name close to one, or the last part of some (index: each
+		// log's sysmon_index, security_index…).
+		var near []string
+		if c, ok := suggest.Closest(k, known, 3); ok {
+			near = []string{c}
+		} else {
+			for _, s := range known {
+				if strings.HasSuffix(s, "_"+k) {
+					near = append(near, s)
 				}
 			}
-			p = q
 		}
-		out = append(out, convert.Target{Backend: b, Profile: p})
+		if len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, " or ") + "?"
+		}
+		return nil, usagef("%s", msg)
 	}
-	if len(out) == 0 {
-		return nil, usagef("no target has the profile %q", profileArg)
+	for i, t := range targets {
+		own := map[string]string{}
+		for k, v := range settings {
+			if _, ok := t.Profile.Settings[k]; ok {
+				own[k] = v
+			}
+		}
+		if len(own) == 0 {
+			continue
+		}
+		p, err := t.Profile.With(own)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		targets[i].Profile = p
 	}
-	return out, nil
+	return targets, nil
 }
 
 func writeText(w io.Writer, entries []convert.Entry, explain bool) {
