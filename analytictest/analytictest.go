@@ -10,7 +10,6 @@
 package analytictest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/events"
+	"github.com/cartrans/cartrans/internal/plural"
 	"github.com/cartrans/cartrans/ir"
 )
 
@@ -190,7 +190,7 @@ func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 	r.Matches = count
 	switch {
 	case c.kind == Benign && count > 0:
-		r.Outcome, r.Reason = Fail, fmt.Sprintf("the analytic fired %d times on events it must not fire on", count)
+		r.Outcome, r.Reason = Fail, "the analytic fired "+plural.N(count, "time", "times")+" on events it must not fire on"
 	case c.kind != Benign && count == 0:
 		r.Outcome, r.Reason = Fail, "the analytic did not fire"
 	default:

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/cartrans/cartrans/internal/plural"
 )
 
 // Summary counts results by outcome.
@@ -36,7 +38,7 @@ func WriteText(w io.Writer, rs []Result, elapsed time.Duration, verbose bool) {
 		label := map[Outcome]string{Pass: "ok  ", Fail: "FAIL", Skip: "skip"}[r.Outcome]
 		fmt.Fprintf(w, "%s %s %s %q", label, r.ID, r.Kind, r.Name)
 		if r.Outcome == Pass {
-			fmt.Fprintf(w, ": %d matches\n", r.Matches)
+			fmt.Fprintf(w, ": %s\n", plural.N(r.Matches, "match", "matches"))
 		} else {
 			fmt.Fprintf(w, ": %s\n", r.Reason)
 		}

@@ -22,8 +22,10 @@ import (
 // Match is one result: an event a filter kept, a pair a join made, or a
 // row of a group.
 type Match struct {
-	Analytic string            `json:"analytic"`
-	Output   string            `json:"output"`
+	// Analytic and Output name the result's analytic and output; the
+	// events of a join's pair, inside it, leave them out.
+	Analytic string            `json:"analytic,omitempty"`
+	Output   string            `json:"output,omitempty"`
 	Fields   map[string]string `json:"fields,omitempty"`
 	Event    json.RawMessage   `json:"event,omitempty"`
 	// Pair holds a join's two events, by the datasets' names.
@@ -80,9 +82,12 @@ func New(progs []Program, opt Options, emit func(Match)) (*Engine, error) {
 		opt.MaxState = DefaultMaxState
 	}
 	e := &Engine{opt: opt, emit: emit}
+	// Every embedded schema is compiled, also when one is forced: a run
+	// says under which others the events of an input no output searches
+	// would be searched (Counts.Fitting).
 	schemas := Schemas()
-	if opt.Schema != nil {
-		schemas = []*Schema{opt.Schema}
+	if opt.Schema != nil && !slices.Contains(schemas, opt.Schema) {
+		schemas = append(slices.Clone(schemas), opt.Schema)
 	}
 	for _, p := range progs {
 		for _, q := range p.Queries {
@@ -166,7 +171,10 @@ func (x *event) lower(name, v string) string {
 type classified struct {
 	x            *event
 	unrecognised bool
-	hits         []hit
+	// fit says the event is of a kind some output searches under its
+	// schema (or an output's bare condition reads every event).
+	fit  bool
+	hits []hit
 }
 
 // Promise is a field a schema lists as present in every event of a kind
@@ -202,14 +210,17 @@ type hit struct {
 // reads only what New compiled.
 func (e *Engine) classify(ev events.Event) *classified {
 	s := e.opt.Schema
+	var actions []string
 	if s == nil {
-		s = Detect(ev.Fields)
+		s, actions = detect(ev.Fields)
+	} else {
+		actions = s.actions(ev.Fields)
 	}
 	if s == nil {
 		return &classified{unrecognised: true}
 	}
 	s.normalise(ev.Fields)
-	x := &event{Event: ev, schema: s, actions: s.actions(ev.Fields), time: eventTime(s, ev.Fields)}
+	x := &event{Event: ev, schema: s, actions: actions, time: eventTime(s, ev.Fields)}
 	c := &classified{x: x}
 	idx := e.index[s]
 	entries := idx.always
@@ -223,6 +234,7 @@ func (e *Engine) classify(ev events.Event) *classified {
 			}
 		}
 	}
+	c.fit = len(entries) > 0
 	for i := 0; i < len(entries); {
 		out := entries[i].out
 		var defs [3]*profile.Event
@@ -253,6 +265,26 @@ func (e *Engine) classify(ev events.Event) *classified {
 		c.hits = append(c.hits, hit{broken: broken})
 	}
 	return c
+}
+
+// fitting lists the schemas other than the event's own under which it
+// would be of a kind some output searches: those whose layout it has,
+// with a selector that finds it and an output that searches what it finds.
+func (e *Engine) fitting(x *event) []*Schema {
+	var out []*Schema
+	for s, idx := range e.index {
+		if s == x.schema || !s.detects(x.Fields) {
+			continue
+		}
+		fits := len(idx.always) > 0
+		for _, a := range s.actions(x.Fields) {
+			fits = fits || len(idx.byAction[a]) > 0
+		}
+		if fits {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // brokenPromises lists the fields the schema promises for the event's

@@ -20,6 +20,31 @@ const blockSize = 1 << 20
 type Counts struct {
 	Bytes  int64
 	Events int // lines of NDJSON that are not blank (read or passed over), events otherwise
+	// Recognised counts the events a schema read (not those the
+	// prefilter passed over, nor those no schema recognises); Fit, those
+	// of them of a kind some output searches under their schema.
+	Recognised, Fit int
+	// Schemas names the schemas the events were read with; Fitting, the
+	// others under which an event no output searched would have been
+	// searched (sorted).
+	Schemas, Fitting []string
+}
+
+// add counts a result's events.
+func (c *Counts) add(res *result) {
+	c.Events += res.lines
+	c.Recognised += res.recognised
+	c.Fit += res.fit
+	for _, s := range res.schemas {
+		if !slices.Contains(c.Schemas, s.Name) {
+			c.Schemas = append(c.Schemas, s.Name)
+		}
+	}
+	for _, s := range res.fitting {
+		if i, found := slices.BinarySearch(c.Fitting, s.Name); !found {
+			c.Fitting = slices.Insert(c.Fitting, i, s.Name)
+		}
+	}
 }
 
 // Run runs the engine over one input on every core: NDJSON is cut into
@@ -43,8 +68,19 @@ func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(ev
 		err = e.runNDJSON(br, name, workers, bad, &c)
 	case events.JSON:
 		err = e.runJSON(br, name, workers, bad, &c)
+	case events.EVTX:
+		// Read by offset, from r itself when it is the file (see
+		// events.EVTXSource): what cr counted is not what was read.
+		ra, size, closeSrc, serr := events.EVTXSource(r, br, name)
+		if serr != nil {
+			return c, serr
+		}
+		defer closeSrc()
+		err = e.runEvents(workers, bad, &c, func(rd events.Reader) error { return rd.ReadEVTX(ra, size, name) })
+		c.Bytes = size
+		return c, err
 	default:
-		err = e.runEvents(br, name, format, workers, bad, &c)
+		err = e.runEvents(workers, bad, &c, func(rd events.Reader) error { return rd.ReadFormat(br, name, format) })
 	}
 	c.Bytes = cr.n
 	return c, err
@@ -56,8 +92,12 @@ func (e *Engine) Run(r io.Reader, name string, format events.Format, bad func(ev
 type result struct {
 	classified   []*classified
 	unrecognised int
-	bad          []events.Bad
-	lines        int
+	// recognised and fit count events as Counts does; schemas and
+	// fitting are Counts' Schemas and Fitting.
+	recognised, fit  int
+	schemas, fitting []*Schema
+	bad              []events.Bad
+	lines            int
 	// block is returned to the pool once the result is applied: the
 	// classified events' Raw points into it until then.
 	block *[]byte
@@ -131,13 +171,31 @@ func ordered(workers int, produce func(submit func(work func() result) bool) err
 	return applyErr
 }
 
-// keep adds a classified event that some output needs, and says whether
-// it did.
-func (r *result) keep(c *classified) bool {
-	switch {
-	case c.unrecognised:
+// keep counts a classified event and adds it when some output needs it,
+// saying whether it did.
+func (e *Engine) keep(r *result, c *classified) bool {
+	if c.unrecognised {
 		r.unrecognised++
-	case len(c.hits) > 0:
+		return false
+	}
+	r.recognised++
+	if !slices.Contains(r.schemas, c.x.schema) {
+		r.schemas = append(r.schemas, c.x.schema)
+	}
+	switch {
+	case c.fit:
+		r.fit++
+	case r.fit == 0:
+		// Which other schema would have searched it is said only of an
+		// input none of whose events fit, so it is worked out only until
+		// one does.
+		for _, s := range e.fitting(c.x) {
+			if !slices.Contains(r.fitting, s) {
+				r.fitting = append(r.fitting, s)
+			}
+		}
+	}
+	if len(c.hits) > 0 {
 		r.classified = append(r.classified, c)
 		return true
 	}
@@ -149,7 +207,7 @@ func (e *Engine) apply(res result, bad func(events.Bad), c *Counts) error {
 		bad(b)
 	}
 	e.Unrecognised += res.unrecognised
-	c.Events += res.lines
+	c.add(&res)
 	defer func() {
 		if res.block != nil && cap(*res.block) == blockSize {
 			blocks.Put(res.block)
@@ -272,7 +330,7 @@ func (e *Engine) block(d *events.Decoder, block []byte, name string, first int, 
 			return
 		}
 		_ = d.Decode(text, name, line, func(ev events.Event) error {
-			if !res.keep(e.classify(ev)) {
+			if !e.keep(&res, e.classify(ev)) {
 				d.Recycle(ev.Fields)
 			}
 			return nil
@@ -389,9 +447,10 @@ func (e *Engine) runJSON(br *bufio.Reader, name string, workers int, bad func(ev
 	}, func(res result) error { return e.apply(res, bad, c) })
 }
 
-// runEvents reads XML (the format other than NDJSON and JSON) in order
-// and has the workers classify its events in batches.
-func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, workers int, bad func(events.Bad), c *Counts) error {
+// runEvents reads XML or EVTX (the formats other than NDJSON and JSON)
+// with read, in order, and has the workers classify the events in
+// batches.
+func (e *Engine) runEvents(workers int, bad func(events.Bad), c *Counts, read func(events.Reader) error) error {
 	const batch = 256
 	return ordered(workers, func(submit func(func() result) bool) error {
 		var evs []events.Event
@@ -402,7 +461,7 @@ func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, 
 			return submit(func() result {
 				res := result{bad: bs, lines: len(es)}
 				for _, ev := range es {
-					res.keep(e.classify(ev))
+					e.keep(&res, e.classify(ev))
 				}
 				return res
 			})
@@ -417,7 +476,7 @@ func (e *Engine) runEvents(br *bufio.Reader, name string, format events.Format, 
 			},
 			Bad: func(b events.Bad) { bads = append(bads, b) },
 		}
-		err := rd.ReadFormat(br, name, format)
+		err := read(rd)
 		if err == errStopped {
 			return nil
 		}

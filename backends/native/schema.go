@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cartrans/cartrans/datamodel"
 	"github.com/cartrans/cartrans/internal/safefile"
+	"github.com/cartrans/cartrans/internal/suggest"
 	"github.com/cartrans/cartrans/profile"
 )
 
@@ -76,14 +78,35 @@ func FindSchema(nameOrFile string) (*Schema, error) {
 	if errors.As(err, &tooLarge) {
 		return nil, err
 	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &UnknownSchemaError{Name: nameOrFile}
+	}
 	if err != nil {
-		var names []string
-		for _, s := range Schemas() {
-			names = append(names, s.Name)
-		}
-		return nil, fmt.Errorf("no schema %q (schemas: %s, or a schema file)", nameOrFile, strings.Join(names, ", "))
+		return nil, err
 	}
 	return ParseSchema(nameOrFile, data)
+}
+
+// SchemaNames names the embedded schemas, in detection order.
+func SchemaNames() []string {
+	var names []string
+	for _, s := range Schemas() {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// UnknownSchemaError is a schema name that is neither an embedded schema
+// nor an existing file.
+type UnknownSchemaError struct{ Name string }
+
+func (e *UnknownSchemaError) Error() string {
+	names := SchemaNames()
+	msg := fmt.Sprintf("no schema %q: it is none of the schemas (%s), and no schema file of that name exists", e.Name, strings.Join(names, ", "))
+	if near, ok := suggest.Closest(strings.ToLower(e.Name), names, 2); ok {
+		msg += "; did you mean " + near + "?"
+	}
+	return msg
 }
 
 // ParseSchema reads a schema from YAML.
@@ -136,14 +159,60 @@ func (s *Schema) detects(fields map[string]string) bool {
 	return true
 }
 
-// Detect returns the first embedded schema whose layout the event has.
+// Detect returns the embedded schema an event is read with: of those
+// whose layout it has (their detect fields), the one whose mapping of the
+// event's kind names the most of its fields, the first in detection order
+// on a tie. The first layout present is not enough: a pipeline may keep
+// one layout's fields beside its own, as HELK (Mordor's events) keeps
+// Winlogbeat's winlog.event_id and winlog.channel while it renames the
+// event's data to process_path and file_name, where the winlogbeat
+// schema, tried first, would find none of the data and match nothing.
 func Detect(fields map[string]string) *Schema {
+	s, _ := detect(fields)
+	return s
+}
+
+// detect is Detect, with the kinds (object/action) the event is under the
+// schema found.
+func detect(fields map[string]string) (*Schema, []string) {
+	var best *Schema
+	var bestActions []string
+	bestFit := -1
 	for _, s := range Schemas() {
-		if s.detects(fields) {
-			return s
+		if !s.detects(fields) {
+			continue
+		}
+		actions := s.actions(fields)
+		if best == nil {
+			best, bestActions = s, actions
+			continue
+		}
+		// A second layout fits: weigh both (only now, so that the usual
+		// event, of one layout, is not weighed at all).
+		if bestFit < 0 {
+			bestFit = best.fit(bestActions, fields)
+		}
+		if f := s.fit(actions, fields); f > bestFit {
+			best, bestActions, bestFit = s, actions, f
 		}
 	}
-	return nil
+	return best, bestActions
+}
+
+// fit counts the fields the schema maps for the event's kinds that the
+// event carries (for its kind that maps the most).
+func (s *Schema) fit(actions []string, fields map[string]string) int {
+	most := 0
+	for _, a := range actions {
+		n := 0
+		for _, m := range s.Events[a].Fields {
+			if _, ok := fields[m.Field]; ok {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
 }
 
 // normalise reads the schema's path fields with single separators,

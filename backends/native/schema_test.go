@@ -17,6 +17,7 @@ func TestSchemasAndFormats(t *testing.T) {
 		{"Windows XML", `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><TimeCreated SystemTime='2024-01-01T00:00:00.0000000Z'/><Computer>ws1</Computer></System><EventData><Data Name='Image'>C:\Windows\System32\cmd.exe</Data><Data Name='ParentImage'>C:\Windows\System32\services.exe</Data></EventData></Event>`},
 		{"Winlogbeat", `{"@timestamp":"2024-01-01T00:00:00Z","winlog":{"event_id":1,"channel":"Microsoft-Windows-Sysmon/Operational","computer_name":"ws1.corp","event_data":{"Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}}}`},
 		{"Mordor, doubled backslashes", `{"event_id":1,"log_name":"Microsoft-Windows-Sysmon/Operational","process_path":"c:\\\\windows\\\\system32\\\\cmd.exe","process_parent_path":"c:\\\\windows\\\\system32\\\\services.exe"}`},
+		{"HELK, Winlogbeat's ids kept beside its own", `{"event_id":1,"log_name":"Microsoft-Windows-Sysmon/Operational","winlog":{"event_id":1,"channel":"Microsoft-Windows-Sysmon/Operational","computer_name":"ws1.corp"},"process_path":"c:\\\\windows\\\\system32\\\\cmd.exe","process_parent_path":"c:\\\\windows\\\\system32\\\\services.exe"}`},
 		{"CAR names", `{"object":"process","action":"create","exe":"cmd.exe","parent_exe":"services.exe","image_path":"C:\\Windows\\System32\\cmd.exe"}`},
 		{"Elasticsearch response", `{"hits":{"hits":[{"_source":{"winlog":{"event_id":"1","channel":"Microsoft-Windows-Sysmon/Operational","event_data":{"Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}}}}]}}`},
 		{"JSON array", `[{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}]`},
@@ -50,7 +51,7 @@ func TestSchemaForced(t *testing.T) {
 	if n != 0 {
 		t.Errorf("flat event read as mordor: %d matches", n)
 	}
-	if _, err := native.FindSchema("nosuch"); err == nil || !strings.Contains(err.Error(), "schemas: winlogbeat, mordor, sysmon, car") {
+	if _, err := native.FindSchema("nosuch"); err == nil || !strings.Contains(err.Error(), "schemas (winlogbeat, mordor, sysmon, car)") {
 		t.Errorf("unknown schema: %v", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/events"
+	"github.com/cartrans/cartrans/internal/plural"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/parser"
 )
@@ -65,13 +66,11 @@ when the run completed, 1 when an analytic or input could not be used.`,
 				return usagef("--input-format must be ndjson, json or xml, not %q", formatArg)
 			}
 			opt := native.Options{MaxState: maxState, NoPrefilter: noPrefilter}
-			if schemaArg != "" {
-				s, err := native.FindSchema(schemaArg)
-				if err != nil {
-					return usagef("%v", err)
-				}
-				opt.Schema = s
+			s, err := findSchema(schemaArg)
+			if err != nil {
+				return err
 			}
+			opt.Schema = s
 			params := map[string]string{}
 			for _, a := range paramArgs {
 				k, v, ok := strings.Cut(a, "=")
@@ -105,12 +104,15 @@ when the run completed, 1 when an analytic or input could not be used.`,
 			files := 0
 			start := time.Now()
 			prog := newProgress(stderr, inputSize(evPaths))
-			var skipped []string
+			var skipped, unfit []string
 			errs := events.Walk(evPaths, cmd.InOrStdin(), func(r io.Reader, name string) error {
 				files++
 				c, err := e.Run(prog.reader(r), name, format, func(b events.Bad) { bad = append(bad, b) })
 				in.Bytes += c.Bytes
 				in.Events += c.Events
+				if c.Recognised > 0 && c.Fit == 0 {
+					unfit = append(unfit, unfitNote(name, c, schemaArg))
+				}
 				return err
 			}, func(path, why string) { skipped = append(skipped, path+": skipped: "+why) })
 			e.Close()
@@ -126,13 +128,18 @@ when the run completed, 1 when an analytic or input could not be used.`,
 				return writeErr
 			}
 			writeRunSummary(stderr, in, files, e, bad, counts, elapsed)
-			for _, s := range skipped {
+			for _, s := range slices.Concat(unfit, skipped) {
 				fmt.Fprintln(stderr, s)
 			}
 			for _, err := range errs {
 				fmt.Fprintln(stderr, err)
 			}
-			if failed || len(errs) > 0 {
+			if files == 0 && len(errs) == 0 {
+				// Every path was a folder without an event log: a run
+				// over nothing would pass for a run that found nothing.
+				fmt.Fprintf(stderr, "no event log read from %s\n", strings.Join(evPaths, ", "))
+			}
+			if failed || len(errs) > 0 || files == 0 {
 				return exitError{exitFailed}
 			}
 			return nil
@@ -142,11 +149,56 @@ when the run completed, 1 when an analytic or input could not be used.`,
 	f.StringArrayVar(&evPaths, "events", nil, "event log files or directories to run over, or - for standard input (repeatable)")
 	f.StringArrayVar(&paramArgs, "param", nil, "the value of an analytic's input parameter, as name=value (repeatable)")
 	f.StringVar(&schemaArg, "schema", "", "read every event with this schema (sysmon, winlogbeat, mordor, car, or a schema file) instead of detecting it")
+	completeSchemas(cmd)
 	f.StringVar(&formatArg, "input-format", "", "the events' format: ndjson, json or xml (default: detected)")
 	f.BoolVar(&countOnly, "count", false, "print the number of matches of each analytic output, not the matches")
 	f.IntVar(&maxState, "max-state", native.DefaultMaxState, "the most events and rows joins and groups may keep")
 	f.BoolVar(&noPrefilter, "no-prefilter", false, "decode every NDJSON line, also those that hold none of the strings the analytics require (slower; every malformed line is then reported)")
 	return cmd
+}
+
+// findSchema is --schema's schema (nil for none: detected per event). A
+// schema that cannot be had is a usage mistake, as convert's --profile
+// is: a name that is no schema and no file (native.UnknownSchemaError
+// lists the schemas and suggests the nearest), or a file that is no
+// schema.
+func findSchema(arg string) (*native.Schema, error) {
+	if arg == "" {
+		return nil, nil
+	}
+	s, err := native.FindSchema(arg)
+	if err != nil {
+		return nil, usagef("--schema: %v", err)
+	}
+	return s, nil
+}
+
+// completeSchemas completes --schema with the embedded schemas' names,
+// and files (a schema file is taken too).
+func completeSchemas(cmd *cobra.Command) {
+	_ = cmd.RegisterFlagCompletionFunc("schema", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return native.SchemaNames(), cobra.ShellCompDirectiveDefault
+	})
+}
+
+// unfitNote says that none of an input's events is of a kind any
+// analytic searches under the schema they were read with, and under which
+// other schema they would be: a run that finds nothing for that reason
+// must not look like one that searched and found nothing.
+func unfitNote(name string, c native.Counts, schemaArg string) string {
+	how := "detected"
+	if schemaArg != "" {
+		how = "--schema " + schemaArg
+	}
+	msg := fmt.Sprintf("%s: no analytic searches the %s of its %s read with schema %s (%s)",
+		name, plural.Word(c.Recognised, "kind", "kinds"), plural.N(c.Recognised, "event", "events"), strings.Join(c.Schemas, ", "), how)
+	switch len(c.Fitting) {
+	case 0:
+		return msg + ", nor would with any other schema"
+	case 1:
+		return msg + fmt.Sprintf("; read with schema %s, some are searched: --schema %[1]s forces it", c.Fitting[0])
+	}
+	return msg + fmt.Sprintf("; read with schema %s, some are searched: --schema NAME forces one", strings.Join(c.Fitting, " or "))
 }
 
 // runPrograms reads and lowers the analytics; failed reports one that
@@ -198,20 +250,48 @@ func writeCounts(w io.Writer, progs []native.Program, counts map[string]int) {
 	}
 }
 
+// writeBrokenPromises says which events lacked a field their schema
+// promises, one line per schema, kind of event and schema field (the CAR
+// fields one field maps, hostname and fqdn from Computer, together).
+func writeBrokenPromises(w io.Writer, broken []native.BrokenPromise) {
+	type line struct {
+		native.BrokenPromise
+		fields []string
+	}
+	var lines []*line
+	byName := map[native.Promise]*line{}
+	for _, b := range broken {
+		k := b.Promise
+		k.Field = ""
+		l := byName[k]
+		if l == nil {
+			l = &line{BrokenPromise: b}
+			byName[k] = l
+			lines = append(lines, l)
+		}
+		l.fields = append(l.fields, b.Field)
+	}
+	for _, l := range lines {
+		fmt.Fprintf(w, "%s of %s (schema %s) %s %s (%s), which the schema promises in every event: queries translated with that promise may miss them\n",
+			plural.N(l.Events, "event", "events"), l.Event, l.Schema, plural.Word(l.Events, "lacks", "lack"), strings.Join(l.fields, " and "), l.Name)
+	}
+}
+
 // writeRunSummary says what the run read and found.
 func writeRunSummary(w io.Writer, in native.Counts, files int, e *native.Engine, bad []events.Bad, counts map[string]int, elapsed time.Duration) {
 	secs := max(elapsed.Seconds(), 1e-9)
-	fmt.Fprintf(w, "read %d events (%d files, %.1f MB) in %.3fs: %.0f events/s, %.1f MB/s\n",
-		in.Events, files, float64(in.Bytes)/1e6, elapsed.Seconds(), float64(in.Events)/secs, float64(in.Bytes)/1e6/secs)
+	fmt.Fprintf(w, "read %s (%s, %.1f MB) in %.3fs: %.0f events/s, %.1f MB/s\n",
+		plural.N(in.Events, "event", "events"), plural.N(files, "file", "files"), float64(in.Bytes)/1e6, elapsed.Seconds(), float64(in.Events)/secs, float64(in.Bytes)/1e6/secs)
 	unrecognised := e.Unrecognised
 	for _, p := range e.Problems() {
 		fmt.Fprintln(w, p)
 	}
+	writeBrokenPromises(w, e.BrokenPromises())
 	if unrecognised > 0 {
-		fmt.Fprintf(w, "%d events no schema recognises were not run\n", unrecognised)
+		fmt.Fprintf(w, "%s no schema recognises %s not run\n", plural.N(unrecognised, "event", "events"), plural.Word(unrecognised, "was", "were"))
 	}
 	if len(bad) > 0 {
-		fmt.Fprintf(w, "%d events could not be read and were skipped:\n", len(bad))
+		fmt.Fprintf(w, "%s could not be read and %s skipped:\n", plural.N(len(bad), "event", "events"), plural.Word(len(bad), "was", "were"))
 		for i, b := range bad {
 			if i == 20 {
 				fmt.Fprintf(w, "  … and %d more\n", len(bad)-i)
@@ -228,7 +308,7 @@ func writeRunSummary(w io.Writer, in native.Counts, files int, e *native.Engine,
 	total := 0
 	for _, k := range keys {
 		total += counts[k]
-		fmt.Fprintf(w, "  %s: %d matches\n", k, counts[k])
+		fmt.Fprintf(w, "  %s: %s\n", k, plural.N(counts[k], "match", "matches"))
 	}
-	fmt.Fprintf(w, "%d matches\n", total)
+	fmt.Fprintln(w, plural.N(total, "match", "matches"))
 }

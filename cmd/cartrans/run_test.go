@@ -5,11 +5,16 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cartrans/cartrans/internal/testcorpus"
+	"github.com/cartrans/cartrans/parser"
 )
 
 // TestRunExamples: the README's main command finds exactly the events the
@@ -125,7 +130,7 @@ func TestRunInputs(t *testing.T) {
 	want := "CAR-2026-11-901\tshells\t1\nCAR-2026-11-902\treg_add\t1\nCAR-2026-11-902\trun_edits\t1\nCAR-2026-11-903\tconnected\t1\nCAR-2026-11-904\ttasks\t1\n"
 	for _, events := range []string{link(sample, "day.ndjson"), link(filepath.Dir(sample), "logs"), pipe} {
 		out, errs, code := cli(t, "", "run", "--count", analyticsLink, "--events", events)
-		if code != 0 || out != want || !strings.Contains(errs, "read 403 events (1 files") {
+		if code != 0 || out != want || !strings.Contains(errs, "read 403 events (1 file,") {
 			t.Errorf("%s: exit %d:\n%s\n%s", events, code, out, errs)
 		}
 	}
@@ -144,8 +149,9 @@ func TestRunInputs(t *testing.T) {
 		folder + "/more: skipped: a symbolic link to a folder, not followed inside a folder (name it to read it)",
 		folder + "/live.json: skipped: a FIFO, not read inside a folder (name it to read it)",
 		folder + ": skipped: no event log files read in the folder",
+		"no event log read from " + folder,
 	} {
-		if code != 0 || !strings.Contains(errs, w) {
+		if code != 1 || !strings.Contains(errs, w) {
 			t.Errorf("links in a folder of events: exit %d, no %q in\n%s", code, w, errs)
 		}
 	}
@@ -185,7 +191,7 @@ func TestRunCutInput(t *testing.T) {
 		t.Errorf("array: exit %d\n%s", code, errs)
 	}
 	_, errs, code = cli(t, "\n\n"+lines[0]+"\n\n \n", "run", "--count", "../../examples/analytics", "--events", "-")
-	if code != 0 || !strings.Contains(errs, "read 1 events") {
+	if code != 0 || !strings.Contains(errs, "read 1 event (") {
 		t.Errorf("blank lines: exit %d\n%s", code, errs)
 	}
 }
@@ -209,7 +215,7 @@ func TestRunJSONLayouts(t *testing.T) {
 	for _, c := range []struct{ name, text, errs string }{
 		{"array.json", "[\n" + strings.Join(lines, ",\n") + "\n]\n", "read 403 events"},
 		{"response.json", `{"took":1,"hits":{"total":403,"hits":[` + "\n" + strings.Join(hits, ",\n") + "\n]}}", "read 403 events"},
-		{"broken.json", "[\n" + strings.Join(broken, ",\n") + "\n]\n", "1 events could not be read and were skipped:\n  " + filepath.Join(dir, "broken.json") + ":102: invalid JSON: unexpected 'o', expecting a key\n"},
+		{"broken.json", "[\n" + strings.Join(broken, ",\n") + "\n]\n", "1 event could not be read and was skipped:\n  " + filepath.Join(dir, "broken.json") + ":102: invalid JSON: unexpected 'o', expecting a key\n"},
 	} {
 		p := filepath.Join(dir, c.name)
 		os.WriteFile(p, []byte(c.text), 0o644)
@@ -233,5 +239,163 @@ func TestInputSizeLinks(t *testing.T) {
 	}
 	if n := inputSize([]string{link}); n != 1000 {
 		t.Errorf("input size %d, want 1000", n)
+	}
+}
+
+// TestRunMordorTruePositive: a CAR true positive as CAR stores its full
+// event, HELK's document inside an Elasticsearch hit, is found by run
+// without --schema as test finds its snippet. HELK keeps Winlogbeat's
+// winlog.event_id and winlog.channel beside its own renamed fields, so
+// the winlogbeat layout is present too; the event is read with the
+// schema that maps its data (mordor), not the first whose layout it has.
+func TestRunMordorTruePositive(t *testing.T) {
+	page := filepath.Join(testcorpus.Dir(t), "analytics", "CAR-2019-08-001.md")
+	r := parser.ReadFile(page)
+	if r.Analytic == nil || len(r.Analytic.TruePositives) == 0 || r.Analytic.TruePositives[0].Event == nil {
+		t.Fatalf("no true positive event in %s: %v", page, r.Diags)
+	}
+	out, _, code := cli(t, "", "test", "-v", page)
+	if code != 0 || !strings.Contains(out, `ok   CAR-2019-08-001 true positive "Mordor (sysmon)": 1 match`) {
+		t.Fatalf("test: exit %d\n%s", code, out)
+	}
+	ev := maps.Clone(r.Analytic.TruePositives[0].Event)
+	ev["winlog"] = map[string]any{"event_id": 11, "channel": "Microsoft-Windows-Sysmon/Operational", "computer_name": "it001.shire.com", "api": "wineventlog"}
+	hit, _ := json.MarshalIndent(map[string]any{"_index": "logs-endpoint-winevent-sysmon", "_id": "1", "_source": ev}, "", "  ")
+	full := filepath.Join(t.TempDir(), "CAR-2019-08-001-mordor-01.json")
+	if err := os.WriteFile(full, hit, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, _ := cli(t, "", "run", "--count", filepath.Dir(page), "--events", full)
+	var found []string
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" && !strings.HasSuffix(l, "\t0") {
+			found = append(found, l)
+		}
+	}
+	if !slices.Equal(found, []string{"CAR-2019-08-001\tlsass_dump\t1"}) || !strings.Contains(errs, "\n1 match\n") {
+		t.Errorf("run found %q\n%s", found, errs)
+	}
+}
+
+// TestRunUnfitNote: an input none of whose events is of a kind any
+// analytic searches under the schema they were read with says so, naming
+// the schema, how it was chosen, and the schemas that would search them.
+func TestRunUnfitNote(t *testing.T) {
+	dir := t.TempDir()
+	car := writeFile(t, dir, "car.ndjson", `{"object":"process","action":"create","exe":"cmd.exe","parent_exe":"services.exe"}`+"\n")
+	out, errs, code := cli(t, "", "run", "--count", example, "--events", car, "--schema", "sysmon")
+	want := car + ": no analytic searches the kind of its 1 event read with schema sysmon (--schema sysmon); read with schema car, some are searched: --schema car forces it\n"
+	if code != 0 || out != "CAR-2026-11-901\tshells\t0\n" || !strings.Contains(errs, want) {
+		t.Errorf("forced: exit %d\n%s\n%s", code, out, errs)
+	}
+	// Detected, and found: nothing to say.
+	if _, errs, _ := cli(t, "", "run", "--count", example, "--events", car); strings.Contains(errs, "no analytic searches") || !strings.Contains(errs, "\n1 match\n") {
+		t.Errorf("detected:\n%s", errs)
+	}
+	// A network connection, which the analytic (over process creations)
+	// does not search under any schema.
+	net := writeFile(t, dir, "net.ndjson", `{"EventID":3,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\services.exe"}`+"\n"+
+		`{"EventID":3,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\services.exe"}`+"\n")
+	_, errs, _ = cli(t, "", "run", "--count", example, "--events", net)
+	if want := net + ": no analytic searches the kinds of its 2 events read with schema sysmon (detected), nor would with any other schema\n"; !strings.Contains(errs, want) {
+		t.Errorf("unsearched kind: want %q in\n%s", want, errs)
+	}
+}
+
+// TestRunBrokenPromises: run's summary says, per kind of event and field,
+// how many events lacked a field their schema promises in every event.
+func TestRunBrokenPromises(t *testing.T) {
+	dir := t.TempDir()
+	ev := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}`
+	withHost := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws1.corp","Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}`
+	for _, c := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{ev, withHost, ev, ev}, "3 events of process/create (schema sysmon) lack fqdn and hostname (Computer), which the schema promises in every event: queries translated with that promise may miss them\n"},
+		{[]string{ev, withHost}, "1 event of process/create (schema sysmon) lacks fqdn and hostname (Computer), which"},
+	} {
+		log := writeFile(t, dir, "day.ndjson", strings.Join(c.lines, "\n")+"\n")
+		_, errs, code := cli(t, "", "run", "--count", example, "--events", log)
+		if code != 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("exit %d, want %q in\n%s", code, c.want, errs)
+		}
+	}
+	log := writeFile(t, dir, "day.ndjson", withHost+"\n")
+	if _, errs, _ := cli(t, "", "run", "--count", example, "--events", log); strings.Contains(errs, "promises") {
+		t.Errorf("a promise kept is reported:\n%s", errs)
+	}
+}
+
+// TestRunSummaryNumbers: one is singular: "1 match", "1 event".
+func TestRunSummaryNumbers(t *testing.T) {
+	log := writeFile(t, t.TempDir(), "day.ndjson", `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws1","Image":"C:\\Windows\\System32\\cmd.exe","ParentImage":"C:\\Windows\\System32\\services.exe"}`+"\n")
+	_, errs, code := cli(t, "", "run", example, "--events", log)
+	for _, w := range []string{"read 1 event (1 file, ", "  CAR-2026-11-901 shells: 1 match\n", "\n1 match\n"} {
+		if code != 0 || !strings.Contains(errs, w) {
+			t.Errorf("exit %d, no %q in\n%s", code, w, errs)
+		}
+	}
+}
+
+// TestRunJoinShape: a join's match names its analytic and output once;
+// the pair's events carry no empty analytic and output of their own.
+func TestRunJoinShape(t *testing.T) {
+	out, _, code := cli(t, "", "run", "../../examples/analytics/CAR-2026-11-903.md", "--events", "../../examples/events/sample.ndjson")
+	var m map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &m) != nil {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	pair, _ := m["pair"].(map[string]any)
+	if m["analytic"] != "CAR-2026-11-903" || m["output"] != "connected" || len(pair) != 2 {
+		t.Fatalf("match: %s", out)
+	}
+	for side, v := range pair {
+		ev, _ := v.(map[string]any)
+		_, a := ev["analytic"]
+		_, o := ev["output"]
+		if a || o || ev["fields"] == nil || ev["event"] == nil {
+			t.Errorf("%s: %v", side, ev)
+		}
+	}
+}
+
+// TestRunTestSchemaNames: a --schema that is neither a schema nor a file
+// is a usage mistake that lists the schemas and suggests the nearest;
+// the shell completes --schema with the schemas' names.
+func TestRunTestSchemaNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"run", example, "--events", "../../examples/events", "--schema", "mordr"},
+		{"test", example, "--schema", "mordr"},
+	} {
+		_, errs, code := cli(t, "", args...)
+		if code != 2 || !strings.Contains(errs, `no schema "mordr": it is none of the schemas (winlogbeat, mordor, sysmon, car), and no schema file of that name exists; did you mean mordor?`) {
+			t.Errorf("%v: exit %d\n%s", args, code, errs)
+		}
+	}
+	if _, errs, code := cli(t, "", "run", example, "--events", "../../examples/events", "--schema", "qqqqqqq"); code != 2 || strings.Contains(errs, "did you mean") {
+		t.Errorf("far from every name: exit %d\n%s", code, errs)
+	}
+	// A file that is no schema says why, with its name.
+	bad := writeFile(t, dir, "schema.yaml", "name: x\nbackend: native\n")
+	if _, errs, code := cli(t, "", "run", example, "--events", "../../examples/events", "--schema", bad); code != 2 || !strings.Contains(errs, bad+": a schema needs detect") {
+		t.Errorf("a bad schema file: exit %d\n%s", code, errs)
+	}
+	for _, cmd := range []string{"run", "test"} {
+		out, _, _ := cli(t, "", "__complete", cmd, "--schema", "")
+		if !strings.HasPrefix(out, "winlogbeat\nmordor\nsysmon\ncar\n") {
+			t.Errorf("%s --schema completion:\n%s", cmd, out)
+		}
+	}
+}
+
+// TestRunNoEvents: --events naming no event log (an empty folder) fails,
+// saying so: a run over nothing is not a run that found nothing.
+func TestRunNoEvents(t *testing.T) {
+	empty := t.TempDir()
+	_, errs, code := cli(t, "", "run", example, "--events", empty)
+	if code != 1 || !strings.Contains(errs, "no event log read from "+empty+"\n") {
+		t.Errorf("exit %d\n%s", code, errs)
 	}
 }

@@ -1,16 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/analytictest"
-	"github.com/cartrans/cartrans/backends/native"
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/safefile"
 	"github.com/cartrans/cartrans/parser"
 )
 
@@ -35,13 +35,11 @@ XML for a CI service.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var opt analytictest.Options
-			if schemaArg != "" {
-				s, err := native.FindSchema(schemaArg)
-				if err != nil {
-					return usagef("%v", err)
-				}
-				opt.Schema = s
+			s, err := findSchema(schemaArg)
+			if err != nil {
+				return err
 			}
+			opt.Schema = s
 			start := time.Now()
 			results := parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()})
 			var analytics []*analytic.Analytic
@@ -63,20 +61,25 @@ XML for a CI service.`,
 					fmt.Fprintln(cmd.ErrOrStderr(), d)
 				}
 			}
+			if len(analytics) == 0 {
+				// parser.Load has said why there is none; a summary of no
+				// tests would read as a run whose tests pass.
+				return exitError{exitFailed}
+			}
 			rs := analytictest.Run(analytics, paths, opt)
 			elapsed := time.Since(start)
 			analytictest.WriteText(cmd.OutOrStdout(), rs, elapsed, verbose)
 			if junit != "" {
-				f, err := os.Create(junit)
+				// Written whole or not at all: a CI service must not read
+				// half a report.
+				var buf bytes.Buffer
+				err := analytictest.WriteJUnit(&buf, rs, elapsed)
+				if err == nil {
+					err = safefile.WriteFile(junit, buf.Bytes(), 0o644)
+				}
 				if err != nil {
-					return err
-				}
-				if err := analytictest.WriteJUnit(f, rs, elapsed); err != nil {
-					f.Close()
-					return err
-				}
-				if err := f.Close(); err != nil {
-					return err
+					fmt.Fprintf(cmd.ErrOrStderr(), "--junit %s: %v\n", junit, err)
+					return exitError{exitFailed}
 				}
 			}
 			if analytictest.Summarise(rs).Fail > 0 || readErrs.Count(diag.Error) > 0 {
@@ -88,6 +91,7 @@ XML for a CI service.`,
 	f := cmd.Flags()
 	f.StringVar(&junit, "junit", "", "also write the results as JUnit XML to this file")
 	f.StringVar(&schemaArg, "schema", "", "read every event with this schema (sysmon, winlogbeat, mordor, car, or a schema file) instead of detecting it")
+	completeSchemas(cmd)
 	f.BoolVarP(&verbose, "verbose", "v", false, "list the tests that pass too")
 	return cmd
 }

@@ -55,13 +55,13 @@ func TestTestSamples(t *testing.T) {
 	write("CAR-2026-11-901.events.ndjson", miss+"\n"+hit+"\nnot json")
 	write("CAR-2026-11-901.benign.ndjson", miss)
 	out, _, code := cli(t, "", "test", "-v", dir)
-	if code != 0 || !strings.Contains(out, `ok   CAR-2026-11-901 sample "CAR-2026-11-901.events.ndjson": 1 matches`) ||
+	if code != 0 || !strings.Contains(out, `ok   CAR-2026-11-901 sample "CAR-2026-11-901.events.ndjson": 1 match`) ||
 		!strings.Contains(out, "unreadable event") || !strings.Contains(out, `ok   CAR-2026-11-901 benign sample`) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	write("CAR-2026-11-901.benign.ndjson", hit)
 	out, _, code = cli(t, "", "test", dir)
-	if code != 1 || !strings.Contains(out, "FAIL CAR-2026-11-901 benign sample") || !strings.Contains(out, "fired 1 times") {
+	if code != 1 || !strings.Contains(out, "FAIL CAR-2026-11-901 benign sample") || !strings.Contains(out, "fired 1 time on") {
 		t.Errorf("benign that fires: exit %d:\n%s", code, out)
 	}
 }
@@ -83,5 +83,32 @@ func TestTestLinks(t *testing.T) {
 	_, errs, _ := cli(t, "", "test", inner)
 	if !strings.Contains(errs, inner+"/CAR-2026-11-901.md: warning: skipped: a symbolic link, not followed inside a folder") {
 		t.Errorf("a link inside a folder:\n%s", errs)
+	}
+}
+
+// TestTestJUnitPath: --junit to a path that cannot be written is exit 1
+// naming the path, not a usage error; the file is written whole, over
+// what was there.
+func TestTestJUnitPath(t *testing.T) {
+	_, errs, code := cli(t, "", "test", "--junit", "/nonexistent/x.xml", example)
+	if code != 1 || !strings.Contains(errs, "--junit /nonexistent/x.xml: ") || strings.Contains(errs, "--help") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+	junit := writeFile(t, t.TempDir(), "junit.xml", strings.Repeat("old ", 10000))
+	if _, errs, code := cli(t, "", "test", "--junit", junit, example); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if x, _ := os.ReadFile(junit); !strings.HasPrefix(string(x), "<?xml") || strings.Contains(string(x), "old") {
+		t.Errorf("junit:\n%.200s", x)
+	}
+}
+
+// TestTestNoAnalytics: test on a folder holding no analytic fails (exit
+// 1), printing no summary that would read as passing tests.
+func TestTestNoAnalytics(t *testing.T) {
+	empty := t.TempDir()
+	out, errs, code := cli(t, "", "test", empty)
+	if code != 1 || out != "" || !strings.Contains(errs, empty) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
