@@ -25,6 +25,10 @@ func runDrift(cmd *cobra.Command, args []string, targets, format string) error {
 		profiles[t.Backend.Name()+"/"+t.Profile.Name] = t.Profile
 	}
 	analytics, failed := loadAnalytics(cmd, args)
+	if len(analytics) == 0 {
+		// Nothing to review (Load said why): no table of zeros.
+		return exitError{exitFailed}
+	}
 	entries, _ := convert.Convert(analytics, tgts, convert.Options{})
 	var keep []drift.Report
 	for _, r := range drift.Analyze(analytics, entries, profiles) {
