@@ -70,6 +70,22 @@ type Diagnostic struct {
 	Message string `json:"message"`
 	// Suggestion is a did-you-mean or a repair, shown after the message.
 	Suggestion string `json:"suggestion,omitempty"`
+	// Fix is the repair of the suggestion as an edit of the file, set only
+	// when the repair is certain (see Fix); nil when there is any doubt.
+	Fix *Fix `json:"fix,omitempty"`
+}
+
+// Fix is a certain repair: the text Old, which begins at Pos on one line
+// of the file, is to be replaced by New. Whoever makes a diagnostic
+// attaches a Fix only when its suggestion has exactly one candidate and
+// the rules where it is made (written there) leave no doubt, so a tool may
+// apply it for a person to review (cartrans fmt --fix). Old is kept, not
+// only its length, so that an edit whose text is not where it is said to
+// be is refused instead of made in the wrong place.
+type Fix struct {
+	Pos Pos    `json:"pos"`
+	Old string `json:"old"`
+	New string `json:"new"`
 }
 
 // String formats the diagnostic as file:line:col: severity[code]: message.

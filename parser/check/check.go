@@ -176,6 +176,39 @@ func (c *checker) warnf(pos diag.Pos, code, suggestion, format string, args ...a
 	c.diags = append(c.diags, diag.Diagnostic{Pos: pos, Severity: diag.Warning, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
 }
 
+// fix attaches a certain repair to the diagnostic just reported: old, as
+// written at pos, is to read new. Callers attach one only where their
+// rules leave exactly one candidate (see certainSpelling and the callers).
+func (c *checker) fix(pos diag.Pos, old, new string) {
+	c.diags[len(c.diags)-1].Fix = &diag.Fix{Pos: pos, Old: old, New: new}
+}
+
+// certainSpelling returns the one candidate word is a slip of, when that
+// is beyond doubt: exactly one distinct candidate lies within two edits
+// of it, and the edits are few for the word's length (at most one in four
+// bytes, so a name under four bytes is never respelt and one under eight
+// by one edit only: "uid" is one edit from "pid" and means something
+// else, "comman_line" is one edit from "command_line" and from nothing
+// else). A name as near two candidates is a guess, never a repair.
+func certainSpelling(word string, candidates []string) (string, bool) {
+	best, n := "", 0
+	for _, cand := range candidates {
+		if cand == best {
+			continue
+		}
+		if d := suggest.Distance(word, cand); d <= 2 {
+			if d > len(word)/4 {
+				return "", false
+			}
+			best, n = cand, n+1
+		}
+	}
+	if n != 1 {
+		return "", false
+	}
+	return best, true
+}
+
 func (c *checker) program(prog *ast.Program) {
 	if len(prog.Stmts) == 1 {
 		if s, ok := prog.Stmts[0].(*ast.ExprStmt); ok {
@@ -239,7 +272,7 @@ func (c *checker) markUsed(name string) {
 func (c *checker) dataset(id *ast.Ident) *Dataset {
 	sym := c.scope[id.Name]
 	if sym == nil {
-		c.undefined(id.At, id.Name)
+		c.undefined(id.At, id.Name, true)
 		return &Dataset{Name: id.Name, Open: true}
 	}
 	sym.used = true
@@ -251,15 +284,22 @@ func (c *checker) dataset(id *ast.Ident) *Dataset {
 	return sym.Dataset
 }
 
-// undefined reports an undefined name, suggesting a defined one that is
-// close, or the only dataset nothing uses yet (CAR often outputs a name it
-// meant to define under another).
-func (c *checker) undefined(pos diag.Pos, name string) {
+// undefined reports an undefined name, written at pos, suggesting a
+// defined one that is close. The repair is certain when the name is a
+// slip of exactly one defined name (certainSpelling: "bcedit_commands"
+// for bcdedit_commands) and, where a dataset is wanted, that name is one.
+func (c *checker) undefined(pos diag.Pos, name string, wantDataset bool) {
 	hint := ""
-	if near, ok := suggest.Closest(name, slices.Sorted(maps.Keys(c.scope)), maxDist(name)); ok {
+	names := slices.Sorted(maps.Keys(c.scope))
+	near, ok := suggest.Closest(name, names, maxDist(name))
+	if ok {
 		hint = "did you mean " + near + "?"
 	}
 	c.errorf(pos, CodeUndefined, hint, "%s is not defined", name)
+	if sure, certain := certainSpelling(name, names); ok && certain && sure == near &&
+		(!wantDataset || c.scope[sure].Kind == KindDataset) {
+		c.fix(pos, name, sure)
+	}
 }
 
 // undefinedOutput reports an output of an undefined name, suggesting, when
@@ -267,7 +307,9 @@ func (c *checker) undefined(pos diag.Pos, name string) {
 // dataset defined: CAR's outputs go stale when a line above is renamed.
 func (c *checker) undefinedOutput(id *ast.Ident) {
 	n := len(c.diags)
-	c.undefined(id.At, id.Name)
+	c.undefined(id.At, id.Name, true)
+	// The guesses below (the only name not used, the last one defined)
+	// are never certain: they get no Fix.
 	if c.diags[n].Suggestion != "" {
 		return
 	}
@@ -285,6 +327,16 @@ func (c *checker) undefinedOutput(id *ast.Ident) {
 	}
 }
 
+// undefinedRef reports an undefined name read as a field reference. A
+// bracketed one ("[name]") begins at its bracket, and the name's own
+// column is not known, so its repair is left to the person.
+func (c *checker) undefinedRef(f *ast.FieldRef, wantDataset bool) {
+	c.undefined(f.At, strings.Join(f.Parts, "."), wantDataset)
+	if f.Bracketed {
+		c.diags[len(c.diags)-1].Fix = nil
+	}
+}
+
 func maxDist(s string) int { return max(2, len(s)/4) }
 
 func (c *checker) stmt(s ast.Stmt) {
@@ -294,7 +346,7 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.FieldAssignStmt:
 		sym := c.scope[s.Target.Parts[0]]
 		if sym == nil || sym.Kind != KindDataset {
-			c.undefined(s.Target.At, s.Target.Parts[0])
+			c.undefined(s.Target.At, s.Target.Parts[0], true)
 			return
 		}
 		sym.used = true
@@ -441,7 +493,7 @@ func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
 					other = v.X
 				}
 				if f, ok := other.(*ast.FieldRef); ok && len(f.Parts) == 1 && c.scope[f.Parts[0]] == nil {
-					c.undefined(f.At, f.Parts[0])
+					c.undefinedRef(f, true)
 				} else {
 					c.errorf(other.Pos(), CodeTypeMismatch, "", "set difference needs a dataset on both sides")
 				}
@@ -576,7 +628,7 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 			b := spine[i]
 			c.expr(b.Y, sc)
 			if b.Op.IsComparison() {
-				c.compare(b.X, b.Op, b.Y)
+				c.compare(b.X, b.Op, b.Y, sc, true)
 			}
 		}
 	case *ast.ChainExpr:
@@ -584,7 +636,7 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 			c.expr(o, sc)
 		}
 		for i, op := range x.Ops {
-			c.compare(x.Operands[i], op, x.Operands[i+1])
+			c.compare(x.Operands[i], op, x.Operands[i+1], sc, true)
 		}
 	case *ast.MatchExpr:
 		c.expr(x.X, sc)
@@ -601,8 +653,14 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 		c.expr(x.X, sc)
 		c.expr(x.List, sc)
 		if l, ok := x.List.(*ast.ListLit); ok {
+			// One field is compared with every value: it can be
+			// repaired only if every value calls for the same repair.
+			all := !l.Ellipsis && len(l.Elems) > 0 && !slices.ContainsFunc(l.Elems, func(e ast.Expr) bool {
+				s, ok := e.(*ast.StringLit)
+				return !ok || !fullPath(s.Value)
+			})
 			for _, e := range l.Elems {
-				c.compare(x.X, ast.OpEq, e)
+				c.compare(x.X, ast.OpEq, e, sc, all)
 			}
 		}
 	case *ast.ExistsExpr:
@@ -667,7 +725,7 @@ func (c *checker) fieldOrName(f *ast.FieldRef, sc *scope) {
 	}
 	if sc.ds == nil {
 		if sc.values {
-			c.undefined(f.At, strings.Join(f.Parts, "."))
+			c.undefinedRef(f, false)
 		}
 		return
 	}
@@ -705,7 +763,8 @@ func (c *checker) fieldOn(f *ast.FieldRef, parts []string, d *Dataset) {
 	}
 	fields := d.fieldNames()
 	hint := ""
-	if near, ok := nearestField(name, fields); ok {
+	near, sure := nearestField(name, fields)
+	if near != "" {
 		hint = "did you mean " + near + "?"
 	}
 	what := "these events"
@@ -726,19 +785,48 @@ func (c *checker) fieldOn(f *ast.FieldRef, parts []string, d *Dataset) {
 		hint = "if it is a value, quote it: " + ast.QuoteString(strings.Join(parts, "."))
 	}
 	c.errorf(f.At, CodeUnknownField, hint, "%s has no field %s", what, name)
+	if sure && !f.Bracketed {
+		// The name is the last len(parts) parts of the reference: it
+		// begins after the parts before it and their dots.
+		pos := f.At
+		for _, p := range f.Parts[:len(f.Parts)-len(parts)] {
+			pos.Col += len(p) + 1
+		}
+		c.fix(pos, name, near)
+	}
 }
 
 // nearestField suggests fields for a name the events lack: the same name
 // in another case (CAR writes Key for key), a field the name begins
 // (parent_image for parent_image_path) or ends (src_image_path), fields
 // that have the name as one of their words (port: dest_port, src_port),
-// then the nearest by edit distance.
-func nearestField(name string, fields []string) (string, bool) {
+// then the nearest by edit distance. It returns "" when nothing is near.
+//
+// sure says the suggestion is a certain repair, one field and no doubt:
+//   - the one field that differs from the name in case only ("Key": key);
+//   - "timestamp" for time, the one field the data model has for when an
+//     event happened;
+//   - the one field that extends the name by whole words (parent_image:
+//     parent_image_path; the name says what it is and drops the last
+//     word). A field the name ends with is no repair: the name's first
+//     words (src_, parent_) qualify it, and dropping them changes whose
+//     value is read. A field that merely has the name as a word (port:
+//     dest_port) is a guess of the qualifier;
+//   - a slip of one field's spelling (certainSpelling: comman_line).
+//
+// Two candidates ("application_protocol or transport_protocol") are never
+// sure.
+func nearestField(name string, fields []string) (near string, sure bool) {
 	lower := strings.ToLower(name)
+	var cased []string
 	for _, f := range fields {
-		if strings.ToLower(f) == lower {
-			return f, true
+		if strings.ToLower(f) == lower && !slices.Contains(cased, f) {
+			cased = append(cased, f)
 		}
+	}
+	if len(cased) > 0 {
+		slices.Sort(cased)
+		return strings.Join(cased, " or "), len(cased) == 1
 	}
 	if lower == "timestamp" && slices.Contains(fields, "time") {
 		return "time", true
@@ -752,21 +840,29 @@ func nearestField(name string, fields []string) (string, bool) {
 			words = append(words, f)
 		}
 	}
-	for _, group := range [][]string{prefixed, words} {
+	for i, group := range [][]string{prefixed, words} {
 		slices.Sort(group)
 		group = slices.Compact(group)
 		if len(group) > 0 && len(group) <= 3 {
-			return strings.Join(group, " or "), true
+			return strings.Join(group, " or "), i == 0 && len(group) == 1 && strings.HasPrefix(group[0], lower+"_")
 		}
 	}
-	return suggest.Closest(name, fields, maxDist(name))
+	near, ok := suggest.Closest(name, fields, maxDist(name))
+	if !ok {
+		return "", false
+	}
+	one, certain := certainSpelling(name, fields)
+	return near, certain && one == near
 }
 
 // baseNameFields hold a file's base name, never a path.
 var baseNameFields = map[string]string{"exe": "image_path", "parent_exe": "parent_image_path"}
 
-// compare checks that the two sides of a comparison can be compared.
-func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr) {
+// compare checks that the two sides of a comparison can be compared. sc
+// is the scope the comparison is read in; fixable is false when the field
+// is compared with other values too (x in [...]) that a repair of this
+// comparison would break.
+func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr, sc *scope, fixable bool) {
 	for _, pair := range [][2]ast.Expr{{x, y}, {y, x}} {
 		a, b := pair[0], pair[1]
 		if d := durationIn(a); d != nil {
@@ -791,9 +887,28 @@ func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr) {
 			if path, ok := baseNameFields[field]; ok && strings.ContainsAny(strings.TrimLeft(lit.Value, "*"), `\/`) {
 				c.warnf(lit.At, CodeBaseName, "compare "+path+" with the path, or "+field+" with the file name",
 					"%s is a file's base name, so it never equals %s, which holds a path", field, ast.QuoteString(lit.Value))
+				// Comparing the path field is the certain repair when
+				// the value is a full path (C:\Windows\System32\net.exe
+				// can only be meant as the image's path; "bin\x.exe"
+				// might be meant as a name), the field is the events'
+				// own (not a.exe of a join) and the events carry the
+				// path field.
+				if fixable && fullPath(lit.Value) && len(f.Parts) == 1 && !f.Bracketed &&
+					sc != nil && sc.ds != nil && !sc.ds.Open && sc.ds.HasField(path) {
+					c.fix(f.At, field, path)
+				}
 			}
 		}
 	}
+}
+
+// fullPath reports whether a value is a whole path from a root: a drive
+// (C:\ or C:/), a network share (\\host) or /.
+func fullPath(v string) bool {
+	if len(v) >= 3 && (v[0]|0x20 >= 'a' && v[0]|0x20 <= 'z') && v[1] == ':' && (v[2] == '\\' || v[2] == '/') {
+		return true
+	}
+	return strings.HasPrefix(v, `\\`) || strings.HasPrefix(v, "/")
 }
 
 // durationIn finds a duration inside arithmetic ("now - 1 day").

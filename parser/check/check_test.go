@@ -1,6 +1,8 @@
 package check_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,5 +101,55 @@ func TestInfo(t *testing.T) {
 	bare, _ := checkSrc(t, "[a] == 1")
 	if !bare.Bare {
 		t.Error("a bare condition is not marked Bare")
+	}
+}
+
+// TestFixes: a diagnostic carries a Fix (the repair fmt --fix makes) only
+// when its suggestion is certain, and the Fix's position and old text are
+// exactly where the name is written, so that it can be applied.
+func TestFixes(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      string // "line:col old→new", or "" for no Fix
+	}{
+		{"misspelt field", "p = search Process:Create\nx = filter p where comman_line == \"a\"\noutput x", "2:20 comman_line→command_line"},
+		{"field of a join side", "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.pid == b.dest_prot\noutput j", "3:34 dest_prot→dest_port"},
+		{"field case", "r = search Registry:add\nx = filter r where Key == \"a\"\noutput x", "2:20 Key→key"},
+		{"field extended", "p = search Process:Create\nx = filter p where parent_image == \"a\"\noutput x", "2:20 parent_image→parent_image_path"},
+		{"timestamp", "p = search Process:Create\nx = filter p where timestamp > now - 1 day\noutput x", "2:20 timestamp→time"},
+		{"undefined dataset", "bcdedit_commands = search Process:Create\noutput bcedit_commands", "2:8 bcedit_commands→bcdedit_commands"},
+		{"base name and full path", "p = search Process:Create\nx = filter p where exe == \"C:\\Windows\\System32\\net.exe\"\noutput x", "2:20 exe→image_path"},
+		{"parent base name and full path", "p = search Process:Create\nx = filter p where parent_exe != \"C:\\Windows\\x.exe\"\noutput x", "2:20 parent_exe→parent_image_path"},
+		{"every listed value a full path", "p = search Process:Create\nx = filter p where exe in [\"C:\\a\\x.exe\", \"D:/b/y.exe\"]\noutput x", "2:20 exe→image_path"},
+
+		// Two candidates, or a guess: reported, never repaired.
+		{"two fields by word", "f = search Flow:Start\nx = filter f where port == 1\noutput x", ""},
+		{"two actions", "r = search Registry:Edit\noutput r", ""},
+		{"field the name ends with", "p = search Process:Create\nx = filter p where my_parent_exe == \"a\"\noutput x", ""},
+		{"short name", "p = search Process:Create\nx = filter p where uid == 1\noutput x", ""},
+		{"two names as near", "abc_on1 = search Process:Create\nabc_on2 = search Process:Create\nx = filter abc_on where exe == \"a\"\noutput x, abc_on1, abc_on2", ""},
+		{"only name not used", "p = search Process:Create\nsmb_events = filter p where exe == \"a\"\noutput smb_write", ""},
+		{"relative path", "p = search Process:Create\nx = filter p where exe == \"System32\\net.exe\"\noutput x", ""},
+		{"listed values mixed", "p = search Process:Create\nx = filter p where exe in [\"C:\\a\\x.exe\", \"y.exe\"]\noutput x", ""},
+		{"base name of a join side", "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.exe == \"C:\\x.exe\" and a.pid == b.pid\noutput j", ""},
+	} {
+		_, diags := checkSrc(t, c.src)
+		var got []string
+		for _, d := range diags {
+			if f := d.Fix; f != nil {
+				got = append(got, fmt.Sprintf("%d:%d %s→%s", f.Pos.Line, f.Pos.Col, f.Old, f.New))
+				line := strings.Split(c.src, "\n")[f.Pos.Line-1]
+				if !strings.HasPrefix(line[f.Pos.Col-1:], f.Old) {
+					t.Errorf("%s: %q is not at %d:%d of %q", c.name, f.Old, f.Pos.Line, f.Pos.Col, line)
+				}
+			}
+		}
+		want := []string(nil)
+		if c.want != "" {
+			want = []string{c.want}
+		}
+		if !slices.Equal(slices.Compact(got), want) {
+			t.Errorf("%s: fixes %q, want %q (diagnostics %v)", c.name, got, want, diags)
+		}
 	}
 }
