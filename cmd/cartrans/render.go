@@ -34,9 +34,10 @@ implementations are replaced, never added twice.
 --out DIR writes the pages there (DIR/<file>.md), with the site's index
 data: analytics.json (ID, title, ATT&CK techniques and tactics with
 coverage, data model fields, how each target and profile translates it)
-and index.md (a table). --in-place rewrites the pages where they are.
-Pages come out the same on every run and machine. Analytics in CAR's YAML
-form are written as pages too.
+and index.md (a table); when no page renders, no index is written, since
+an index of nothing would replace the site's. --in-place rewrites the
+pages where they are. Pages come out the same on every run and machine.
+Analytics in CAR's YAML form are written as pages too.
 
 A page whose marks do not pair up is an error naming the line, and is left
 as it is; so are two inputs that --out would write to one file. --in-place
