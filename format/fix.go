@@ -66,7 +66,9 @@ func Repair(path string, data []byte) Fixed {
 			break
 		}
 		next, done, bad := applyFixes(cur, res.Units)
-		refused = append(refused, bad...)
+		// What could not be made in the last round is what is left: a
+		// refusal repeats in every round until then.
+		refused = bad
 		if len(done) == 0 {
 			break
 		}
