@@ -1,7 +1,9 @@
 // Package events reads event logs: NDJSON, a JSON document or array,
 // Elasticsearch search responses and exports (the event under _source),
-// Windows event XML (wevtutil's and Splunk's XmlWinEventLog), each
-// possibly gzip-compressed. Formats are detected from content. Every event
+// Windows event XML (wevtutil's and Splunk's XmlWinEventLog), Windows
+// events in the JSON EVTX dump tools write ({"Event": {"System": …}}),
+// each possibly gzip-compressed, and EVTX files (package evtx; read by
+// offset, see EVTXSource). Formats are detected from content. Every event
 // comes out as flat fields (nested keys joined with dots, values as text)
 // with where it was read; a malformed event, or one past MaxEvent, is
 // reported with its file and line and skipped, and reading goes on.
@@ -37,9 +39,11 @@ const (
 	NDJSON Format = "ndjson" // one JSON object a line
 	JSON   Format = "json"   // JSON documents or an array of them, any layout
 	XML    Format = "xml"    // Windows <Event> elements
+	EVTX   Format = "evtx"   // Windows' binary event log files
 )
 
-// Formats lists the formats --input-format takes.
+// Formats lists the formats --input-format takes; EVTX is always
+// detected, by its signature, as gzip is.
 var Formats = []Format{NDJSON, JSON, XML}
 
 // Bad is an event that could not be read.
@@ -49,7 +53,14 @@ type Bad struct {
 	Reason string
 }
 
-func (b Bad) String() string { return fmt.Sprintf("%s:%d: %s", b.File, b.Line, b.Reason) }
+// String is "file:line: reason", or "file: reason" without a line (an
+// EVTX record's reason says its chunk and offset).
+func (b Bad) String() string {
+	if b.Line == 0 {
+		return fmt.Sprintf("%s: %s", b.File, b.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s", b.File, b.Line, b.Reason)
+}
 
 // Reader reads events from one input.
 type Reader struct {
@@ -67,6 +78,14 @@ func (rd Reader) Read(r io.Reader, file string, format Format) error {
 		return err
 	}
 	defer closeFn()
+	if format == EVTX {
+		ra, size, closeSrc, err := EVTXSource(r, br, file)
+		if err != nil {
+			return err
+		}
+		defer closeSrc()
+		return rd.ReadEVTX(ra, size, file)
+	}
 	return rd.ReadFormat(br, file, format)
 }
 
@@ -152,7 +171,8 @@ func (c *byteCounter) ReadByte() (byte, error) {
 	return b, err
 }
 
-// ReadFormat reads an opened input in a known format.
+// ReadFormat reads an opened input in a known format, but EVTX, which is
+// read by offset (EVTXSource, ReadEVTX).
 func (rd Reader) ReadFormat(br *bufio.Reader, file string, format Format) error {
 	switch format {
 	case NDJSON:
@@ -162,10 +182,11 @@ func (rd Reader) ReadFormat(br *bufio.Reader, file string, format Format) error 
 	case XML:
 		return rd.xml(br, file)
 	}
-	return fmt.Errorf("%s: unknown input format %q (formats: ndjson, json, xml)", file, format)
+	return fmt.Errorf("%s: unknown input format %q (formats: ndjson, json, xml, evtx)", file, format)
 }
 
-// detect looks at the start of the input: "<" is XML, "[" a JSON array.
+// detect looks at the start of the input: EVTX's signature is EVTX, "<"
+// is XML, "[" a JSON array.
 // Otherwise the first JSON value that is whole (a broken line is passed
 // over) tells: an object on one line of its own makes NDJSON, read a line
 // at a time; a value laid out over lines makes JSON. Without one, JSON:
@@ -184,6 +205,9 @@ func detect(br *bufio.Reader) Format {
 // detectIn detects the format of head, the start of an input (all of it
 // when complete); sure is false when head says too little.
 func detectIn(head []byte, complete bool) (f Format, sure bool) {
+	if bytes.HasPrefix(head, evtxMagic) {
+		return EVTX, true
+	}
 	s := newStream(bytes.NewReader(head))
 	s.limit = len(head) + 1 // all of head is kept
 	s.dropping = false

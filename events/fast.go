@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/valyala/fastjson"
@@ -99,8 +100,171 @@ func (d *Decoder) object(v *fastjson.Value, raw []byte, file string, line int, e
 	if fields == nil {
 		fields = make(map[string]string, 32)
 	}
-	d.flatten(fields, "", v)
+	if ev := windowsEvent(v); ev != nil {
+		d.flattenWindows(fields, ev)
+	} else {
+		d.flatten(fields, "", v)
+	}
 	return emit(Event{Fields: fields, Raw: raw, File: file, Line: line})
+}
+
+// windowsEvent is the Event of a Windows event in the JSON EVTX dump tools
+// write ({"Event": {"System": {…}, "EventData": {…}}}, attributes under
+// "#attributes"), nil for any other object.
+func windowsEvent(v *fastjson.Value) *fastjson.Value {
+	o := v.GetObject()
+	if o == nil || o.Len() != 1 {
+		return nil
+	}
+	ev := o.Get("Event")
+	if ev == nil || ev.Type() != fastjson.TypeObject || ev.Get("System") == nil || ev.Get("System").Type() != fastjson.TypeObject {
+		return nil
+	}
+	return ev
+}
+
+// flattenWindows flattens a dumped Windows event to the fields the XML
+// and EVTX readers give for it (see Reader.xml): System's children by
+// name, their attributes as Element.Attribute; EventData's members by
+// name (an unnamed Data, which dump tools write as Data, Data_1, …, as
+// Data.0, Data.1, …; null, an empty element, as ""); other parts by
+// their dotted path. Event's own attributes are not fields, and an array
+// value is its elements joined by commas, as the EVTX reader writes it.
+func (d *Decoder) flattenWindows(out map[string]string, ev *fastjson.Value) {
+	d.arena = d.arena[:0]
+	d.spans = d.spans[:0]
+	ev.GetObject().Visit(func(k []byte, part *fastjson.Value) {
+		switch string(k) {
+		case "#attributes", "#text":
+		case "System":
+			part.GetObject().Visit(func(k []byte, c *fastjson.Value) {
+				name := d.key("", k)
+				if c.Type() != fastjson.TypeObject {
+					d.text(name, c, true)
+					return
+				}
+				c.GetObject().Visit(func(k []byte, v *fastjson.Value) {
+					switch string(k) {
+					case "#text":
+						d.text(name, v, true)
+					case "#attributes":
+						d.attributes(name, v)
+					}
+				})
+			})
+		case "EventData":
+			part.GetObject().Visit(func(k []byte, v *fastjson.Value) {
+				name := string(k)
+				switch {
+				case name == "#attributes" || name == "#text":
+					return
+				case name == "Data":
+					name = "Data.0"
+				case strings.HasPrefix(name, "Data_") && isDigits(name[5:]):
+					name = "Data." + name[5:]
+				}
+				if v.Type() == fastjson.TypeObject { // a Data with more attributes than its Name
+					v = v.Get("#text")
+				}
+				if v == nil || v.Type() == fastjson.TypeNull {
+					d.spans = append(d.spans, span{d.key("", []byte(name)), len(d.arena), len(d.arena)})
+					return
+				}
+				d.text(d.key("", []byte(name)), v, false)
+			})
+		default:
+			d.nestedWindows(string(k), part)
+		}
+	})
+	all := string(d.arena)
+	for _, sp := range d.spans {
+		out[sp.key] = all[sp.start:sp.end]
+	}
+}
+
+// nestedWindows flattens a part other than System and EventData by path,
+// as the XML reader does: an element's text only when it has no child
+// elements.
+func (d *Decoder) nestedWindows(path string, v *fastjson.Value) {
+	if v.Type() != fastjson.TypeObject {
+		d.text(path, v, true)
+		return
+	}
+	o := v.GetObject()
+	leaf := true
+	o.Visit(func(k []byte, _ *fastjson.Value) {
+		leaf = leaf && (string(k) == "#text" || string(k) == "#attributes")
+	})
+	o.Visit(func(k []byte, c *fastjson.Value) {
+		switch string(k) {
+		case "#text":
+			if leaf {
+				d.text(path, c, true)
+			}
+		case "#attributes":
+			d.attributes(path, c)
+		default:
+			d.nestedWindows(path+"."+string(k), c)
+		}
+	})
+}
+
+// attributes writes an element's attributes as element.attribute.
+func (d *Decoder) attributes(element string, v *fastjson.Value) {
+	v.GetObject().Visit(func(k []byte, a *fastjson.Value) {
+		if a.Type() == fastjson.TypeNull {
+			d.spans = append(d.spans, span{element + "." + string(k), len(d.arena), len(d.arena)})
+			return
+		}
+		d.text(element+"."+string(k), a, false)
+	})
+}
+
+// text writes a value as the Windows readers write an element's text: a
+// string as it is, a number as written, an array's elements joined by
+// commas; null, or (trim) text that is only white space, is no field.
+func (d *Decoder) text(key string, v *fastjson.Value, trim bool) {
+	start := len(d.arena)
+	switch v.Type() {
+	case fastjson.TypeString:
+		b := v.GetStringBytes()
+		if trim {
+			b = bytes.TrimSpace(b)
+		}
+		d.arena = append(d.arena, b...)
+	case fastjson.TypeNumber:
+		d.arena = v.MarshalTo(d.arena)
+	case fastjson.TypeTrue:
+		d.arena = append(d.arena, "true"...)
+	case fastjson.TypeFalse:
+		d.arena = append(d.arena, "false"...)
+	case fastjson.TypeArray:
+		for i, e := range v.GetArray() {
+			if i > 0 {
+				d.arena = append(d.arena, ',')
+			}
+			if e.Type() == fastjson.TypeString {
+				d.arena = append(d.arena, e.GetStringBytes()...)
+			} else {
+				d.arena = e.MarshalTo(d.arena)
+			}
+		}
+	default:
+		return
+	}
+	if trim && len(d.arena) == start {
+		return
+	}
+	d.spans = append(d.spans, span{key, start, len(d.arena)})
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // flattenFast writes a parsed object's values under dotted paths, as

@@ -12,11 +12,11 @@ import (
 )
 
 // IsLogFile reports a file a directory's walk reads: .json, .ndjson,
-// .jsonl and .xml, and those gzip-compressed (.gz).
+// .jsonl, .xml and .evtx, and those gzip-compressed (.gz).
 func IsLogFile(path string) bool {
 	path = strings.TrimSuffix(strings.ToLower(path), ".gz")
 	switch filepath.Ext(path) {
-	case ".json", ".ndjson", ".jsonl", ".xml":
+	case ".json", ".ndjson", ".jsonl", ".xml", ".evtx":
 		return true
 	}
 	return false
@@ -71,7 +71,7 @@ func Walk(paths []string, stdin io.Reader, read func(r io.Reader, name string) e
 			},
 		}.Walk(p)
 		if found == 0 && !failed {
-			skipped(p, "no event log files read in the folder (*.json, *.ndjson, *.jsonl, *.xml, each possibly .gz)")
+			skipped(p, "no event log files read in the folder (*.json, *.ndjson, *.jsonl, *.xml, *.evtx, each possibly .gz)")
 		}
 	}
 	return errs
