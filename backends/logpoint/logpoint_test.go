@@ -217,3 +217,17 @@ func TestEscapedBackslashBeforeALetter(t *testing.T) {
 		}
 	}
 }
+
+// TestNoPromises: no LogPoint profile lists a field as present in every
+// event. A profile promises only what the sensor's documentation says
+// every event carries (issue 11), and no LogPoint normaliser document
+// says so of any field (docs/design/logpoint.md §9).
+func TestNoPromises(t *testing.T) {
+	for _, p := range (logpoint.Backend{}).Profiles() {
+		for key, ev := range p.Events {
+			if len(ev.Present) > 0 {
+				t.Errorf("profile %s, %s: present %v without a source", p.Name, key, ev.Present)
+			}
+		}
+	}
+}

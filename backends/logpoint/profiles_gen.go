@@ -194,7 +194,7 @@ func embeddedProfiles() []*profile.Profile {
 		{Name: "sigma", Backend: "logpoint", Dialect: "", Description: "LogPoint's Sigma normalisation, as LogPoint's pySigma pipeline writes it: label selectors, process, parent_process, target_file. Pick it for data LogPoint's Sigma rules run on", Prefix: "", File: "sigma",
 			Settings: map[string]string{},
 			Events: map[string]*profile.Event{
-				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"image_path", "module_name", "hostname"},
+				"driver/load": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Driver"}, Flag: ""}, {Field: "label", Values: []string{"Load"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host", Transform: ""},
@@ -202,7 +202,7 @@ func embeddedProfiles() []*profile.Profile {
 						"module_name": {Field: "image", Transform: "basename"},
 						"signer":      {Field: "signature", Transform: ""},
 					}},
-				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
+				"file/create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"File"}, Flag: ""}, {Field: "label", Values: []string{"Create"}, Flag: ""}, {Field: "label", Values: []string{"Overwrite"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"extension":  {Field: "target_file", Transform: "extension"},
@@ -212,7 +212,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "process", Transform: ""},
 						"pid":        {Field: "process_id", Transform: ""},
 					}},
-				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
+				"file/delete": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"File"}, Flag: ""}, {Field: "label", Values: []string{"Delete"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"file_name":  {Field: "target_file", Transform: "basename"},
@@ -222,7 +222,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"user":       {Field: "user", Transform: ""},
 					}},
-				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string{"file_path", "file_name", "image_path", "pid", "hostname"},
+				"file/timestomp": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"File"}, Flag: ""}, {Field: "label", Values: []string{"Create"}, Flag: ""}, {Field: "label", Values: []string{"Time"}, Flag: ""}, {Field: "label", Values: []string{"Change"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"creation_time":          {Field: "creation_ts", Transform: ""},
@@ -233,7 +233,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":                    {Field: "process_id", Transform: ""},
 						"previous_creation_time": {Field: "previous_creation_ts", Transform: ""},
 					}},
-				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_ip", "src_port", "dest_ip", "dest_port", "image_path", "exe", "pid", "hostname"},
+				"flow/start": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Network"}, Flag: ""}, {Field: "label", Values: []string{"Connection"}, Flag: ""}, {Field: "label", Values: []string{"Detect"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"dest_ip":            {Field: "destination_address", Transform: ""},
@@ -247,7 +247,7 @@ func embeddedProfiles() []*profile.Profile {
 						"transport_protocol": {Field: "protocol", Transform: ""},
 						"user":               {Field: "user", Transform: ""},
 					}},
-				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string{"module_path", "module_name", "image_path", "pid", "hostname"},
+				"module/load": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Image"}, Flag: ""}, {Field: "label", Values: []string{"Load"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host", Transform: ""},
@@ -257,7 +257,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "process_id", Transform: ""},
 						"signer":      {Field: "signature", Transform: ""},
 					}},
-				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "target_name", "access_level", "hostname"},
+				"process/access": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Process"}, Flag: ""}, {Field: "label", Values: []string{"Access"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"access_level": {Field: "access", Transform: ""},
@@ -269,7 +269,7 @@ func embeddedProfiles() []*profile.Profile {
 						"target_name":  {Field: "image", Transform: ""},
 						"target_pid":   {Field: "target_process_id", Transform: ""},
 					}},
-				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "command_line", "parent_exe", "parent_image_path", "pid", "ppid", "user", "hostname"},
+				"process/create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Process"}, Flag: ""}, {Field: "label", Values: []string{"Create"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line":              {Field: "command", Transform: ""},
@@ -287,7 +287,7 @@ func embeddedProfiles() []*profile.Profile {
 						"ppid":                      {Field: "parent_process_id", Transform: ""},
 						"user":                      {Field: "user", Transform: ""},
 					}},
-				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string{"exe", "image_path", "pid", "hostname"},
+				"process/terminate": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Process"}, Flag: ""}, {Field: "label", Values: []string{"Terminate"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"exe":        {Field: "process", Transform: "basename"},
@@ -296,7 +296,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path": {Field: "process", Transform: ""},
 						"pid":        {Field: "process_id", Transform: ""},
 					}},
-				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/add": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Registry"}, Flag: ""}, {Field: "label", Values: []string{"Key"}, Flag: ""}, {Field: "label", Values: []string{"Map"}, Flag: ""}, {Field: "event_type", Values: []string{"CreateKey"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "host", Transform: ""},
@@ -305,7 +305,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"value":      {Field: "target_object", Transform: "basename"},
 					}},
-				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "new_content", "image_path", "pid", "hostname"},
+				"registry/key_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Registry"}, Flag: ""}, {Field: "label", Values: []string{"Key"}, Flag: ""}, {Field: "label", Values: []string{"Map"}, Flag: ""}, {Field: "event_type", Values: []string{"RenameKey"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":    {Field: "host", Transform: ""},
@@ -315,7 +315,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":         {Field: "process_id", Transform: ""},
 						"value":       {Field: "target_object", Transform: "basename"},
 					}},
-				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/remove": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Registry"}, Flag: ""}, {Field: "label", Values: []string{"Key"}, Flag: ""}, {Field: "label", Values: []string{"Map"}, Flag: ""}, {Field: "event_type", Values: []string{"DeleteKey", "DeleteValue"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "host", Transform: ""},
@@ -324,7 +324,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"value":      {Field: "target_object", Transform: "basename"},
 					}},
-				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string{"key", "value", "image_path", "pid", "hostname"},
+				"registry/value_edit": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Registry"}, Flag: ""}, {Field: "label", Values: []string{"Value"}, Flag: ""}, {Field: "label", Values: []string{"Set"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"data":       {Field: "detail", Transform: ""},
@@ -334,7 +334,7 @@ func embeddedProfiles() []*profile.Profile {
 						"pid":        {Field: "process_id", Transform: ""},
 						"value":      {Field: "target_object", Transform: "basename"},
 					}},
-				"service/create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"name", "image_path", "command_line", "hostname"},
+				"service/create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "event_source", Values: []string{"Service Control Manager"}, Flag: ""}, {Field: "event_id", Values: []string{"7045"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"command_line": {Field: "path", Transform: ""},
@@ -342,7 +342,7 @@ func embeddedProfiles() []*profile.Profile {
 						"image_path":   {Field: "path", Transform: ""},
 						"name":         {Field: "service", Transform: ""},
 					}},
-				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string{"src_pid", "tgt_pid", "hostname"},
+				"thread/remote_create": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "label", Values: []string{"Remote"}, Flag: ""}, {Field: "label", Values: []string{"Thread"}, Flag: ""}, {Field: "label", Values: []string{"Create"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":       {Field: "host", Transform: ""},
@@ -352,7 +352,7 @@ func embeddedProfiles() []*profile.Profile {
 						"start_module":   {Field: "start_module", Transform: ""},
 						"tgt_pid":        {Field: "target_process_id", Transform: ""},
 					}},
-				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string{"user", "login_type", "hostname"},
+				"user_session/login": {Category: "", By: []string(nil), Prefix: "", Present: []string(nil),
 					Selector: []profile.Term{{Field: "norm_id", Values: []string{"WinServer"}, Flag: ""}, {Field: "event_id", Values: []string{"4624"}, Flag: ""}},
 					Fields: map[string]profile.FieldMap{
 						"hostname":   {Field: "host", Transform: ""},
