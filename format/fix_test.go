@@ -6,6 +6,7 @@ import (
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/compiler"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/parser"
 )
 
