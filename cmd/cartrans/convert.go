@@ -43,7 +43,7 @@ that cannot express an analytic says why, with the position, and is no
 failure unless --fail-on unsupported (or approximate: an approximate
 query too) asks for it. 0 otherwise, 2 on usage errors.`,
 		Example: `  cartrans convert examples/analytics
-  cartrans convert -t splunk --set index=sysmon --explain examples/analytics/CAR-2026-11-901.md
+  cartrans convert -t splunk --set sysmon_index=sysmon --explain examples/analytics/CAR-2026-11-901.md
   cartrans convert -t logpoint --profile sigma examples/analytics
   cartrans convert --summary ../shared/car/analytics`,
 		Args: cobra.MinimumNArgs(1),

@@ -273,6 +273,30 @@ func TestSavedSearchesDeployable(t *testing.T) {
 	}
 }
 
+// TestSavedSearchesSameName: an analytic's second implementation is
+// numbered -2 as --out numbers it, so an analytic whose ID is that name
+// (CAR-2026-11-904-2 beside two CAR-2026-11-904) would write the same
+// stanza; it is an error at its analytic, not a search Splunk silently
+// merges into the other.
+func TestSavedSearchesSameName(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../examples/analytics/CAR-2026-11-904.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"a.yaml": string(src), "b.yaml": string(src), "c.yaml": strings.Replace(string(src), "id: CAR-2026-11-904", "id: CAR-2026-11-904-2", 1)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errs, code := cli(t, "", "convert", "-t", "splunk", "--format", "savedsearches", dir)
+	names, _ := readConf(t, out)
+	want := filepath.Join(dir, "c.yaml") + ":13:1: error: CAR-2026-11-904-2 would write the saved search [CAR-2026-11-904-2 Scheduled Task Created from a Command Line - tasks (splunk-sysmon)], which CAR-2026-11-904 (" + filepath.Join(dir, "b.yaml")
+	if code != 1 || len(names) != 3 || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stanzas %q, stderr %q", code, names, errs)
+	}
+}
+
 // TestConvertIndexPerLog: each log a profile reads has its own index
 // setting (Security events were searched in the Sysmon index), and one
 // may be a list of indexes, searched as alternatives; anything else is
