@@ -393,6 +393,13 @@ func TestREADMESummary(t *testing.T) {
 	readmeShows(t, "convert --summary --profile all ../shared/car/analytics`):\n\n", out)
 }
 
+// TestREADMESettings: the README's list of settings is the command's
+// output (the Splunk index settings are per log).
+func TestREADMESettings(t *testing.T) {
+	out, _, _ := cli(t, "", "list", "settings")
+	readmeShows(t, "$ go run ./cmd/cartrans list settings\n", out)
+}
+
 // readmeShows fails unless the README shows a command's output after the
 // text that names the command.
 func readmeShows(t *testing.T, intro, out string) {
