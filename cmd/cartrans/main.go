@@ -87,7 +87,7 @@ Exit status: 0 ok, 1 some input had errors, 2 usage error.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newParseCmd(), newLintCmd(), newFmtCmd(), newConvertCmd(), newTestCmd(), newRunCmd(), newCheckCmd(), newRenderCmd(), newNavigatorCmd(), newListCmd(), newVersionCmd())
+	root.AddCommand(newParseCmd(), newLintCmd(), newFmtCmd(), newConvertCmd(), newTestCmd(), newRunCmd(), newCheckCmd(), newRenderCmd(), newNavigatorCmd(), newListCmd(), newEventsCmd(), newVersionCmd())
 	return root
 }
 
