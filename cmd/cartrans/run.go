@@ -44,16 +44,21 @@ links are not followed and FIFOs not read, and each is said. One event is
 at most 16 MiB; a larger one is reported and skipped (arrays and search
 responses are read an element at a time, whatever their size). A gzip
 file cut short or corrupt is an error after the events before it ran.
-Each event is mapped to the CAR data model by the first
-schema whose layout it has (sysmon: flat Windows fields; winlogbeat;
-mordor: HELK's names; car: CAR's own), or by --schema NAME|FILE. An event
-that cannot be read is reported with its file and line and skipped.
+Each event is mapped to the CAR data model by the schema
+whose layout it has (sysmon: flat Windows fields; winlogbeat; mordor:
+HELK's names; car: CAR's own), the one that maps the most of its fields
+when it has the layout of several, or by --schema NAME|FILE. An input
+none of whose events any analytic searches under that schema is named in
+the summary, with the schemas that would search them. An event that
+cannot be read is reported with its file and line and skipped.
 
 Matches go to standard output as NDJSON: analytic, output, the event's
 CAR fields and the event itself (a join: the pair; a group: its row).
 --count prints counts only. On a terminal, a large input shows its
-progress. A summary goes to standard error. Exit status 0
-when the run completed, 1 when an analytic or input could not be used.`,
+progress. A summary goes to standard error, with the events that lack a
+field their schema promises in every event. Exit status 0 when the run
+completed, 1 when an analytic or input could not be used, or when the
+paths held no analytic, no event log or no readable event.`,
 		Example: `  cartrans run examples/analytics --events examples/events
   cartrans run --count ../shared/car/analytics --events day.ndjson.gz`,
 		Args: cobra.MinimumNArgs(1),
@@ -134,12 +139,17 @@ when the run completed, 1 when an analytic or input could not be used.`,
 			for _, err := range errs {
 				fmt.Fprintln(stderr, err)
 			}
-			if files == 0 && len(errs) == 0 {
-				// Every path was a folder without an event log: a run
-				// over nothing would pass for a run that found nothing.
+			// A run over nothing would pass for a run that found nothing:
+			// every path a folder without an event log, or logs none of
+			// whose events could be read (a file that is no event log).
+			unreadable := files > 0 && in.Events == 0 && len(bad) > 0
+			switch {
+			case files == 0 && len(errs) == 0:
 				fmt.Fprintf(stderr, "no event log read from %s\n", strings.Join(evPaths, ", "))
+			case unreadable:
+				fmt.Fprintf(stderr, "no event could be read from %s\n", strings.Join(evPaths, ", "))
 			}
-			if failed || len(errs) > 0 || files == 0 {
+			if failed || len(errs) > 0 || files == 0 || unreadable {
 				return exitError{exitFailed}
 			}
 			return nil

@@ -391,11 +391,21 @@ func TestRunTestSchemaNames(t *testing.T) {
 }
 
 // TestRunNoEvents: --events naming no event log (an empty folder) fails,
-// saying so: a run over nothing is not a run that found nothing.
+// saying so: a run over nothing is not a run that found nothing; so does
+// a run over no analytic.
 func TestRunNoEvents(t *testing.T) {
 	empty := t.TempDir()
 	_, errs, code := cli(t, "", "run", example, "--events", empty)
 	if code != 1 || !strings.Contains(errs, "no event log read from "+empty+"\n") {
 		t.Errorf("exit %d\n%s", code, errs)
+	}
+	notLog := writeFile(t, t.TempDir(), "notes.json", "hello\nworld\n")
+	_, errs, code = cli(t, "", "run", example, "--events", notLog)
+	if code != 1 || !strings.Contains(errs, notLog+":1: invalid JSON") || !strings.Contains(errs, "no event could be read from "+notLog+"\n") {
+		t.Errorf("no event readable: exit %d\n%s", code, errs)
+	}
+	out, errs, code := cli(t, "", "run", empty, "--events", "../../examples/events")
+	if code != 1 || out != "" || !strings.Contains(errs, "no analytics found in "+empty) {
+		t.Errorf("no analytics: exit %d\n%s%s", code, out, errs)
 	}
 }

@@ -108,7 +108,7 @@ func TestTestJUnitPath(t *testing.T) {
 func TestTestNoAnalytics(t *testing.T) {
 	empty := t.TempDir()
 	out, errs, code := cli(t, "", "test", empty)
-	if code != 1 || out != "" || !strings.Contains(errs, empty) {
+	if code != 1 || out != "" || !strings.Contains(errs, "no analytics found in "+empty) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
