@@ -424,6 +424,10 @@ func TestConvertProfileVerbatim(t *testing.T) {
 			`mine.yaml: prefix: "index=main | delete": a prefix is search terms name=value`},
 		{"event prefix", "name: mine\nbackend: splunk\nevents:\n  process/create:\n    prefix: 'index=x [search index=y]'\n    fields: {exe: Image, parent_exe: ParentImage}\n",
 			`mine.yaml: events.process/create.prefix: "index=x [search index=y]"`},
+		// Only a setting a prefix names may be a list: another is
+		// written into a query as one word.
+		{"list setting", "name: mine\nbackend: splunk\nsettings: {idx: 'a,b', other: 'a,b'}\nprefix: index={idx}\nevents:\n  process/create:\n    fields: {exe: Image, parent_exe: ParentImage}\n",
+			`mine.yaml: settings.other: "a,b": a setting is one word`},
 		{"category", "name: mine\nbackend: eql\nevents:\n  process/create:\n    category: 'any where true or process'\n    fields: {exe: process_name, parent_exe: parent_process_name}\n",
 			`mine.yaml: events.process/create.category: "any where true or process": a category is a name`},
 		{"selector value", "name: mine\nbackend: splunk\nevents:\n  process/create:\n    selector: [{field: EventCode, values: [\"1\\e[2J\"]}]\n    fields: {exe: Image, parent_exe: ParentImage}\n",
