@@ -5,7 +5,7 @@
 // native engine.
 //
 // Sample files sit next to the analytic's file and are named by its ID:
-// <ID>.events.ndjson (or .json, .xml, gzip-compressed with .gz) must
+// <ID>.events.ndjson (or .json, .xml, .evtx, gzip-compressed with .gz) must
 // fire, <ID>.benign.ndjson must not.
 package analytictest
 

@@ -198,3 +198,36 @@ func TestRunEVTXSameAsItsJSON(t *testing.T) {
 		t.Errorf("no analytic matched:\n%s", evtxOut)
 	}
 }
+
+// test takes .evtx sample files beside an analytic: <ID>.events.evtx
+// must make it fire, <ID>.benign.evtx must not.
+func TestTestEVTXSamples(t *testing.T) {
+	car := testcorpus.Dir(t)
+	var fires, benign string
+	for _, p := range testcorpus.SigmaEVTX(t) {
+		switch filepath.Base(filepath.Dir(p)) {
+		case "proc_creation_win_cmd_assoc_execution": // cmd.exe runs assoc
+			fires = p
+		case "proc_creation_win_curl_custom_user_agent": // no cmd.exe
+			benign = p
+		}
+	}
+	if fires == "" || benign == "" {
+		t.Fatal("the Sigma samples used are not in the corpus")
+	}
+	dir := t.TempDir()
+	for name, from := range map[string]string{
+		"CAR-2013-02-003.md":          filepath.Join(car, "analytics", "CAR-2013-02-003.md"),
+		"CAR-2013-02-003.events.evtx": fires,
+		"CAR-2013-02-003.benign.evtx": benign,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), mustRead(t, from), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errs, code := cli(t, "", "test", "-v", filepath.Join(dir, "CAR-2013-02-003.md"))
+	if code != 0 || !strings.Contains(out+errs, `sample "CAR-2013-02-003.events.evtx": 1 match`) ||
+		!strings.Contains(out+errs, `benign sample "CAR-2013-02-003.benign.evtx": 0 matches`) {
+		t.Errorf("exit %d:\n%s%s", code, out, errs)
+	}
+}
