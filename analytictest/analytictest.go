@@ -155,6 +155,7 @@ func casesOf(a *analytic.Analytic, path string) []testCase {
 
 func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 	count := 0
+	unsearched := "" // why a sample's events could not make it fire
 	e, err := native.New(progs, native.Options{Schema: opt.Schema}, func(native.Match) { count++ })
 	if err != nil {
 		r.Outcome, r.Reason = Skip, err.Error()
@@ -171,7 +172,7 @@ func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 			return
 		}
 		if e.Unrecognised > 0 {
-			r.Outcome, r.Reason = Fail, "no schema recognises the event (schemas: sysmon, winlogbeat, mordor, car)"
+			r.Outcome, r.Reason = Fail, "no schema recognises the event (schemas: "+strings.Join(native.SchemaNames(), ", ")+")"
 			return
 		}
 	} else {
@@ -181,16 +182,24 @@ func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 			return
 		}
 		defer f.Close()
-		if _, err := e.Run(f, c.file, events.Auto, func(b events.Bad) { r.Bad = append(r.Bad, b) }); err != nil {
+		counts, err := e.Run(f, c.file, events.Auto, func(b events.Bad) { r.Bad = append(r.Bad, b) })
+		if err != nil {
 			r.Outcome, r.Reason = Fail, err.Error()
 			return
 		}
+		forced := ""
+		if opt.Schema != nil {
+			forced = opt.Schema.Name
+		}
+		unsearched = counts.Unsearched(forced)
 	}
 	e.Close()
 	r.Matches = count
 	switch {
 	case c.kind == Benign && count > 0:
 		r.Outcome, r.Reason = Fail, "the analytic fired "+plural.N(count, "time", "times")+" on events it must not fire on"
+	case c.kind != Benign && count == 0 && unsearched != "":
+		r.Outcome, r.Reason = Fail, "the analytic did not fire: "+unsearched
 	case c.kind != Benign && count == 0:
 		r.Outcome, r.Reason = Fail, "the analytic did not fire"
 	default:

@@ -8,9 +8,11 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cartrans/cartrans/events"
+	"github.com/cartrans/cartrans/internal/plural"
 )
 
 // blockSize is how much NDJSON a worker takes at a time.
@@ -28,6 +30,32 @@ type Counts struct {
 	// others under which an event no output searched would have been
 	// searched (sorted).
 	Schemas, Fitting []string
+}
+
+// Unsearched says, of an input none of whose events was of a kind any
+// output searches under the schema it was read with, which schema that
+// was, how it was chosen (forced is the schema --schema named, "" when
+// detected), which schemas would have searched some of them, and the flag
+// that forces one; "" for an input with an event searched, or none read.
+// A run or test that found nothing for that reason must not look like one
+// that searched and found nothing.
+func (c Counts) Unsearched(forced string) string {
+	if c.Recognised == 0 || c.Fit > 0 {
+		return ""
+	}
+	how := "detected"
+	if forced != "" {
+		how = "--schema " + forced
+	}
+	msg := fmt.Sprintf("no analytic searches the %s of its %s read with schema %s (%s)",
+		plural.Word(c.Recognised, "kind", "kinds"), plural.N(c.Recognised, "event", "events"), strings.Join(c.Schemas, ", "), how)
+	switch len(c.Fitting) {
+	case 0:
+		return msg + ", nor would with any other schema"
+	case 1:
+		return msg + fmt.Sprintf("; read with schema %s, some are searched: --schema %[1]s forces it", c.Fitting[0])
+	}
+	return msg + fmt.Sprintf("; read with schema %s, some are searched: --schema NAME forces one", strings.Join(c.Fitting, " or "))
 }
 
 // add counts a result's events.

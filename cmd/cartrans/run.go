@@ -115,8 +115,8 @@ paths held no analytic, no event log or no readable event.`,
 				c, err := e.Run(prog.reader(r), name, format, func(b events.Bad) { bad = append(bad, b) })
 				in.Bytes += c.Bytes
 				in.Events += c.Events
-				if c.Recognised > 0 && c.Fit == 0 {
-					unfit = append(unfit, unfitNote(name, c, schemaArg))
+				if note := c.Unsearched(schemaArg); note != "" {
+					unfit = append(unfit, name+": "+note)
 				}
 				return err
 			}, func(path, why string) { skipped = append(skipped, path+": skipped: "+why) })
@@ -189,26 +189,6 @@ func completeSchemas(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("schema", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return native.SchemaNames(), cobra.ShellCompDirectiveDefault
 	})
-}
-
-// unfitNote says that none of an input's events is of a kind any
-// analytic searches under the schema they were read with, and under which
-// other schema they would be: a run that finds nothing for that reason
-// must not look like one that searched and found nothing.
-func unfitNote(name string, c native.Counts, schemaArg string) string {
-	how := "detected"
-	if schemaArg != "" {
-		how = "--schema " + schemaArg
-	}
-	msg := fmt.Sprintf("%s: no analytic searches the %s of its %s read with schema %s (%s)",
-		name, plural.Word(c.Recognised, "kind", "kinds"), plural.N(c.Recognised, "event", "events"), strings.Join(c.Schemas, ", "), how)
-	switch len(c.Fitting) {
-	case 0:
-		return msg + ", nor would with any other schema"
-	case 1:
-		return msg + fmt.Sprintf("; read with schema %s, some are searched: --schema %[1]s forces it", c.Fitting[0])
-	}
-	return msg + fmt.Sprintf("; read with schema %s, some are searched: --schema NAME forces one", strings.Join(c.Fitting, " or "))
 }
 
 // runPrograms reads and lowers the analytics; failed reports one that

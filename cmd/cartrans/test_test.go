@@ -112,3 +112,24 @@ func TestTestNoAnalytics(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestTestUnsearched: a sample none of whose events the analytic searches
+// under the schema read with fails saying so, and which schema would
+// search them, as run says it.
+func TestTestUnsearched(t *testing.T) {
+	dir := t.TempDir()
+	page, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "CAR-2026-11-901.md", string(page))
+	writeFile(t, dir, "CAR-2026-11-901.events.ndjson", `{"object":"process","action":"create","exe":"cmd.exe","parent_exe":"services.exe"}`+"\n")
+	out, _, code := cli(t, "", "test", "--schema", "sysmon", dir)
+	want := `FAIL CAR-2026-11-901 sample "CAR-2026-11-901.events.ndjson": the analytic did not fire: no analytic searches the kind of its 1 event read with schema sysmon (--schema sysmon); read with schema car, some are searched: --schema car forces it`
+	if code != 1 || !strings.Contains(out, want) {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if out, _, code := cli(t, "", "test", dir); code != 0 {
+		t.Errorf("detected: exit %d\n%s", code, out)
+	}
+}
