@@ -41,6 +41,8 @@ type Analytic struct {
 
 // Report is the result of linting a set of inputs.
 type Report struct {
+	// Version is the cartrans build that linted, as SARIF's driver names it.
+	Version   string     `json:"version"`
 	Analytics []Analytic `json:"analytics"`
 	// Blocks counts the pseudocode implementations; Compiled those without
 	// errors; Repaired those among them the front end had to repair.

@@ -46,6 +46,7 @@ with --strict.`,
 				rep.WriteDiagnostics(cmd.ErrOrStderr())
 				rep.WriteSummary(out)
 			case "json":
+				rep.Version = version.Read().Short()
 				err = encode.JSON(out, rep)
 			case "sarif":
 				err = diag.SARIF(out, rep.Diags, diag.SARIFTool{Version: version.Read().Short(), Rules: sarifRules(), Source: rep.Source})

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/cartrans/cartrans/internal/version"
 
 	"github.com/spf13/cobra"
 
@@ -56,7 +57,7 @@ errors (the layer is written without it), 2 on usage errors.`,
 				fmt.Fprintln(errw, "cartrans: no analytics read; no layer written")
 				return exitError{exitFailed}
 			}
-			opt := render.NavigatorOptions{Translated: filter}
+			opt := render.NavigatorOptions{Translated: filter, Version: version.Read().Short()}
 			var entries []convert.Entry
 			if filter {
 				entries, _ = convert.Convert(as, tgts, convert.Options{})
