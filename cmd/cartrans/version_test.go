@@ -47,7 +47,9 @@ func TestVersionInJSONOutputs(t *testing.T) {
 		t.Errorf("lint --format json: version %q (%v), want %q", rep.Version, err, want)
 	}
 	out, _, _ = cli(t, "", "navigator", "../../examples/analytics")
-	var layer struct{ Metadata []struct{ Name, Value string } }
+	var layer struct {
+		Metadata []struct{ Name, Value string }
+	}
 	if err := json.Unmarshal([]byte(out), &layer); err != nil {
 		t.Fatal(err)
 	}
