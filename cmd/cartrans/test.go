@@ -27,9 +27,14 @@ events that must not, <ID>.benign.ndjson (also .json, .xml, and .gz of
 each). A test whose analytic cannot run (pseudocode with errors, a
 construct the engine refuses) is skipped, saying why.
 
+Events are read with the schema run would choose (--schema forces one);
+a sample none of whose events the analytic searches under it fails saying
+which schema would.
+
 Like go test: failures and skips are listed (-v lists passes too), then a
-summary line; exit status 1 when a test fails. --junit FILE writes JUnit
-XML for a CI service.`,
+summary line; exit status 1 when a test fails or the paths hold no
+analytic. --junit FILE writes JUnit XML for a CI service, whole or not at
+all.`,
 		Example: `  cartrans test examples/analytics
   cartrans test --junit results.xml ../shared/car/analytics`,
 		Args: cobra.MinimumNArgs(1),
