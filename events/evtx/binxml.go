@@ -101,6 +101,18 @@ type chunk struct {
 	// value): pending are the values that take their part of it.
 	arena   []byte
 	pending []pendingValue
+	// Slabs the records' template instances and values are taken from.
+	insts []instance
+	vals  []value
+	// top is the record's fragment, reused: records keep their event
+	// element, not the fragment's item list.
+	top []item
+	// Slabs of elements, their attributes and content, and the stack
+	// content is gathered on while an element is read.
+	nodes   []node
+	attrs   []attr
+	items   []item
+	scratch []item
 }
 
 type pendingValue struct {
@@ -116,6 +128,23 @@ func (c *chunk) values() {
 		p.v.s = s[p.start:p.end]
 	}
 	c.arena, c.pending = c.arena[:0], c.pending[:0]
+}
+
+// instance makes a template instance with room for n values, taken from
+// slabs that the chunk's records share: two allocations for many
+// records, not two each.
+func (c *chunk) instance(items []item, n int) *instance {
+	if len(c.insts) == 0 {
+		c.insts = make([]instance, 32)
+	}
+	inst := &c.insts[0]
+	c.insts = c.insts[1:]
+	if cap(c.vals) < n {
+		c.vals = make([]value, 0, max(n, 1024))
+	}
+	*inst = instance{items: items, vals: c.vals[:n:n]}
+	c.vals = c.vals[n:n]
+	return inst
 }
 
 // template is a parsed template definition. size and refs measure what an
@@ -246,9 +275,8 @@ func (c *chunk) name(off uint32) (s string, size int, err error) {
 
 // fragment reads a binary XML fragment: an optional header, then elements
 // or template instances, up to the end-of-file token or the end of the
-// data.
-func (p *parser) fragment(depth int) ([]item, error) {
-	var out []item
+// data. Its items are appended to out.
+func (p *parser) fragment(depth int, out []item) ([]item, error) {
 	for p.pos < p.end {
 		if err := p.spend(1); err != nil {
 			return nil, err
@@ -309,7 +337,7 @@ func (p *parser) element(depth int) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &node{name: name}
+	n := p.c.node(name)
 	if tok&tokMore != 0 {
 		if _, err := p.u32(); err != nil { // size of the attribute list
 			return nil, err
@@ -320,11 +348,15 @@ func (p *parser) element(depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			val, err := p.pieces(false)
+			start := len(p.c.scratch)
+			p.c.scratch, err = p.pieces(false, p.c.scratch)
 			if err != nil {
 				return nil, err
 			}
-			n.attrs = append(n.attrs, attr{aname, name + "." + aname, val})
+			val := p.c.keep(p.c.scratch[start:])
+			p.c.scratch = p.c.scratch[:start]
+			p.c.attrs = append(p.c.attrs, attr{aname, name + "." + aname, val})
+			n.attrs = p.c.attrs[len(p.c.attrs)-len(n.attrs)-1 : len(p.c.attrs) : len(p.c.attrs)]
 		}
 	}
 	end, err := p.u8()
@@ -339,12 +371,17 @@ func (p *parser) element(depth int) (*node, error) {
 		p.pos--
 		return nil, p.errf("unexpected token 0x%02x after the start of element %s", end, name)
 	}
+	// The children are gathered on the chunk's scratch stack (a child's
+	// own children above them, gone before the next is read), then kept.
+	start := len(p.c.scratch)
 	for {
 		if err := p.need(1); err != nil {
 			return nil, err
 		}
 		if p.c.buf[p.pos]&^tokMore == tokEnd {
 			p.pos++
+			n.kids = p.c.keep(p.c.scratch[start:])
+			p.c.scratch = p.c.scratch[:start]
 			return n, nil
 		}
 		if p.c.buf[p.pos]&^tokMore == tokOpenStart {
@@ -352,19 +389,42 @@ func (p *parser) element(depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			n.kids = append(n.kids, item{elem: kid})
+			p.c.scratch = append(p.c.scratch, item{elem: kid})
 			continue
 		}
 		at := p.pos
-		val, err := p.pieces(true)
+		p.c.scratch, err = p.pieces(true, p.c.scratch)
 		if err != nil {
 			return nil, err
 		}
 		if p.pos == at {
 			return nil, p.errf("unexpected token 0x%02x in element %s", p.c.buf[p.pos], name)
 		}
-		n.kids = append(n.kids, val...)
 	}
+}
+
+// node makes an element from the chunk's slab of them.
+func (c *chunk) node(name string) *node {
+	if len(c.nodes) == 0 {
+		c.nodes = make([]node, 64)
+	}
+	n := &c.nodes[0]
+	c.nodes = c.nodes[1:]
+	n.name = name
+	return n
+}
+
+// keep copies items into the chunk's slab of them (nil for none).
+func (c *chunk) keep(items []item) []item {
+	if len(items) == 0 {
+		return nil
+	}
+	if cap(c.items)-len(c.items) < len(items) {
+		c.items = make([]item, 0, max(len(items), 256))
+	}
+	start := len(c.items)
+	c.items = append(c.items, items...)
+	return c.items[start:len(c.items):len(c.items)]
 }
 
 // hasDependency tells whether the open start element being read (p.pos
@@ -397,8 +457,8 @@ func (p *parser) hasDependency() bool {
 // pieces reads text tokens (values, character and entity references,
 // CDATA, substitutions) up to the first other token; processing
 // instructions in content are passed over (neither rendering shows them).
-func (p *parser) pieces(content bool) ([]item, error) {
-	var out []item
+// The pieces are appended to out.
+func (p *parser) pieces(content bool, out []item) ([]item, error) {
 	for p.pos < p.end {
 		tok := p.c.buf[p.pos] &^ tokMore
 		var it item
@@ -546,7 +606,7 @@ func (p *parser) templateInstance() (item, error) {
 	}
 	desc := p.pos // the values' sizes and types, four bytes each
 	p.pos += 4 * int(count)
-	inst := &instance{items: tmpl.items, vals: make([]value, count)}
+	inst := p.c.instance(tmpl.items, int(count))
 	var sizes map[int]int // what binary XML values expand to
 	for i := range inst.vals {
 		t, size := p.c.buf[desc+4*i+2], int(binary.LittleEndian.Uint16(p.c.buf[desc+4*i:]))
@@ -560,7 +620,7 @@ func (p *parser) templateInstance() (item, error) {
 			}
 			before := *p.budget
 			np := parser{c: p.c, pos: p.pos, end: p.pos + size, budget: p.budget, limit: p.limit, nest: p.nest + 1}
-			items, err := np.fragment(0)
+			items, err := np.fragment(0, nil)
 			if err != nil {
 				return item{}, err
 			}
@@ -616,7 +676,7 @@ func (c *chunk) template(off uint32) *template {
 	}
 	budget := maxItems
 	tp := parser{c: c, pos: start, end: start + size, template: true, budget: &budget, limit: budget}
-	t.items, t.err = tp.fragment(0)
+	t.items, t.err = tp.fragment(0, nil)
 	t.size = maxItems - budget
 	refs := map[int]int{}
 	countRefs(t.items, refs)

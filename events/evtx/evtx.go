@@ -329,6 +329,8 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 	}
 	var prevID uint64
 	fields := 28
+	var slab []Field // room for fields
+	var flat flattener
 	for off := chunkHeaderSize; off+recordHeader <= len(b); {
 		size := int(le.Uint32(b[off+4:]))
 		ok := bytes.Equal(b[off:off+4], recordMagic) && size >= recordHeader+4 && size <= len(b)-off &&
@@ -365,7 +367,9 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 		rec := Record{File: r.name, Chunk: slot, Offset: base + int64(off), ID: id, Time: FileTime(le.Uint64(b[off+16:]))}
 		budget := recordBudget(size)
 		p := parser{c: c, pos: off + recordHeader, end: off + size - 4, budget: &budget, limit: budget}
-		items, err := p.fragment(0)
+		c.scratch = c.scratch[:0] // what a damaged record left
+		items, err := p.fragment(0, c.top[:0])
+		c.top = items
 		c.values()
 		if err == nil {
 			walk(items, nil, func(p piece) {
@@ -382,9 +386,18 @@ func (r *Reader) chunk(slot int, buf []byte) []Record {
 			rec.event = piece{}
 		} else {
 			// Records of a chunk are mostly of a few kinds: room for as
-			// many fields as the last one had, and a few more.
-			rec.Fields = flatten(rec.event, fields+4)
-			fields = len(rec.Fields)
+			// many fields as the last one had, and a few more, taken from
+			// a slab that several records' fields share (one allocation
+			// for them all).
+			if cap(slab) < fields+4 {
+				slab = make([]Field, 0, 16*(fields+4))
+			}
+			fs := flat.flatten(rec.event, slab)
+			if cap(fs) == cap(slab) { // in the slab: the next record's go after
+				slab = fs[len(fs):]
+			}
+			rec.Fields = fs[:len(fs):len(fs)]
+			fields = len(fs)
 		}
 		out = append(out, rec)
 		prevID = id

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Field is one flat field of an event.
@@ -141,9 +142,13 @@ func text(items []item, env []value) string {
 // attributes are not fields. A later field of the same name replaces an
 // earlier one.
 //
-// size is how many fields to make room for: the caller's guess.
-func flatten(ev piece, size int) []Field {
-	out := make([]Field, 0, size)
+// The fields are appended to out (which the caller sizes). A value that
+// is one string is that string; the others (numbers, GUIDs, times, text
+// of several pieces) are written into f's buffer and made one string for
+// the event, so that a record costs a few allocations, not one a field.
+// f is reused from one record to the next.
+func (f *flattener) flatten(ev piece, out []Field) []Field {
+	f.out, f.buf, f.pending = out, f.buf[:0], f.pending[:0]
 	walk(ev.n.kids, ev.env, func(part piece) {
 		if part.n == nil {
 			return
@@ -154,11 +159,9 @@ func flatten(ev piece, size int) []Field {
 				if c.n == nil {
 					return
 				}
-				if t := strings.TrimSpace(text(c.n.kids, c.env)); t != "" {
-					out = append(out, Field{c.n.name, t})
-				}
+				f.add(c.n.name, c.n.kids, c.env, true)
 				eachAttr(c, func(a *attr) {
-					out = append(out, Field{a.field, text(a.val, c.env)})
+					f.add(a.field, a.val, c.env, false)
 				})
 			})
 		case "EventData":
@@ -176,31 +179,109 @@ func flatten(ev piece, size int) []Field {
 				if name == "" {
 					name = "Data." + strconv.Itoa(j)
 				}
-				out = append(out, Field{name, text(d.n.kids, d.env)})
+				f.add(name, d.n.kids, d.env, false)
 				j++
 			})
 		default:
-			out = nested(out, part.n.name, part)
+			f.nested(part.n.name, part)
 		}
 	})
+	if len(f.pending) > 0 {
+		all := string(f.buf)
+		for _, p := range f.pending {
+			f.out[p.field].Value = all[p.start:p.end]
+		}
+	}
+	out, f.out = f.out, nil
 	return out
 }
 
-func nested(out []Field, path string, e piece) []Field {
-	if _, hasElem := kinds(e.n.kids, e.env); !hasElem {
-		if t := strings.TrimSpace(text(e.n.kids, e.env)); t != "" {
-			out = append(out, Field{path, t})
+type flattener struct {
+	out     []Field
+	buf     []byte
+	pending []pendingField
+}
+
+// pendingField is a field whose value is buf[start:end].
+type pendingField struct{ field, start, end int }
+
+// add adds the field name with the text of content; trim drops the white
+// space around it, and the field when nothing is left.
+func (f *flattener) add(name string, items []item, env []value, trim bool) {
+	if s, ok := plainText(items, env); ok {
+		if trim {
+			if s = strings.TrimSpace(s); s == "" {
+				return
+			}
+		}
+		f.out = append(f.out, Field{name, s})
+		return
+	}
+	start := len(f.buf)
+	f.buf = appendContent(f.buf, items, env)
+	end := len(f.buf)
+	if trim {
+		t := bytes.TrimLeftFunc(f.buf[start:end], unicode.IsSpace)
+		start = end - len(t)
+		end = start + len(bytes.TrimRightFunc(t, unicode.IsSpace))
+		if start == end {
+			return
 		}
 	}
+	f.pending = append(f.pending, pendingField{len(f.out), start, end})
+	f.out = append(f.out, Field{Name: name})
+}
+
+func (f *flattener) nested(path string, e piece) {
+	if _, hasElem := kinds(e.n.kids, e.env); !hasElem {
+		f.add(path, e.n.kids, e.env, true)
+	}
 	eachAttr(e, func(a *attr) {
-		out = append(out, Field{path + "." + a.name, text(a.val, e.env)})
+		f.add(path+"."+a.name, a.val, e.env, false)
 	})
 	walk(e.n.kids, e.env, func(c piece) {
 		if c.n != nil {
-			out = nested(out, path+"."+c.n.name, c)
+			f.nested(path+"."+c.n.name, c)
 		}
 	})
-	return out
+}
+
+// plainText is the text of content that is one string value (nearly all
+// of it) or nothing, without copying it; false for any other content.
+func plainText(items []item, env []value) (string, bool) {
+	switch {
+	case len(items) == 0:
+		return "", true
+	case len(items) > 1:
+		return "", false
+	}
+	it := &items[0]
+	var v value
+	switch {
+	case it.elem == nil && it.inst == nil && it.sub == 0:
+		v = it.val
+	case it.sub != 0 && it.sub <= len(env) && env[it.sub-1].x == nil:
+		v = env[it.sub-1]
+	default:
+		return "", false
+	}
+	switch v.t {
+	case tNull:
+		return "", true
+	case tString, tAnsiString:
+		return v.s, true
+	}
+	return "", false
+}
+
+// appendContent appends the text pieces of content, as text does.
+func appendContent(dst []byte, items []item, env []value) []byte {
+	walk(items, env, func(p piece) {
+		if p.n == nil {
+			dst = p.v.appendText(dst, windowsStyle)
+		}
+	})
+	return dst
 }
 
 // Object is a JSON object whose members keep their order (encoding/json

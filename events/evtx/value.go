@@ -2,7 +2,6 @@ package evtx
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"math"
 	"slices"
 	"strconv"
@@ -180,104 +179,125 @@ const (
 
 // text renders a value as text in the given style.
 func (v value) text(st style) string {
-	if v.t&tArray != 0 {
-		parts := v.elements()
-		ss := make([]string, len(parts))
-		for i, p := range parts {
-			ss[i] = p.text(st)
-		}
-		return strings.Join(ss, ",")
-	}
-	b := []byte(v.s)
-	le := binary.LittleEndian
 	switch v.t {
 	case tNull:
 		return ""
 	case tString, tAnsiString:
 		return v.s
+	}
+	return string(v.appendText(nil, st))
+}
+
+// appendText appends a value's text in the given style to dst: the
+// renderings write many values into one buffer, so that formatting a
+// number, GUID, SID or time costs no allocation of its own.
+func (v value) appendText(dst []byte, st style) []byte {
+	if v.t&tArray != 0 {
+		for i, p := range v.elements() {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = p.appendText(dst, st)
+		}
+		return dst
+	}
+	s := v.s
+	// u reads n little-endian bytes of s (its length checked by the caller).
+	u := func(n int) uint64 {
+		var x uint64
+		for i := n - 1; i >= 0; i-- {
+			x = x<<8 | uint64(s[i])
+		}
+		return x
+	}
+	switch v.t {
+	case tNull:
+		return dst
+	case tString, tAnsiString:
+		return append(dst, s...)
 	case tInt8:
-		if len(b) >= 1 {
-			return strconv.Itoa(int(int8(b[0])))
+		if len(s) >= 1 {
+			return strconv.AppendInt(dst, int64(int8(s[0])), 10)
 		}
 	case tUint8:
-		if len(b) >= 1 {
-			return strconv.Itoa(int(b[0]))
+		if len(s) >= 1 {
+			return strconv.AppendUint(dst, uint64(s[0]), 10)
 		}
 	case tInt16:
-		if len(b) >= 2 {
-			return strconv.Itoa(int(int16(le.Uint16(b))))
+		if len(s) >= 2 {
+			return strconv.AppendInt(dst, int64(int16(u(2))), 10)
 		}
 	case tUint16:
-		if len(b) >= 2 {
-			return strconv.Itoa(int(le.Uint16(b)))
+		if len(s) >= 2 {
+			return strconv.AppendUint(dst, u(2), 10)
 		}
 	case tInt32:
-		if len(b) >= 4 {
-			return strconv.Itoa(int(int32(le.Uint32(b))))
+		if len(s) >= 4 {
+			return strconv.AppendInt(dst, int64(int32(u(4))), 10)
 		}
 	case tUint32:
-		if len(b) >= 4 {
-			return strconv.FormatUint(uint64(le.Uint32(b)), 10)
+		if len(s) >= 4 {
+			return strconv.AppendUint(dst, u(4), 10)
 		}
 	case tInt64:
-		if len(b) >= 8 {
-			return strconv.FormatInt(int64(le.Uint64(b)), 10)
+		if len(s) >= 8 {
+			return strconv.AppendInt(dst, int64(u(8)), 10)
 		}
 	case tUint64:
-		if len(b) >= 8 {
-			return strconv.FormatUint(le.Uint64(b), 10)
+		if len(s) >= 8 {
+			return strconv.AppendUint(dst, u(8), 10)
 		}
 	case tReal32:
-		if len(b) >= 4 {
-			return strconv.FormatFloat(float64(math.Float32frombits(le.Uint32(b))), 'g', -1, 32)
+		if len(s) >= 4 {
+			return strconv.AppendFloat(dst, float64(math.Float32frombits(uint32(u(4)))), 'g', -1, 32)
 		}
 	case tReal64:
-		if len(b) >= 8 {
-			return strconv.FormatFloat(math.Float64frombits(le.Uint64(b)), 'g', -1, 64)
+		if len(s) >= 8 {
+			return strconv.AppendFloat(dst, math.Float64frombits(u(8)), 'g', -1, 64)
 		}
 	case tBool:
-		if len(b) >= 4 {
-			return strconv.FormatBool(le.Uint32(b) != 0)
+		if len(s) >= 4 {
+			return strconv.AppendBool(dst, u(4) != 0)
 		}
 	case tGUID:
-		if len(b) >= 16 {
-			g := guidString(b)
+		if len(s) >= 16 {
 			if st == windowsStyle {
-				return "{" + g + "}"
+				return append(appendGUID(append(dst, '{'), s), '}')
 			}
-			return g
+			return appendGUID(dst, s)
 		}
 	case tSizeT:
-		switch len(b) {
-		case 4:
-			return "0x" + strconv.FormatUint(uint64(le.Uint32(b)), 16)
-		case 8:
-			return "0x" + strconv.FormatUint(le.Uint64(b), 16)
+		if len(s) == 4 || len(s) == 8 {
+			return strconv.AppendUint(append(dst, "0x"...), u(len(s)), 16)
 		}
 	case tHexInt32:
-		if len(b) >= 4 {
-			return "0x" + strconv.FormatUint(uint64(le.Uint32(b)), 16)
+		if len(s) >= 4 {
+			return strconv.AppendUint(append(dst, "0x"...), u(4), 16)
 		}
 	case tHexInt64:
-		if len(b) >= 8 {
-			return "0x" + strconv.FormatUint(le.Uint64(b), 16)
+		if len(s) >= 8 {
+			return strconv.AppendUint(append(dst, "0x"...), u(8), 16)
 		}
 	case tFileTime:
-		if len(b) >= 8 {
-			return formatTime(FileTime(le.Uint64(b)), st)
+		if len(s) >= 8 {
+			return appendTime(dst, FileTime(u(8)), st)
 		}
 	case tSysTime:
-		if t, ok := systemTime(b); ok {
-			return formatTime(t, st)
+		if t, ok := systemTime([]byte(s)); ok {
+			return appendTime(dst, t, st)
 		}
 	case tSID:
-		if s, ok := sidString(b); ok {
-			return s
+		if out, ok := appendSID(dst, s); ok {
+			return out
 		}
 	}
 	// Binary, handles, EvtXml, and any value too short for its type: the
 	// bytes in hex, so nothing is lost.
-	return strings.ToUpper(hex.EncodeToString(b))
+	const digits = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, digits[s[i]>>4], digits[s[i]&15])
+	}
+	return dst
 }
 
 // json renders a value as EVTX dump tools put it in JSON: integers,
@@ -394,17 +414,20 @@ const (
 	dumpTimeLayout    = "2006-01-02T15:04:05.000000Z"
 )
 
-// formatTime writes the layouts above by hand: it is done for every
+// formatTime writes a time in one of the layouts above.
+func formatTime(t time.Time, st style) string { return string(appendTime(nil, t, st)) }
+
+// appendTime writes the layouts above by hand: it is done for every
 // record, and time.Format is several times slower. Years outside 0–9999
-// (only in damaged values) go through time.Format.
-func formatTime(t time.Time, st style) string {
+// (only in damaged values) go through time.AppendFormat.
+func appendTime(dst []byte, t time.Time, st style) []byte {
 	layout := windowsTimeLayout
 	if st == dumpStyle {
 		layout = dumpTimeLayout
 	}
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
-		return t.Format(layout)
+		return t.AppendFormat(dst, layout)
 	}
 	hour, min, sec := t.Clock()
 	var b [28]byte
@@ -432,52 +455,62 @@ func formatTime(t time.Time, st style) string {
 	}
 	put(20, frac, n)
 	b[20+n] = 'Z'
-	return string(b[:21+n])
+	return append(dst, b[:21+n]...)
 }
 
 // guidString writes a GUID in its registry form, upper case, without
 // braces: the first three fields are little-endian.
-func guidString(b []byte) string {
+func guidString(b []byte) string { return string(appendGUID(nil, string(b))) }
+
+func appendGUID(dst []byte, b string) []byte {
 	const digits = "0123456789ABCDEF"
-	var out [36]byte
-	i := 0
-	put := func(c byte) {
-		out[i], out[i+1] = digits[c>>4], digits[c&15]
-		i += 2
-	}
 	for _, j := range [...]int{3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15} {
 		if j < 0 {
-			out[i] = '-'
-			i++
+			dst = append(dst, '-')
 			continue
 		}
-		put(b[j])
+		dst = append(dst, digits[b[j]>>4], digits[b[j]&15])
 	}
-	return string(out[:])
+	return dst
 }
 
 // sidString writes a SID as S-revision-authority-subauthorities: the
 // authority is 48-bit big-endian, the subauthorities 32-bit little-endian.
 func sidString(b []byte) (string, bool) {
+	out, ok := appendSID(nil, string(b))
+	return string(out), ok
+}
+
+func appendSID(dst []byte, b string) ([]byte, bool) {
 	if len(b) < 8 {
-		return "", false
+		return dst, false
 	}
 	n := int(b[1])
 	if len(b) < 8+4*n {
-		return "", false
+		return dst, false
 	}
 	var auth uint64
-	for _, c := range b[2:8] {
-		auth = auth<<8 | uint64(c)
+	for i := 2; i < 8; i++ {
+		auth = auth<<8 | uint64(b[i])
 	}
-	s := "S-" + strconv.Itoa(int(b[0])) + "-"
+	dst = strconv.AppendUint(append(dst, "S-"...), uint64(b[0]), 10)
+	dst = append(dst, '-')
 	if auth >= 1<<32 {
-		s += "0x" + strings.ToUpper(strconv.FormatUint(auth, 16))
+		dst = append(dst, "0x"...)
+		start := len(dst)
+		dst = strconv.AppendUint(dst, auth, 16)
+		for i := start; i < len(dst); i++ {
+			if 'a' <= dst[i] && dst[i] <= 'f' {
+				dst[i] -= 'a' - 'A'
+			}
+		}
 	} else {
-		s += strconv.FormatUint(auth, 10)
+		dst = strconv.AppendUint(dst, auth, 10)
 	}
 	for i := 0; i < n; i++ {
-		s += "-" + strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
+		at := 8 + 4*i
+		sub := uint64(b[at]) | uint64(b[at+1])<<8 | uint64(b[at+2])<<16 | uint64(b[at+3])<<24
+		dst = strconv.AppendUint(append(dst, '-'), sub, 10)
 	}
-	return s, true
+	return dst, true
 }
