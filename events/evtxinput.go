@@ -85,8 +85,11 @@ func (rd Reader) ReadEVTX(ra io.ReaderAt, size int64, file string) error {
 
 // FromRecord makes an event of an EVTX record.
 func FromRecord(rec evtx.Record) Event {
-	raw, _ := json.Marshal(rec.Dump())
-	return Event{Fields: rec.Map(), Raw: raw, File: rec.File}
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
+	enc.SetEscapeHTML(false) // command lines are full of & and >
+	enc.Encode(rec.Dump())
+	return Event{Fields: rec.Map(), Raw: bytes.TrimSuffix(raw.Bytes(), []byte("\n")), File: rec.File}
 }
 
 // EVTXBad reports a damaged part of an EVTX file: there are no lines, so

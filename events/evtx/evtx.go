@@ -69,6 +69,9 @@ type Record struct {
 	// Fields are the event's flat fields in document order, named as the
 	// Windows event XML reader names them (EventID, Channel,
 	// TimeCreated.SystemTime, Provider.Name, EventData's values by name).
+	// The records of a chunk share the memory their fields and values
+	// are in (a few allocations a record): a caller that keeps a few
+	// records of many keeps more than their size.
 	Fields []Field
 	Err    *Error
 	event  piece // the root element with its values
