@@ -3,7 +3,6 @@ package events
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,22 +73,16 @@ func (rd Reader) ReadEVTX(ra io.ReaderAt, size int64, file string) error {
 	if err != nil {
 		return err
 	}
+	rawSize := 0 // the last event's: records of a log are much alike
 	return r.Records(func(rec evtx.Record) error {
 		if rec.Err != nil {
 			rd.bad(EVTXBad(rec.Err))
 			return nil
 		}
-		return rd.Event(FromRecord(rec))
+		ev := Event{Fields: rec.Map(), Raw: rec.AppendDumpJSON(make([]byte, 0, rawSize+rawSize/4)), File: rec.File}
+		rawSize = len(ev.Raw)
+		return rd.Event(ev)
 	})
-}
-
-// FromRecord makes an event of an EVTX record.
-func FromRecord(rec evtx.Record) Event {
-	var raw bytes.Buffer
-	enc := json.NewEncoder(&raw)
-	enc.SetEscapeHTML(false) // command lines are full of & and >
-	enc.Encode(rec.Dump())
-	return Event{Fields: rec.Map(), Raw: bytes.TrimSuffix(raw.Bytes(), []byte("\n")), File: rec.File}
 }
 
 // EVTXBad reports a damaged part of an EVTX file: there are no lines, so

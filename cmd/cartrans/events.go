@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -54,8 +53,7 @@ input was read, 1 when one could not be (not EVTX, unreadable).`,
 			}
 			stderr := cmd.ErrOrStderr()
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			enc := json.NewEncoder(out)
-			enc.SetEscapeHTML(false) // command lines are full of & and >
+			var line []byte
 			var records, damaged, files int
 			failed := false
 			write := func(rec evtx.Record) error {
@@ -70,9 +68,12 @@ input was read, 1 when one could not be (not EVTX, unreadable).`,
 					out.Write(rec.XML())
 					return out.WriteByte('\n')
 				case flat:
-					return enc.Encode(flatObject(rec.Fields))
+					line = flatObject(rec.Fields).AppendJSON(line[:0])
+				default:
+					line = rec.AppendDumpJSON(line[:0])
 				}
-				return enc.Encode(rec.Dump())
+				out.Write(line)
+				return out.WriteByte('\n')
 			}
 			dump := func(r io.Reader, name string) error {
 				files++

@@ -11,3 +11,14 @@ func SyntheticFile() []byte {
 	s, _ := sysmonChunk(1)
 	return file(c.bytes(), d.bytes(), s)
 }
+
+// SysmonFile is a file of n chunks full of Sysmon-like records, for the
+// benchmarks of package evtx_test.
+func SysmonFile(n int) []byte {
+	c, _ := sysmonChunk(1)
+	chunks := make([][]byte, n)
+	for i := range chunks {
+		chunks[i] = c
+	}
+	return file(chunks...)
+}

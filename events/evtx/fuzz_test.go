@@ -68,7 +68,7 @@ func used(chunk []byte) []byte {
 }
 
 // No input makes the reader panic, hang or use unbounded memory; every
-// record read renders.
+// record read renders, and its dump written directly is its Dump's.
 func FuzzReadEVTX(f *testing.F) {
 	// Synthetic seeds: every token kind, substitutions, a chunk, a file.
 	for _, build := range []func(c *chunkBuilder){tokensRecord, substitutionsRecord} {
@@ -112,8 +112,16 @@ func FuzzReadEVTX(f *testing.F) {
 			if rec.Err != nil {
 				return nil
 			}
-			if _, err := json.Marshal(rec.Dump()); err != nil {
+			dump, err := json.Marshal(rec.Dump())
+			if err != nil {
 				t.Errorf("record %d: %v", rec.ID, err)
+			}
+			// The direct writer writes the same JSON (json.Marshal
+			// escapes & < >, which it keeps).
+			var direct bytes.Buffer
+			json.HTMLEscape(&direct, rec.AppendDumpJSON(nil))
+			if !bytes.Equal(direct.Bytes(), dump) {
+				t.Errorf("record %d: AppendDumpJSON\n%s\nDump\n%s", rec.ID, direct.Bytes(), dump)
 			}
 			rec.XML()
 			return nil

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Field is one flat field of an event.
@@ -305,24 +307,107 @@ func (o Object) Get(name string) (any, bool) {
 }
 
 // MarshalJSON writes the members in order.
-func (o Object) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
+func (o Object) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// AppendJSON appends the object as JSON, members in order, to dst, in one
+// pass (encoding/json would check and copy a nested Object's text once
+// for every level it is nested in). Strings are escaped as encoding/json
+// escapes them, but for &, < and >, which are kept (an Encoder with
+// SetEscapeHTML(false) writes the same).
+func (o Object) AppendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
 	for i, m := range o {
 		if i > 0 {
-			buf.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		k, _ := json.Marshal(m.Name)
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := json.Marshal(m.Value)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(v)
+		dst = appendJSONString(dst, m.Name)
+		dst = append(dst, ':')
+		dst = appendJSONValue(dst, m.Value)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(dst, '}')
+}
+
+// appendJSONValue appends one of the values an Object holds.
+func appendJSONValue(dst []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...)
+	case string:
+		return appendJSONString(dst, v)
+	case bool:
+		return strconv.AppendBool(dst, v)
+	case int64:
+		return strconv.AppendInt(dst, v, 10)
+	case uint64:
+		return strconv.AppendUint(dst, v, 10)
+	case Object:
+		return v.AppendJSON(dst)
+	case []any:
+		dst = append(dst, '[')
+		for i, e := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONValue(dst, e)
+		}
+		return append(dst, ']')
+	}
+	b, err := json.Marshal(v) // reals: encoding/json's forms
+	if err != nil {
+		return append(dst, "null"...)
+	}
+	return append(dst, b...)
+}
+
+// appendJSONString appends s as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029
+// escaped (as encoding/json does, for JavaScript).
+func appendJSONString(dst []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(append(dst, s[start:i]...), "\\ufffd"...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(append(dst, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&15])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(dst, s[start:]...), '"')
 }
 
 // add appends a member; a name already present gets a suffix _1, _2, …,
@@ -455,4 +540,142 @@ func writeXML(buf *bytes.Buffer, e piece) {
 	buf.WriteString("</")
 	buf.WriteString(e.n.name)
 	buf.WriteByte('>')
+}
+
+// AppendDumpJSON appends the record's Dump as JSON, exactly as
+// Dump().AppendJSON writes it, without building the Object (run writes
+// it for every event it reads); {} for a damaged record, as Dump gives
+// nil.
+func (r Record) AppendDumpJSON(dst []byte) []byte {
+	if r.event.n == nil {
+		return append(dst, "{}"...)
+	}
+	var d dumper
+	dst = appendJSONString(append(dst, '{'), r.event.n.name)
+	dst = d.element(append(dst, ':'), r.event)
+	return append(dst, '}')
+}
+
+// dumper writes dump's JSON directly. names holds the member names of the
+// objects being written, innermost last, for repeated names.
+type dumper struct {
+	names []string
+	buf   []byte
+}
+
+// element writes what dump makes of an element.
+func (d *dumper) element(dst []byte, e piece) []byte {
+	hasAttrs := false
+	eachAttr(e, func(*attr) { hasAttrs = true })
+	hasText, hasElem := kinds(e.n.kids, e.env)
+	if !hasElem {
+		switch {
+		case !hasAttrs && !hasText:
+			return append(dst, "null"...)
+		case !hasAttrs:
+			return d.text(dst, e.n.kids, e.env)
+		}
+		dst = d.attrs(append(dst, `{"#attributes":`...), e)
+		if hasText {
+			dst = d.text(append(dst, `,"#text":`...), e.n.kids, e.env)
+		}
+		return append(dst, '}')
+	}
+	start := len(d.names)
+	dst = append(dst, '{')
+	member := func(name string) {
+		key := name
+		for i := 1; slices.Contains(d.names[start:], key); i++ {
+			key = name + "_" + strconv.Itoa(i)
+		}
+		if len(d.names) > start {
+			dst = append(dst, ',')
+		}
+		d.names = append(d.names, key)
+		dst = append(appendJSONString(dst, key), ':')
+	}
+	if hasAttrs {
+		member("#attributes")
+		dst = d.attrs(dst, e)
+	}
+	walk(e.n.kids, e.env, func(c piece) {
+		if c.n == nil {
+			return
+		}
+		if c.n.name == "Data" {
+			if name, ok := dataName(c); ok {
+				member(name)
+				dst = d.text(dst, c.n.kids, c.env)
+				return
+			}
+		}
+		member(c.n.name)
+		dst = d.element(dst, c)
+	})
+	if hasText {
+		member("#text")
+		dst = d.text(dst, e.n.kids, e.env)
+	}
+	d.names = d.names[:start]
+	return append(dst, '}')
+}
+
+// attrs writes an element's attributes as an object.
+func (d *dumper) attrs(dst []byte, e piece) []byte {
+	dst = append(dst, '{')
+	n := 0
+	eachAttr(e, func(a *attr) {
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		n++
+		dst = d.text(append(appendJSONString(dst, a.name), ':'), a.val, e.env)
+	})
+	return append(dst, '}')
+}
+
+// text writes what jsonText makes of content.
+func (d *dumper) text(dst []byte, items []item, env []value) []byte {
+	n := 0
+	var first value
+	walk(items, env, func(p piece) {
+		if p.n == nil {
+			if n == 0 {
+				first = p.v
+			}
+			n++
+		}
+	})
+	switch n {
+	case 0:
+		return append(dst, "null"...)
+	case 1:
+		return appendValueJSON(dst, first)
+	}
+	d.buf = d.buf[:0]
+	walk(items, env, func(p piece) {
+		if p.n == nil {
+			d.buf = p.v.appendText(d.buf, dumpStyle)
+		}
+	})
+	return appendJSONString(dst, string(d.buf))
+}
+
+// appendValueJSON writes v.json() as JSON.
+func appendValueJSON(dst []byte, v value) []byte {
+	switch {
+	case v.t&tArray != 0, v.t == tReal32, v.t == tReal64:
+		return appendJSONValue(dst, v.json())
+	case v.t == tNull:
+		return append(dst, "null"...)
+	case v.t == tString, v.t == tAnsiString:
+		return appendJSONString(dst, v.s)
+	case fixedSize(v.t) != 0 && len(v.s) < fixedSize(v.t):
+		// too short for its type: its bytes in hex, as text
+	case v.t <= tUint64, v.t == tBool:
+		return v.appendText(dst, dumpStyle) // integers and booleans are JSON as written
+	}
+	// GUIDs, times, SIDs, hexadecimal and binary: text of letters,
+	// digits and punctuation that needs no escaping.
+	return append(v.appendText(append(dst, '"'), dumpStyle), '"')
 }
