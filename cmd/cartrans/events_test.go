@@ -125,8 +125,8 @@ func mustRead(t *testing.T, path string) []byte {
 }
 
 // A damaged record is reported on standard error with its file, chunk
-// and offset and counted, the others dumped; an input that is not EVTX is
-// an error naming it (exit 1), the others still dumped.
+// and offset and counted, the others dumped (and run over); an input that
+// is not EVTX is an error naming it (exit 1), the others still dumped.
 func TestEventsDumpDamaged(t *testing.T) {
 	var path string
 	var recs []evtx.Record
@@ -158,6 +158,12 @@ func TestEventsDumpDamaged(t *testing.T) {
 	if code != 0 || lines != len(recs)-1 || !regexp.MustCompile(regexp.QuoteMeta(damaged)+`: chunk 0, offset 0x[0-9a-f]+: `).MatchString(errs) ||
 		!strings.Contains(errs, "damaged part") {
 		t.Errorf("exit %d, %d records (want %d):\n%s", code, lines, len(recs)-1, errs)
+	}
+	// run reports it as an unreadable event and reads on.
+	_, errs, code = cli(t, "", "run", "--count", "../../examples/analytics", "--events", damaged)
+	if code != 0 || !strings.Contains(errs, fmt.Sprintf("read %d events", len(recs)-1)) ||
+		!regexp.MustCompile(regexp.QuoteMeta(damaged)+`: chunk 0, offset 0x[0-9a-f]+: `).MatchString(errs) {
+		t.Errorf("run: exit %d:\n%s", code, errs)
 	}
 	notEVTX := filepath.Join(dir, "a.json")
 	os.WriteFile(notEVTX, []byte(`{"a":1}`), 0o644)
