@@ -188,7 +188,7 @@ func TestJoin(t *testing.T) {
 // comparisons DNIF's documentation and CAR show), counts being whole.
 func TestAggregate(t *testing.T) {
 	const src = "p = search Process:Create\nx = filter p where exe == \"a.exe\"\n"
-	const fetch = "_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^a\\.exe$)i group count_unique $SystemName, $User limit 100"
+	const fetch = "_fetch * from event where $LogName=WINDOWS-SYSMON AND $EventID=1 AND $App=regex(^a\\.exe$)i group count_unique $SystemName, @User limit 100"
 	for _, c := range []struct{ name, having, want, fidelity string }{
 		{"more than", "count > 1", fetch + "\n>>_checkif int_compare count_unique > 1 include", "exact"},
 		{"at least", "count >= 3", fetch + "\n>>_checkif int_compare count_unique > 2 include", "exact"},
