@@ -185,8 +185,8 @@ func (rd Reader) ReadFormat(br *bufio.Reader, file string, format Format) error 
 	return fmt.Errorf("%s: unknown input format %q (formats: ndjson, json, xml, evtx)", file, format)
 }
 
-// detect looks at the start of the input: EVTX's signature is EVTX, "<"
-// is XML, "[" a JSON array.
+// detect looks at the start of the input: EVTX's signature (or a chunk's
+// where the first lies) is EVTX, "<" is XML, "[" a JSON array.
 // Otherwise the first JSON value that is whole (a broken line is passed
 // over) tells: an object on one line of its own makes NDJSON, read a line
 // at a time; a value laid out over lines makes JSON. Without one, JSON:
@@ -205,7 +205,7 @@ func detect(br *bufio.Reader) Format {
 // detectIn detects the format of head, the start of an input (all of it
 // when complete); sure is false when head says too little.
 func detectIn(head []byte, complete bool) (f Format, sure bool) {
-	if bytes.HasPrefix(head, evtxMagic) {
+	if isEVTX(head) {
 		return EVTX, true
 	}
 	s := newStream(bytes.NewReader(head))

@@ -13,8 +13,19 @@ import (
 	"github.com/cartrans/cartrans/internal/safefile"
 )
 
-// evtxMagic starts every EVTX file (its file header's signature).
-var evtxMagic = []byte("ElfFile\x00")
+// evtxMagic starts every EVTX file (its file header's signature), and
+// chunkMagic every chunk, the first at offset 4096.
+var (
+	evtxMagic  = []byte("ElfFile\x00")
+	chunkMagic = []byte("ElfChnk\x00")
+)
+
+// isEVTX tells EVTX from the start of an input: its signature, or, the
+// header's being damaged, a chunk where the first one lies (the reader
+// reads the chunks of a file whose header is gone).
+func isEVTX(head []byte) bool {
+	return bytes.HasPrefix(head, evtxMagic) || len(head) >= 4096+8 && bytes.Equal(head[4096:4096+8], chunkMagic)
+}
 
 // MaxEVTXCopy bounds the temporary copy an EVTX input that is not a file
 // is read from (see EVTXSource): a file header and the most chunks its
@@ -35,9 +46,9 @@ func EVTXSource(r io.Reader, br *bufio.Reader, file string) (ra io.ReaderAt, siz
 		Stat() (fs.FileInfo, error)
 	}); ok {
 		st, err := f.Stat()
-		head := make([]byte, len(evtxMagic))
+		head := make([]byte, 4096+8)
 		if err == nil && st.Mode().IsRegular() {
-			if n, _ := f.ReadAt(head, 0); n == len(head) && bytes.Equal(head, evtxMagic) {
+			if n, _ := f.ReadAt(head, 0); isEVTX(head[:n]) { // not gzip-compressed
 				return f, st.Size(), func() {}, nil
 			}
 		}

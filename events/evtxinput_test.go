@@ -167,6 +167,29 @@ func TestEVTXDamaged(t *testing.T) {
 	}
 }
 
+// A file whose header is damaged past recognition (its signature gone) is
+// still read as EVTX, by its first chunk's signature: the damage is
+// reported and the records read.
+func TestEVTXHeaderGone(t *testing.T) {
+	path := testcorpus.SigmaEVTX(t)[0]
+	want, _ := readInput(t, path, nil)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(data, "NotAFile")
+	damaged := filepath.Join(t.TempDir(), "damaged.evtx")
+	if err := os.WriteFile(damaged, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range [][]byte{nil, gz(string(data))} {
+		evs, bads := readInput(t, damaged, in)
+		if len(bads) != 1 || !strings.Contains(bads[0].String(), damaged+": file header: no ElfFile signature") || len(evs) != len(want) {
+			t.Errorf("%d events (want %d), damage reported: %v", len(evs), len(want), bads)
+		}
+	}
+}
+
 // Walked folders read .evtx files.
 func TestIsLogFileEVTX(t *testing.T) {
 	for _, p := range []string{"a/Security.evtx", "b.EVTX", "c.evtx.gz"} {

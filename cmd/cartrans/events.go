@@ -156,7 +156,7 @@ func dumpEVTX(r io.Reader, name string, write func(evtx.Record) error) error {
 	}
 	defer closeFn()
 	if format != events.EVTX {
-		return fmt.Errorf("%s: not an EVTX file (it does not start with the signature ElfFile)", name)
+		return fmt.Errorf("%s: not an EVTX file (no ElfFile signature at its start, nor a chunk at 4096)", name)
 	}
 	ra, size, closeSrc, err := events.EVTXSource(r, br, name)
 	if err != nil {
