@@ -37,7 +37,10 @@ type Entry struct {
 	Queries        []backends.Result `json:"queries,omitempty"`
 	Warnings       []string          `json:"warnings,omitempty"`
 	Pos            diag.Pos          `json:"pos"`
-	Unit           *compiler.Unit    `json:"-"`
+	// Version is the cartrans build that wrote the entry, set by a
+	// command writing entries as JSON so that each can be traced to it.
+	Version string         `json:"cartrans_version,omitempty"`
+	Unit    *compiler.Unit `json:"-"`
 }
 
 // Options tune a conversion.

@@ -63,6 +63,9 @@ type Report struct {
 	Unread    []string  `json:"not_compared,omitempty"`
 	Hand      string    `json:"hand_written"`
 	Generated string    `json:"generated,omitempty"`
+	// Version is the cartrans build that wrote the report, set by a
+	// command writing reports as JSON.
+	Version string `json:"cartrans_version,omitempty"`
 }
 
 // Analyze compares every hand-written Splunk, EQL, DNIF and LogPoint

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/cartrans/cartrans/internal/version"
 	"io"
 	"maps"
 	"os"
@@ -136,6 +137,10 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 					}
 				}
 			case format == "json":
+				v := version.Read().Short()
+				for i := range entries {
+					entries[i].Version = v
+				}
 				if err := encode.JSON(out, entries); err != nil {
 					return err
 				}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/cartrans/cartrans/internal/version"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,10 @@ func runDrift(cmd *cobra.Command, args []string, targets, format string) error {
 	out := cmd.OutOrStdout()
 	switch format {
 	case "json":
+		v := version.Read().Short()
+		for i := range keep {
+			keep[i].Version = v
+		}
 		err = drift.WriteJSON(out, keep)
 	case "summary":
 		err = drift.WriteSummary(out, keep)

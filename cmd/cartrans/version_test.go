@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cartrans/cartrans/internal/testcorpus"
 	"github.com/cartrans/cartrans/internal/version"
 )
 
@@ -59,5 +60,33 @@ func TestVersionInJSONOutputs(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("navigator metadata %+v lacks the version %q", layer.Metadata, want)
+	}
+}
+
+// The JSON arrays of convert and check --drift name the build in each
+// element.
+func TestVersionInJSONArrays(t *testing.T) {
+	want := version.Read().Short()
+	out, _, _ := cli(t, "", "convert", "--format", "json", "../../examples/analytics")
+	var entries []struct {
+		Version string `json:"cartrans_version"`
+	}
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || len(entries) == 0 {
+		t.Fatalf("convert --format json: %v", err)
+	}
+	for _, e := range entries {
+		if e.Version != want {
+			t.Fatalf("convert entry version %q, want %q", e.Version, want)
+		}
+	}
+	root := testcorpus.Dir(t)
+	out, _, _ = cli(t, "", "check", "--drift", "--format", "json", root+"/analytics")
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || len(entries) == 0 {
+		t.Fatalf("check --drift --format json: %v", err)
+	}
+	for _, e := range entries {
+		if e.Version != want {
+			t.Fatalf("drift report version %q, want %q", e.Version, want)
+		}
 	}
 }
