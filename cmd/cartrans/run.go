@@ -36,8 +36,9 @@ pass over the input, with the meaning the query backends keep: it is how an
 analytic is validated before its queries ship.
 
 Events: NDJSON, JSON documents or arrays, Elasticsearch search responses
-and exports, Windows event XML, each possibly gzip-compressed, detected
-from content (--input-format forces one); files, directories, or - for
+and exports, Windows event XML, Windows event logs (.evtx) and the JSON
+EVTX dump tools write, each possibly gzip-compressed, detected from
+content (--input-format forces one); files, directories, or - for
 standard input. A path is read as what it names (a symbolic link
 followed, a FIFO or <(...) read as a stream); in a directory, symbolic
 links are not followed and FIFOs not read, and each is said. One event is

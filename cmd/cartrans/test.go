@@ -23,8 +23,8 @@ func newTestCmd() *cobra.Command {
 		Long: `test runs each analytic's pseudocode with the native engine on the events
 that must make it fire, its true positives (the "True Positives" section of
 its page) and the sample file <ID>.events.ndjson beside it, and on the
-events that must not, <ID>.benign.ndjson (also .json, .xml, and .gz of
-each). A test whose analytic cannot run (pseudocode with errors, a
+events that must not, <ID>.benign.ndjson (also .json, .xml, .evtx, and
+.gz of each). A test whose analytic cannot run (pseudocode with errors, a
 construct the engine refuses) is skipped, saying why.
 
 Events are read with the schema run would choose (--schema forces one);
