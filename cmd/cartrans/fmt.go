@@ -91,14 +91,7 @@ No other command repairs anything: review the diff, then write it.`,
 					_, _ = out.Write(newData)
 				}
 			}
-			all.Sort()
-			for _, d := range all {
-				fmt.Fprintln(errw, d)
-			}
-			if all.HasErrors() {
-				return exitError{exitFailed}
-			}
-			return nil
+			return finishFmt(errw, all)
 		},
 	}
 	cmd.Flags().BoolVarP(&write, "write", "w", false, "write the result to the files")
@@ -156,6 +149,12 @@ func runFix(cmd *cobra.Command, results []parser.Result, write, diff, list, summ
 	if summary {
 		writeFixSummary(out, lint.Lint(results), lint.Lint(repaired), applied)
 	}
+	return finishFmt(errw, all)
+}
+
+// finishFmt prints fmt's diagnostics in order and fails on an error: the
+// end of fmt with and without --fix.
+func finishFmt(errw io.Writer, all diag.List) error {
 	all.Sort()
 	for _, d := range all {
 		fmt.Fprintln(errw, d)

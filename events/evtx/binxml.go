@@ -213,6 +213,16 @@ func (p *parser) u32() (uint32, error) {
 	return binary.LittleEndian.Uint32(p.c.buf[p.pos-4:]), nil
 }
 
+// countedUTF16 reads a UTF-16 string preceded by its length in code
+// units (a 16-bit count), the form of value text and CDATA.
+func (p *parser) countedUTF16() (string, error) {
+	n, err := p.u16()
+	if err != nil {
+		return "", err
+	}
+	return p.utf16(n)
+}
+
 // utf16 reads a string of n UTF-16 units.
 func (p *parser) utf16(n int) (string, error) {
 	if err := p.need(2 * n); err != nil {
@@ -473,11 +483,7 @@ func (p *parser) pieces(content bool, out []item) ([]item, error) {
 				p.pos--
 				return nil, p.errf("value token of type 0x%02x (only strings are defined)", t)
 			}
-			n, err := p.u16()
-			if err != nil {
-				return nil, err
-			}
-			s, err := p.utf16(n)
+			s, err := p.countedUTF16()
 			if err != nil {
 				return nil, err
 			}
@@ -487,11 +493,7 @@ func (p *parser) pieces(content bool, out []item) ([]item, error) {
 				return out, nil
 			}
 			p.pos++
-			n, err := p.u16()
-			if err != nil {
-				return nil, err
-			}
-			s, err := p.utf16(n)
+			s, err := p.countedUTF16()
 			if err != nil {
 				return nil, err
 			}
