@@ -42,21 +42,21 @@ func missing(t testing.TB, msg string) {
 }
 
 // Find returns the corpus root and whether it exists.
-func Find() (string, bool) {
-	if d := os.Getenv(EnvVar); d != "" {
-		return d, isCorpus(d)
-	}
-	root, err := ModuleRoot()
-	if err != nil {
-		return "", false
-	}
-	d := filepath.Join(root, "..", "shared", "car")
-	return d, isCorpus(d)
-}
+func Find() (string, bool) { return find(EnvVar, "car", "analytics") }
 
-func isCorpus(d string) bool {
-	st, err := os.Stat(filepath.Join(d, "analytics"))
-	return err == nil && st.IsDir()
+// find locates a corpus: the folder $env names, or ../shared/<name> beside
+// the repository; it exists when it holds the folder marker.
+func find(env, name, marker string) (string, bool) {
+	d := os.Getenv(env)
+	if d == "" {
+		root, err := ModuleRoot()
+		if err != nil {
+			return "", false
+		}
+		d = filepath.Join(root, "..", "shared", name)
+	}
+	st, err := os.Stat(filepath.Join(d, marker))
+	return d, err == nil && st.IsDir()
 }
 
 // ModuleRoot walks up from the working directory to the folder of go.mod.
@@ -126,18 +126,7 @@ func SigmaDir(t testing.TB) string {
 }
 
 // FindSigma returns the Sigma corpus root and whether it exists.
-func FindSigma() (string, bool) {
-	d := os.Getenv(SigmaEnvVar)
-	if d == "" {
-		root, err := ModuleRoot()
-		if err != nil {
-			return "", false
-		}
-		d = filepath.Join(root, "..", "shared", "sigma")
-	}
-	st, err := os.Stat(filepath.Join(d, "regression_data"))
-	return d, err == nil && st.IsDir()
-}
+func FindSigma() (string, bool) { return find(SigmaEnvVar, "sigma", "regression_data") }
 
 // SigmaEVTX lists the Sigma corpus's .evtx regression samples (absolute
 // paths, sorted); a corpus without any fails the test.
