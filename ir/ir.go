@@ -155,13 +155,112 @@ func (CIDR) cond()    {}
 
 // Value is a literal to compare with.
 type Value struct {
-	// Str is the string, with "*" as wildcards (see Parts).
+	// Str is the string: in the pseudocode's notation, "*" a wildcard and
+	// every other character itself; or, when Escaped, in the escaped
+	// notation (see Segments).
 	Str string
 	// Num is set for a number (written quoted or not).
 	Num    float64
 	IsNum  bool
 	Pos    diag.Pos
 	Quoted bool
+	// Escaped marks Str as written in the escaped notation, which also
+	// says what the pseudocode cannot (Sigma can): "*" is any run of
+	// characters, "?" exactly one character, and a backslash makes the
+	// character after it literal ("\*", "\?", "\\"). Only a value the
+	// pseudocode's notation cannot hold is escaped (see PatternValue),
+	// so a value from the pseudocode never is.
+	Escaped bool
+	// Cased makes the match of a string case-sensitive (Sigma's cased).
+	Cased bool
+}
+
+// Plain reports whether the value means what a pseudocode literal
+// means: Str in the pseudocode's notation, compared ignoring case. A
+// consumer that reads Str as a pattern must handle the others through
+// Segments (or refuse them).
+func (v Value) Plain() bool { return !v.Escaped && !v.Cased }
+
+// SegKind is the kind of one piece of a string pattern.
+type SegKind int
+
+const (
+	// Lit is literal text ("*" and "?" in it are themselves).
+	Lit SegKind = iota
+	// AnyRun is any run of characters, the empty one included.
+	AnyRun
+	// AnyOne is exactly one character.
+	AnyOne
+)
+
+// Seg is one piece of a string pattern: literal text or a wildcard.
+type Seg struct {
+	Kind SegKind
+	Text string // for Lit
+}
+
+// Segments reads a string value as pieces, in either notation: the one
+// place that says what Str means. Adjacent literal text is one piece.
+func (v Value) Segments() []Seg {
+	var segs []Seg
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			segs = append(segs, Seg{Kind: Lit, Text: lit.String()})
+			lit.Reset()
+		}
+	}
+	s := v.Str
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '*':
+			flush()
+			segs = append(segs, Seg{Kind: AnyRun})
+		case v.Escaped && c == '?':
+			flush()
+			segs = append(segs, Seg{Kind: AnyOne})
+		case v.Escaped && c == '\\' && i+1 < len(s):
+			i++
+			lit.WriteByte(s[i])
+		default:
+			lit.WriteByte(c)
+		}
+	}
+	flush()
+	return segs
+}
+
+// PatternValue makes a string value from pattern pieces (a Sigma
+// string's segments, one for one), case-sensitive when cased. A pattern
+// the pseudocode's notation can hold (no literal "*", no AnyOne) is
+// written in it, so that every backend treats it as it treats the
+// pseudocode's; any other is escaped.
+func PatternValue(segs []Seg, cased bool, pos diag.Pos) Value {
+	escaped := false
+	for _, s := range segs {
+		escaped = escaped || s.Kind == AnyOne || (s.Kind == Lit && strings.Contains(s.Text, "*"))
+	}
+	var b strings.Builder
+	for _, s := range segs {
+		switch s.Kind {
+		case AnyRun:
+			b.WriteByte('*')
+		case AnyOne:
+			b.WriteByte('?')
+		default:
+			if !escaped {
+				b.WriteString(s.Text)
+				continue
+			}
+			for i := 0; i < len(s.Text); i++ {
+				if c := s.Text[i]; c == '*' || c == '?' || c == '\\' {
+					b.WriteByte('\\')
+				}
+				b.WriteByte(s.Text[i])
+			}
+		}
+	}
+	return Value{Str: b.String(), Pos: pos, Quoted: true, Escaped: escaped, Cased: cased}
 }
 
 // NewValue makes a value from the text of a literal: a number when it
@@ -193,10 +292,24 @@ func isPlainNumber(s string) bool {
 	return digits(intPart) && (!dot || digits(frac))
 }
 
-// HasWildcard reports whether the string holds a "*".
-func (v Value) HasWildcard() bool { return !v.IsNum && strings.Contains(v.Str, "*") }
+// HasWildcard reports whether the string holds a wildcard.
+func (v Value) HasWildcard() bool {
+	if v.IsNum {
+		return false
+	}
+	if !v.Escaped {
+		return strings.Contains(v.Str, "*")
+	}
+	for _, s := range v.Segments() {
+		if s.Kind != Lit {
+			return true
+		}
+	}
+	return false
+}
 
-// Parts splits a string value at its wildcards: "a*b*" is ["a", "b", ""].
+// Parts splits a plain string value at its wildcards: "a*b*" is ["a",
+// "b", ""].
 func (v Value) Parts() []string { return strings.Split(v.Str, "*") }
 
 // NumText is a number as the languages write it: 445, 1.5.

@@ -100,9 +100,16 @@ func compile(c ir.Cond) (test, error) {
 }
 
 // matchTest is ==: numerically when the literal and the value are both
-// numbers, else the wildcard pattern against the text, ignoring case.
+// numbers, else the wildcard pattern against the text, ignoring case
+// unless the value is cased.
 func matchTest(name string, v ir.Value) test {
-	g := compileGlob(v.Str)
+	g := compileGlob(v)
+	text := func(x *event, s string) string {
+		if g.cased {
+			return s
+		}
+		return x.lower(name, s)
+	}
 	if v.IsNum {
 		num := v.Num
 		return func(x *event) bool {
@@ -113,12 +120,12 @@ func matchTest(name string, v ir.Value) test {
 			if n, ok := number(s); ok {
 				return n == num
 			}
-			return g.match(x.lower(name, s))
+			return g.match(text(x, s))
 		}
 	}
 	return func(x *event) bool {
 		s, ok := x.Fields[name]
-		return ok && g.match(x.lower(name, s))
+		return ok && g.match(text(x, s))
 	}
 }
 

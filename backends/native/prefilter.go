@@ -80,8 +80,8 @@ func requiredBy(c ir.Cond) ([]string, bool) {
 			return nil, false
 		}
 		best := ""
-		for _, part := range strings.Split(c.Value.Str, "*") {
-			for _, seg := range strings.FieldsFunc(strings.ToLower(part), escapable) {
+		for _, part := range c.Value.Segments() {
+			for _, seg := range strings.FieldsFunc(strings.ToLower(part.Text), escapable) {
 				if len(seg) > len(best) {
 					best = seg
 				}
