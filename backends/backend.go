@@ -61,7 +61,23 @@ type Language struct {
 	ListSep string
 	// AnyOfWildcards is set when AnyOf expands wildcards in its values.
 	AnyOfWildcards bool
-	RegexpFor      func(pattern string) string // rewrites an RE2 pattern for the language (nil: as is)
+
+	// What Match's patterns can say beyond the pseudocode's (for a value
+	// that is not ir.Value.Plain): AnyChar writes a wildcard for exactly
+	// one character, empty when the patterns have none; MatchLiteral
+	// lists which of "*" and "?" a pattern holds as itself (Endgame EQL's
+	// "?" is literal; no language has an escape for its "*").
+	AnyChar      string
+	MatchLiteral string
+	// Case-sensitive tests, and an exact one where every character is
+	// itself: CasedExact of a string without wildcards, CasedMatch a
+	// wildcard match (its patterns as Match's), ExactLiteral a
+	// case-insensitive test of a string without wildcards. Empty when
+	// the language has none; a match they cannot say is a regular
+	// expression (Regexp), or refused.
+	CasedExact, CasedMatch, ExactLiteral string
+
+	RegexpFor func(pattern string) string // rewrites an RE2 pattern for the language (nil: as is)
 
 	// NullUnknown is set for three-valued languages, where a comparison
 	// on a missing field is unknown and "not unknown" is unknown too: a
@@ -236,6 +252,16 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			if !ok {
 				return c
 			}
+			if !c.Value.Plain() && m.Transform != profile.Same {
+				// The transforms rewrite the pseudocode's patterns; one
+				// with a ? wildcard, a literal * or ?, or case is not
+				// rewritten yet.
+				if err == nil {
+					err = &Unsupported{Construct: fmt.Sprintf("the pattern %q (%s) on %s", c.Value.Str, patternKind(c.Value), c.Field.Name), Backend: p.Backend, Pos: c.Value.Pos,
+						Reason: "profile " + p.Name + " maps it as" + transformNote(m) + " of " + Name(f) + ", and only the pseudocode's patterns are rewritten so"}
+				}
+				return c
+			}
 			out := transform(f, m, c.Value)
 			if _, isRe := out.(ir.Regexp); isRe && approx != nil {
 				out = approximate(f, m, c.Value)
@@ -402,6 +428,53 @@ func approximate(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 // to a whole path: case-insensitive, each * a run of non-separators.
 func baseNameRegexp(pattern string) string {
 	return `(?i)(?:^|[\\/])` + WildcardPattern(pattern, `[^\\/]*`) + `$`
+}
+
+// patternKind names what a value that is not plain holds, for messages.
+func patternKind(v ir.Value) string {
+	var kinds []string
+	for _, s := range v.Segments() {
+		if s.Kind == ir.AnyOne && !slices.Contains(kinds, "a ? wildcard") {
+			kinds = append(kinds, "a ? wildcard")
+		}
+		if v.Escaped && s.Kind == ir.Lit && strings.ContainsAny(s.Text, "*?") && !slices.Contains(kinds, "a literal * or ?") {
+			kinds = append(kinds, "a literal * or ?")
+		}
+	}
+	if v.CaseMatters() {
+		kinds = append(kinds, "case-sensitive")
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// PatternRegexp is the regular expression of a string value that is not
+// plain (ir.Value.Segments): the whole value, its literal text quoted,
+// each * written as .* and each ? as ., with "." matching a line break
+// too, as the native matcher's wildcards do (s), ignoring case unless the
+// value is cased (i).
+func PatternRegexp(v ir.Value) string {
+	flags := "(?is)"
+	if v.CaseMatters() {
+		flags = "(?s)"
+	}
+	return flags + "^" + PatternBody(v, ".*", ".") + "$"
+}
+
+// PatternBody is the body of a regular expression for a string value:
+// its literal text quoted, each * written as star and each ? as one.
+func PatternBody(v ir.Value, star, one string) string {
+	var b strings.Builder
+	for _, s := range v.Segments() {
+		switch s.Kind {
+		case ir.AnyRun:
+			b.WriteString(star)
+		case ir.AnyOne:
+			b.WriteString(one)
+		default:
+			b.WriteString(QuoteMeta(s.Text))
+		}
+	}
+	return b.String()
 }
 
 // WildcardRegexp is the regular expression of a wildcard pattern, the way

@@ -109,7 +109,7 @@ func (e *emitter) anyOf(c ir.Or, negated bool) (string, bool) {
 		m, ok := t.(ir.Match)
 		// A value the literals cannot hold is left to the or of matches,
 		// which says it otherwise or refuses it (NoControl).
-		if !ok || m.Value.IsNum || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field.Name) ||
+		if !ok || m.Value.IsNum || !m.Value.Plain() || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field.Name) ||
 			(l.NoControl && hasControl(m.Value.Str)) {
 			return "", false
 		}
@@ -154,6 +154,9 @@ func (e *emitter) leaf(c ir.Cond) string {
 				return e.fail("numeric equality", c.Field, "")
 			}
 			return e.fill(l.NumEq, c.Field, c.Value.NumText(), "")
+		}
+		if !c.Value.Plain() {
+			return e.pattern(c)
 		}
 		tmpl := l.Match
 		if !c.Value.HasWildcard() && l.Exact != "" {
@@ -209,6 +212,68 @@ func (e *emitter) leaf(c ir.Cond) string {
 	return ""
 }
 
+// pattern writes a match of a value that is not plain (a ? wildcard, a
+// literal * or ?, case-sensitive): with the language's own test where
+// that says it exactly (Writes), else as a regular expression, else it is
+// refused by name.
+func (e *emitter) pattern(c ir.Match) string {
+	l := e.lang
+	if tmpl, segs := l.writes(c.Value); tmpl != "" {
+		return e.fill(tmpl, c.Field, "", e.literalSegs(segs, c.Value.HasWildcard()))
+	}
+	if l.Regexp != "" {
+		return e.leaf(ir.Regexp{Field: c.Field, Pattern: PatternRegexp(c.Value)})
+	}
+	return e.fail(fmt.Sprintf("the pattern %q (%s)", c.Value.Str, patternKind(c.Value)), c.Field,
+		"its matches have no such pattern and the language no regular expressions")
+}
+
+// Writes reports whether the language's tests say a match of v exactly,
+// without a regular expression.
+func (l *Language) Writes(v ir.Value) bool {
+	tmpl, _ := l.writes(v)
+	return v.Plain() || tmpl != ""
+}
+
+// writes picks the test that says a match of a value that is not plain,
+// and the pieces to write in its literal (a pattern's, or, for an exact
+// test, the whole text as one literal piece); empty when none does.
+func (l *Language) writes(v ir.Value) (string, []ir.Seg) {
+	segs := v.Segments()
+	var text strings.Builder
+	inPattern := true // Match's patterns can hold every piece
+	for _, s := range segs {
+		switch s.Kind {
+		case ir.AnyOne:
+			inPattern = inPattern && l.AnyChar != ""
+		case ir.Lit:
+			text.WriteString(s.Text)
+			for _, c := range "*?" {
+				inPattern = inPattern && (!strings.ContainsRune(s.Text, c) || strings.ContainsRune(l.MatchLiteral, c))
+			}
+		}
+	}
+	if l.NoControl && hasControl(text.String()) {
+		return "", nil
+	}
+	whole := []ir.Seg{{Kind: ir.Lit, Text: text.String()}}
+	wild := v.HasWildcard()
+	cased := v.CaseMatters()
+	switch {
+	case cased && !wild && l.CasedExact != "":
+		return l.CasedExact, whole
+	case cased && inPattern && l.CasedMatch != "":
+		return l.CasedMatch, segs
+	case cased:
+		return "", nil
+	case !wild && l.ExactLiteral != "":
+		return l.ExactLiteral, whole
+	case inPattern && l.Match != "":
+		return l.Match, segs
+	}
+	return "", nil
+}
+
 // fill substitutes a template.
 func (e *emitter) fill(tmpl string, f ir.Field, n, v string) string {
 	return e.fillAll(tmpl, f, n, v, "", "")
@@ -223,9 +288,47 @@ func (e *emitter) fillAll(tmpl string, f ir.Field, n, v, op, block string) strin
 	return fillTemplate(tmpl, map[string]string{"f": name, "n": n, "v": v, "vs": v, "op": op, "b": block})
 }
 
+// literalSegs quotes a pattern's pieces as literal: each wildcard in
+// the language's own writing ("*", AnyChar).
+func (e *emitter) literalSegs(segs []ir.Seg, wildcard bool) string {
+	l := e.lang
+	_, wescape := l.replacers()
+	var b strings.Builder
+	for _, s := range segs {
+		switch s.Kind {
+		case ir.AnyRun:
+			b.WriteByte('*')
+		case ir.AnyOne:
+			b.WriteString(l.AnyChar)
+		default:
+			if wildcard && wescape != nil {
+				b.WriteString(wescape.Replace(s.Text))
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+	}
+	return e.quote(b.String(), wildcard)
+}
+
 // literal quotes a string: the language's escapes, and for a wildcard
 // pattern the escapes of characters its wildcard syntax would read.
 func (e *emitter) literal(s string, wildcard bool) string {
+	l := e.lang
+	if wildcard && l.Literal == nil {
+		if _, wescape := l.replacers(); wescape != nil {
+			parts := strings.Split(s, "*")
+			for i, p := range parts {
+				parts[i] = wescape.Replace(p)
+			}
+			s = strings.Join(parts, "*")
+		}
+	}
+	return e.quote(s, wildcard)
+}
+
+// quote writes a string literal whose wildcards are already written.
+func (e *emitter) quote(s string, wildcard bool) string {
 	l := e.lang
 	if l.Literal != nil {
 		q, err := l.Literal(s, wildcard)
@@ -234,14 +337,7 @@ func (e *emitter) literal(s string, wildcard bool) string {
 		}
 		return q
 	}
-	escaper, wescape := l.replacers()
-	if wildcard && wescape != nil {
-		parts := strings.Split(s, "*")
-		for i, p := range parts {
-			parts[i] = wescape.Replace(p)
-		}
-		s = strings.Join(parts, "*")
-	}
+	escaper, _ := l.replacers()
 	if escaper != nil {
 		s = escaper.Replace(s)
 	}

@@ -181,6 +181,21 @@ type Value struct {
 // Segments (or refuse them).
 func (v Value) Plain() bool { return !v.Escaped && !v.Cased }
 
+// CaseMatters reports whether the value is cased and has a letter whose
+// case could differ: a cased value without letters matches as one
+// without case does.
+func (v Value) CaseMatters() bool {
+	if !v.Cased || v.IsNum {
+		return false
+	}
+	for _, s := range v.Segments() {
+		if strings.ToLower(s.Text) != strings.ToUpper(s.Text) {
+			return true
+		}
+	}
+	return false
+}
+
 // SegKind is the kind of one piece of a string pattern.
 type SegKind int
 
@@ -232,13 +247,17 @@ func (v Value) Segments() []Seg {
 
 // PatternValue makes a string value from pattern pieces (a Sigma
 // string's segments, one for one), case-sensitive when cased. A pattern
-// the pseudocode's notation can hold (no literal "*", no AnyOne) is
-// written in it, so that every backend treats it as it treats the
-// pseudocode's; any other is escaped.
+// with only literal text and "*" wildcards is written in the pseudocode's
+// notation, so that every backend treats it as it treats the
+// pseudocode's; any other is escaped. A literal "?" is escaped too,
+// though the pseudocode's notation holds it: languages whose patterns
+// read "?" as a wildcard write the pseudocode's approximately, and an
+// escaped one goes where it is said exactly (an exact test, a regular
+// expression) or is refused.
 func PatternValue(segs []Seg, cased bool, pos diag.Pos) Value {
 	escaped := false
 	for _, s := range segs {
-		escaped = escaped || s.Kind == AnyOne || (s.Kind == Lit && strings.Contains(s.Text, "*"))
+		escaped = escaped || s.Kind == AnyOne || (s.Kind == Lit && strings.ContainsAny(s.Text, "*?"))
 	}
 	var b strings.Builder
 	for _, s := range segs {

@@ -19,7 +19,8 @@ func TestPatternValue(t *testing.T) {
 		escaped bool
 	}{
 		{[]Seg{lit(`C:\Windows\`), run, lit(`\cmd.exe`)}, `C:\Windows\*\cmd.exe`, false},
-		{[]Seg{lit(`what?`)}, `what?`, false}, // the pseudocode's ? is literal
+		{[]Seg{lit(`C:\x`), run}, `C:\x*`, false}, // a backslash before another character is itself
+		{[]Seg{lit(`what?`)}, `what\?`, true},     // escaped, though the pseudocode's ? is literal
 		{[]Seg{lit("a"), one, lit("c")}, `a?c`, true},
 		{[]Seg{lit(`a*b\c`), run}, `a\*b\\c*`, true},
 		{[]Seg{lit(`?\`), one}, `\?\\?`, true},

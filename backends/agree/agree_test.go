@@ -105,18 +105,23 @@ var conditions = []string{
 // of its language, into a test of raw events.
 var interpreters = []struct {
 	backend backends.Backend
-	read    func(query string) (func(map[string]string) bool, error)
+	read    func(p *profile.Profile, query string) (func(map[string]string) bool, error)
 }{
-	{eql.Backend{}, func(q string) (func(map[string]string) bool, error) {
-		ex, err := parseEQL(q)
+	{eql.Backend{}, func(p *profile.Profile, q string) (func(map[string]string) bool, error) {
+		ex, err := parseEQL(q, p.Dialect == "elasticsearch")
 		if err != nil {
 			return nil, err
 		}
 		return func(ev map[string]string) bool { return ex(ev) == 1 }, nil
 	}},
-	{splunk.Backend{}, parseSPL},
-	{logpoint.Backend{}, parseLogPoint},
-	{dnif.Backend{}, parseDNIF},
+	{splunk.Backend{}, anyProfile(parseSPL)},
+	{logpoint.Backend{}, anyProfile(parseLogPoint)},
+	{dnif.Backend{}, anyProfile(parseDNIF)},
+}
+
+// anyProfile is an interpreter that reads every profile's queries alike.
+func anyProfile(read func(string) (func(map[string]string) bool, error)) func(*profile.Profile, string) (func(map[string]string) bool, error) {
+	return func(_ *profile.Profile, q string) (func(map[string]string) bool, error) { return read(q) }
 }
 
 // TestNativeAndBackendsAgree: for every condition a backend translates
@@ -133,7 +138,7 @@ func TestNativeAndBackendsAgree(t *testing.T) {
 	}
 }
 
-func agree(t *testing.T, b backends.Backend, prof *profile.Profile, read func(string) (func(map[string]string) bool, error)) {
+func agree(t *testing.T, b backends.Backend, prof *profile.Profile, read func(*profile.Profile, string) (func(map[string]string) bool, error)) {
 	car := promising(t, prof)
 	var raws []map[string]string
 	for _, p := range procs {
@@ -160,7 +165,7 @@ func agree(t *testing.T, b backends.Backend, prof *profile.Profile, read func(st
 		if e.Fidelity != backends.Exact {
 			continue // refused or approximate: its reason says how it differs
 		}
-		test, err := read(query)
+		test, err := read(prof, query)
 		if err != nil {
 			t.Errorf("%s: %v\n%s", cond, err, query)
 			continue
@@ -321,7 +326,7 @@ func TestExactMeansExact(t *testing.T) {
 			t.Errorf("%s, %s: %s (%s), want %s\n%s", in.backend.Name(), c.cond, e.Fidelity, e.Reason, c.fidelity, query)
 			continue
 		}
-		test, err := in.read(query)
+		test, err := in.read(prof, query)
 		if err != nil {
 			t.Errorf("%s, %s: %v\n%s", in.backend.Name(), c.cond, err, query)
 			continue

@@ -16,6 +16,10 @@ import (
 // == and wildcard() but not in "in", match() anchors at the start and
 // ignores case, and logic is three-valued (a comparison with a missing
 // field is null; "not null" is null; the query keeps only true).
+// With es set, the Elasticsearch dialect's meaning where it differs
+// (docs/design/eql.md B): == and in compare strings with case and
+// without wildcards; ":" is like~, "like" a wildcard match with case
+// ("*" and "?"), "in~" a list of strings compared without case.
 
 type eqlTok struct {
 	kind string // id, str, num, op, (, ), ",", kw
@@ -80,8 +84,11 @@ func eqlLex(s string) ([]eqlTok, error) {
 				j++
 			}
 			w := s[i:j]
+			if w == "in" && strings.HasPrefix(s[j:], "~") {
+				w, j = "in~", j+1
+			}
 			switch w {
-			case "and", "or", "not", "in", "where", "null":
+			case "and", "or", "not", "in", "in~", "like", "where", "null":
 				out = append(out, eqlTok{"kw", w})
 			default:
 				out = append(out, eqlTok{"id", w})
@@ -109,6 +116,7 @@ type eqlExpr func(ev map[string]string) tri
 type eqlParser struct {
 	toks []eqlTok
 	i    int
+	es   bool
 }
 
 func (p *eqlParser) peek() eqlTok {
@@ -120,8 +128,9 @@ func (p *eqlParser) peek() eqlTok {
 
 func (p *eqlParser) next() eqlTok { t := p.peek(); p.i++; return t }
 
-// parseEQL reads "category where condition".
-func parseEQL(q string) (eqlExpr, error) {
+// parseEQL reads "category where condition", in the Elasticsearch
+// dialect when es is set.
+func parseEQL(q string, es bool) (eqlExpr, error) {
 	toks, err := eqlLex(q)
 	if err != nil {
 		return nil, err
@@ -129,7 +138,7 @@ func parseEQL(q string) (eqlExpr, error) {
 	if len(toks) < 3 || toks[0].kind != "id" || toks[1].text != "where" {
 		return nil, fmt.Errorf("not an event query: %s", q)
 	}
-	p := &eqlParser{toks: toks, i: 2}
+	p := &eqlParser{toks: toks, i: 2, es: es}
 	e, err := p.or()
 	if err == nil && p.i != len(p.toks) {
 		err = fmt.Errorf("unexpected %q", p.peek().text)
@@ -205,10 +214,63 @@ func (p *eqlParser) primary() (eqlExpr, error) {
 				}
 				return 0
 			}, nil
+		case op.text == "like":
+			// Elasticsearch's like: * and ? wildcards, with case.
+			p.next()
+			v := p.next()
+			re := regexp.QuoteMeta(v.text)
+			re = strings.ReplaceAll(strings.ReplaceAll(re, `\*`, ".*"), `\?`, ".")
+			pattern := regexp.MustCompile("(?s)^" + re + "$")
+			return func(ev map[string]string) tri {
+				got, ok := ev[field]
+				if !ok {
+					return -1
+				}
+				return triOf(pattern.MatchString(got))
+			}, nil
+		case op.kind == "op" && p.es && op.text == "==" && p.toks[p.i+1].kind == "str":
+			// Elasticsearch's == on a string: with case, * literal.
+			p.next()
+			v := p.next()
+			return func(ev map[string]string) tri {
+				got, ok := ev[field]
+				if !ok {
+					return -1
+				}
+				return triOf(got == v.text)
+			}, nil
 		case op.kind == "op":
 			p.next()
 			v := p.next()
 			return compareEQL(field, op.text, v)
+		case op.text == "in~" || op.text == "in" && p.es:
+			// Elasticsearch's lists: in~ without case, in with it.
+			p.next()
+			insensitive := op.text == "in~"
+			if p.next().kind != "(" {
+				return nil, fmt.Errorf("in without (")
+			}
+			var vals []eqlTok
+			for {
+				vals = append(vals, p.next())
+				if n := p.next(); n.kind == ")" {
+					break
+				} else if n.kind != "," {
+					return nil, fmt.Errorf("bad list")
+				}
+			}
+			return func(ev map[string]string) tri {
+				got, ok := ev[field]
+				if !ok {
+					return -1
+				}
+				for _, v := range vals {
+					if got == v.text || insensitive && strings.EqualFold(got, v.text) {
+						return 1
+					}
+				}
+				return 0
+			}, nil
 		case op.text == "in":
 			p.next()
 			if p.next().kind != "(" {

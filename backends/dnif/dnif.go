@@ -634,7 +634,9 @@ func leaf(c ir.Cond) (f ir.Field, body string, insensitive bool, num string, err
 		if c.Value.IsNum {
 			return c.Field, "", true, c.Value.NumText(), nil
 		}
-		return c.Field, "^" + backends.WildcardPattern(c.Value.Str, ".*") + "$", true, "", nil
+		// Every string test is a regular expression: a ? wildcard is
+		// ".", and a cased value is a regex() without the i flag.
+		return c.Field, "^" + backends.PatternBody(c.Value, ".*", ".") + "$", !c.Value.CaseMatters(), "", nil
 	case ir.Regexp:
 		p := c.Pattern
 		ci := strings.HasPrefix(p, "(?i)")

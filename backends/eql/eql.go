@@ -67,35 +67,40 @@ func dottedName(name string, plain *regexp.Regexp, kw map[string]bool, quote fun
 // guard "f != null" to keep the pseudocode's two-valued meaning.
 // match() is Python's re.match, anchored at the start and ignoring case.
 var Language = &backends.Language{
-	Name:        "eql",
-	And:         " and ",
-	Or:          " or ",
-	Not:         "not ",
-	Open:        "(",
-	Close:       ")",
-	Quote:       `"`,
-	Escapes:     []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`},
-	NoControl:   true,
-	FieldName:   fieldName,
-	Match:       `{f} == {v}`,
-	NumEq:       `{f} == {n}`,
-	Compare:     `{f} {op} {n}`,
-	Regexp:      `match({f}, {v})`,
-	RegexpFor:   searchRegexp,
-	Exists:      `{f} != null`,
-	CIDR:        `cidrMatch({f}, {v})`,
-	AnyOf:       `{f} in ({vs})`,
-	ListSep:     ", ",
-	NullUnknown: true,
-	Guard:       `{f} != null`,
+	Name:      "eql",
+	And:       " and ",
+	Or:        " or ",
+	Not:       "not ",
+	Open:      "(",
+	Close:     ")",
+	Quote:     `"`,
+	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`},
+	NoControl: true,
+	FieldName: fieldName,
+	Match:     `{f} == {v}`,
+	// In == patterns "?" is itself; "*" has no escape (docs/design/eql.md
+	// A: EQL-F Wildcard.to_regex), so a literal "*" or a "?" wildcard is
+	// a match() expression.
+	MatchLiteral: "?",
+	NumEq:        `{f} == {n}`,
+	Compare:      `{f} {op} {n}`,
+	Regexp:       `match({f}, {v})`,
+	RegexpFor:    searchRegexp,
+	Exists:       `{f} != null`,
+	CIDR:         `cidrMatch({f}, {v})`,
+	AnyOf:        `{f} in ({vs})`,
+	ListSep:      ", ",
+	NullUnknown:  true,
+	Guard:        `{f} != null`,
 }
 
 // searchRegexp turns the pseudocode's unanchored RE2 search into a pattern
 // for re.match, which anchors at the start: a lazy ".*?" in front. The
-// leading (?i) is dropped: match() ignores case anyway, and Python allows
-// global flags only at the very start.
+// leading (?i) or (?is) (backends.PatternRegexp) is dropped: match()
+// ignores case and lets "." match a line break anyway (IGNORECASE,
+// DOTALL), and Python allows global flags only at the very start.
 func searchRegexp(p string) string {
-	p = strings.TrimPrefix(p, "(?i)")
+	p = strings.TrimPrefix(strings.TrimPrefix(p, "(?is)"), "(?i)")
 	return ".*?(?:" + p + ")"
 }
 
@@ -117,17 +122,26 @@ func caseSensitive(p string) bool {
 // either reading. Lucene's regular expressions are not RE2's, so a regular
 // expression is reported, not translated.
 var Elasticsearch = &backends.Language{
-	Name:           "eql",
-	And:            " and ",
-	Or:             " or ",
-	Not:            "not ",
-	Open:           "(",
-	Close:          ")",
-	Quote:          `"`,
-	Escapes:        []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`},
-	NoControl:      true,
-	FieldName:      esFieldName,
-	Match:          `{f} : {v}`,
+	Name:      "eql",
+	And:       " and ",
+	Or:        " or ",
+	Not:       "not ",
+	Open:      "(",
+	Close:     ")",
+	Quote:     `"`,
+	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`},
+	NoControl: true,
+	FieldName: esFieldName,
+	Match:     `{f} : {v}`,
+	// ":" reads "?" as one character, and has no escape for "*" or "?";
+	// like is the same match with case, == a comparison with case and
+	// no wildcards, in~ one without case and without wildcards
+	// (docs/design/eql.md B: ES-SYN "Comparison operators", "Pattern
+	// comparison keywords", "Lookup operators"; ES-SU toLikePattern).
+	AnyChar:        "?",
+	CasedExact:     `{f} == {v}`,
+	CasedMatch:     `{f} like {v}`,
+	ExactLiteral:   `{f} in~ ({v})`,
 	NumEq:          `{f} == {n}`,
 	Compare:        `{f} {op} {n}`,
 	Exists:         `{f} != null`,
@@ -225,8 +239,16 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 		}
 		category = c
 		lang := language(p)
+		var refused error
 		ir.Walk(ev.Cond, func(c ir.Cond) {
-			if m, ok := c.(ir.Match); ok && lang == Elasticsearch && !m.Value.IsNum && strings.Contains(m.Value.Str, "?") {
+			if m, ok := c.(ir.Match); ok && lang == Language && m.Value.CaseMatters() && refused == nil {
+				// Endgame lower-cases both sides of == and match() ignores
+				// case (docs/design/eql.md A: EQL-U CASE_INSENSITIVE, EQL-F
+				// Match IGNORECASE): no test has case.
+				refused = &backends.Unsupported{Construct: fmt.Sprintf("the case-sensitive match of %q", m.Value.Str), Backend: "eql", Pos: m.Value.Pos,
+					Reason: "Endgame EQL compares strings and regular expressions without case"}
+			}
+			if m, ok := c.(ir.Match); ok && lang == Elasticsearch && m.Value.Plain() && !m.Value.IsNum && strings.Contains(m.Value.Str, "?") {
 				r.Fidelity = backends.Approximate
 				r.Approximations = append(r.Approximations, backends.Note{Pos: m.Value.Pos, Kind: "a literal ? in a value",
 					Text: "Elasticsearch's : reads the ? of " + fmt.Sprintf("%q", m.Value.Str) + " as a wildcard for one character, and it cannot be escaped"})
@@ -237,6 +259,9 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 					Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
 			}
 		})
+		if refused != nil {
+			return r, nil, refused
+		}
 		sel, err := selector(ev.Selector, lang, p.Dialect == "elasticsearch")
 		if err != nil {
 			return r, nil, err

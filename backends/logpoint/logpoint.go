@@ -79,6 +79,7 @@ var Language = &backends.Language{
 	Literal:        literal,
 	FieldName:      fieldName,
 	Match:          `{f}={v}`,
+	AnyChar:        "?", // one character (docs/design/logpoint.md §2, PSL-be wildcard_single)
 	NumEq:          `{f}={n}`,
 	Compare:        `{f} {op} {n}`,
 	Exists:         `{f}=*`,
@@ -129,6 +130,17 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 		return backends.Result{}, nil, err
 	}
 	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
+	// A match its values cannot say (a literal * or ?, case: no escape,
+	// and "field=value" ignores case; docs/design/logpoint.md §2) is a
+	// regular expression, which LogPoint's regex filter says exactly.
+	for i := range events {
+		events[i].Cond = ir.MapLeaves(events[i].Cond, func(c ir.Cond) ir.Cond {
+			if m, ok := c.(ir.Match); ok && !m.Value.IsNum && !Language.Writes(m.Value) {
+				return ir.Regexp{Field: m.Field, Pattern: backends.PatternRegexp(m.Value)}
+			}
+			return c
+		})
+	}
 	// A regular expression that is a term of the top-level and is a
 	// filter after the search; one under an or or a not, or over several
 	// kinds of event, is a named match that the search then tests.
@@ -399,7 +411,7 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 			if cerr := noControl(c.Value.Str); cerr != nil && !c.Value.IsNum && err == nil {
 				err = &backends.Unsupported{Construct: "the value " + strconv.Quote(c.Value.Str), Backend: "logpoint", Pos: c.Value.Pos, Reason: cerr.Error()}
 			}
-			if !c.Value.IsNum && strings.Contains(c.Value.Str, "?") {
+			if !c.Value.IsNum && c.Value.Plain() && strings.Contains(c.Value.Str, "?") {
 				r.Fidelity = backends.Approximate
 				r.Approximations = append(r.Approximations, backends.Note{Pos: c.Value.Pos, Kind: "a literal ? in a value",
 					Text: fmt.Sprintf("LogPoint reads the ? of %q as a wildcard for one character, and it cannot be escaped: the query also matches other characters there", c.Value.Str)})

@@ -41,17 +41,20 @@ func fieldName(name string) (string, error) {
 // "NOT f=v" keeps the events that lack f, as the pseudocode's != does
 // (unlike "f!=v", which drops them), so the language is two-valued here.
 var Search = &backends.Language{
-	Name:           "splunk",
-	And:            " ",
-	Or:             " OR ",
-	Not:            "NOT ",
-	Open:           "(",
-	Close:          ")",
-	Quote:          `"`,
-	Escapes:        []string{`\`, `\\`, `"`, `\"`},
-	NoControl:      true,
-	FieldName:      fieldName,
-	Match:          `{f}={v}`,
+	Name:      "splunk",
+	And:       " ",
+	Or:        " OR ",
+	Not:       "NOT ",
+	Open:      "(",
+	Close:     ")",
+	Quote:     `"`,
+	Escapes:   []string{`\`, `\\`, `"`, `\"`},
+	NoControl: true,
+	FieldName: fieldName,
+	Match:     `{f}={v}`,
+	// "*" is the only wildcard, and has no escape; "?" is itself
+	// (docs/design/splunk.md §1, rows 2 and §1.4).
+	MatchLiteral:   "?",
 	NumEq:          `{f}={n}`,
 	Compare:        `{f}{op}{n}`,
 	Exists:         `{f}=*`,
