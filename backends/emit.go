@@ -224,6 +224,9 @@ func (e *emitter) pattern(c ir.Match) string {
 	if l.Regexp != "" {
 		return e.leaf(ir.Regexp{Field: c.Field, Pattern: PatternRegexp(c.Value)})
 	}
+	if l.NoControl && hasControl(c.Value.Str) {
+		return e.fail("a value with a control character", c.Field, "a tab or line break cannot be written in its literals")
+	}
 	return e.fail(fmt.Sprintf("the pattern %q (%s)", c.Value.Str, patternKind(c.Value)), c.Field,
 		"its matches have no such pattern and the language no regular expressions")
 }

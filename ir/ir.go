@@ -112,8 +112,10 @@ type Field struct {
 }
 
 // Match tests a field against a value with the language's equality: for
-// a string, case-insensitive with "*" matching any run of characters; for
-// a number, numeric equality. A missing field never matches.
+// a string, case-insensitive with "*" matching any run of characters (a
+// value that is not Plain, which only Sigma writes, says more: see
+// Value.Escaped and Value.Cased); for a number, numeric equality. A
+// missing field never matches.
 type Match struct {
 	Field Field
 	Value Value
