@@ -3,14 +3,21 @@
 // The pseudocode checker validates searches and field names against it and
 // the backends map its fields. car.json is generated from CAR's
 // data_model/*.yaml by gen.go and embedded, so the binary needs no corpus.
+// additions.yaml holds cartrans's own fields, added beside CAR's where
+// Sigma rules test what Sysmon records and CAR has no field for: each is
+// named and documented there, and marked as an addition here.
 package datamodel
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
+
+	"gopkg.in/yaml.v3"
 )
 
 //go:generate go run gen.go -corpus ../../shared/car -o car.json
@@ -18,12 +25,27 @@ import (
 //go:embed car.json
 var carJSON []byte
 
+//go:embed additions.yaml
+var additionsYAML []byte
+
 // Object is a CAR data model object.
 type Object struct {
 	// Name is CAR's own spelling ("Process", "User Session").
 	Name    string   `json:"name"`
 	Actions []string `json:"actions"`
-	Fields  []string `json:"fields"`
+	// Fields are CAR's fields, then cartrans's additions.
+	Fields []string `json:"fields"`
+	// Additions are the fields of Fields that are cartrans's, not CAR's.
+	Additions []*Addition `json:"-"`
+}
+
+// Addition is a field cartrans adds to an object beside CAR's own.
+type Addition struct {
+	Name string `yaml:"name"`
+	// Doc says what the field holds.
+	Doc string `yaml:"doc"`
+	// Sysmon names the Sysmon event field it is, and the events.
+	Sysmon string `yaml:"sysmon"`
 }
 
 // ImplicitFields are carried by every event of every object, though the
@@ -31,14 +53,65 @@ type Object struct {
 // from. CAR's analytics compare and join on them throughout.
 var ImplicitFields = []string{"time", "hostname", "fqdn"}
 
-// objects are decoded on first use, not at start-up.
+// objects are decoded on first use, not at start-up. Both files are
+// embedded and checked by the tests, so a fault in them is a build fault.
 var objects = sync.OnceValue(func() []*Object {
 	var list []*Object
 	if err := json.Unmarshal(carJSON, &list); err != nil {
 		panic("datamodel: embedded car.json is invalid: " + err.Error())
 	}
+	if err := addFields(list, "additions.yaml", additionsYAML); err != nil {
+		panic("datamodel: embedded " + err.Error())
+	}
 	return list
 })
+
+// addFields adds the additions file's fields to the objects it names. An
+// addition must name an existing object and a field CAR does not have
+// (an addition never redefines CAR's own), in CAR's spelling.
+func addFields(list []*Object, file string, data []byte) error {
+	var doc []struct {
+		Object string      `yaml:"object"`
+		Fields []*Addition `yaml:"fields"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("%s: %v", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	for _, d := range doc {
+		i := slices.IndexFunc(list, func(o *Object) bool { return o.Name == d.Object })
+		if i < 0 {
+			return fmt.Errorf("%s: object %q is not in CAR's data model", file, d.Object)
+		}
+		o := list[i]
+		for _, a := range d.Fields {
+			switch {
+			case !isSnake(a.Name):
+				return fmt.Errorf("%s: %s field %q is not lower case with underscores, as CAR's names are", file, o.Name, a.Name)
+			case slices.Contains(o.Fields, a.Name):
+				return fmt.Errorf("%s: %s already has the field %q", file, o.Name, a.Name)
+			case a.Doc == "" || a.Sysmon == "":
+				return fmt.Errorf("%s: %s field %q needs doc and sysmon, what it holds and where Sysmon records it", file, o.Name, a.Name)
+			}
+			o.Fields = append(o.Fields, a.Name)
+			o.Additions = append(o.Additions, a)
+		}
+	}
+	return nil
+}
+
+func isSnake(s string) bool {
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // Objects returns every object, sorted by name. Callers must not modify them.
 func Objects() []*Object { return objects() }
@@ -91,6 +164,16 @@ func (o *Object) Action(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Addition returns the field's addition when it is cartrans's, not CAR's.
+func (o *Object) Addition(field string) (*Addition, bool) {
+	for _, a := range o.Additions {
+		if a.Name == field {
+			return a, true
+		}
+	}
+	return nil, false
 }
 
 // HasField reports whether events of the object carry the field, counting
