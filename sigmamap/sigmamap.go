@@ -1,0 +1,288 @@
+// Package sigmamap is the mapping from Sigma's names to CAR's, as data: a
+// Sigma rule's logsource to a CAR data model object and actions (or to a
+// Windows event log, for the log services), and each Sigma field to a CAR
+// field. The default mapping, windows.yaml, is embedded; Load reads one of
+// the same form from disk. What the mapping cannot say (a logsource with
+// no object, a field with no CAR field) and what a backend's profile does
+// not map is refused by Check, per rule and per backend, with the reason:
+// a Sigma name is never passed through as if it were a CAR one.
+// docs/design/sigma.md, "Mapping", describes it.
+package sigmamap
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cartrans/cartrans/datamodel"
+	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/safefile"
+	"github.com/cartrans/cartrans/profile"
+	"github.com/cartrans/cartrans/sigma"
+)
+
+//go:embed windows.yaml
+var windowsYAML []byte
+
+// MaxFileSize bounds a mapping file: the embedded one is about 10 KiB.
+const MaxFileSize = 1 << 20
+
+// Map is a mapping file's entries.
+type Map struct {
+	File    string
+	Sources []*Source
+}
+
+// Source is one logsource's entry: exactly one of Object (with Actions),
+// Log or Refuse is set.
+type Source struct {
+	Product, Category, Service string
+	// Object is the CAR object's ID ("process") and Actions its actions.
+	Object  string
+	Actions []string
+	// Log is the Windows event log (Channel) of a log service.
+	Log string
+	// Refuse says why the logsource cannot be mapped.
+	Refuse string
+	// Fields maps Sigma field names to CAR's (the object's fields) or,
+	// for a Log, to the profiles' log field names.
+	Fields map[string]string
+	Pos    diag.Pos
+}
+
+// String names the logsource as a rule writes it.
+func (s *Source) String() string { return logSourceString(s.Product, s.Category, s.Service) }
+
+func logSourceString(product, category, service string) string {
+	var parts []string
+	for _, kv := range [][2]string{{"product", product}, {"category", category}, {"service", service}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+": "+kv[1])
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// Default is the embedded mapping, read once.
+var Default = sync.OnceValue(func() *Map {
+	m, err := Parse("sigmamap/windows.yaml", windowsYAML)
+	if err != nil {
+		panic("sigmamap: embedded mapping is invalid: " + err.Error())
+	}
+	return m
+})
+
+// Load reads a mapping file, at most MaxFileSize bytes.
+func Load(file string) (*Map, error) {
+	data, err := safefile.ReadFile(file, MaxFileSize, "a Sigma mapping file", "a mapping is a short YAML file; split it if it is not")
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data)
+}
+
+// entry is a Source as written.
+type entry struct {
+	LogSource struct {
+		Product  string `yaml:"product"`
+		Category string `yaml:"category"`
+		Service  string `yaml:"service"`
+	} `yaml:"logsource"`
+	Object  string            `yaml:"object"`
+	Actions []string          `yaml:"actions"`
+	Log     string            `yaml:"log"`
+	Refuse  string            `yaml:"refuse"`
+	Fields  map[string]string `yaml:"fields"`
+}
+
+// Parse reads a mapping, checking every entry against the data model; an
+// error names the file and the line.
+func Parse(file string, data []byte) (*Map, error) {
+	fail := func(line int, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...))
+	}
+	var entries []entry
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&entries); err != nil {
+		// yaml.v3 says "yaml: line N: …"; give file:N: as the rest of
+		// cartrans does.
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if rest, ok := strings.CutPrefix(msg, "unmarshal errors:\n  "); ok {
+			msg = rest
+		}
+		var line int
+		if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+			return nil, fail(line, "%s", strings.TrimSpace(msg[strings.Index(msg, ":")+1:]))
+		}
+		return nil, fmt.Errorf("%s: %s", file, msg)
+	}
+	// The node tree gives each entry's line, which the decoded structs
+	// do not keep.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 || len(root.Content[0].Content) != len(entries) {
+		return nil, fmt.Errorf("%s: not a list of logsource entries", file)
+	}
+	m := &Map{File: file}
+	seen := map[string]int{}
+	for i, e := range entries {
+		line := root.Content[0].Content[i].Line
+		s := &Source{Product: e.LogSource.Product, Category: e.LogSource.Category, Service: e.LogSource.Service,
+			Object: e.Object, Actions: e.Actions, Log: e.Log, Refuse: e.Refuse, Fields: e.Fields,
+			Pos: diag.Pos{File: file, Line: line, Col: root.Content[0].Content[i].Column}}
+		if s.Product == "" && s.Category == "" && s.Service == "" {
+			return nil, fail(line, "an entry needs a logsource: product, category or service")
+		}
+		if prev, ok := seen[s.String()]; ok {
+			return nil, fail(line, "logsource %s is mapped twice (first on line %d)", s, prev)
+		}
+		seen[s.String()] = line
+		kinds := 0
+		for _, set := range []bool{s.Object != "", s.Log != "", s.Refuse != ""} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			return nil, fail(line, "logsource %s: give exactly one of object (with actions), log or refuse", s)
+		}
+		switch {
+		case s.Object != "":
+			o, ok := datamodel.Lookup(s.Object)
+			if !ok {
+				return nil, fail(line, "logsource %s: %q is not a CAR data model object (%s)", s, s.Object, strings.Join(datamodel.Names(), ", "))
+			}
+			s.Object = o.ID()
+			if len(s.Actions) == 0 {
+				return nil, fail(line, "logsource %s: object %s needs its actions", s, o.Name)
+			}
+			for j, a := range s.Actions {
+				act, ok := o.Action(a)
+				if !ok {
+					return nil, fail(line, "logsource %s: %s has no action %q (%s)", s, o.Name, a, strings.Join(o.Actions, ", "))
+				}
+				s.Actions[j] = act
+			}
+			for _, sf := range slices.Sorted(maps.Keys(s.Fields)) {
+				if !o.HasField(s.Fields[sf]) {
+					return nil, fail(line, "logsource %s: field %s maps to %q, which %s does not have", s, sf, s.Fields[sf], o.Name)
+				}
+			}
+		case s.Log != "":
+			if len(s.Actions) > 0 {
+				return nil, fail(line, "logsource %s: a log has no actions", s)
+			}
+		default:
+			if len(s.Actions) > 0 || len(s.Fields) > 0 {
+				return nil, fail(line, "logsource %s: a refused logsource has no actions or fields", s)
+			}
+		}
+		for sf, cf := range s.Fields {
+			if sf == "" || cf == "" {
+				return nil, fail(line, "logsource %s: a field mapping with an empty name", s)
+			}
+		}
+		m.Sources = append(m.Sources, s)
+	}
+	return m, nil
+}
+
+// Lookup finds the entry of a rule's logsource: its product, category
+// and service, each as written or absent, in any case (Sigma's are lower
+// case). A logsource the mapping refuses, or does not list, is an error
+// saying so.
+func (m *Map) Lookup(ls sigma.LogSource) (*Source, error) {
+	want := logSourceString(strings.ToLower(ls.Product), strings.ToLower(ls.Category), strings.ToLower(ls.Service))
+	for _, s := range m.Sources {
+		if s.String() != want {
+			continue
+		}
+		if s.Refuse != "" {
+			return nil, fmt.Errorf("logsource %s is not mapped: %s (%s)", want, s.Refuse, s.Pos)
+		}
+		return s, nil
+	}
+	return nil, fmt.Errorf("logsource %s has no entry in the Sigma mapping %s", want, m.File)
+}
+
+// Refusal is a reason a rule cannot be translated with a profile.
+type Refusal struct {
+	Pos    diag.Pos
+	Reason string
+}
+
+func (r *Refusal) Error() string { return r.Pos.String() + ": " + r.Reason }
+
+// Check lists what keeps a rule from being translated with the profile:
+// its logsource unmapped, a field it tests with no CAR field, or a CAR
+// field (or event) the profile does not map. Every field is reported, not
+// the first only. Keyword searches (no field) are the translator's
+// matter, not the mapping's.
+func (m *Map) Check(r *sigma.Rule, p *profile.Profile) []*Refusal {
+	if r.Detection == nil {
+		return []*Refusal{{r.Pos, fmt.Sprintf("a %s rule is not a detection rule", r.Kind)}}
+	}
+	s, err := m.Lookup(r.LogSource)
+	if err != nil {
+		return []*Refusal{{r.LogSource.Pos, err.Error()}}
+	}
+	var out []*Refusal
+	var events []*profile.Event
+	for _, a := range s.Actions {
+		ev, ok := p.Event(s.Object, a)
+		if !ok {
+			out = append(out, &Refusal{r.LogSource.Pos, fmt.Sprintf("profile %s (%s) maps no %s/%s events, which logsource %s is", p.Name, p.Backend, s.Object, a, s)})
+			continue
+		}
+		events = append(events, ev)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	done := map[string]bool{}
+	for _, srch := range r.Detection.Searches {
+		for _, g := range srch.Groups {
+			for _, it := range g.Items {
+				if it.Field == "" || done[it.Field] {
+					continue
+				}
+				done[it.Field] = true
+				if reason := s.refuseField(it.Field, p, events); reason != "" {
+					out = append(out, &Refusal{it.Pos, reason})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// refuseField says why the Sigma field cannot be used with the profile,
+// or "" when it can.
+func (s *Source) refuseField(field string, p *profile.Profile, events []*profile.Event) string {
+	car, ok := s.Fields[field]
+	if !ok {
+		return fmt.Sprintf("Sigma field %s has no CAR field under logsource %s (the Sigma mapping %s)", field, s, s.Pos)
+	}
+	if s.Log != "" {
+		if _, ok := p.Log[car]; !ok {
+			return fmt.Sprintf("Sigma field %s is the log field %s, which profile %s (%s) does not map", field, car, p.Name, p.Backend)
+		}
+		return ""
+	}
+	// A logsource of several actions (registry_event) has fields only
+	// some of its events carry (Details, of value edits only): a field
+	// absent from an event does not match there, as in Sigma, so one
+	// event mapping it is enough.
+	for _, ev := range events {
+		if _, ok := ev.Fields[car]; ok {
+			return ""
+		}
+	}
+	return fmt.Sprintf("Sigma field %s is CAR's %s.%s, which profile %s (%s) does not map for %s events", field, s.Object, car, p.Name, p.Backend, s.Object+"/"+strings.Join(s.Actions, ", "+s.Object+"/"))
+}
