@@ -12,6 +12,7 @@ import (
 
 	"github.com/cartrans/cartrans/backends/native"
 	"github.com/cartrans/cartrans/datamodel"
+	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/internal/testcorpus"
 	"github.com/cartrans/cartrans/profile"
 	"github.com/cartrans/cartrans/sigma"
