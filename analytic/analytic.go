@@ -21,6 +21,9 @@ type Format string
 const (
 	FormatMarkdown Format = "markdown"
 	FormatYAML     Format = "yaml"
+	// FormatSigma is a Sigma rule, read by package sigma: its logic is
+	// the rule's detection, not pseudocode.
+	FormatSigma Format = "sigma"
 )
 
 // Analytic is one CAR analytic.
@@ -49,9 +52,30 @@ type Analytic struct {
 	UnitTests         []UnitTest       `json:"unit_tests,omitempty"`
 	TruePositives     []TruePositive   `json:"true_positives,omitempty"`
 
+	// Sigma is what a Sigma rule says beyond CAR's model; nil for CAR's
+	// analytics.
+	Sigma *SigmaRule `json:"sigma,omitempty"`
+
 	// Format is the source format; Pos is the file and the line of the title.
 	Format Format `json:"format"`
 	Pos    Pos    `json:"pos"`
+}
+
+// SigmaRule is a Sigma rule's own metadata, and the rule itself.
+type SigmaRule struct {
+	Level  string `json:"level,omitempty"`
+	Status string `json:"status,omitempty"`
+	// LogSource is the rule's logsource as "{product: windows,
+	// category: process_creation}".
+	LogSource string `json:"logsource"`
+	// Kind is detection, filter or correlation.
+	Kind string `json:"kind"`
+	// Errors counts the rule's reading errors: a rule with any is
+	// neither translated nor run.
+	Errors int `json:"-"`
+	// Rule is the *sigma.Rule read (package sigma builds on this model,
+	// so the model cannot name its type).
+	Rule any `json:"-"`
 }
 
 // Coverage is one row of the ATT&CK detections: a technique, the

@@ -293,6 +293,15 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			old, _ := ir.LeafField(c)
 			f, _, _ := field(old)
 			return ir.WithField(c, f)
+		case ir.Keyword:
+			// Sigma's keywords look for text in any field. The query
+			// languages' full-text searches match whole terms of the
+			// raw event (Splunk's, LogPoint's) or need a field (EQL,
+			// DNIF): none says "anywhere in any field" exactly.
+			if err == nil {
+				err = &Unsupported{Construct: "a keyword search (a Sigma keyword, " + strconv.Quote(c.Value.Str) + ")", Backend: p.Backend, Pos: c.Value.Pos,
+					Reason: "the language has no exact test for a value anywhere in any field of an event"}
+			}
 		}
 		return c
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
+	"github.com/cartrans/cartrans/sigmair"
 )
 
 // Target is a backend with the profile to translate through.
@@ -39,14 +40,27 @@ type Entry struct {
 	Pos            diag.Pos          `json:"pos"`
 	// Version is the cartrans build that wrote the entry, set by a
 	// command writing entries as JSON so that each can be traced to it.
-	Version string         `json:"cartrans_version,omitempty"`
-	Unit    *compiler.Unit `json:"-"`
+	Version string `json:"cartrans_version,omitempty"`
+	// Level, Status and LogSource are a Sigma rule's.
+	Level     string `json:"level,omitempty"`
+	Status    string `json:"status,omitempty"`
+	LogSource string `json:"logsource,omitempty"`
+	// Unit is the pseudocode compiled (nil for a Sigma rule); Analytic
+	// the analytic or rule translated.
+	Unit     *compiler.Unit     `json:"-"`
+	Analytic *analytic.Analytic `json:"-"`
+	// InputError marks an entry refused for its input's errors (or
+	// warnings, under Strict), before any target saw it.
+	InputError bool `json:"-"`
 }
 
 // Options tune a conversion.
 type Options struct {
 	// Strict refuses programs with warnings.
 	Strict bool
+	// Sigma tunes the lowering of Sigma rules (the mapping, expand's
+	// values); its Filters are the filter rules among the inputs.
+	Sigma sigmair.Options
 }
 
 // Convert translates the analytics to the targets. The diagnostics are
@@ -54,15 +68,31 @@ type Options struct {
 func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]Entry, diag.List) {
 	units := compiler.Compile(analytics)
 	resolve := Resolver(units)
-	// Each unit is translated on its own, on every core; its entries are
-	// joined in input order after.
+	opt.Sigma.Filters = append(opt.Sigma.Filters, sigmair.Filters(analytics)...)
+	rules := sigmair.Rules(analytics)
+	// Each unit and rule is translated on its own, on every core; the
+	// entries are joined in input order after.
 	perUnit := make([][]Entry, len(units))
-	par.Each(len(units), func(i int) { perUnit[i] = translate(units[i], targets, opt, resolve) })
+	perRule := make([][]Entry, len(rules))
+	par.Each(len(units)+len(rules), func(i int) {
+		if i < len(units) {
+			perUnit[i] = translate(units[i], targets, opt, resolve)
+			return
+		}
+		perRule[i-len(units)] = translateSigma(rules[i-len(units)], targets, opt)
+	})
 	var all diag.List
 	var entries []Entry
-	for i, u := range units {
-		all = append(all, u.Diags...)
-		entries = append(entries, perUnit[i]...)
+	u, r := 0, 0
+	for _, a := range analytics {
+		for ; u < len(units) && units[u].Analytic == a; u++ {
+			all = append(all, units[u].Diags...)
+			entries = append(entries, perUnit[u]...)
+		}
+		if r < len(rules) && rules[r] == a {
+			entries = append(entries, perRule[r]...)
+			r++
+		}
 	}
 	return entries, all
 }
@@ -120,28 +150,62 @@ func translate(u *compiler.Unit, targets []Target, opt Options, resolve ir.Resol
 		e := Entry{
 			ID: u.Analytic.ID, Title: u.Analytic.Title, Techniques: u.Analytic.TechniqueIDs(),
 			Implementation: im.Name, Target: t.Backend.Name(), Profile: t.Profile.Name,
-			Warnings: warnings, Pos: im.CodePos, Unit: u,
+			Warnings: warnings, Pos: im.CodePos, Unit: u, Analytic: u.Analytic,
+			InputError: !u.OK() || opt.Strict && u.Diags.Count(diag.Warning) > 0,
 		}
 		switch {
 		case reason != "":
 			e.Fidelity, e.Reason = backends.NotDone, reason
 		default:
-			results, err := t.Backend.Convert(queries, t.Profile)
-			if err != nil {
-				e.Fidelity, e.Reason = backends.NotDone, err.Error()
-			} else {
-				e.Queries, e.Fidelity = results, worst(results)
-				for _, r := range results {
-					if len(r.Approximations) > 0 && e.Reason == "" {
-						a := r.Approximations[0]
-						e.Reason = "approximate: " + a.Kind + ": " + a.Text
-					}
-				}
-			}
+			fill(&e, t, queries)
 		}
 		entries = append(entries, e)
 	}
 	return entries
+}
+
+// translateSigma lowers one Sigma rule and translates it for every
+// target. A mapping that cannot serve a target's profile is refused with
+// the mapping's reasons, which name the Sigma field.
+func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry {
+	queries, lowerErr := sigmair.LowerAnalytic(a, opt.Sigma)
+	var entries []Entry
+	for _, t := range targets {
+		e := Entry{
+			ID: a.ID, Title: a.Title, Techniques: a.TechniqueIDs(), Target: t.Backend.Name(), Profile: t.Profile.Name,
+			Pos: a.Pos, Analytic: a, Level: a.Sigma.Level, Status: a.Sigma.Status, LogSource: a.Sigma.LogSource,
+			InputError: a.Sigma.Errors > 0,
+		}
+		if lowerErr != nil {
+			e.Fidelity, e.Reason = backends.NotDone, lowerErr.Error()
+			entries = append(entries, e)
+			continue
+		}
+		if why := sigmair.Check(a, t.Profile, opt.Sigma); why != "" {
+			e.Fidelity, e.Reason = backends.NotDone, why
+			entries = append(entries, e)
+			continue
+		}
+		fill(&e, t, queries)
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// fill translates queries for a target into the entry.
+func fill(e *Entry, t Target, queries []ir.Query) {
+	results, err := t.Backend.Convert(queries, t.Profile)
+	if err != nil {
+		e.Fidelity, e.Reason = backends.NotDone, err.Error()
+		return
+	}
+	e.Queries, e.Fidelity = results, worst(results)
+	for _, r := range results {
+		if len(r.Approximations) > 0 && e.Reason == "" {
+			a := r.Approximations[0]
+			e.Reason = "approximate: " + a.Kind + ": " + a.Text
+		}
+	}
 }
 
 // worst is the lowest fidelity of a program's queries.

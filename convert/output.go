@@ -128,8 +128,8 @@ func Files(entries []Entry) (Output, diag.List) {
 // analyticPos is where an entry's analytic states its ID (the YAML id
 // key, the markdown title), where a bad ID is to be fixed.
 func analyticPos(e Entry) diag.Pos {
-	if e.Unit != nil && e.Unit.Analytic.Pos.IsValid() {
-		return e.Unit.Analytic.Pos
+	if e.Analytic != nil && e.Analytic.Pos.IsValid() {
+		return e.Analytic.Pos
 	}
 	return e.Pos
 }
@@ -236,8 +236,8 @@ func SavedSearches(w io.Writer, entries []Entry, opt SavedSearchOptions) (diag.L
 			id = fmt.Sprintf("%s-%d", e.ID, nth[key])
 		}
 		desc := ""
-		if e.Unit != nil {
-			desc = oneLine(e.Unit.Analytic.Description)
+		if e.Analytic != nil {
+			desc = oneLine(e.Analytic.Description)
 		}
 		var attack []string
 		for _, t := range e.Techniques {

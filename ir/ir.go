@@ -146,6 +146,16 @@ type CIDR struct {
 	Block string
 }
 
+// Keyword holds when some field of the event matches Value: Sigma's
+// keyword search, a value looked for across the whole event. The value
+// says where in a field's text it may sit (Sigma's keywords are written
+// with "*" on both sides: anywhere).
+type Keyword struct {
+	Value Value
+}
+
+func (Keyword) cond() {}
+
 func (And) cond()     {}
 func (Or) cond()      {}
 func (Not) cond()     {}

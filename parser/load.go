@@ -13,6 +13,7 @@ import (
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/internal/safefile"
+	"github.com/cartrans/cartrans/sigma"
 )
 
 // Result is what reading one input gave: the analytic (nil when the input
@@ -24,6 +25,9 @@ type Result struct {
 	// Data is the input as read (nil when it could not be), so that a
 	// command quoting its lines or rewriting it need not read it again.
 	Data []byte
+	// more holds a Sigma file's further rules (one per YAML document),
+	// which Load gives as results of their own.
+	more []*analytic.Analytic
 }
 
 // Options tune Load.
@@ -74,15 +78,60 @@ func DetectFormat(data []byte) analytic.Format {
 	return analytic.FormatYAML
 }
 
-// Read reads one analytic from data in the given format.
+// Read reads one analytic from data in the given format (for a Sigma
+// file of several rules, the first: see ReadAnalytics).
 func Read(path string, data []byte, format analytic.Format) (*analytic.Analytic, diag.List) {
+	as, diags := ReadAnalytics(path, data, format)
+	if len(as) == 0 {
+		return nil, diags
+	}
+	return as[0], diags
+}
+
+// ReadAnalytics reads the analytics of data in the given format: one for
+// CAR's markdown and YAML, one per document of a Sigma file. A YAML file
+// is told a Sigma rule by its content (sigma.IsSigma).
+func ReadAnalytics(path string, data []byte, format analytic.Format) ([]*analytic.Analytic, diag.List) {
 	if format == "" {
 		format = DetectFormat(data)
 	}
-	if format == analytic.FormatYAML {
-		return ReadYAML(path, data)
+	if format == analytic.FormatSigma || format == analytic.FormatYAML && sigma.IsSigma(data) {
+		return readSigma(path, data)
 	}
-	return ReadMarkdown(path, data)
+	var a *analytic.Analytic
+	var diags diag.List
+	if format == analytic.FormatYAML {
+		a, diags = ReadYAML(path, data)
+	} else {
+		a, diags = ReadMarkdown(path, data)
+	}
+	if a == nil {
+		return nil, diags
+	}
+	return []*analytic.Analytic{a}, diags
+}
+
+// readSigma reads a Sigma file's rules, each with the count of the
+// reading errors inside its document.
+func readSigma(path string, data []byte) ([]*analytic.Analytic, diag.List) {
+	rules, diags := sigma.Parse(path, data)
+	out := make([]*analytic.Analytic, 0, len(rules))
+	for i, r := range rules {
+		end := int(^uint(0) >> 1)
+		if i+1 < len(rules) {
+			end = rules[i+1].Pos.Line
+		}
+		errs := 0
+		for _, d := range diags {
+			// An error before the first rule's first key (a YAML
+			// syntax error) counts against the first.
+			if d.Severity == diag.Error && (d.Pos.Line < end && (d.Pos.Line >= r.Pos.Line || i == 0)) {
+				errs++
+			}
+		}
+		out = append(out, r.Analytic(errs))
+	}
+	return out, diags
 }
 
 // ReadFile reads one analytic file; its format is given by its extension,
@@ -96,8 +145,38 @@ func ReadFile(path string) Result {
 	}
 	format, _ := FormatOf(path)
 	res.Data = data
-	res.Analytic, res.Diags = Read(path, data, format)
+	res.set(ReadAnalytics(path, data, format))
 	return res
+}
+
+// set records what reading gave.
+func (r *Result) set(as []*analytic.Analytic, diags diag.List) {
+	r.Diags = diags
+	if len(as) > 0 {
+		r.Analytic, r.more = as[0], as[1:]
+	}
+}
+
+// flatten gives each further rule of a Sigma file a result of its own,
+// after the file's.
+func flatten(results []Result) []Result {
+	n := 0
+	for _, r := range results {
+		n += len(r.more)
+	}
+	if n == 0 {
+		return results
+	}
+	out := make([]Result, 0, len(results)+n)
+	for _, r := range results {
+		more := r.more
+		r.more = nil
+		out = append(out, r)
+		for _, a := range more {
+			out = append(out, Result{Path: r.Path, Analytic: a, Data: r.Data})
+		}
+	}
+	return out
 }
 
 // errTooLarge marks an input over MaxFileSize.
@@ -178,7 +257,7 @@ func Load(paths []string, opt Options) []Result {
 				res.Diags.Errorf(diag.Pos{File: res.Path, Line: lineOf(err)}, "%v", err)
 			} else {
 				res.Data = data
-				res.Analytic, res.Diags = Read(res.Path, data, opt.StdinFormat)
+				res.set(ReadAnalytics(res.Path, data, opt.StdinFormat))
 			}
 			results = append(results, res)
 			continue
@@ -258,7 +337,7 @@ func Load(paths []string, opt Options) []Result {
 			first.Diags.Warnf(diag.Pos{File: p}, "%s", noFiles)
 		}
 	}
-	return results
+	return flatten(results)
 }
 
 // ReadAll reads analytics already in memory, on every core: the reading
@@ -268,24 +347,28 @@ func ReadAll(paths []string, data [][]byte) []Result {
 	par.Each(len(paths), func(i int) {
 		format, _ := FormatOf(paths[i])
 		results[i] = Result{Path: paths[i], Data: data[i]}
-		results[i].Analytic, results[i].Diags = Read(paths[i], data[i], format)
+		results[i].set(ReadAnalytics(paths[i], data[i], format))
 	})
 	checkDuplicates(results)
-	return results
+	return flatten(results)
 }
 
 // checkDuplicates reports an analytic ID defined more than once.
 func checkDuplicates(results []Result) {
 	first := map[string]diag.Pos{}
 	for i := range results {
-		a := results[i].Analytic
-		if a == nil || a.ID == "" {
-			continue
+		for _, a := range append([]*analytic.Analytic{results[i].Analytic}, results[i].more...) {
+			if a == nil || a.ID == "" {
+				continue
+			}
+			if p, dup := first[a.ID]; dup {
+				results[i].Diags.Errorf(a.Pos, "duplicate analytic ID %s: already defined at %s", a.ID, p)
+				if a.Sigma != nil {
+					a.Sigma.Errors++
+				}
+				continue
+			}
+			first[a.ID] = a.Pos
 		}
-		if p, dup := first[a.ID]; dup {
-			results[i].Diags.Errorf(a.Pos, "duplicate analytic ID %s: already defined at %s", a.ID, p)
-			continue
-		}
-		first[a.ID] = a.Pos
 	}
 }

@@ -65,10 +65,10 @@ func Index(as []*analytic.Analytic, entries []convert.Entry, page func(*analytic
 		byID[a] = &out[i]
 	}
 	for _, ce := range entries {
-		if ce.Unit == nil {
+		if ce.Analytic == nil {
 			continue
 		}
-		ie := byID[ce.Unit.Analytic]
+		ie := byID[ce.Analytic]
 		if ie == nil {
 			continue
 		}

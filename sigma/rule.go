@@ -312,28 +312,30 @@ func (s *src) readLogSource(n *yaml.Node) LogSource {
 	return ls
 }
 
-// IsSigma reports whether data reads as a Sigma document: its first YAML
-// document is a map with a detection, logsource or correlation key, or a
-// filter key beside logsource. CAR's YAML analytics have none of these
-// (their keys are title, id, coverage, implementations, ...).
+// IsSigma reports whether data reads as a Sigma document: a line at the
+// left margin (a top-level key of block YAML, as every Sigma rule is
+// written) opens with detection:, logsource: or correlation:. CAR's YAML
+// analytics have none of these keys (theirs are title, id, coverage,
+// implementations, ...). It scans the bytes without decoding the YAML,
+// so that telling the formats apart costs little beside reading them.
 func IsSigma(data []byte) bool {
 	if len(data) > MaxFileSize {
 		return false
 	}
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		return false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		for _, key := range sigmaKeys {
+			if bytes.HasPrefix(line, key) {
+				return true
+			}
+		}
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	if root.Kind != yaml.MappingNode {
-		return false
-	}
-	keys := map[string]bool{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		keys[root.Content[i].Value] = true
-	}
-	return keys["detection"] || keys["correlation"] || keys["logsource"]
+	return false
 }
+
+var sigmaKeys = [][]byte{[]byte("detection:"), []byte("logsource:"), []byte("correlation:")}

@@ -68,6 +68,20 @@ func compile(c ir.Cond) (test, error) {
 		return func(x *event) bool { _, ok := x.Fields[name]; return ok }, nil
 	case ir.Match:
 		return matchTest(backends.Name(c.Field), c.Value), nil
+	case ir.Keyword:
+		// Any field's text (docs/design/sigma.md, "Keywords").
+		g := compileGlob(c.Value)
+		return func(x *event) bool {
+			for _, v := range x.Fields {
+				if !g.cased {
+					v = lowerASCII(v)
+				}
+				if g.match(v) {
+					return true
+				}
+			}
+			return false
+		}, nil
 	case ir.Compare:
 		return compareTest(backends.Name(c.Field), c.Op, c.Value.Num)
 	case ir.Regexp:

@@ -153,7 +153,7 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 				// or warnings under --strict) is the input's failure; a
 				// target that cannot express it, reported with its
 				// reason, is one only when asked for.
-				refused := e.Fidelity == backends.NotDone && (!e.Unit.OK() || strict && e.Unit.Diags.Count(diag.Warning) > 0)
+				refused := e.Fidelity == backends.NotDone && e.InputError
 				switch failOn {
 				case "error":
 					failed = failed || refused
