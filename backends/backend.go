@@ -106,7 +106,11 @@ func (l *Language) replacers() (*strings.Replacer, *strings.Replacer) {
 
 // Unsupported is a construct a language cannot express.
 type Unsupported struct {
+	// Construct names the construct as the input has it (with its
+	// values); Kind, when set, names its kind alone ("a keyword search"),
+	// for summaries (see Category).
 	Construct string
+	Kind      string
 	Backend   string
 	Pos       diag.Pos
 	Reason    string
@@ -125,6 +129,43 @@ type Unmapped struct {
 	What    string // "field exe of process/create", "events of process/access"
 	Profile string
 	Pos     diag.Pos
+}
+
+// Kind is "unmapped field" or "unmapped event".
+func (u *Unmapped) Kind() string {
+	if strings.HasPrefix(u.What, "field ") {
+		return "unmapped field"
+	}
+	return "unmapped event"
+}
+
+// Category names the kind of a refusal in a few words, the same whatever
+// its values and however its message is worded, for summaries: the
+// Kind of an Unsupported (or its Construct when it has none), of an
+// Unmapped, and of the IR's and the Sigma mapping's refusals (any error
+// with a Category method). Other errors are "other".
+func Category(err error) string {
+	var u *Unsupported
+	var l *ir.Unsupported
+	var m *Unmapped
+	var c interface{ Category() string }
+	switch {
+	case errors.As(err, &u):
+		if u.Kind != "" {
+			return u.Kind
+		}
+		return u.Construct
+	case errors.As(err, &l):
+		if l.Kind != "" {
+			return l.Kind
+		}
+		return l.Construct
+	case errors.As(err, &m):
+		return m.Kind()
+	case errors.As(err, &c):
+		return c.Category()
+	}
+	return "other"
 }
 
 func (u *Unmapped) Error() string {
@@ -257,7 +298,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 				// with a ? wildcard, a literal * or ?, or case is not
 				// rewritten yet.
 				if err == nil {
-					err = &Unsupported{Construct: fmt.Sprintf("the pattern %q (%s) on %s", c.Value.Str, patternKind(c.Value), c.Field.Name), Backend: p.Backend, Pos: c.Value.Pos,
+					err = &Unsupported{Construct: fmt.Sprintf("the pattern %q (%s) on %s", c.Value.Str, patternKind(c.Value), c.Field.Name), Kind: "a pattern with " + patternKind(c.Value) + " on a rewritten field", Backend: p.Backend, Pos: c.Value.Pos,
 						Reason: "profile " + p.Name + " maps it as" + transformNote(m) + " of " + Name(f) + ", and only the pseudocode's patterns are rewritten so"}
 				}
 				return c
@@ -285,7 +326,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			if ok && m.Transform != profile.Same && err == nil {
 				// A search anywhere in the last part of a path is not a
 				// rewrite of the expression RE2 can say exactly.
-				err = &Unsupported{Construct: "a regular expression on " + c.Field.Name, Backend: p.Backend, Pos: c.Field.Pos,
+				err = &Unsupported{Construct: "a regular expression on " + c.Field.Name, Kind: "a regular expression on a rewritten field", Backend: p.Backend, Pos: c.Field.Pos,
 					Reason: "profile " + p.Name + " maps it as a part of " + Name(f)}
 			}
 			return ir.WithField(c, f)
@@ -299,7 +340,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			// raw event (Splunk's, LogPoint's) or need a field (EQL,
 			// DNIF): none says "anywhere in any field" exactly.
 			if err == nil {
-				err = &Unsupported{Construct: "a keyword search (a Sigma keyword, " + strconv.Quote(c.Value.Str) + ")", Backend: p.Backend, Pos: c.Value.Pos,
+				err = &Unsupported{Construct: "a keyword search (a Sigma keyword, " + strconv.Quote(c.Value.Str) + ")", Kind: "a keyword search", Backend: p.Backend, Pos: c.Value.Pos,
 					Reason: "the language has no exact test for a value anywhere in any field of an event"}
 			}
 		}

@@ -286,7 +286,7 @@ func (e *emitter) fill(tmpl string, f ir.Field, n, v string) string {
 func (e *emitter) fillAll(tmpl string, f ir.Field, n, v, op, block string) string {
 	name, err := e.lang.FieldName(Name(f))
 	if err != nil && e.err == nil {
-		e.err = &Unsupported{Construct: "the field name " + Name(f), Backend: e.lang.Name, Pos: f.Pos, Reason: err.Error()}
+		e.err = &Unsupported{Construct: "the field name " + Name(f), Kind: "a field name the language cannot write", Backend: e.lang.Name, Pos: f.Pos, Reason: err.Error()}
 	}
 	return fillTemplate(tmpl, map[string]string{"f": name, "n": n, "v": v, "vs": v, "op": op, "b": block})
 }
@@ -336,7 +336,7 @@ func (e *emitter) quote(s string, wildcard bool) string {
 	if l.Literal != nil {
 		q, err := l.Literal(s, wildcard)
 		if err != nil && e.err == nil {
-			e.err = &Unsupported{Construct: "the value " + fmt.Sprintf("%q", s), Backend: l.Name, Reason: err.Error()}
+			e.err = &Unsupported{Construct: "the value " + fmt.Sprintf("%q", s), Kind: "a value the language cannot quote", Backend: l.Name, Reason: err.Error()}
 		}
 		return q
 	}

@@ -7,7 +7,6 @@ package convert
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
@@ -16,7 +15,9 @@ import (
 	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
+	"github.com/cartrans/cartrans/sigma"
 	"github.com/cartrans/cartrans/sigmair"
+	"github.com/cartrans/cartrans/sigmamap"
 )
 
 // Target is a backend with the profile to translate through.
@@ -35,6 +36,9 @@ type Entry struct {
 	Profile        string            `json:"profile"`
 	Fidelity       backends.Fidelity `json:"fidelity"`
 	Reason         string            `json:"reason,omitempty"`
+	// Category names the kind of Reason in a few words, the same however
+	// its message is worded (backends.Category), for summaries.
+	Category string `json:"category,omitempty"`
 	Queries        []backends.Result `json:"queries,omitempty"`
 	Warnings       []string          `json:"warnings,omitempty"`
 	Pos            diag.Pos          `json:"pos"`
@@ -134,16 +138,16 @@ func translate(u *compiler.Unit, targets []Target, opt Options, resolve ir.Resol
 	}
 	var queries []ir.Query
 	var lowerErr error
-	reason := ""
+	reason, cat := "", ""
 	switch {
 	case !u.OK():
-		reason = u.Refusal()
+		reason, cat = u.Refusal(), "pseudocode with errors"
 	case opt.Strict && u.Diags.Count(diag.Warning) > 0:
-		reason = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning))
+		reason, cat = fmt.Sprintf("the pseudocode has %d warnings and --strict refuses them", u.Diags.Count(diag.Warning)), "pseudocode with warnings"
 	default:
 		queries, lowerErr = ir.LowerRuns(u.Program, u.Info, resolve)
 		if lowerErr != nil {
-			reason = lowerErr.Error()
+			reason, cat = lowerErr.Error(), backends.Category(lowerErr)
 		}
 	}
 	for _, t := range targets {
@@ -155,7 +159,7 @@ func translate(u *compiler.Unit, targets []Target, opt Options, resolve ir.Resol
 		}
 		switch {
 		case reason != "":
-			e.Fidelity, e.Reason = backends.NotDone, reason
+			e.Fidelity, e.Reason, e.Category = backends.NotDone, reason, cat
 		default:
 			fill(&e, t, queries)
 		}
@@ -176,13 +180,17 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 			Pos: a.Pos, Analytic: a, Level: a.Sigma.Level, Status: a.Sigma.Status, LogSource: a.Sigma.LogSource,
 			InputError: a.Sigma.Errors > 0,
 		}
-		if lowerErr != nil {
-			e.Fidelity, e.Reason = backends.NotDone, lowerErr.Error()
-			entries = append(entries, e)
-			continue
+		switch {
+		case e.InputError:
+			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerErr.Error(), "Sigma rule with errors"
+		case lowerErr != nil:
+			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerErr.Error(), backends.Category(lowerErr)
+		default:
+			if err := sigmaCheck(a, t.Profile, opt.Sigma); err != nil {
+				e.Fidelity, e.Reason, e.Category = backends.NotDone, err.Error(), backends.Category(err)
+			}
 		}
-		if why := sigmair.Check(a, t.Profile, opt.Sigma); why != "" {
-			e.Fidelity, e.Reason = backends.NotDone, why
+		if e.Fidelity == backends.NotDone {
 			entries = append(entries, e)
 			continue
 		}
@@ -192,18 +200,38 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 	return entries
 }
 
+// sigmaCheck is the Sigma mapping's first refusal of the rule's fields
+// for the profile (saying how many more there are), or nil.
+func sigmaCheck(a *analytic.Analytic, p *profile.Profile, opt sigmair.Options) error {
+	r, _ := a.Sigma.Rule.(*sigma.Rule)
+	m := opt.Map
+	if m == nil {
+		m = sigmamap.Default()
+	}
+	refusals := m.Check(r, p)
+	switch len(refusals) {
+	case 0:
+		return nil
+	case 1:
+		return refusals[0]
+	}
+	first := *refusals[0]
+	first.Reason += fmt.Sprintf(" (and %d more)", len(refusals)-1)
+	return &first
+}
+
 // fill translates queries for a target into the entry.
 func fill(e *Entry, t Target, queries []ir.Query) {
 	results, err := t.Backend.Convert(queries, t.Profile)
 	if err != nil {
-		e.Fidelity, e.Reason = backends.NotDone, err.Error()
+		e.Fidelity, e.Reason, e.Category = backends.NotDone, err.Error(), backends.Category(err)
 		return
 	}
 	e.Queries, e.Fidelity = results, worst(results)
 	for _, r := range results {
 		if len(r.Approximations) > 0 && e.Reason == "" {
 			a := r.Approximations[0]
-			e.Reason = "approximate: " + a.Kind + ": " + a.Text
+			e.Reason, e.Category = "approximate: "+a.Kind+": "+a.Text, "approximate: "+a.Kind
 		}
 	}
 }
@@ -222,44 +250,17 @@ func worst(rs []backends.Result) backends.Fidelity {
 // TargetLabel names an entry's target and profile: "splunk (sysmon)".
 func (e Entry) TargetLabel() string { return e.Target + " (" + e.Profile + ")" }
 
-// Reasons groups the entries not translated exactly by the construct or
-// cause their reason names, for the summary.
+// Reasons groups the entries not translated exactly by the kind of
+// their reason (Entry.Category), for the summary.
 func Reasons(entries []Entry) map[string]int {
 	out := map[string]int{}
 	for _, e := range entries {
 		if e.Fidelity == backends.Exact {
 			continue
 		}
-		out[e.TargetLabel()+": "+category(e.Reason)]++
+		out[e.TargetLabel()+": "+e.Category]++
 	}
 	return out
-}
-
-// category shortens a reason to what it is about.
-func category(reason string) string {
-	switch {
-	case strings.HasPrefix(reason, "approximate: "):
-		kind, _, _ := strings.Cut(strings.TrimPrefix(reason, "approximate: "), ": ")
-		return "approximate: " + kind
-	case strings.Contains(reason, "(see cartrans lint)"):
-		return "pseudocode with errors"
-	case strings.Contains(reason, "does not map"):
-		_, what, _ := strings.Cut(reason, "does not map ")
-		what, _, _ = strings.Cut(what, " of ")
-		if strings.HasPrefix(what, "events") || strings.HasPrefix(what, "any event") {
-			return "unmapped event"
-		}
-		return "unmapped field"
-	case strings.Contains(reason, " is not supported"):
-		_, rest, _ := strings.Cut(reason, ": ")
-		c, _, _ := strings.Cut(rest, " is not supported")
-		return c
-	case strings.Contains(reason, "cannot express"):
-		_, rest, _ := strings.Cut(reason, "cannot express ")
-		c, _, _ := strings.Cut(rest, " (")
-		return c
-	}
-	return reason
 }
 
 // ErrNoTarget is returned for an unknown target name.

@@ -14,7 +14,10 @@ import (
 // Unsupported says a construct has no meaning in this form yet, or in a
 // backend: it names the construct and where it is.
 type Unsupported struct {
+	// Construct names the construct as the input has it; Kind, when
+	// set, its kind alone, for summaries (backends.Category).
 	Construct string
+	Kind      string
 	Pos       diag.Pos
 	Reason    string
 }
@@ -107,10 +110,14 @@ func (l *lowerer) param(x ast.Expr) (Value, bool, error) {
 	name := f.Parts[0]
 	v, given := l.params[name]
 	if !given {
-		return Value{}, true, unsupported(f.At, "parameter "+name, "give its value (cartrans run --param %s=…)", name)
+		u := unsupported(f.At, "parameter "+name, "give its value (cartrans run --param %s=…)", name)
+		u.Kind = "a parameter without a value"
+		return Value{}, true, u
 	}
 	if strings.Contains(v, "*") {
-		return Value{}, true, unsupported(f.At, "parameter "+name, "its value %q holds a *: a parameter is plain text, and a * in a compared value is always a wildcard", v)
+		u := unsupported(f.At, "parameter "+name, "its value %q holds a *: a parameter is plain text, and a * in a compared value is always a wildcard", v)
+		u.Kind = "a parameter holding a *"
+		return Value{}, true, u
 	}
 	val := NewValue(v, f.At)
 	val.Quoted = true

@@ -204,20 +204,40 @@ func (m *Map) Lookup(ls sigma.LogSource) (*Source, error) {
 			continue
 		}
 		if s.Refuse != "" {
-			return nil, fmt.Errorf("logsource %s is not mapped: %s (%s)", want, s.Refuse, s.Pos)
+			return nil, &Refusal{Pos: ls.Pos, Kind: KindRefusedLogSource, Reason: fmt.Sprintf("logsource %s is not mapped: %s (%s)", want, s.Refuse, s.Pos)}
 		}
 		return s, nil
 	}
-	return nil, fmt.Errorf("logsource %s has no entry in the Sigma mapping %s", want, m.File)
+	return nil, &Refusal{Pos: ls.Pos, Kind: KindNoLogSource, Reason: fmt.Sprintf("logsource %s has no entry in the Sigma mapping %s", want, m.File)}
 }
+
+// The kinds of refusal, for summaries.
+const (
+	KindNoLogSource      = "logsource not in the Sigma mapping"
+	KindRefusedLogSource = "logsource without a CAR object"
+	KindNoCARField       = "Sigma field without a CAR field"
+	KindUnmappedEvent    = "CAR event the profile does not map"
+	KindUnmappedField    = "CAR field the profile does not map"
+	KindNotDetection     = "not a detection rule"
+)
 
 // Refusal is a reason a rule cannot be translated with a profile.
 type Refusal struct {
 	Pos    diag.Pos
+	Kind   string
 	Reason string
 }
 
 func (r *Refusal) Error() string { return r.Pos.String() + ": " + r.Reason }
+
+// Category is the refusal's kind (backends.Category reads it).
+func (r *Refusal) Category() string { return r.Kind }
+
+// FieldError is the refusal of a Sigma field the logsource's entry does
+// not list.
+func (s *Source) FieldError(pos diag.Pos, field string) *Refusal {
+	return &Refusal{Pos: pos, Kind: KindNoCARField, Reason: fmt.Sprintf("Sigma field %s has no CAR field under logsource %s (the Sigma mapping %s)", field, s, s.Pos)}
+}
 
 // Check lists what keeps a rule from being translated with the profile:
 // its logsource unmapped, a field it tests with no CAR field, or a CAR
@@ -226,18 +246,18 @@ func (r *Refusal) Error() string { return r.Pos.String() + ": " + r.Reason }
 // matter, not the mapping's.
 func (m *Map) Check(r *sigma.Rule, p *profile.Profile) []*Refusal {
 	if r.Detection == nil {
-		return []*Refusal{{r.Pos, fmt.Sprintf("a %s rule is not a detection rule", r.Kind)}}
+		return []*Refusal{{r.Pos, KindNotDetection, fmt.Sprintf("a %s rule is not a detection rule", r.Kind)}}
 	}
 	s, err := m.Lookup(r.LogSource)
 	if err != nil {
-		return []*Refusal{{r.LogSource.Pos, err.Error()}}
+		return []*Refusal{err.(*Refusal)}
 	}
 	var out []*Refusal
 	var events []*profile.Event
 	for _, a := range s.Actions {
 		ev, ok := p.Event(s.Object, a)
 		if !ok {
-			out = append(out, &Refusal{r.LogSource.Pos, fmt.Sprintf("profile %s (%s) maps no %s/%s events, which logsource %s is", p.Name, p.Backend, s.Object, a, s)})
+			out = append(out, &Refusal{r.LogSource.Pos, KindUnmappedEvent, fmt.Sprintf("profile %s (%s) maps no %s/%s events, which logsource %s is", p.Name, p.Backend, s.Object, a, s)})
 			continue
 		}
 		events = append(events, ev)
@@ -253,8 +273,8 @@ func (m *Map) Check(r *sigma.Rule, p *profile.Profile) []*Refusal {
 					continue
 				}
 				done[it.Field] = true
-				if reason := s.refuseField(it.Field, p, events); reason != "" {
-					out = append(out, &Refusal{it.Pos, reason})
+				if ref := s.refuseField(it.Pos, it.Field, p, events); ref != nil {
+					out = append(out, ref)
 				}
 			}
 		}
@@ -263,17 +283,17 @@ func (m *Map) Check(r *sigma.Rule, p *profile.Profile) []*Refusal {
 }
 
 // refuseField says why the Sigma field cannot be used with the profile,
-// or "" when it can.
-func (s *Source) refuseField(field string, p *profile.Profile, events []*profile.Event) string {
+// or nil when it can.
+func (s *Source) refuseField(pos diag.Pos, field string, p *profile.Profile, events []*profile.Event) *Refusal {
 	car, ok := s.Fields[field]
 	if !ok {
-		return fmt.Sprintf("Sigma field %s has no CAR field under logsource %s (the Sigma mapping %s)", field, s, s.Pos)
+		return s.FieldError(pos, field)
 	}
 	if s.Log != "" {
 		if _, ok := p.Log[car]; !ok {
-			return fmt.Sprintf("Sigma field %s is the log field %s, which profile %s (%s) does not map", field, car, p.Name, p.Backend)
+			return &Refusal{pos, KindUnmappedField, fmt.Sprintf("Sigma field %s is the log field %s, which profile %s (%s) does not map", field, car, p.Name, p.Backend)}
 		}
-		return ""
+		return nil
 	}
 	// A logsource of several actions (registry_event) has fields only
 	// some of its events carry (Details, of value edits only): a field
@@ -281,8 +301,8 @@ func (s *Source) refuseField(field string, p *profile.Profile, events []*profile
 	// event mapping it is enough.
 	for _, ev := range events {
 		if _, ok := ev.Fields[car]; ok {
-			return ""
+			return nil
 		}
 	}
-	return fmt.Sprintf("Sigma field %s is CAR's %s.%s, which profile %s (%s) does not map for %s events", field, s.Object, car, p.Name, p.Backend, s.Object+"/"+strings.Join(s.Actions, ", "+s.Object+"/"))
+	return &Refusal{pos, KindUnmappedField, fmt.Sprintf("Sigma field %s is CAR's %s.%s, which profile %s (%s) does not map for %s events", field, s.Object, car, p.Name, p.Backend, s.Object+"/"+strings.Join(s.Actions, ", "+s.Object+"/"))}
 }

@@ -97,7 +97,7 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			Reason: "DNIF bounds only the whole search's time range; no directive pairs events within a time of each other"}
 	}
 	if len(j.Keys) == 0 || len(j.Keys) > 2 {
-		return r, &backends.Unsupported{Construct: fmt.Sprintf("a join on %d keys", len(j.Keys)), Backend: "dnif", Pos: q.Pos,
+		return r, &backends.Unsupported{Construct: fmt.Sprintf("a join on %d keys", len(j.Keys)), Kind: "a join on several keys", Backend: "dnif", Pos: q.Pos,
 			Reason: "_checkif sjoin compares one key with = and one more with str_compare"}
 	}
 	limit, err := limitOf(p)
@@ -164,7 +164,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 			Reason: "group count_unique counts the events of each key, and _checkif compares one column with a number"}
 	}
 	if len(agg.By) == 0 || len(agg.By) > 4 {
-		return r, &backends.Unsupported{Construct: fmt.Sprintf("a count by %d keys", len(agg.By)), Backend: "dnif", Pos: q.Pos,
+		return r, &backends.Unsupported{Construct: fmt.Sprintf("a count by %d keys", len(agg.By)), Kind: "a count by several keys", Backend: "dnif", Pos: q.Pos,
 			Reason: "group count_unique takes one to four fields"}
 	}
 	limit, err := limitOf(p)
@@ -326,7 +326,7 @@ func checkField(f ir.Field) (string, error) {
 		return "", err
 	}
 	if !strings.HasPrefix(name, "$") {
-		return "", &backends.Unsupported{Construct: "a _checkif test of the raw field " + name, Backend: "dnif", Pos: f.Pos,
+		return "", &backends.Unsupported{Construct: "a _checkif test of the raw field " + name, Kind: "a _checkif test of a raw field", Backend: "dnif", Pos: f.Pos,
 			Reason: "DNIF's _checkif examples name extracted $fields only"}
 	}
 	return name, nil
@@ -419,7 +419,7 @@ func union(q ir.Query, p *profile.Profile, ev backends.EventCond, limit string) 
 	r := backends.Result{Fidelity: backends.Approximate}
 	branches, ok := disjunctive(ev.Cond, false)
 	if !ok {
-		return r, &backends.Unsupported{Construct: fmt.Sprintf("a condition of more than %d alternatives", maxBranches), Backend: "dnif", Pos: q.Pos,
+		return r, &backends.Unsupported{Construct: fmt.Sprintf("a condition of more than %d alternatives", maxBranches), Kind: "a condition of too many alternatives", Backend: "dnif", Pos: q.Pos,
 			Reason: "each alternative is a fetch of its own"}
 	}
 	var fetches []string
@@ -621,7 +621,7 @@ func term(c ir.Cond) (string, error) {
 	}
 	arg, err := escapeRegexArg(re)
 	if err != nil {
-		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(re), Backend: "dnif", Pos: field.Pos, Reason: err.Error()}
+		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(re), Kind: "a regular expression the language cannot write", Backend: "dnif", Pos: field.Pos, Reason: err.Error()}
 	}
 	return op + name + "=regex(" + arg + ")" + flag, nil
 }

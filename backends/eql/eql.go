@@ -234,7 +234,7 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 			return r, nil, fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
 		}
 		if i > 0 && c != category {
-			return r, nil, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")",
+			return r, nil, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")", Kind: "a search over events of several categories",
 				Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
 		}
 		category = c
@@ -245,7 +245,7 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 				// Endgame lower-cases both sides of == and match() ignores
 				// case (docs/design/eql.md A: EQL-U CASE_INSENSITIVE, EQL-F
 				// Match IGNORECASE): no test has case.
-				refused = &backends.Unsupported{Construct: fmt.Sprintf("the case-sensitive match of %q", m.Value.Str), Backend: "eql", Pos: m.Value.Pos,
+				refused = &backends.Unsupported{Construct: fmt.Sprintf("the case-sensitive match of %q", m.Value.Str), Kind: "a case-sensitive match", Backend: "eql", Pos: m.Value.Pos,
 					Reason: "Endgame EQL compares strings and regular expressions without case"}
 			}
 			if m, ok := c.(ir.Match); ok && lang == Elasticsearch && m.Value.Plain() && !m.Value.IsNum && strings.Contains(m.Value.Str, "?") {

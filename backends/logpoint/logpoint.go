@@ -317,7 +317,7 @@ func splitRegexps(c ir.Cond) (ir.Cond, []ir.Regexp) {
 func regexPipe(c ir.Regexp) (string, error) {
 	pattern, err := pythonPattern(c.Pattern)
 	if err != nil {
-		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(c.Pattern), Backend: "logpoint", Pos: c.Field.Pos, Reason: err.Error()}
+		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(c.Pattern), Kind: "a regular expression the language cannot write", Backend: "logpoint", Pos: c.Field.Pos, Reason: err.Error()}
 	}
 	field := backends.Name(c.Field)
 	name, err := Language.FieldName(field)
@@ -325,7 +325,7 @@ func regexPipe(c ir.Regexp) (string, error) {
 		return "", err
 	}
 	if strings.HasPrefix(name, `"`) {
-		return "", &backends.Unsupported{Construct: "a regular expression on the field " + field, Backend: "logpoint", Pos: c.Field.Pos,
+		return "", &backends.Unsupported{Construct: "a regular expression on the field " + field, Kind: "a regular expression on a rewritten field", Backend: "logpoint", Pos: c.Field.Pos,
 			Reason: "process regex(…) takes a bare field name, and " + field + " is a keyword or not a plain name"}
 	}
 	return `process regex("` + pattern + `", ` + name + `, "filter=true")`, nil
@@ -401,7 +401,7 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 		case ir.CIDR:
 			prefix, ok := cidrPrefix(c.Block)
 			if !ok && err == nil {
-				err = &backends.Unsupported{Construct: "the address block " + c.Block, Backend: "logpoint", Pos: c.Field.Pos,
+				err = &backends.Unsupported{Construct: "the address block " + c.Block, Kind: "an address block", Backend: "logpoint", Pos: c.Field.Pos,
 					Reason: "only IPv4 blocks on a byte boundary (/8, /16, /24, /32) can be written as a prefix"}
 			}
 			return ir.Match{Field: c.Field, Value: ir.Value{Str: prefix, Quoted: true}}
@@ -409,7 +409,7 @@ func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 			// Refused here, where the value's place is known (the
 			// literal writer refuses it too, without it).
 			if cerr := noControl(c.Value.Str); cerr != nil && !c.Value.IsNum && err == nil {
-				err = &backends.Unsupported{Construct: "the value " + strconv.Quote(c.Value.Str), Backend: "logpoint", Pos: c.Value.Pos, Reason: cerr.Error()}
+				err = &backends.Unsupported{Construct: "the value " + strconv.Quote(c.Value.Str), Kind: "a value the language cannot quote", Backend: "logpoint", Pos: c.Value.Pos, Reason: cerr.Error()}
 			}
 			if !c.Value.IsNum && c.Value.Plain() && strings.Contains(c.Value.Str, "?") {
 				r.Fidelity = backends.Approximate
@@ -494,7 +494,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	}
 	as := agg.Items[0].As
 	if !plainRE.MatchString(as) {
-		return base, &backends.Unsupported{Construct: "the column name " + as, Backend: "logpoint", Pos: q.Pos}
+		return base, &backends.Unsupported{Construct: "the column name " + as, Kind: "a column name", Backend: "logpoint", Pos: q.Pos}
 	}
 	r := base
 	r.Query += " | chart count() as " + as

@@ -640,7 +640,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 			text = fn + "(" + name + ")"
 		}
 		if _, err := fieldName(it.As); err != nil {
-			return r, &backends.Unsupported{Construct: "the column name " + it.As, Backend: "splunk", Pos: it.Pos}
+			return r, &backends.Unsupported{Construct: "the column name " + it.As, Kind: "a column name", Backend: "splunk", Pos: it.Pos}
 		}
 		items = append(items, text+" as "+it.As)
 		columns[it.As] = it.As

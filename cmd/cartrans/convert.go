@@ -517,17 +517,96 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 			c.approx++
 		}
 	}
-	fmt.Fprintf(w, "| target (profile) | pseudocode implementations | exact | approximate | not translated |\n|---|---|---|---|---|\n")
+	// What is counted: CAR's pseudocode implementations, Sigma rules, or
+	// both.
+	unit := "pseudocode implementations"
+	sigmaN := 0
+	for _, e := range entries {
+		if e.LogSource != "" {
+			sigmaN++
+		}
+	}
+	switch {
+	case sigmaN == len(entries) && sigmaN > 0:
+		unit = "Sigma rules"
+	case sigmaN > 0:
+		unit = "implementations and Sigma rules"
+	}
+	fmt.Fprintf(w, "| target (profile) | %s | exact | approximate | not translated |\n|---|---|---|---|---|\n", unit)
 	for _, t := range order {
 		c := byTarget[t]
 		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", t, c.total, c.exact, c.approx, c.total-c.exact-c.approx)
+	}
+	if sigmaN > 0 {
+		writeLogSources(w, entries, order)
 	}
 	reasons := convert.Reasons(entries)
 	if len(reasons) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\n| target (profile): reason not translated exactly | implementations |\n|---|---|\n")
+	fmt.Fprintf(w, "\n| target (profile): reason not translated exactly | %s |\n|---|---|\n", unit)
 	for _, k := range slices.Sorted(maps.Keys(reasons)) {
 		fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
+	}
+}
+
+// writeLogSources tables the Sigma rules by logsource: how many there
+// are, and how many each target translates exactly. Logsources with
+// most rules come first; those no target translates are summed in one
+// row, so the table shows what translates and the reasons table why the
+// rest does not.
+func writeLogSources(w io.Writer, entries []convert.Entry, targets []string) {
+	type row struct {
+		rules int
+		exact map[string]int
+	}
+	rows := map[string]*row{}
+	seen := map[string]bool{} // logsource + rule, counted once
+	for _, e := range entries {
+		if e.LogSource == "" {
+			continue
+		}
+		r := rows[e.LogSource]
+		if r == nil {
+			r = &row{exact: map[string]int{}}
+			rows[e.LogSource] = r
+		}
+		if key := e.LogSource + "\x00" + e.ID + "\x00" + e.Pos.String(); !seen[key] {
+			seen[key] = true
+			r.rules++
+		}
+		if e.Fidelity == backends.Exact {
+			r.exact[e.TargetLabel()]++
+		}
+	}
+	names := slices.Collect(maps.Keys(rows))
+	slices.SortFunc(names, func(a, b string) int {
+		if d := rows[b].rules - rows[a].rules; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	fmt.Fprintf(w, "\n| logsource | Sigma rules | %s |\n|---|---|%s\n", strings.Join(targets, " exact | ")+" exact", strings.Repeat("---|", len(targets)))
+	rest := &row{exact: map[string]int{}}
+	restN := 0
+	for _, n := range names {
+		r := rows[n]
+		any := 0
+		for _, c := range r.exact {
+			any += c
+		}
+		if any == 0 {
+			rest.rules += r.rules
+			restN++
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %d |", n, r.rules)
+		for _, t := range targets {
+			fmt.Fprintf(w, " %d |", r.exact[t])
+		}
+		fmt.Fprintln(w)
+	}
+	if restN > 0 {
+		fmt.Fprintf(w, "| %d other logsources | %d |%s\n", restN, rest.rules, strings.Repeat(" 0 |", len(targets)))
 	}
 }
