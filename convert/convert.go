@@ -38,10 +38,10 @@ type Entry struct {
 	Reason         string            `json:"reason,omitempty"`
 	// Category names the kind of Reason in a few words, the same however
 	// its message is worded (backends.Category), for summaries.
-	Category string `json:"category,omitempty"`
-	Queries        []backends.Result `json:"queries,omitempty"`
-	Warnings       []string          `json:"warnings,omitempty"`
-	Pos            diag.Pos          `json:"pos"`
+	Category string            `json:"category,omitempty"`
+	Queries  []backends.Result `json:"queries,omitempty"`
+	Warnings []string          `json:"warnings,omitempty"`
+	Pos      diag.Pos          `json:"pos"`
 	// Version is the cartrans build that wrote the entry, set by a
 	// command writing entries as JSON so that each can be traced to it.
 	Version string `json:"cartrans_version,omitempty"`
