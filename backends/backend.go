@@ -28,6 +28,11 @@ type Language struct {
 	// Boolean structure.
 	And, Or, Not string // joiners and the negation prefix
 	Open, Close  string // grouping
+
+	// NotCall is set when the negation is a function (KQL's not()): its
+	// argument is then parenthesised even when it is a bare leaf.
+	NotCall bool
+
 	// Quote and Escapes write a string literal: Escapes are old/new
 	// pairs applied in one pass (a strings.Replacer).
 	Quote   string
@@ -235,10 +240,12 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 			if !ok {
 				return nil, &Unmapped{What: "events of " + profile.Key(s.Object, a), Profile: p.Name, Pos: q.Pos}
 			}
-			// Searching every action, an action whose events the profile
-			// gives none of a field the condition needs cannot match: it
-			// is left out (a named action is still an error).
-			if s.Action == "*" {
+			// Searching every action (or several: a Sigma logsource of
+			// several event types, as registry_event is), an action
+			// whose events the profile gives none of a field the
+			// condition needs cannot match: it is left out. A single
+			// named action is still an error.
+			if s.Action == "*" || len(q.Sources) > 1 {
 				if missing := unmappedFields(q.Cond, ev.Fields); len(missing) > 0 && eval3(q.Cond, missing) == falsy {
 					if leftOut == nil {
 						leftOut = &Unmapped{What: "field " + strings.Join(slices.Sorted(maps.Keys(missing)), ", ") + " of any event of " + s.Object, Profile: p.Name, Pos: q.Pos}
@@ -574,7 +581,7 @@ type Backend interface {
 	Convert(qs []ir.Query, p *profile.Profile) ([]Result, error)
 }
 
-//go:generate go run genprofiles.go splunk:sysmon,cim eql:endgame,ecs dnif:sysmon logpoint:sysmon,sigma
+//go:generate go run genprofiles.go splunk:sysmon,cim eql:endgame,ecs dnif:sysmon logpoint:sysmon,sigma kql:defender,sentinel
 
 // EmbeddedProfiles returns a function giving a backend's embedded profiles
 // (profiles_gen.go, compiled from profiles/*.yaml by `go generate

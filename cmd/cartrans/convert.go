@@ -22,6 +22,7 @@ import (
 	"github.com/cartrans/cartrans/internal/suggest"
 	"github.com/cartrans/cartrans/parser"
 	"github.com/cartrans/cartrans/profile"
+	"github.com/cartrans/cartrans/sigma"
 )
 
 func newConvertCmd() *cobra.Command {
@@ -540,6 +541,15 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 	if sigmaN > 0 {
 		writeLogSources(w, entries, order)
 	}
+	sysmon := slices.DeleteFunc(slices.Clone(entries), func(e convert.Entry) bool { return !isSysmonRule(e) })
+	if len(sysmon) > 0 && len(sysmon) < len(entries) {
+		if reasons := convert.Reasons(sysmon); len(reasons) > 0 {
+			fmt.Fprintf(w, "\n| target (profile): reason a rule of a Sysmon category is not translated exactly | Sigma rules |\n|---|---|\n")
+			for _, k := range slices.Sorted(maps.Keys(reasons)) {
+				fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
+			}
+		}
+	}
 	reasons := convert.Reasons(entries)
 	if len(reasons) == 0 {
 		return
@@ -548,6 +558,16 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 	for _, k := range slices.Sorted(maps.Keys(reasons)) {
 		fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
 	}
+}
+
+// isSysmonRule reports whether an entry is a Sigma rule of one of the
+// taxonomy's Sysmon categories.
+func isSysmonRule(e convert.Entry) bool {
+	if e.Analytic == nil || e.Analytic.Sigma == nil {
+		return false
+	}
+	r, ok := e.Analytic.Sigma.Rule.(*sigma.Rule)
+	return ok && r.LogSource.IsSysmon()
 }
 
 // writeLogSources tables the Sigma rules by logsource: how many there
@@ -579,6 +599,21 @@ func writeLogSources(w io.Writer, entries []convert.Entry, targets []string) {
 			r.exact[e.TargetLabel()]++
 		}
 	}
+	// The rules of the taxonomy's Sysmon categories, together.
+	sysmon := &row{exact: map[string]int{}}
+	counted := map[string]bool{}
+	for _, e := range entries {
+		if !isSysmonRule(e) {
+			continue
+		}
+		if key := e.ID + "\x00" + e.Pos.String(); !counted[key] {
+			counted[key] = true
+			sysmon.rules++
+		}
+		if e.Fidelity == backends.Exact {
+			sysmon.exact[e.TargetLabel()]++
+		}
+	}
 	names := slices.Collect(maps.Keys(rows))
 	slices.SortFunc(names, func(a, b string) int {
 		if d := rows[b].rules - rows[a].rules; d != 0 {
@@ -587,6 +622,13 @@ func writeLogSources(w io.Writer, entries []convert.Entry, targets []string) {
 		return strings.Compare(a, b)
 	})
 	fmt.Fprintf(w, "\n| logsource | Sigma rules | %s |\n|---|---|%s\n", strings.Join(targets, " exact | ")+" exact", strings.Repeat("---|", len(targets)))
+	if sysmon.rules > 0 {
+		fmt.Fprintf(w, "| **the Sysmon categories (Windows)** | %d |", sysmon.rules)
+		for _, t := range targets {
+			fmt.Fprintf(w, " %d |", sysmon.exact[t])
+		}
+		fmt.Fprintln(w)
+	}
 	rest := &row{exact: map[string]int{}}
 	restN := 0
 	for _, n := range names {
