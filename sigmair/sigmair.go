@@ -63,7 +63,7 @@ func Lower(r *sigma.Rule, opt Options) ([]ir.Query, error) {
 	}
 	src, err := m.Lookup(r.LogSource)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", r.LogSource.Pos, err)
+		return nil, err
 	}
 	l := &lowerer{rule: r, src: src, opt: opt}
 	cond, err := l.cond(r.Detection, r.Detection.Condition())
@@ -78,15 +78,20 @@ func Lower(r *sigma.Rule, opt Options) ([]ir.Query, error) {
 		if err != nil || fsrc != src {
 			continue
 		}
+		fc := f.Filter.Detection.Condition()
+		if fc == nil {
+			return nil, refuse(f.Pos, "a Sigma filter without a condition", "filter %s names the rule but selects nothing", filterName(f))
+		}
 		fl := &lowerer{rule: f, src: src, opt: opt}
-		fc, err := fl.cond(f.Filter.Detection, f.Filter.Detection.Condition())
+		fcond, err := fl.cond(f.Filter.Detection, fc)
 		if err != nil {
 			return nil, err
 		}
-		// The filter's condition selects the events to drop (filters
-		// specification: "the filter's condition is combined with the
-		// rule's by AND NOT").
-		cond = ir.AndOf(cond, ir.Not{X: fc})
+		// The filter's condition selects the events to drop: a filter
+		// is there "to suppress matches" of the rules it names (filters
+		// specification, Introduction), so the rule keeps the events
+		// that meet its condition and not the filter's.
+		cond = ir.AndOf(cond, ir.Not{X: fcond})
 	}
 	cond = fold(cond)
 	if isNever(cond) {
@@ -115,6 +120,17 @@ func queryName(r *sigma.Rule) string {
 		return r.Name
 	}
 	return "detection"
+}
+
+// filterName names a filter rule for a refusal.
+func filterName(f *sigma.Rule) string {
+	switch {
+	case f.ID != "":
+		return f.ID
+	case f.Name != "":
+		return f.Name
+	}
+	return fmt.Sprintf("%q", f.Title)
 }
 
 // applies reports whether a filter names the rule.
@@ -307,7 +323,7 @@ func (l *lowerer) group(g sigma.Group) (ir.Cond, error) {
 func (l *lowerer) field(it *sigma.FieldItem) (ir.Field, error) {
 	car, ok := l.src.Fields[it.Field]
 	if !ok {
-		return ir.Field{}, fmt.Errorf("%s: Sigma field %s has no CAR field under logsource %s (the Sigma mapping %s)", it.Pos, it.Field, l.src, l.src.Pos)
+		return ir.Field{}, l.src.FieldError(it.Pos, it.Field)
 	}
 	return ir.Field{Name: car, Pos: it.Pos}, nil
 }
@@ -328,28 +344,41 @@ func (l *lowerer) item(it *sigma.FieldItem) (ir.Cond, error) {
 		if f, err = l.field(it); err != nil {
 			return nil, err
 		}
-	} else if it.Has(sigma.ModExists) || it.Has(sigma.ModRe) || it.Has(sigma.ModCIDR) || isCompare(it) {
-		return nil, refuse(it.Pos, "a keyword with "+it.Modifiers[0].Written, "a keyword has no field to test")
+	} else {
+		for _, m := range it.Modifiers {
+			switch m.Mod {
+			case sigma.ModExists, sigma.ModRe, sigma.ModCIDR, sigma.ModLt, sigma.ModLte, sigma.ModGt, sigma.ModGte:
+				return nil, refuse(m.Pos, "a keyword with the "+m.Written+" modifier", "a keyword has no field to test")
+			}
+		}
+		for _, v := range it.Values {
+			if v.Kind == sigma.Null {
+				return nil, refuse(v.Pos, "a keyword null", "null says a field is absent, and a keyword has no field")
+			}
+		}
 	}
 	// No value: null (absent), or an empty list (the reader warns: it
 	// matches nothing).
 	if len(it.Values) == 0 {
 		return never, nil
 	}
-	all := it.Has(sigma.ModAll)
-	neq := it.Has(sigma.ModNeq)
 	terms := make([]ir.Cond, 0, len(it.Values))
 	for _, v := range it.Values {
 		t, err := l.value(it, f, v)
 		if err != nil {
 			return nil, err
 		}
-		if neq {
-			t = ir.Not{X: t}
-		}
 		terms = append(terms, t)
 	}
-	return combine(terms, all), nil
+	c := combine(terms, it.Has(sigma.ModAll))
+	if it.Has(sigma.ModNeq) {
+		// "The field is different from the specified values"
+		// (modifiers appendix, Generic Modifiers): the item negated
+		// as a whole, as pySigma's SigmaNegateModifier negates it, so
+		// F|neq: [a, b] is neither a nor b (and F|neq|all not both).
+		c = ir.Not{X: c}
+	}
+	return c, nil
 }
 
 func isCompare(it *sigma.FieldItem) bool {

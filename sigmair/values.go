@@ -202,6 +202,12 @@ func encode(vs [][]sigma.Segment, m sigma.Modifier, v sigma.Value) ([][]sigma.Se
 			text += s.Text
 		}
 		for _, e := range encodings(m.Mod, text) {
+			if e == "" {
+				// No segment, as the reader gives '': a literal of no
+				// text would stand between contains's two wildcards.
+				out = append(out, nil)
+				continue
+			}
 			out = append(out, []sigma.Segment{{Kind: sigma.Literal, Text: e}})
 		}
 	}
@@ -234,14 +240,20 @@ func encodings(m sigma.Mod, text string) []string {
 	}
 	// base64offset: the text after zero, one and two bytes, encoded, with
 	// the characters that depend on the bytes around it cut off (the
-	// appendix's three variants; the offsets as pySigma cuts them).
+	// appendix's three variants), cut as pySigma's
+	// SigmaBase64OffsetModifier cuts them: from 0, 2 or 3 by the shift,
+	// and by 0, 3 or 2 from the end by the length in bytes with the
+	// shift, modulo 3. A text too short to leave a character that
+	// depends on it alone (one byte after one) gives the empty variant,
+	// as there: any encoded text may hold it.
 	start := [3]int{0, 2, 3}
 	endCut := [3]int{0, 3, 2}
-	var out []string
+	out := make([]string, 0, 3)
 	for i := range 3 {
 		enc := base64.StdEncoding.EncodeToString(append([]byte(strings.Repeat(" ", i)), text...))
 		end := len(enc) - endCut[(len(text)+i)%3]
 		if start[i] >= end {
+			out = append(out, "")
 			continue
 		}
 		out = append(out, enc[start[i]:end])
