@@ -50,6 +50,12 @@ func (e *emitter) cond(c ir.Cond, negated bool) {
 		return
 	case ir.Not:
 		e.b.WriteString(l.Not)
+		if l.NotCall && e.bareLeaf(c.X) {
+			e.b.WriteString(l.Open)
+			e.cond(c.X, true)
+			e.b.WriteString(l.Close)
+			return
+		}
 		e.group(c.X, true)
 		return
 	}
@@ -62,6 +68,14 @@ func (e *emitter) cond(c ir.Cond, negated bool) {
 		}
 	}
 	e.b.WriteString(leaf)
+}
+
+// bareLeaf reports a leaf that cond writes without parentheses: one that
+// gets no presence guard (see cond).
+func (e *emitter) bareLeaf(c ir.Cond) bool {
+	f, ok := ir.LeafField(c)
+	_, isExists := c.(ir.Exists)
+	return ok && (!e.lang.NullUnknown || Present(f) || isExists)
 }
 
 // group prints c in parentheses unless it is a leaf (a guarded leaf

@@ -6,13 +6,14 @@ import (
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/dnif"
 	"github.com/cartrans/cartrans/backends/eql"
+	"github.com/cartrans/cartrans/backends/kql"
 	"github.com/cartrans/cartrans/backends/logpoint"
 	"github.com/cartrans/cartrans/backends/splunk"
 )
 
 // Backends returns every backend.
 func Backends() []backends.Backend {
-	return []backends.Backend{splunk.Backend{}, eql.Backend{}, dnif.Backend{}, logpoint.Backend{}}
+	return []backends.Backend{splunk.Backend{}, eql.Backend{}, dnif.Backend{}, logpoint.Backend{}, kql.Backend{}}
 }
 
 // Find returns the backend with a name.
