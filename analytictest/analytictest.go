@@ -1,8 +1,10 @@
 // Package analytictest tests analytics on events, the way `go test` tests
 // code: each analytic's true positives (the events of its "True
 // Positives" section) and its sample files must make it fire, and its
-// benign samples must not. It runs the analytic's pseudocode with the
-// native engine.
+// benign samples must not. It runs the analytic's pseudocode, or the
+// Sigma rule it is, with the native engine. A Sigma rule is also tested
+// on SigmaHQ's regression data (sigmaregression.go): the number of
+// matches in each test's events must be the number its info.yml states.
 //
 // Sample files sit next to the analytic's file and are named by its ID:
 // <ID>.events.ndjson (or .json, .xml, .evtx, gzip-compressed with .gz) must
@@ -10,8 +12,9 @@
 package analytictest
 
 import (
-	"os"
+	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +26,7 @@ import (
 	"github.com/cartrans/cartrans/events"
 	"github.com/cartrans/cartrans/internal/plural"
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/sigmair"
 )
 
 // Outcome is a test's result.
@@ -60,6 +64,12 @@ type Result struct {
 type Options struct {
 	// Schema forces one schema for every event; nil detects it.
 	Schema *native.Schema
+	// Params are the values of pseudocode "input" parameters, by name.
+	Params map[string]string
+	// Sigma tunes the lowering of Sigma rules (the mapping, expand's
+	// values); the filter rules among the analytics are added to its
+	// Filters.
+	Sigma sigmair.Options
 }
 
 // Run tests every analytic that has tests: paths[i] is the file
@@ -71,13 +81,14 @@ func Run(analytics []*analytic.Analytic, paths []string, opt Options) []Result {
 	for _, u := range units {
 		byID[u.Analytic] = append(byID[u.Analytic], u)
 	}
+	opt.Sigma.Filters = slices.Concat(opt.Sigma.Filters, sigmair.Filters(analytics))
 	var out []Result
 	for i, a := range analytics {
 		cases := casesOf(a, paths[i])
 		if len(cases) == 0 {
 			continue
 		}
-		progs, why := programs(a, byID[a], resolve)
+		progs, why := programs(a, byID[a], resolve, opt)
 		for _, c := range cases {
 			r := Result{ID: a.ID, Title: a.Title, Kind: c.kind, Name: c.name, Pos: c.pos}
 			if why != "" {
@@ -93,9 +104,12 @@ func Run(analytics []*analytic.Analytic, paths []string, opt Options) []Result {
 	return out
 }
 
-// programs lowers an analytic's pseudocode implementations; why says why
-// none can run.
-func programs(a *analytic.Analytic, units []*compiler.Unit, resolve ir.Resolver) ([]native.Program, string) {
+// programs lowers an analytic's pseudocode implementations, or the Sigma
+// rule it is; why says why none can run.
+func programs(a *analytic.Analytic, units []*compiler.Unit, resolve ir.Resolver, opt Options) ([]native.Program, string) {
+	if a.Sigma != nil {
+		return sigmaProgram(a, opt.Sigma)
+	}
 	if len(units) == 0 {
 		return nil, "the analytic has no pseudocode"
 	}
@@ -110,7 +124,7 @@ func programs(a *analytic.Analytic, units []*compiler.Unit, resolve ir.Resolver)
 			reasons = append(reasons, why)
 			continue
 		}
-		qs, err := ir.LowerRuns(u.Program, u.Info, resolve)
+		qs, err := ir.LowerWith(u.Program, u.Info, ir.Options{Resolve: resolve, Params: opt.Params})
 		if err != nil {
 			reasons = append(reasons, err.Error())
 			continue
@@ -121,6 +135,16 @@ func programs(a *analytic.Analytic, units []*compiler.Unit, resolve ir.Resolver)
 		return nil, strings.Join(reasons, "; ")
 	}
 	return progs, ""
+}
+
+// sigmaProgram lowers a Sigma rule; why says why it cannot run (a
+// refusal names the construct and the rule's line).
+func sigmaProgram(a *analytic.Analytic, opt sigmair.Options) ([]native.Program, string) {
+	qs, err := sigmair.LowerAnalytic(a, opt)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return []native.Program{{ID: a.ID, Queries: qs}}, ""
 }
 
 // testCase is one test to run.
@@ -156,12 +180,12 @@ func casesOf(a *analytic.Analytic, path string) []testCase {
 func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 	count := 0
 	unsearched := "" // why a sample's events could not make it fire
-	e, err := native.New(progs, native.Options{Schema: opt.Schema}, func(native.Match) { count++ })
-	if err != nil {
-		r.Outcome, r.Reason = Skip, err.Error()
-		return
-	}
 	if c.file == "" {
+		e, err := native.New(progs, native.Options{Schema: opt.Schema}, func(native.Match) { count++ })
+		if err != nil {
+			r.Outcome, r.Reason = Skip, err.Error()
+			return
+		}
 		if c.event == nil {
 			r.Outcome, r.Reason = Skip, "the true positive names its event's file only"
 			return
@@ -175,25 +199,20 @@ func (c testCase) run(r *Result, progs []native.Program, opt Options) {
 			r.Outcome, r.Reason = Fail, "no schema recognises the event (schemas: "+strings.Join(native.SchemaNames(), ", ")+")"
 			return
 		}
+		e.Close()
 	} else {
-		f, err := os.Open(c.file)
-		if err != nil {
+		var err error
+		count, unsearched, err = runFile(r, progs, c.file, opt)
+		var refused engineError
+		switch {
+		case errors.As(err, &refused):
+			r.Outcome, r.Reason = Skip, err.Error()
+			return
+		case err != nil:
 			r.Outcome, r.Reason = Fail, err.Error()
 			return
 		}
-		defer f.Close()
-		counts, err := e.Run(f, c.file, events.Auto, func(b events.Bad) { r.Bad = append(r.Bad, b) })
-		if err != nil {
-			r.Outcome, r.Reason = Fail, err.Error()
-			return
-		}
-		forced := ""
-		if opt.Schema != nil {
-			forced = opt.Schema.Name
-		}
-		unsearched = counts.Unsearched(forced)
 	}
-	e.Close()
 	r.Matches = count
 	switch {
 	case c.kind == Benign && count > 0:

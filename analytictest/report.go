@@ -47,8 +47,10 @@ func WriteText(w io.Writer, rs []Result, elapsed time.Duration, verbose bool) {
 		}
 	}
 	s := Summarise(rs)
+	// A run that checked nothing (no test, or every one skipped) is no
+	// pass: its status says so, as the exit status does.
 	status := "ok"
-	if s.Fail > 0 {
+	if s.Fail > 0 || s.Pass == 0 {
 		status = "FAIL"
 	}
 	fmt.Fprintf(w, "%s\t%d passed, %d failed, %d skipped\t%.3fs\n", status, s.Pass, s.Fail, s.Skip, elapsed.Seconds())

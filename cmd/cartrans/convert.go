@@ -29,6 +29,7 @@ func newConvertCmd() *cobra.Command {
 	var targets, profileArg, format, failOn, outDir string
 	var sets []string
 	var explain, summary, strict bool
+	var sigmaArgs sigmaFlags
 	saved := convert.SavedSearchOptions{}
 	cmd := &cobra.Command{
 		Use:   "convert PATH...",
@@ -88,7 +89,11 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 					analytics = append(analytics, r.Analytic)
 				}
 			}
-			entries, diags := convert.Convert(analytics, tgts, convert.Options{Strict: strict})
+			sigmaOpt, _, err := sigmaArgs.options()
+			if err != nil {
+				return err
+			}
+			entries, diags := convert.Convert(analytics, tgts, convert.Options{Strict: strict, Sigma: sigmaOpt})
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			all := append(readDiags, diags...)
 			all.Sort()
@@ -180,6 +185,7 @@ query too) asks for it. 0 otherwise, 2 on usage errors.`,
 	f.BoolVar(&explain, "explain", false, "show how each condition was mapped")
 	f.BoolVar(&summary, "summary", false, "print a table of how many implementations each target translates, and why not the rest")
 	f.BoolVar(&strict, "strict", false, "refuse programs with warnings")
+	sigmaArgs.register(f, paramHelpConvert)
 	// The keys of savedsearches.conf.spec (docs/design/splunk.md §6).
 	f.StringVar(&saved.EarliestTime, "earliest", "-24h", "savedsearches: dispatch.earliest_time, the start of the time range each run searches")
 	f.StringVar(&saved.LatestTime, "latest", "now", "savedsearches: dispatch.latest_time, the end of that range")

@@ -21,19 +21,26 @@ import (
 	"github.com/cartrans/cartrans/internal/plural"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/parser"
+	"github.com/cartrans/cartrans/sigma"
+	"github.com/cartrans/cartrans/sigmair"
 )
 
 func newRunCmd() *cobra.Command {
-	var evPaths, paramArgs []string
+	var evPaths []string
+	var sigmaArgs sigmaFlags
 	var schemaArg, formatArg string
 	var countOnly, noPrefilter bool
 	var maxState int
 	cmd := &cobra.Command{
 		Use:   "run ANALYTIC... --events PATH...",
-		Short: "Run analytics over event logs with the native engine",
-		Long: `run runs the pseudocode of analytics over event logs, all analytics in one
-pass over the input, with the meaning the query backends keep: it is how an
-analytic is validated before its queries ship.
+		Short: "Run analytics and Sigma rules over event logs with the native engine",
+		Long: `run runs the pseudocode of analytics, and Sigma rules, over event logs, all
+in one pass over the input, with the meaning the query backends keep: it
+is how an analytic is validated before its queries ship. A Sigma rule is
+read through the Sigma mapping (--sigma-map FILE replaces the embedded
+one); its expand placeholders take their values from --param. A
+pseudocode or rule that cannot be run is named with the reason ("not
+run"), and the others run.
 
 Events: NDJSON, JSON documents or arrays, Elasticsearch search responses
 and exports, Windows event XML, Windows event logs (.evtx) and the JSON
@@ -77,16 +84,12 @@ paths held no analytic, no event log or no readable event.`,
 				return err
 			}
 			opt.Schema = s
-			params := map[string]string{}
-			for _, a := range paramArgs {
-				k, v, ok := strings.Cut(a, "=")
-				if !ok || k == "" {
-					return usagef("--param takes name=value, not %q", a)
-				}
-				params[k] = v
+			sigmaOpt, params, err := sigmaArgs.options()
+			if err != nil {
+				return err
 			}
 			stderr := cmd.ErrOrStderr()
-			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr, params)
+			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr, params, sigmaOpt)
 			if len(progs) == 0 {
 				return exitError{exitFailed}
 			}
@@ -158,7 +161,7 @@ paths held no analytic, no event log or no readable event.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&evPaths, "events", nil, "event log files or directories to run over, or - for standard input (repeatable)")
-	f.StringArrayVar(&paramArgs, "param", nil, "the value of an analytic's input parameter, as name=value (repeatable)")
+	sigmaArgs.register(f, paramHelpRun)
 	f.StringVar(&schemaArg, "schema", "", "read every event with this schema (sysmon, winlogbeat, mordor, car, or a schema file) instead of detecting it")
 	completeSchemas(cmd)
 	f.StringVar(&formatArg, "input-format", "", "the events' format: ndjson, json or xml (default: detected)")
@@ -192,9 +195,9 @@ func completeSchemas(cmd *cobra.Command) {
 	})
 }
 
-// runPrograms reads and lowers the analytics; failed reports one that
-// could not be (said on w).
-func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string]string) (progs []native.Program, failed bool) {
+// runPrograms reads and lowers the analytics and Sigma rules; failed
+// reports one that could not be (said on w).
+func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string]string, sigmaOpt sigmair.Options) (progs []native.Program, failed bool) {
 	var analytics []*analytic.Analytic
 	for _, r := range parser.Load(paths, parser.Options{Stdin: stdin}) {
 		for _, d := range r.Diags {
@@ -229,6 +232,21 @@ func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string
 			}
 		}
 		progs = append(progs, native.Program{ID: u.Analytic.ID, Queries: qs})
+	}
+	// Sigma rules, lowered as convert lowers them; the filter rules
+	// among the inputs are applied to the rules they name, not run.
+	sigmaOpt.Filters = slices.Concat(sigmaOpt.Filters, sigmair.Filters(analytics))
+	for _, a := range sigmair.Rules(analytics) {
+		if a.Sigma.Kind == sigma.FilterRule.String() && a.Sigma.Errors == 0 {
+			continue
+		}
+		qs, err := sigmair.LowerAnalytic(a, sigmaOpt)
+		if err != nil {
+			fmt.Fprintf(w, "%s: %s: not run: %v\n", a.Pos, a.ID, err)
+			failed = true
+			continue
+		}
+		progs = append(progs, native.Program{ID: a.ID, Queries: qs})
 	}
 	return progs, failed
 }

@@ -409,3 +409,75 @@ func TestRunNoEvents(t *testing.T) {
 		t.Errorf("no analytics: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// sigmaRule is a Sigma rule on process creations whose image ends with
+// one given by --param (expand).
+const sigmaRule = `title: Shell From Services
+id: 0d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+level: high
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    selection:
+        Image|endswith|expand: '%shell%'
+        ParentImage|endswith: '\services.exe'
+    condition: selection
+`
+
+// TestRunSigma: run runs Sigma rules beside CAR analytics, each match a
+// line with the rule's id; an expand placeholder takes its values from
+// --param, and without one the rule is "not run" with the reason; a
+// --sigma-map file replaces the embedded mapping.
+func TestRunSigma(t *testing.T) {
+	dir := t.TempDir()
+	rule := writeFile(t, dir, "shell.yml", sigmaRule)
+	out, errs, code := cli(t, "", "run", rule, example, "--param", `shell=\cmd.exe`, "--param", `shell=\pwsh.exe`, "--events", "../../examples/events")
+	var m struct{ Analytic, Output string }
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	ids := map[string]int{}
+	for _, l := range lines {
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		ids[m.Analytic+" "+m.Output]++
+	}
+	if code != 0 || ids["0d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4d detection"] != 1 || ids["CAR-2026-11-901 shells"] != 1 {
+		t.Errorf("exit %d %v\n%s", code, ids, errs)
+	}
+	out, errs, code = cli(t, "", "run", "--count", rule, example, "--events", "../../examples/events")
+	if code != 1 || !strings.Contains(errs, rule+":1:1: 0d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4d: not run: ") || !strings.Contains(errs, "--param shell=VALUE") ||
+		!strings.Contains(out, "CAR-2026-11-901\tshells\t1") {
+		t.Errorf("no --param: exit %d\n%s\n%s", code, out, errs)
+	}
+	// A mapping naming Image otherwise: the rule's field is then unknown.
+	m2 := writeFile(t, dir, "map.yaml", "- logsource: {product: windows, category: process_creation}\n  object: process\n  actions: [create]\n  fields:\n    ParentImage: parent_image_path\n")
+	_, errs, code = cli(t, "", "run", "--count", rule, "--sigma-map", m2, "--param", `shell=\cmd.exe`, "--events", "../../examples/events")
+	if code != 1 || !strings.Contains(errs, "Sigma field Image has no CAR field") || !strings.Contains(errs, m2) {
+		t.Errorf("--sigma-map: exit %d\n%s", code, errs)
+	}
+	for _, args := range [][]string{
+		{"run", rule, "--events", "../../examples/events", "--sigma-map", filepath.Join(dir, "none.yaml")},
+		{"run", rule, "--events", "../../examples/events", "--param", "shell"},
+		{"test", rule, "--sigma-map", rule},
+		{"convert", rule, "--param", "=x"},
+	} {
+		if _, errs, code := cli(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args, code, errs)
+		}
+	}
+}
+
+// TestConvertSigmaFlags: convert takes --param and --sigma-map as run
+// does: the placeholder's values are in the query.
+func TestConvertSigmaFlags(t *testing.T) {
+	rule := writeFile(t, t.TempDir(), "shell.yml", sigmaRule)
+	out, _, code := cli(t, "", "convert", "-t", "splunk", rule, "--param", `shell=\cmd.exe`, "--param", `shell=\pwsh.exe`)
+	if code != 0 || !strings.Contains(out, `cmd.exe`) || !strings.Contains(out, `pwsh.exe`) {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	out, _, _ = cli(t, "", "convert", "-t", "splunk", rule)
+	if !strings.Contains(out, "unsupported") || !strings.Contains(out, "--param shell=VALUE") {
+		t.Errorf("without --param:\n%s", out)
+	}
+}
