@@ -10,11 +10,15 @@ import (
 	"slices"
 
 	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/compiler"
 	"github.com/cartrans/cartrans/diag"
+	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/parser"
 	"github.com/cartrans/cartrans/parser/lexer"
 	"github.com/cartrans/cartrans/parser/pseudo"
+	"github.com/cartrans/cartrans/sigma"
+	"github.com/cartrans/cartrans/sigmair"
 )
 
 // Status is how an analytic fared.
@@ -37,6 +41,18 @@ type Analytic struct {
 	Errors int      `json:"errors"`
 	Warns  int      `json:"warnings"`
 	Codes  []string `json:"codes,omitempty"`
+	// Sigma is set for a Sigma rule: whether it lowers to the IR with
+	// the default mapping, and if not why (Refusal, its kind Category).
+	Sigma *SigmaResult `json:"sigma,omitempty"`
+}
+
+// SigmaResult is how a Sigma rule fared beyond reading.
+type SigmaResult struct {
+	Level    string `json:"level,omitempty"`
+	Status   string `json:"status,omitempty"`
+	Lowers   bool   `json:"lowers"`
+	Refusal  string `json:"refusal,omitempty"`
+	Category string `json:"category,omitempty"`
 }
 
 // Report is the result of linting a set of inputs.
@@ -50,7 +66,12 @@ type Report struct {
 	Compiled int            `json:"compiled"`
 	Repaired int            `json:"repaired"`
 	ByCode   map[string]int `json:"diagnostics_by_code"`
-	Diags    diag.List      `json:"diagnostics"`
+	// SigmaRules counts the Sigma rules read, SigmaLowered those that
+	// lower to the IR, SigmaRefused the others by the kind of refusal.
+	SigmaRules   int            `json:"sigma_rules,omitempty"`
+	SigmaLowered int            `json:"sigma_lowered,omitempty"`
+	SigmaRefused map[string]int `json:"sigma_refused,omitempty"`
+	Diags        diag.List      `json:"diagnostics"`
 	// Units are the compiled implementations, for fmt.
 	Units []*compiler.Unit `json:"-"`
 	// inputs are the texts read, by path, for quoting their lines.
@@ -78,15 +99,47 @@ func Lint(results []parser.Result) *Report {
 	for _, u := range units {
 		byAnalytic[u.Analytic] = append(byAnalytic[u.Analytic], u)
 	}
-	rep := &Report{ByCode: map[string]int{}, Units: units, inputs: map[string][]byte{}}
+	rep := &Report{ByCode: map[string]int{}, Units: units, inputs: map[string][]byte{}, SigmaRefused: map[string]int{}}
+	// The Sigma rules are lowered on every core, as the units compiled.
+	rules := sigmair.Rules(analytics)
+	lowered := make([]*SigmaResult, len(rules))
+	par.Each(len(rules), func(i int) {
+		a := rules[i]
+		sr := &SigmaResult{Level: a.Sigma.Level, Status: a.Sigma.Status}
+		if _, err := sigmair.LowerAnalytic(a, sigmair.Options{}); err != nil {
+			sr.Refusal, sr.Category = err.Error(), backends.Category(err)
+		} else {
+			sr.Lowers = true
+		}
+		lowered[i] = sr
+	})
+	sigmaOf := map[*analytic.Analytic]*SigmaResult{}
+	for i, a := range rules {
+		sigmaOf[a] = lowered[i]
+	}
 	for _, r := range results {
 		if r.Data != nil {
 			rep.inputs[r.Path] = r.Data
+		}
+		if r.Analytic == nil && !r.Diags.HasErrors() {
+			// Skipped, not read (a README in a folder walked): its
+			// warning is reported, and it is no analytic.
+			rep.Diags = append(rep.Diags, r.Diags...)
+			continue
 		}
 		res := Analytic{File: r.Path}
 		diags := slices.Clone(r.Diags)
 		if r.Analytic != nil {
 			res.ID = r.Analytic.ID
+			if sr := sigmaOf[r.Analytic]; sr != nil {
+				res.Sigma = sr
+				rep.SigmaRules++
+				if sr.Lowers {
+					rep.SigmaLowered++
+				} else if r.Analytic.Sigma.Errors == 0 {
+					rep.SigmaRefused[sr.Category]++
+				}
+			}
 			for _, u := range byAnalytic[r.Analytic] {
 				res.Blocks++
 				rep.Blocks++
@@ -105,7 +158,7 @@ func Lint(results []parser.Result) *Report {
 			res.Status = Unreadable
 		case res.Errors > 0:
 			res.Status = Errors
-		case res.Blocks == 0:
+		case res.Blocks == 0 && res.Sigma == nil:
 			res.Status = NoPseudocode
 		case res.Warns > 0:
 			res.Status = Warnings
@@ -179,12 +232,28 @@ func (r *Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  %-28s %5d\n", "compile", r.Compiled)
 	fmt.Fprintf(w, "  %-28s %5d\n", "  of which repaired", r.Repaired)
 	fmt.Fprintf(w, "  %-28s %5d\n", "with errors", r.Blocks-r.Compiled)
+	if r.SigmaRules > 0 {
+		fmt.Fprintf(w, "%-30s %5d\n", "Sigma rules", r.SigmaRules)
+		fmt.Fprintf(w, "  %-28s %5d\n", "lower to the IR", r.SigmaLowered)
+		refused := 0
+		for _, n := range r.SigmaRefused {
+			refused += n
+		}
+		fmt.Fprintf(w, "  %-28s %5d\n", "refused (read clean)", refused)
+		for _, c := range slices.Sorted(maps.Keys(r.SigmaRefused)) {
+			fmt.Fprintf(w, "    %5d  %s\n", r.SigmaRefused[c], c)
+		}
+	}
 	if len(r.ByCode) == 0 {
 		return
 	}
 	fmt.Fprintln(w, "diagnostics by code")
 	for _, c := range slices.Sorted(maps.Keys(r.ByCode)) {
-		fmt.Fprintf(w, "  %-6s %5d  %s\n", c, r.ByCode[c], compiler.Codes[c])
+		desc := compiler.Codes[c]
+		if desc == "" {
+			desc = sigma.Codes[c]
+		}
+		fmt.Fprintf(w, "  %-6s %5d  %s\n", c, r.ByCode[c], desc)
 	}
 }
 

@@ -247,6 +247,7 @@ func Load(paths []string, opt Options) []Result {
 	var files []int             // indexes in results of the files still to read
 	var starts []int            // index in results of each path's first result
 	emptyDirs := map[int]bool{} // results of a folder holding no analytic file
+	walked := map[int]bool{}    // results of files found walking a folder
 	for _, p := range paths {
 		starts = append(starts, len(results))
 		if p == "-" {
@@ -286,6 +287,7 @@ func Load(paths []string, opt Options) []Result {
 			Want: func(path string) bool { _, ok := FormatOf(path); return ok },
 			Visit: func(path string) {
 				found++
+				walked[len(results)] = true
 				files = append(files, len(results))
 				results = append(results, Result{Path: path})
 			},
@@ -306,6 +308,16 @@ func Load(paths []string, opt Options) []Result {
 		r := &results[files[i]]
 		*r = ReadFile(r.Path)
 	})
+	// A page without front matter in a folder walked (a README beside
+	// the analytics or rules) is not an analytic: it is skipped with a
+	// warning. Named on the command line, it stays an error.
+	for _, i := range files {
+		r := &results[i]
+		if walked[i] && r.Analytic == nil && len(r.Diags) == 1 && r.Diags[0].Severity == diag.Error && r.Diags[0].Message == msgNoFrontMatter {
+			r.Diags = nil
+			r.Diags.Warnf(diag.Pos{File: r.Path}, "skipped: not an analytic (a page without front matter)")
+		}
+	}
 	checkDuplicates(results)
 	none := true
 	for _, r := range results {

@@ -299,10 +299,15 @@ func (r *mdReader) checkBounds(pc gmparser.Context) {
 	}
 }
 
+// msgNoFrontMatter is the error for a page without front matter, which
+// Load reads as "not an analytic" in a folder it walks (a README).
+const msgNoFrontMatter = "no front matter: a CAR analytic page begins with a YAML block between '---' lines (is this a CAR analytic?)"
+
 // frontMatter locates the front matter: the 0-based lines of its opening
 // and closing "---", and the offset where the body begins. The extraction
 // itself is adrg/frontmatter's; this function finds what went wrong when
 // it finds nothing, which that package does not say.
+
 func (r *mdReader) frontMatter() (open, close, bodyOff int, ok bool) {
 	open = -1
 	for i := range r.src.lines {
@@ -312,7 +317,7 @@ func (r *mdReader) frontMatter() (open, close, bodyOff int, ok bool) {
 				continue
 			}
 			if line != "---" {
-				r.diags.Errorf(r.src.line(i+1), "no front matter: a CAR analytic page begins with a YAML block between '---' lines (is this a CAR analytic?)")
+				r.diags.Errorf(r.src.line(i+1), "%s", msgNoFrontMatter)
 				return 0, 0, 0, false
 			}
 			open = i
