@@ -83,6 +83,26 @@ func FuzzParseCondition(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	if _, ok := testcorpus.FindSigma(); ok {
+		// The conditions of every 50th rule, as written (a condition:
+		// line's value) and as printed: the corpus's real shapes.
+		paths, data := corpusRules(f)
+		for i := 0; i < len(paths); i += 50 {
+			for _, line := range strings.Split(string(data[i]), "\n") {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(line), "condition:"); ok && strings.TrimSpace(v) != "" {
+					f.Add(strings.Trim(strings.TrimSpace(v), `'"`))
+				}
+			}
+			rules, _ := Parse(paths[i], data[i])
+			for _, r := range rules {
+				if r.Detection != nil {
+					for _, c := range r.Detection.Conditions {
+						f.Add(CondString(c))
+					}
+				}
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		c, diags := ParseCondition("c", text)
 		if (c == nil) != (len(diags) == 1) || len(diags) > 1 {
