@@ -80,9 +80,18 @@ replaces a page atomically, and not if it changed since it was read.`,
 					continue
 				}
 				p := page{path: r.Path, data: r.Data, a: r.Analytic, yaml: r.Analytic.Format == analytic.FormatYAML}
+				if r.Analytic.Sigma != nil && inPlace {
+					fmt.Fprintf(errw, "%s: a Sigma rule is not rewritten in place; render it with --out\n", r.Path)
+					failed = true
+					continue
+				}
 				if !inPlace {
 					base := filepath.Base(p.path)
 					p.name = strings.TrimSuffix(base, filepath.Ext(base)) + ".md"
+					if other, ok := taken[strings.ToLower(p.name)]; ok && other == p.path && r.Analytic.Sigma != nil {
+						// A further rule of the same Sigma file.
+						p.name = strings.TrimSuffix(p.name, ".md") + "-" + r.Analytic.ID + ".md"
+					}
 					if err := safefile.CheckName("page name", p.name); err != nil {
 						fmt.Fprintf(errw, "%s: %v; not written\n", p.path, err)
 						failed = true
@@ -97,6 +106,11 @@ replaces a page atomically, and not if it changed since it was read.`,
 				} else if r.Path == "<stdin>" {
 					fmt.Fprintf(errw, "%s: standard input is not rewritten in place; render it with --out\n", r.Path)
 					failed = true
+					continue
+				}
+				if r.Analytic.Sigma != nil {
+					// Written whole from the rule (render.SigmaPage).
+					pages = append(pages, p)
 					continue
 				}
 				if p.yaml {
@@ -155,7 +169,12 @@ replaces a page atomically, and not if it changed since it was read.`,
 			names := map[*analytic.Analytic]string{}
 			written := 0
 			for _, p := range pages {
-				out := render.Page(p.src, p.a, render.Generated(p.a, entries))
+				var out []byte
+				if p.a.Sigma != nil {
+					out = render.SigmaPage(p.a, p.data, entries)
+				} else {
+					out = render.Page(p.src, p.a, render.Generated(p.a, entries))
+				}
 				var err error
 				switch {
 				case inPlace && !bytes.Equal(out, p.data):
