@@ -125,13 +125,14 @@ const (
 	EQL        ImplType = "eql"
 	DNIF       ImplType = "dnif"
 	LogPoint   ImplType = "logpoint"
+	KQL        ImplType = "kql" // written by cartrans's kql backend; CAR has none
 	Sigma      ImplType = "sigma"
 	Elastic    ImplType = "elastic"
 	Other      ImplType = "other"
 )
 
 // ImplTypes lists every normalised type, in the order docs present them.
-var ImplTypes = []ImplType{Pseudocode, Splunk, EQL, DNIF, LogPoint, Sigma, Elastic, Other}
+var ImplTypes = []ImplType{Pseudocode, Splunk, EQL, DNIF, LogPoint, KQL, Sigma, Elastic, Other}
 
 // Implementation is one rendering of the analytic's logic.
 type Implementation struct {

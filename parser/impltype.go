@@ -21,6 +21,7 @@ var implTypeNames = map[string]analytic.ImplType{
 	"eql":            analytic.EQL,
 	"dnif":           analytic.DNIF,
 	"logpoint":       analytic.LogPoint,
+	"kql":            analytic.KQL,
 	"sigma":          analytic.Sigma,
 	"elastic":        analytic.Elastic,
 	"elastic search": analytic.Elastic,

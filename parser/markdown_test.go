@@ -46,7 +46,8 @@ func TestNormImplType(t *testing.T) {
 		"Elastic Search": {analytic.Elastic, true, true},
 		"splunk":         {analytic.Splunk, true, true},
 		"Splnuk":         {analytic.Splunk, false, true},
-		"KQL":            {analytic.Other, false, false},
+		"KQL":            {analytic.KQL, true, true},
+		"YARA-L":         {analytic.Other, false, false},
 	} {
 		got, exact, known := normImplType(in)
 		if got != want.t || exact != want.exact || known != want.known {

@@ -179,7 +179,7 @@ func implementation(im analytic.Implementation) []byte {
 }
 
 // typeNames are the implementation types as CAR's pages write them.
-var typeNames = map[string]string{"splunk": "Splunk", "eql": "EQL", "dnif": "DNIF", "logpoint": "LogPoint"}
+var typeNames = map[string]string{"splunk": "Splunk", "eql": "EQL", "dnif": "DNIF", "logpoint": "LogPoint", "kql": "KQL"}
 
 // Generated makes the implementations of an analytic's translations: for
 // each entry translated (exactly or approximately), one implementation

@@ -10,6 +10,7 @@ import (
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/dnif"
 	"github.com/cartrans/cartrans/backends/eql"
+	"github.com/cartrans/cartrans/backends/kql"
 	"github.com/cartrans/cartrans/backends/logpoint"
 	"github.com/cartrans/cartrans/backends/native"
 	"github.com/cartrans/cartrans/backends/splunk"
@@ -117,6 +118,7 @@ var interpreters = []struct {
 	{splunk.Backend{}, anyProfile(parseSPL)},
 	{logpoint.Backend{}, anyProfile(parseLogPoint)},
 	{dnif.Backend{}, anyProfile(parseDNIF)},
+	{kql.Backend{}, readKQL},
 }
 
 // anyProfile is an interpreter that reads every profile's queries alike.

@@ -1,0 +1,363 @@
+// Package kqlread reads the subset of KQL the kql backend writes, for its
+// tests: a lexer that tells string literals from the query around them
+// (the injection tests), and an interpreter of "Table | where …" that
+// evaluates the condition over a row as KQL does (the agreement tests).
+// It follows docs/design/kql.md: string literals "…" with \ escapes, '…',
+// and verbatim @"…" with "" for a quote; =~ in~ contains startswith
+// endswith without case, == with it, matches regex as RE2 searching the
+// value; a missing column reads as the empty string, todouble() of text
+// that is no number is null, comparisons with null are null, and and, or
+// and not() are three-valued (Kleene's), where keeping true only.
+package kqlread
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Token is a lexeme: Kind is "id", "str", "num" or "op".
+type Token struct {
+	Kind, Text string
+}
+
+// Lex splits a query into tokens; a string token's Text is its value.
+func Lex(q string) ([]Token, error) {
+	var out []Token
+	for i := 0; i < len(q); {
+		c := q[i]
+		switch {
+		case c == ' ':
+			i++
+		case c == '"' || c == '\'' || c == '@' && i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '\''):
+			verbatim := c == '@'
+			if verbatim {
+				i++
+			}
+			s, n, err := lexString(q[i:], verbatim)
+			if err != nil {
+				return nil, fmt.Errorf("at %d: %v", i, err)
+			}
+			out = append(out, Token{"str", s})
+			i += n
+		case isIdent(c):
+			j := i
+			for j < len(q) && (isIdent(q[j]) || q[j] >= '0' && q[j] <= '9' || q[j] == '~' && j > i) {
+				j++
+			}
+			out = append(out, Token{"id", q[i:j]})
+			i = j
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(q) && (q[j] >= '0' && q[j] <= '9' || q[j] == '.' || q[j] >= 'a' && q[j] <= 'z') {
+				j++
+			}
+			out = append(out, Token{"num", q[i:j]})
+			i = j
+		default:
+			op := string(c)
+			if i+1 < len(q) && strings.Contains("== =~ != <= >=", q[i:i+2]) {
+				op = q[i : i+2]
+			}
+			if !strings.Contains("()[],|<>-+/ == =~ != <= >=", op) {
+				return nil, fmt.Errorf("at %d: unexpected %q", i, c)
+			}
+			out = append(out, Token{"op", op})
+			i += len(op)
+		}
+	}
+	return out, nil
+}
+
+func isIdent(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// lexString reads a literal at the start of s: its value and length.
+func lexString(s string, verbatim bool) (string, int, error) {
+	quote := s[0]
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			return "", 0, fmt.Errorf("a raw control character in a string")
+		case c == quote && verbatim && i+1 < len(s) && s[i+1] == quote:
+			b.WriteByte(quote)
+			i++
+		case c == quote:
+			return b.String(), i + 1, nil
+		case c == '\\' && !verbatim && i+1 < len(s):
+			i++
+			b.WriteString(map[byte]string{'t': "\t", 'n': "\n", 'r': "\r"}[s[i]])
+			if !strings.ContainsRune("tnr", rune(s[i])) {
+				b.WriteByte(s[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, fmt.Errorf("unterminated string")
+}
+
+// Query is a read "Table | where cond".
+type Query struct {
+	Table string
+	cond  expr
+}
+
+// Keeps reports whether the query keeps a row (columns by name).
+func (q Query) Keeps(row map[string]string) bool {
+	return q.cond == nil || q.cond(row).b == yes
+}
+
+// Read reads a query of one table and an optional where.
+func Read(q string) (Query, error) {
+	toks, err := Lex(q)
+	if err != nil {
+		return Query{}, err
+	}
+	p := &parser{toks: toks}
+	out := Query{Table: p.next().Text}
+	if p.peek("|") {
+		p.next()
+		if t := p.next(); t.Text != "where" {
+			return out, fmt.Errorf("want where, found %q", t.Text)
+		}
+		out.cond = p.or()
+	}
+	if p.err == nil && p.pos < len(p.toks) {
+		p.err = fmt.Errorf("unexpected %q", p.toks[p.pos].Text)
+	}
+	return out, p.err
+}
+
+type tri int
+
+const (
+	null tri = iota
+	no
+	yes
+)
+
+// val is a string, a number, a truth value or null.
+type val struct {
+	s     string
+	n     float64
+	num   bool
+	b     tri
+	isNul bool
+}
+
+type expr func(map[string]string) val
+
+type parser struct {
+	toks []Token
+	pos  int
+	err  error
+}
+
+func (p *parser) next() Token {
+	if p.pos >= len(p.toks) {
+		p.fail("unexpected end")
+		return Token{}
+	}
+	p.pos++
+	return p.toks[p.pos-1]
+}
+
+func (p *parser) peek(text string) bool { return p.pos < len(p.toks) && p.toks[p.pos].Text == text }
+
+func (p *parser) fail(format string, args ...any) {
+	if p.err == nil {
+		p.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (p *parser) expect(text string) {
+	if t := p.next(); t.Text != text {
+		p.fail("want %q, found %q", text, t.Text)
+	}
+}
+
+func (p *parser) or() expr {
+	l := p.and()
+	for p.peek("or") {
+		p.next()
+		a, b := l, p.and()
+		l = func(r map[string]string) val { return logic(a(r).b, b(r).b, yes) }
+	}
+	return l
+}
+
+func (p *parser) and() expr {
+	l := p.unary()
+	for p.peek("and") {
+		p.next()
+		a, b := l, p.unary()
+		l = func(r map[string]string) val { return logic(a(r).b, b(r).b, no) }
+	}
+	return l
+}
+
+// logic is Kleene's and (dominant no) and or (dominant yes).
+func logic(a, b, dominant tri) val {
+	switch {
+	case a == dominant || b == dominant:
+		return val{b: dominant}
+	case a == null || b == null:
+		return val{b: null}
+	}
+	return val{b: a}
+}
+
+func (p *parser) unary() expr {
+	switch {
+	case p.peek("not"):
+		p.next()
+		p.expect("(")
+		x := p.or()
+		p.expect(")")
+		return func(r map[string]string) val {
+			return val{b: map[tri]tri{yes: no, no: yes, null: null}[x(r).b]}
+		}
+	case p.peek("("):
+		p.next()
+		x := p.or()
+		p.expect(")")
+		return x
+	case p.peek("isnotempty"):
+		x := p.call()[0]
+		return func(r map[string]string) val { v := x(r); return truth(!v.isNul && (v.num || v.s != "")) }
+	case p.peek("ipv4_is_in_range"):
+		args := p.call()
+		return func(r map[string]string) val {
+			a, err1 := netip.ParseAddr(args[0](r).s)
+			b, err2 := netip.ParsePrefix(args[1](r).s)
+			if err1 != nil || err2 != nil || !a.Is4() {
+				return val{b: null}
+			}
+			return truth(b.Contains(a))
+		}
+	}
+	return p.compare()
+}
+
+func truth(b bool) val {
+	if b {
+		return val{b: yes}
+	}
+	return val{b: no}
+}
+
+// call reads f(args…) and gives its arguments.
+func (p *parser) call() []expr {
+	p.next()
+	p.expect("(")
+	var args []expr
+	for p.err == nil {
+		args = append(args, p.operand())
+		if !p.peek(",") {
+			break
+		}
+		p.next()
+	}
+	p.expect(")")
+	return args
+}
+
+func (p *parser) operand() expr {
+	t := p.next()
+	switch {
+	case t.Kind == "str":
+		return func(map[string]string) val { return val{s: t.Text} }
+	case t.Kind == "num" || t.Text == "-":
+		if t.Text == "-" {
+			t = p.next()
+			t.Text = "-" + t.Text
+		}
+		n, err := strconv.ParseFloat(t.Text, 64)
+		if err != nil {
+			p.fail("bad number %q", t.Text)
+		}
+		return func(map[string]string) val { return val{n: n, num: true} }
+	case t.Text == "[":
+		name := p.next()
+		p.expect("]")
+		return func(r map[string]string) val { return val{s: r[name.Text]} }
+	case t.Text == "todouble":
+		p.pos--
+		x := p.call()[0]
+		return func(r map[string]string) val {
+			n, err := strconv.ParseFloat(strings.TrimSpace(x(r).s), 64)
+			return val{n: n, num: true, isNul: err != nil}
+		}
+	case t.Kind == "id":
+		return func(r map[string]string) val { return val{s: r[t.Text]} }
+	}
+	p.fail("unexpected %q", t.Text)
+	return func(map[string]string) val { return val{} }
+}
+
+func (p *parser) compare() expr {
+	l := p.operand()
+	op := p.next().Text
+	if op == "matches" {
+		p.expect("regex")
+	}
+	if op == "in~" || op == "in" {
+		args := p.call0()
+		return func(r map[string]string) val {
+			v := l(r).s
+			for _, a := range args {
+				if a(r).s == v || op == "in~" && strings.EqualFold(a(r).s, v) {
+					return val{b: yes}
+				}
+			}
+			return val{b: no}
+		}
+	}
+	if !map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true, "=~": true,
+		"contains": true, "startswith": true, "endswith": true, "matches": true}[op] {
+		p.fail("unknown operator %q", op)
+	}
+	rhs := p.operand()
+	var re *regexp.Regexp
+	if op == "matches" {
+		re, _ = regexp.Compile(rhs(nil).s)
+		if re == nil {
+			p.fail("bad regular expression %q", rhs(nil).s)
+		}
+	}
+	lower := strings.ToLower
+	return func(r map[string]string) val {
+		a, b := l(r), rhs(r)
+		if a.isNul || b.isNul {
+			return val{b: null}
+		}
+		if a.num != b.num {
+			return val{b: null} // KQL refuses such a query; never written
+		}
+		if a.num {
+			return truth(map[string]bool{"==": a.n == b.n, "!=": a.n != b.n, "<": a.n < b.n, "<=": a.n <= b.n, ">": a.n > b.n, ">=": a.n >= b.n}[op])
+		}
+		switch op {
+		case "==":
+			return truth(a.s == b.s)
+		case "=~":
+			return truth(strings.EqualFold(a.s, b.s))
+		case "contains":
+			return truth(strings.Contains(lower(a.s), lower(b.s)))
+		case "startswith":
+			return truth(strings.HasPrefix(lower(a.s), lower(b.s)))
+		case "endswith":
+			return truth(strings.HasSuffix(lower(a.s), lower(b.s)))
+		}
+		return truth(re != nil && re.MatchString(a.s)) // matches regex
+	}
+}
+
+// call0 reads a parenthesised list after in or in~.
+func (p *parser) call0() []expr {
+	p.pos--
+	return p.call()
+}
