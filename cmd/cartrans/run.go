@@ -91,6 +91,11 @@ paths held no analytic, no event log or no readable event.`,
 			stderr := cmd.ErrOrStderr()
 			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr, params, sigmaOpt)
 			if len(progs) == 0 {
+				if !failed {
+					// Analytics without pseudocode, or only filter
+					// rules: nothing said why yet.
+					fmt.Fprintf(stderr, "nothing to run in %s: no pseudocode and no Sigma detection rule\n", strings.Join(args, ", "))
+				}
 				return exitError{exitFailed}
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)

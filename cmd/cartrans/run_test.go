@@ -481,3 +481,23 @@ func TestConvertSigmaFlags(t *testing.T) {
 		t.Errorf("without --param:\n%s", out)
 	}
 }
+
+// TestRunSigmaFilterOnly: a filter rule is applied to the rules it
+// names, not run: given alone, there is nothing to run, and run says so.
+func TestRunSigmaFilterOnly(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "filter.yml", `title: Not From Admin Hosts
+logsource:
+    product: windows
+    category: process_creation
+filter:
+    rules:
+        - 0d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+    selection:
+        ComputerName: admin01
+    condition: not selection
+`)
+	_, errs, code := cli(t, "", "run", f, "--events", "../../examples/events")
+	if code != 1 || !strings.Contains(errs, "nothing to run in "+f) {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+}
