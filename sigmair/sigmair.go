@@ -41,6 +41,12 @@ type Options struct {
 // with more is refused rather than written as a query of that size.
 const MaxVariants = 4096
 
+// MaxPatterns bounds the patterns one rule (with the filters applied to
+// it) lowers to: each value may have MaxVariants, but a file of many
+// such values would otherwise make a query of billions of tests from a
+// few megabytes. SigmaHQ's largest rule has about 4,400.
+const MaxPatterns = 100_000
+
 // Lower gives a detection rule's query: the events of its logsource that
 // meet its condition. The error is an *ir.Unsupported naming the
 // construct, or a plain error for a logsource or field the mapping has no
@@ -65,7 +71,8 @@ func Lower(r *sigma.Rule, opt Options) ([]ir.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lowerer{rule: r, src: src, opt: opt}
+	patterns := 0
+	l := &lowerer{rule: r, src: src, opt: opt, patterns: &patterns}
 	cond, err := l.cond(r.Detection, r.Detection.Condition())
 	if err != nil {
 		return nil, err
@@ -82,7 +89,7 @@ func Lower(r *sigma.Rule, opt Options) ([]ir.Query, error) {
 		if fc == nil {
 			return nil, refuse(f.Pos, "a Sigma filter without a condition", "filter %s names the rule but selects nothing", filterName(f))
 		}
-		fl := &lowerer{rule: f, src: src, opt: opt}
+		fl := &lowerer{rule: f, src: src, opt: opt, patterns: &patterns}
 		fcond, err := fl.cond(f.Filter.Detection, fc)
 		if err != nil {
 			return nil, err
@@ -150,6 +157,8 @@ type lowerer struct {
 	rule *sigma.Rule
 	src  *sigmamap.Source
 	opt  Options
+	// patterns counts the patterns written so far, against MaxPatterns.
+	patterns *int
 }
 
 func refuse(pos diag.Pos, construct, format string, args ...any) *ir.Unsupported {
@@ -414,6 +423,9 @@ func (l *lowerer) value(it *sigma.FieldItem, f ir.Field, v sigma.Value) (ir.Cond
 	variants, err := l.variants(it, v)
 	if err != nil {
 		return nil, err
+	}
+	if *l.patterns += len(variants); *l.patterns > MaxPatterns {
+		return nil, refuse(v.Pos, fmt.Sprintf("a rule of more than %d patterns", MaxPatterns), "its values expand (windash, base64offset, expand) to too many tests to write as one query")
 	}
 	cased := it.Has(sigma.ModCased)
 	terms := make([]ir.Cond, 0, len(variants))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cartrans/cartrans/analytic"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/sigma"
@@ -331,6 +332,7 @@ func TestEncodings(t *testing.T) {
 		{name: "base64 contains", detection: det("base64|contains", "whoami"), want: `process/create: command_line='*d2hvYW1p*'`},
 		{name: "base64offset", detection: det("base64offset", "whoami"), want: or3("d2hvYW1p", "dob2Fta", "3aG9hbW")},
 		{name: "base64offset contains", detection: det("base64offset|contains", "whoami"), want: or3("*d2hvYW1p*", "*dob2Fta*", "*3aG9hbW*")},
+		{name: "base64offset http", detection: det("base64offset", "http"), want: or3("aHR0c", "h0dH", "odHRw")},
 		{name: "base64offset IEX", detection: det("base64offset", "IEX"), want: or3("SUVY", "lFW", "JRV")},
 		{name: "base64offset two bytes", detection: det("base64offset", "ab"), want: or3("YW", "Fi", "hY")},
 		// One byte after one leaves no character of its own: the empty
@@ -505,5 +507,50 @@ func TestPositions(t *testing.T) {
 	}
 	if qs[0].Name != "detection" || qs[0].Pos.Line != 1 {
 		t.Errorf("query %q at %v", qs[0].Name, qs[0].Pos)
+	}
+}
+
+// TestAnalytics: the analytics that are Sigma rules are found among
+// others, filters read without errors are collected, and a rule read
+// with errors is refused as a pseudocode with errors is.
+func TestAnalytics(t *testing.T) {
+	const id = "6f3e2987-db24-4c78-a860-b4f4095a7095"
+	rules := parse(t, ruleText(id, procSource, "    sel: {User: a}\n    condition: sel\n")+
+		"---\ntitle: f\nlogsource:\n"+procSource+"filter:\n    rules: ["+id+"]\n    selection: {User: b}\n    condition: selection\n")
+	ok, filter, broken := rules[0].Analytic(0), rules[1].Analytic(0), rules[0].Analytic(2)
+	brokenFilter := rules[1].Analytic(1)
+	as := []*analytic.Analytic{{ID: "CAR-2099-01-001"}, ok, filter, broken, brokenFilter}
+	if got := Rules(as); len(got) != 4 || got[0] != ok {
+		t.Errorf("Rules: %d analytics, want the 4 Sigma ones", len(got))
+	}
+	fs := Filters(as)
+	if len(fs) != 1 || fs[0] != rules[1] {
+		t.Fatalf("Filters: %v, want the filter read without errors", fs)
+	}
+	qs, err := LowerAnalytic(ok, Options{Filters: fs})
+	if err != nil || queryString(qs[0]) != "process/create: and(user='a' not(user='b'))" {
+		t.Errorf("LowerAnalytic: %v %v", qs, err)
+	}
+	if _, err := LowerAnalytic(broken, Options{}); err == nil || !strings.Contains(err.Error(), "2 errors") {
+		t.Errorf("a rule with errors: %v", err)
+	}
+	if _, err := LowerAnalytic(as[0], Options{}); err == nil {
+		t.Errorf("a CAR analytic lowered as a Sigma rule")
+	}
+}
+
+// TestMaxPatterns: many values, each within MaxVariants, are refused
+// once the rule's patterns pass MaxPatterns, before they are built.
+func TestMaxPatterns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("    sel:\n        CommandLine|windash:\n")
+	for i := range MaxPatterns/3125 + 1 {
+		fmt.Fprintf(&b, "            - '-a -b -c -d -e %d'\n", i)
+	}
+	b.WriteString("    condition: sel\n")
+	_, err := lowered(t, ruleText("x", procSource, b.String()), Options{})
+	var u *ir.Unsupported
+	if !errors.As(err, &u) || u.Construct != "a rule of more than 100000 patterns" {
+		t.Fatalf("%v, want the refusal of a rule of more than 100000 patterns", err)
 	}
 }
