@@ -29,6 +29,8 @@ var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 // isnotempty() tells ("Null values"); a number read from an absent value
 // by todouble() is null, a comparison with null is null and where drops
 // it, so a negated test is guarded with isnotempty() (NullUnknown).
+// ipv4_is_in_range() is null for a value that is no IPv4 address, and
+// "null == true" is false ("Null values"), so the block test is two-valued.
 var Language = &backends.Language{
 	Name:         "kql",
 	And:          " and ",
@@ -48,7 +50,7 @@ var Language = &backends.Language{
 	Compare:      `todouble({f}) {op} {n}`,
 	Regexp:       `{f} matches regex {v}`,
 	Exists:       `isnotempty({f})`,
-	CIDR:         `ipv4_is_in_range({f}, {v})`,
+	CIDR:         `ipv4_is_in_range({f}, {v}) == true`, // null (no IPv4 address) == true is false
 	AnyOf:        `{f} in~ ({vs})`,
 	ListSep:      ", ",
 	NullUnknown:  true,

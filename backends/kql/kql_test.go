@@ -50,7 +50,7 @@ func TestConstructs(t *testing.T) {
 		{"not exists", 0, proc + `user == null`, sel + `not(isnotempty(AccountName))`, "exact"},
 		{"numbers", 0, proc + `pid == 4 and ppid > 1`, sel + `todouble(ProcessId) == 4 and todouble(InitiatingProcessId) > 1`, "exact"},
 		{"regular expression", 0, proc + `command_line match "a+\\d"`, sel + `ProcessCommandLine matches regex @"a+\d"`, "exact"},
-		{"cidr", 0, "f = search Flow:Start\nx = filter f where dest_ip == 10.1.0.0/12", `DeviceNetworkEvents | where ipv4_is_in_range(RemoteIP, "10.1.0.0/12")`, "exact"},
+		{"cidr", 0, "f = search Flow:Start\nx = filter f where dest_ip == 10.1.0.0/12", `DeviceNetworkEvents | where ipv4_is_in_range(RemoteIP, "10.1.0.0/12") == true`, "exact"},
 		{"cidr v6", 0, "f = search Flow:Start\nx = filter f where dest_ip == fd00::/8", "", "unsupported"},
 		{"empty value", 0, proc + `user == ""`, "", "unsupported"},
 		{"host name", 0, proc + `hostname == "ws1"`, sel + `(DeviceName =~ "ws1" or DeviceName startswith "ws1.")`, "exact"},
@@ -144,6 +144,23 @@ func TestInjection(t *testing.T) {
 			if kq, err := kqlread.Read(q); err != nil || kq.Keeps(map[string]string{"TargetProcessCommandLine": v}) == negated {
 				t.Errorf("%q: %s: the query does not test the value as written (%v)", v, q, err)
 			}
+		}
+	}
+}
+
+// TestNegatedBlock: ipv4_is_in_range() is null for a value that is no IPv4
+// address; the block test is written "== true" so that its negation keeps
+// such a row, as the pseudocode's does (an IPv6 address is not in an IPv4
+// block), and keeps a row without the column.
+func TestNegatedBlock(t *testing.T) {
+	q, _ := translate(t, 0, "f = search Flow:Start\nx = filter f where not dest_ip == 10.0.0.0/8\noutput x")
+	read, err := kqlread.Read(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	for ip, keep := range map[string]bool{"10.1.2.3": false, "11.0.0.1": true, "fd00::1": true, "": true, "host": true} {
+		if read.Keeps(map[string]string{"RemoteIP": ip}) != keep {
+			t.Errorf("%s on RemoteIP %q: keeps %v, want %v", q, ip, !keep, keep)
 		}
 	}
 }

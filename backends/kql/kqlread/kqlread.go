@@ -230,16 +230,31 @@ func (p *parser) unary() expr {
 		return func(r map[string]string) val { v := x(r); return truth(!v.isNul && (v.num || v.s != "")) }
 	case p.peek("ipv4_is_in_range"):
 		args := p.call()
-		return func(r map[string]string) val {
-			a, err1 := netip.ParseAddr(args[0](r).s)
-			b, err2 := netip.ParsePrefix(args[1](r).s)
-			if err1 != nil || err2 != nil || !a.Is4() {
-				return val{b: null}
-			}
-			return truth(b.Contains(a))
+		if p.peek("==") { // == true: null == true is false
+			p.next()
+			p.expect("true")
+			in := p.inRange(args)
+			return func(r map[string]string) val { return truth(in(r).b == yes) }
 		}
+		return p.inRange(args)
 	}
 	return p.compare()
+}
+
+// inRange is ipv4_is_in_range(address, block): null unless both parse.
+func (p *parser) inRange(args []expr) expr {
+	if len(args) != 2 {
+		p.fail("ipv4_is_in_range takes two arguments")
+		return func(map[string]string) val { return val{} }
+	}
+	return func(r map[string]string) val {
+		a, err1 := netip.ParseAddr(args[0](r).s)
+		b, err2 := netip.ParsePrefix(args[1](r).s)
+		if err1 != nil || err2 != nil || !a.Is4() {
+			return val{b: null}
+		}
+		return truth(b.Contains(a))
+	}
 }
 
 func truth(b bool) val {
