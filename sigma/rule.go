@@ -39,47 +39,71 @@ func Read(path string) ([]*Rule, diag.List) {
 // correlation rule each. Every document that is a map gives a Rule, with
 // the diagnostics saying what in it is wrong.
 func Parse(file string, data []byte) ([]*Rule, diag.List) {
+	return parse(file, data, true)
+}
+
+// parse is Parse; fast lets the documents be read by fastDocs where it
+// can (the tests compare both ways).
+func parse(file string, data []byte, fast bool) ([]*Rule, diag.List) {
 	var diags diag.List
 	s := newSrc(file, data, &diags)
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var rules []*Rule
-	mayAlias := bytes.IndexByte(data, '&') >= 0
-	for {
-		var doc yaml.Node
-		err := decode(dec, &doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			// yaml.v3 cannot go on after a syntax error.
-			s.yamlError(err)
-			break
-		}
-		// Without an anchor ('&') there is no alias to expand.
-		if mayAlias && expandedSize(&doc, MaxExpandedNodes, map[*yaml.Node]int{}) > MaxExpandedNodes {
-			s.errorf("S003", s.pos(&doc), "the document's aliases expand to more than %d YAML nodes (a fixed bound against alias bombs): write the values out, or split the document", MaxExpandedNodes)
-			continue
-		}
-		root := &doc
-		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-			root = root.Content[0]
-		}
-		root = deref(root)
-		if root == nil || root.Kind != yaml.MappingNode {
-			if root != nil && root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-				continue // an empty document, as after a trailing ---
+	docs, ok := []*yaml.Node(nil), false
+	if fast {
+		docs, ok = fastDocs(data)
+	}
+	if ok {
+		// fastDocs reads no anchor, so there is no alias to expand.
+		for _, doc := range docs {
+			if r := s.document(doc, false); r != nil {
+				rules = append(rules, r)
 			}
-			s.errorf("S010", s.pos(root), "a Sigma document must be a map of keys such as title and detection, not a %s", kindName(root))
-			continue
 		}
-		if r := s.readRule(root); r != nil {
-			rules = append(rules, r)
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		mayAlias := bytes.IndexByte(data, '&') >= 0
+		for {
+			var doc yaml.Node
+			err := decode(dec, &doc)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				// yaml.v3 cannot go on after a syntax error.
+				s.yamlError(err)
+				break
+			}
+			if r := s.document(&doc, mayAlias); r != nil {
+				rules = append(rules, r)
+			}
 		}
 	}
 	if len(rules) == 0 && len(diags) == 0 {
 		s.errorf("S010", diag.Pos{File: file}, "the file holds no Sigma document")
 	}
 	return rules, diags
+}
+
+// document reads one YAML document as a rule, or nil. mayAlias is false
+// when the file holds no anchor ('&'), so no alias to expand.
+func (s *src) document(doc *yaml.Node, mayAlias bool) *Rule {
+	if mayAlias && expandedSize(doc, MaxExpandedNodes, map[*yaml.Node]int{}) > MaxExpandedNodes {
+		s.errorf("S003", s.pos(doc), "the document's aliases expand to more than %d YAML nodes (a fixed bound against alias bombs): write the values out, or split the document", MaxExpandedNodes)
+		return nil
+	}
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	root = deref(root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		if root != nil && root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+			return nil // an empty document, as after a trailing ---
+		}
+		s.errorf("S010", s.pos(root), "a Sigma document must be a map of keys such as title and detection, not a %s", kindName(root))
+		return nil
+	}
+	return s.readRule(root)
 }
 
 // decode is dec.Decode, with a panic inside yaml.v3 (which uses panics

@@ -38,6 +38,19 @@ type src struct {
 
 func newSrc(file string, data []byte, diags *diag.List) *src {
 	lines := make([]int, 1, bytes.Count(data, []byte{'\n'})+1)
+	if plainASCII(data) {
+		// Only LF breaks lines, and columns are byte offsets: the
+		// common case, read with IndexByte.
+		for i := bytes.IndexByte(data, '\n'); i >= 0; {
+			lines = append(lines, i+1)
+			j := bytes.IndexByte(data[i+1:], '\n')
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+		return &src{file: file, data: data, lines: lines, diags: diags, nonASCII: make([]bool, len(lines))}
+	}
 	for i := 0; i < len(data); {
 		switch data[i] {
 		case '\n', '\r', 0xc2, 0xe2:
@@ -60,6 +73,16 @@ func newSrc(file string, data []byte, diags *diag.List) *src {
 		}
 	}
 	return &src{file: file, data: data, lines: lines, diags: diags, nonASCII: nonASCII}
+}
+
+// plainASCII reports whether data is ASCII without a CR.
+func plainASCII(data []byte) bool {
+	for _, b := range data {
+		if b >= 0x80 || b == '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // lineBreak is the length of the line break data starts with, or 0. These
