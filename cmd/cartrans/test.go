@@ -45,8 +45,8 @@ which schema would.
 
 Like go test: failures and skips are listed (-v lists passes too), then a
 summary line; exit status 1 when a test fails, when the paths hold no
-analytic, or when no test ran (all skipped, or none found). --junit FILE writes JUnit XML for a CI service, whole or not at
-all.`,
+analytic, or when no test ran (all skipped, or none found). --junit FILE
+writes JUnit XML for a CI service, whole or not at all.`,
 		Example: `  cartrans test examples/analytics
   cartrans test --junit results.xml ../shared/car/analytics
   cartrans test ../shared/sigma/rules --sigma-regression ../shared/sigma/regression_data`,
