@@ -33,10 +33,10 @@ func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	copyExamples(t, dir)
 	analytics, golden := filepath.Join(dir, "analytics"), filepath.Join(dir, "queries")
-	if out, _, code := cli(t, "", "check", analytics, "--golden", golden, "--update"); code != 0 || !strings.Contains(out, "updated\t14 golden files") {
+	if out, _, code := cli(t, "", "check", analytics, "--golden", golden, "--update"); code != 0 || !strings.Contains(out, "updated\t18 golden files") {
 		t.Fatalf("update: exit %d\n%s", code, out)
 	}
-	if out, _, code := cli(t, "", "check", analytics, "--golden", golden); code != 0 || out != "ok\t14 golden files up to date\n" {
+	if out, _, code := cli(t, "", "check", analytics, "--golden", golden); code != 0 || out != "ok\t18 golden files up to date\n" {
 		t.Fatalf("up to date: exit %d\n%s", code, out)
 	}
 	// A changed analytic changes its queries.
@@ -47,7 +47,7 @@ func TestCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "changed: splunk-sysmon/CAR-2026-11-901.txt") ||
 		!strings.Contains(out, `-index=__your_sysmon_index__ EventCode=1 Image="*\\cmd.exe" ParentImage="*\\services.exe"`) ||
 		!strings.Contains(out, `+index=__your_sysmon_index__ EventCode=1 Image="*\\cmd.exe" ParentImage="*\\wininit.exe"`) ||
-		!strings.Contains(out, "FAIL\t4 of 14 golden files differ: 4 changed, 0 missing, 0 stale") {
+		!strings.Contains(out, "FAIL\t5 of 18 golden files differ: 5 changed, 0 missing, 0 stale") {
 		t.Errorf("changed: exit %d\n%s", code, out)
 	}
 	os.WriteFile(page, b, 0o644)
@@ -65,7 +65,7 @@ func TestCheck(t *testing.T) {
 	out, _, code = cli(t, "", "check", analytics, "--golden", golden)
 	if code != 1 || !strings.Contains(out, "missing: eql-endgame/CAR-2026-11-904.txt") || !strings.Contains(out, "stale: logpoint-sysmon/CAR-2026-11-903.txt") ||
 		strings.Contains(out, "CAR-2099") || strings.Contains(out, "notes") ||
-		!strings.Contains(out, "FAIL\t2 of 15 golden files differ: 0 changed, 1 missing, 1 stale") {
+		!strings.Contains(out, "FAIL\t2 of 19 golden files differ: 0 changed, 1 missing, 1 stale") {
 		t.Errorf("missing and stale: exit %d\n%s", code, out)
 	}
 	out, _, code = cli(t, "", "check", analytics, "--golden", golden, "--update")

@@ -334,12 +334,12 @@ func TestConvertUnknownNames(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--profile", "ecss"}, `unknown profile "ecss" (profiles: splunk: sysmon, cim; eql: endgame, ecs; dnif: sysmon; logpoint: sysmon, sigma; or all, or a profile file); did you mean ecs?`},
+		{[]string{"--profile", "ecss"}, `unknown profile "ecss" (profiles: splunk: sysmon, cim; eql: endgame, ecs; dnif: sysmon; logpoint: sysmon, sigma; kql: defender, sentinel; or all, or a profile file); did you mean ecs?`},
 		{[]string{"-t", "splunk", "--profile", "sysmom"}, `target splunk has no profile "sysmom" (its profiles: sysmon, cim; or all, or a profile file); did you mean sysmon?`},
 		{[]string{"--profile", "sysmom"}, "did you mean sysmon?"},
 		{[]string{"--profile", "profiles/mine.yaml"}, "profile file profiles/mine.yaml does not exist"},
 		{[]string{"--profile", "mine.yml"}, "profile file mine.yml does not exist"},
-		{[]string{"-t", "elastic"}, `unknown target "elastic" (targets: splunk, eql, dnif, logpoint); did you mean -t eql --profile ecs?`},
+		{[]string{"-t", "elastic"}, `unknown target "elastic" (targets: splunk, eql, dnif, logpoint, kql); did you mean -t eql --profile ecs?`},
 		{[]string{"-t", "splnk"}, "did you mean splunk?"},
 		{[]string{"-t", "splunk", "--set", "indx=x"}, `no profile selected has the setting "indx" (their settings: security_index, sysmon_index, system_index, zeek_index)`},
 		{[]string{"--set", "index=x"}, "did you mean security_index or sysmon_index or system_index or zeek_index?"},
