@@ -1,6 +1,7 @@
 package sigmair
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,61 @@ func FuzzLower(f *testing.F) {
 			if msg != "" {
 				t.Fatalf("%s: %q", msg, data)
 			}
+		}
+	})
+}
+
+// FuzzLowerItem: one field item, its modifiers and value fuzzed apart
+// from YAML's syntax, lowers or is refused with a reason, within a
+// second, and without an and or or of fewer than two terms.
+func FuzzLowerItem(f *testing.F) {
+	for _, s := range [][3]string{
+		{"contains|all", "a?b\\*", "sel"},
+		{"windash|contains", " -a /b ", "not sel"},
+		{"wide|base64offset|contains", "cmd", "sel"},
+		{"utf16|base64", "x", "sel"},
+		{"re|i|m", "^a(?=b)", "sel"},
+		{"neq", "", "sel"},
+		{"expand|startswith", "%p%\\x", "sel"},
+		{"cased|endswith", "\\\\*", "sel or not sel"},
+		{"base64offset", "a", "sel"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	params := map[string][]string{"p": {"a", "b*"}}
+	f.Fuzz(func(t *testing.T, mods, value, cond string) {
+		if len(mods)+len(value)+len(cond) > 1000 {
+			return
+		}
+		// The value as a YAML double-quoted string and in a list, so
+		// that any text reaches the lowering.
+		q := strconv.Quote(value)
+		text := ruleText("x", procSource, "    sel:\n        CommandLine|"+mods+":\n            - "+q+"\n            - "+q+"x\n    condition: "+strconv.Quote(cond)+"\n")
+		rules, diags := sigma.Parse("f.yml", []byte(text))
+		if diags.HasErrors() || len(rules) != 1 {
+			return
+		}
+		done := make(chan struct{})
+		var err error
+		var msg string
+		go func() {
+			defer close(done)
+			qs, e := Lower(rules[0], Options{Params: params})
+			err = e
+			if e == nil {
+				msg = emptyJunction(qs)
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			t.Fatalf("lowering took over 1 s: %q", text)
+		}
+		if err != nil && strings.TrimSpace(err.Error()) == "" {
+			t.Fatalf("refused without a reason: %q", text)
+		}
+		if msg != "" {
+			t.Fatalf("%s: %q", msg, text)
 		}
 	})
 }
