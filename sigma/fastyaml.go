@@ -3,6 +3,7 @@ package sigma
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -63,13 +64,21 @@ type fastParser struct {
 	data  []byte
 	lines []fastLine
 	i     int // the line being read
-	// slab holds the nodes, allocated a batch at a time.
-	slab []yaml.Node
+	// slab holds the nodes, allocated a batch at a time; content is
+	// the count of lines that are not blank or comments.
+	slab    []yaml.Node
+	content int
 }
 
 func (p *fastParser) node() *yaml.Node {
 	if len(p.slab) == 0 {
-		p.slab = make([]yaml.Node, 64)
+		// A line holds about two nodes (a key and its value); the
+		// first batch is sized so, the rest come 32 at a time.
+		size := 32
+		if p.content > 0 {
+			size, p.content = 2*p.content+2, 0
+		}
+		p.slab = make([]yaml.Node, size)
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -110,6 +119,9 @@ func (p *fastParser) split() bool {
 		if l.indent == 0 && (strings.HasPrefix(l.text, "---") || strings.HasPrefix(l.text, "...")) &&
 			(len(l.text) == 3 || l.text[3] == ' ') {
 			return false // a document marker
+		}
+		if !l.blank && l.text[l.indent] != '#' {
+			p.content++
 		}
 		p.lines = append(p.lines, l)
 		start = end + 1
@@ -501,10 +513,36 @@ func plainTag(n *yaml.Node) string {
 	// The resolver reads as a string at once any scalar whose first
 	// character is not one of these (its resolveTable): most scalars,
 	// which are then spared its work.
-	if !strings.ContainsRune("+-0123456789yYnNtTfFoO~.", rune(n.Value[0])) {
+	v := n.Value
+	if !strings.ContainsRune("+-0123456789yYnNtTfFoO~.", rune(v[0])) {
+		return "!!str"
+	}
+	// Two shapes every rule holds, which the resolver reads slowly: a
+	// decimal without a leading zero that fits an int64 is an !!int
+	// (strconv.ParseInt's base 0 reads it as decimal), and a date
+	// YYYY-MM-DD a !!timestamp when time.Parse takes it with the one of
+	// its timestamp formats such text can match ("2006-1-2"), else (no
+	// number either) a !!str.
+	if len(v) <= 18 && (v[0] != '0' || len(v) == 1) && digits(v) {
+		return "!!int"
+	}
+	if len(v) == 10 && digits(v[:4]) && v[4] == '-' && digits(v[5:7]) && v[7] == '-' && digits(v[8:]) {
+		if _, err := time.Parse("2006-1-2", v); err == nil {
+			return "!!timestamp"
+		}
 		return "!!str"
 	}
 	return n.ShortTag()
+}
+
+// digits reports whether s is ASCII digits only.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // quoted reads the single- or double-quoted scalar at off, which must

@@ -167,6 +167,7 @@ var fastCases = []struct {
 	{"a: >\n  x  \n  y\nb: |\n  p  \n  q\n", true},
 	{"a: 'v'#c\nb: \"v\"#c\n- 'a'#c\n", false},
 	{"a: 'v'#c\n", true},
+	{"a: 2023-02-30\nb: 2023-13-01\nc: 2023-1-2x\nd: 999999999999999999\ne: 9999999999999999999\nf: 0\ng: 00\nh: 2024-02-29\ni: 1234-56-78\n", true},
 }
 
 // TestFastYAMLCases: the fast path reads what it claims to, exactly as
