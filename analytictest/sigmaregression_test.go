@@ -214,10 +214,6 @@ var knownFailures = map[string]string{
 	// Likewise: three values set under ...\ZoneMap\Domains\, none with a
 	// Details the filter drops.
 	"45e112d0-7759-4c2a-aa36-9f8fb79d3393": "3 matches, want 1",
-	// A gap in the native engine's sysmon schema: registry/value_edit
-	// (Sysmon 13) does not map CAR's registry user to Sysmon's User,
-	// which the event carries, so the engine refuses the query.
-	"944e8941-f6f6-4ee8-ac05-1c224e923c0e": "profile sysmon does not map field user of registry/value_edit",
 }
 
 // TestRegressionCorpus runs SigmaHQ's regression tests: every rule that
