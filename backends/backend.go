@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/ir"
@@ -93,6 +94,9 @@ type Language struct {
 
 	once             sync.Once
 	escaper, wescape *strings.Replacer
+	// fieldNames remembers FieldName's answers (see fieldName).
+	fieldNames     sync.Map
+	fieldNameCount atomic.Int64
 }
 
 // replacers builds the escapers once: a Replacer is costly to build and a
@@ -288,11 +292,6 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 		}
 		return ir.Field{Name: name, Pos: f.Pos}, m, true
 	}
-	note := func(pos diag.Pos, format string, args ...any) {
-		if explain != nil {
-			*explain = append(*explain, Note{Pos: pos, Text: fmt.Sprintf(format, args...)})
-		}
-	}
 	leaf := func(c ir.Cond) ir.Cond {
 		switch c := c.(type) {
 		case ir.Match:
@@ -320,12 +319,15 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 				*approx = append(*approx, Note{Pos: c.Value.Pos, Kind: kind,
 					Text: fmt.Sprintf("%s, as %s%s, is written as the pattern %q, whose * can also match across %s", c.Field.Name, Name(f), transformNote(m), out.(ir.Match).Value.Str, across)})
 			}
-			note(c.Field.Pos, "%s → %s%s: %s", c.Field.Name, Name(f), transformNote(m), describe(out))
+			if explain != nil {
+				// Concatenated, not through note's Sprintf: one per leaf.
+				*explain = append(*explain, Note{Pos: c.Field.Pos, Text: c.Field.Name + " → " + Name(f) + transformNote(m) + ": " + describe(out)})
+			}
 			return out
 		case ir.Compare:
 			f, _, ok := field(c.Field)
-			if ok {
-				note(c.Field.Pos, "%s → %s", c.Field.Name, Name(f))
+			if ok && explain != nil {
+				*explain = append(*explain, Note{Pos: c.Field.Pos, Text: c.Field.Name + " → " + Name(f)})
 			}
 			return ir.WithField(c, f)
 		case ir.Regexp:
@@ -382,9 +384,9 @@ func describe(c ir.Cond) string {
 		if c.Value.IsNum {
 			return "equals " + c.Value.NumText()
 		}
-		return "matches " + fmt.Sprintf("%q", c.Value.Str)
+		return "matches " + strconv.Quote(c.Value.Str) // as %q writes it
 	case ir.Regexp:
-		return "matches the regular expression " + fmt.Sprintf("%q", c.Pattern)
+		return "matches the regular expression " + strconv.Quote(c.Pattern)
 	case ir.Or:
 		parts := make([]string, len(c.Terms))
 		for i, t := range c.Terms {

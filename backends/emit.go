@@ -241,8 +241,13 @@ func (e *emitter) pattern(c ir.Match) string {
 	if l.NoControl && hasControl(c.Value.Str) {
 		return e.fail("a value with a control character", c.Field, "a tab or line break cannot be written in its literals")
 	}
-	return e.fail(fmt.Sprintf("the pattern %q (%s)", c.Value.Str, patternKind(c.Value)), c.Field,
+	first := e.err == nil
+	e.fail(fmt.Sprintf("the pattern %q (%s)", c.Value.Str, patternKind(c.Value)), c.Field,
 		"its matches have no such pattern and the language no regular expressions")
+	if first {
+		e.err.(*Unsupported).Kind = "a pattern with " + patternKind(c.Value)
+	}
+	return ""
 }
 
 // Writes reports whether the language's tests say a match of v exactly,
@@ -298,11 +303,52 @@ func (e *emitter) fill(tmpl string, f ir.Field, n, v string) string {
 
 // fillAll substitutes a template's every placeholder.
 func (e *emitter) fillAll(tmpl string, f ir.Field, n, v, op, block string) string {
-	name, err := e.lang.FieldName(Name(f))
+	name, err := e.lang.fieldName(Name(f))
 	if err != nil && e.err == nil {
 		e.err = &Unsupported{Construct: "the field name " + Name(f), Kind: "a field name the language cannot write", Backend: e.lang.Name, Pos: f.Pos, Reason: err.Error()}
 	}
-	return fillTemplate(tmpl, map[string]string{"f": name, "n": n, "v": v, "vs": v, "op": op, "b": block})
+	return fillTemplate(tmpl, func(key string) (string, bool) {
+		switch key {
+		case "f":
+			return name, true
+		case "n":
+			return n, true
+		case "v", "vs":
+			return v, true
+		case "op":
+			return op, true
+		case "b":
+			return block, true
+		}
+		return "", false
+	})
+}
+
+// maxFieldNames bounds the field names a Language remembers, so that
+// inputs naming ever new fields cannot grow it without end.
+const maxFieldNames = 4096
+
+// fieldName is FieldName, remembered per name: the backends check names
+// with regular expressions, once per leaf, and a corpus names the same
+// few hundred fields again and again. FieldName depends on the name
+// alone.
+func (l *Language) fieldName(name string) (string, error) {
+	if v, ok := l.fieldNames.Load(name); ok {
+		r := v.(fieldNameResult)
+		return r.name, r.err
+	}
+	written, err := l.FieldName(name)
+	if l.fieldNameCount.Load() < maxFieldNames {
+		if _, loaded := l.fieldNames.LoadOrStore(name, fieldNameResult{written, err}); !loaded {
+			l.fieldNameCount.Add(1)
+		}
+	}
+	return written, err
+}
+
+type fieldNameResult struct {
+	name string
+	err  error
 }
 
 // literalSegs quotes a pattern's pieces as literal: each wildcard in
@@ -363,12 +409,12 @@ func (e *emitter) quote(s string, wildcard bool) string {
 
 // fillTemplate substitutes the {name} placeholders in one pass, without
 // reading the substituted text again (a value holding "{f}" stays as it is).
-func fillTemplate(tmpl string, vals map[string]string) string {
+func fillTemplate(tmpl string, vals func(name string) (string, bool)) string {
 	var b strings.Builder
 	for i := 0; i < len(tmpl); {
 		if tmpl[i] == '{' {
 			if j := strings.IndexByte(tmpl[i:], '}'); j > 0 {
-				if v, ok := vals[tmpl[i+1:i+j]]; ok {
+				if v, ok := vals(tmpl[i+1 : i+j]); ok {
 					b.WriteString(v)
 					i += j + 1
 					continue
