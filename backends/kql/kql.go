@@ -219,7 +219,7 @@ func refuse(c ir.Cond) error {
 			}
 		case ir.CIDR:
 			if pr, perr := netip.ParsePrefix(c.Block); (perr != nil || !pr.Addr().Is4()) && err == nil {
-				err = &backends.Unsupported{Construct: "the address block " + c.Block, Backend: "kql", Pos: c.Field.Pos,
+				err = &backends.Unsupported{Construct: "the address block " + c.Block, Kind: "an address block", Backend: "kql", Pos: c.Field.Pos,
 					Reason: "only IPv4 blocks are written (ipv4_is_in_range)"}
 			}
 		}
@@ -382,7 +382,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	for _, it := range agg.Items {
 		fn, ok := aggs[it.Func]
 		if !ok || !nameRE.MatchString(it.As) {
-			return r, &backends.Unsupported{Construct: "the aggregate " + it.Func + " as " + it.As, Backend: "kql", Pos: it.Pos,
+			return r, &backends.Unsupported{Construct: "the aggregate " + it.Func + " as " + it.As, Kind: "an aggregate", Backend: "kql", Pos: it.Pos,
 				Reason: "KQL's dcount() is an estimate; a column is a plain name"}
 		}
 		text := fn + "()"
@@ -441,7 +441,7 @@ func keyExpr(events []backends.EventCond, p *profile.Profile, f ir.Field) (strin
 	expr := map[profile.Transform]string{profile.Same: name, profile.HostName: "split(" + name + `, ".")[0]`,
 		profile.BaseName: `extract(@"[^\\/]*$", 0, ` + name + ")"}[m.Transform]
 	if expr == "" {
-		return "", &backends.Unsupported{Construct: "a key the profile maps as a part of " + m.Field, Backend: "kql", Pos: f.Pos}
+		return "", &backends.Unsupported{Construct: "a key the profile maps as a part of " + m.Field, Kind: "a key mapped as a part of a field", Backend: "kql", Pos: f.Pos}
 	}
 	return "tolower(tostring(" + expr + "))", nil
 }
