@@ -457,6 +457,9 @@ func transform(f ir.Field, m profile.FieldMap, v ir.Value) ir.Cond {
 // characters as \xHH so that no raw tab or line break reaches a query.
 func QuoteMeta(s string) string {
 	q := regexp.QuoteMeta(s)
+	if !strings.ContainsFunc(q, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return q // nothing to rewrite: most values
+	}
 	var b strings.Builder
 	for i := 0; i < len(q); i++ {
 		if c := q[i]; c < 0x20 || c == 0x7f {
@@ -523,6 +526,20 @@ func PatternRegexp(v ir.Value) string {
 // its literal text quoted, each * written as star and each ? as one.
 func PatternBody(v ir.Value, star, one string) string {
 	var b strings.Builder
+	if !v.Escaped {
+		// Unescaped, only * is special (see ir.Value.Segments): the
+		// pieces between are literal, written without splitting the
+		// value into segments first.
+		for rest := v.Str; ; {
+			lit, after, found := strings.Cut(rest, "*")
+			b.WriteString(QuoteMeta(lit))
+			if !found {
+				return b.String()
+			}
+			b.WriteString(star)
+			rest = after
+		}
+	}
 	for _, s := range v.Segments() {
 		switch s.Kind {
 		case ir.AnyRun:
