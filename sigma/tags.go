@@ -58,7 +58,7 @@ func (s *src) readTags(n *yaml.Node) []Tag {
 		}
 		t := Tag{Raw: v, Pos: s.pos(e)}
 		t.Namespace, t.Name, _ = strings.Cut(v, ".")
-		if !tagPattern.MatchString(v) {
+		if !isTag(v) {
 			s.warnf("S020", t.Pos, "tag %q is not namespace.name in lower-case letters, digits, '_', '-' and '.' (specification: Tags)", v)
 		}
 		out = append(out, t)
