@@ -601,7 +601,10 @@ func term(c ir.Cond) (string, error) {
 			return "", &backends.Unsupported{Construct: "an or of case-sensitive and case-insensitive tests", Backend: "dnif", Pos: f.Pos,
 				Reason: "one DNIF regex() is either case-sensitive or not"}
 		}
-		insensitive = map[bool]int{false: 0, true: 1}[ci]
+		insensitive = 0
+		if ci {
+			insensitive = 1
+		}
 		bodies = append(bodies, body)
 	}
 	name, err := fieldName(backends.Name(field))
@@ -689,7 +692,12 @@ func leaf(c ir.Cond) (f ir.Field, body string, insensitive bool, num string, err
 // separator or a space; \Q…\E quoting) is refused.
 func escapeRegexArg(re string) (string, error) {
 	var b strings.Builder
-	hex := func(c byte) { fmt.Fprintf(&b, `\x%02x`, c) }
+	hex := func(c byte) { // \x%02x
+		const digits = "0123456789abcdef"
+		b.WriteString(`\x`)
+		b.WriteByte(digits[c>>4])
+		b.WriteByte(digits[c&15])
+	}
 	inClass := false
 	for i := 0; i < len(re); i++ {
 		c := re[i]
@@ -764,20 +772,57 @@ func isAlnum(c byte) bool {
 }
 
 var (
-	fieldRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
-	rawRE   = regexp.MustCompile(`^@[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 	plainRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
 	numRE   = regexp.MustCompile(`^\d+$`)
 )
+
+// The names are checked by hand, once per leaf, rather than by regular
+// expressions, which cost more than writing the query; TestNameChecks
+// holds them equal to the expressions they stand for.
+
+// isField reports whether s is an extracted field's name:
+// ^[A-Za-z][A-Za-z0-9_]*$.
+func isField(s string) bool {
+	return s != "" && s[0] != '_' && !('0' <= s[0] && s[0] <= '9') && isIdent(s)
+}
+
+// isRaw reports whether s is @ and a raw key, dotted for nested keys:
+// ^@[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$.
+func isRaw(s string) bool {
+	rest, ok := strings.CutPrefix(s, "@")
+	if !ok {
+		return false
+	}
+	for {
+		part, after, more := strings.Cut(rest, ".")
+		if part == "" || '0' <= part[0] && part[0] <= '9' || !isIdent(part) {
+			return false
+		}
+		if !more {
+			return true
+		}
+		rest = after
+	}
+}
+
+// isIdent reports whether s is letters, digits and _ only.
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // fieldName writes an extracted field as $Name and a raw one, which a
 // profile writes @Name, as @Name (DNIF "Search on Raw": a key of the raw
 // JSON or key=value log, dotted for nested keys).
 func fieldName(name string) (string, error) {
-	if rawRE.MatchString(name) {
+	if isRaw(name) {
 		return name, nil
 	}
-	if !fieldRE.MatchString(name) {
+	if !isField(name) {
 		return "", fmt.Errorf("DNIF field names are letters, digits and _ (or @ and a raw key), not %q", name)
 	}
 	return "$" + name, nil
