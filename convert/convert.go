@@ -15,9 +15,7 @@ import (
 	"github.com/cartrans/cartrans/internal/par"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
-	"github.com/cartrans/cartrans/sigma"
 	"github.com/cartrans/cartrans/sigmair"
-	"github.com/cartrans/cartrans/sigmamap"
 )
 
 // Target is a backend with the profile to translate through.
@@ -86,7 +84,17 @@ func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]E
 		perRule[i-len(units)] = translateSigma(rules[i-len(units)], targets, opt)
 	})
 	var all diag.List
+	n := 0
+	for _, es := range perUnit {
+		n += len(es)
+	}
+	for _, es := range perRule {
+		n += len(es)
+	}
 	var entries []Entry
+	if n > 0 {
+		entries = make([]Entry, 0, n) // sized once: an Entry is large
+	}
 	u, r := 0, 0
 	for _, a := range analytics {
 		for ; u < len(units) && units[u].Analytic == a; u++ {
@@ -174,6 +182,9 @@ func translate(u *compiler.Unit, targets []Target, opt Options, resolve ir.Resol
 func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry {
 	queries, lowerErr := sigmair.LowerAnalytic(a, opt.Sigma)
 	var entries []Entry
+	if len(targets) > 0 {
+		entries = make([]Entry, 0, len(targets))
+	}
 	for _, t := range targets {
 		e := Entry{
 			ID: a.ID, Title: a.Title, Techniques: a.TechniqueIDs(), Target: t.Backend.Name(), Profile: t.Profile.Name,
@@ -186,7 +197,7 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 		case lowerErr != nil:
 			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerErr.Error(), backends.Category(lowerErr)
 		default:
-			if err := sigmaCheck(a, t.Profile, opt.Sigma); err != nil {
+			if err := sigmair.Check(a, t.Profile, opt.Sigma); err != nil {
 				e.Fidelity, e.Reason, e.Category = backends.NotDone, err.Error(), backends.Category(err)
 			}
 		}
@@ -200,25 +211,6 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 	return entries
 }
 
-// sigmaCheck is the Sigma mapping's first refusal of the rule's fields
-// for the profile (saying how many more there are), or nil.
-func sigmaCheck(a *analytic.Analytic, p *profile.Profile, opt sigmair.Options) error {
-	r, _ := a.Sigma.Rule.(*sigma.Rule)
-	m := opt.Map
-	if m == nil {
-		m = sigmamap.Default()
-	}
-	refusals := m.Check(r, p)
-	switch len(refusals) {
-	case 0:
-		return nil
-	case 1:
-		return refusals[0]
-	}
-	first := *refusals[0]
-	first.Reason += fmt.Sprintf(" (and %d more)", len(refusals)-1)
-	return &first
-}
 
 // fill translates queries for a target into the entry.
 func fill(e *Entry, t Target, queries []ir.Query) {
