@@ -215,6 +215,17 @@ type EventCond struct {
 // expressions, pass approx: the transform is then a wildcard pattern that
 // matches a little more, and each such place is noted there.
 func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, error) {
+	return mapQuery(q, p, explain, approx, false)
+}
+
+// MapKeywords is Map for the engine that runs Sigma's keyword searches
+// itself (the native one, which tests every field of an event): an
+// ir.Keyword is kept as it is, not refused.
+func MapKeywords(q ir.Query, p *profile.Profile) ([]EventCond, error) {
+	return mapQuery(q, p, nil, nil, true)
+}
+
+func mapQuery(q ir.Query, p *profile.Profile, explain, approx *[]Note, keywords bool) ([]EventCond, error) {
 	if q.Join != nil {
 		// A backend that pairs events handles joins before it maps.
 		return nil, &Unsupported{Construct: "join", Backend: p.Backend, Pos: q.Pos, Reason: "pairing events is not emitted for this backend yet"}
@@ -223,7 +234,7 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 		return nil, &Unsupported{Construct: "aggregation", Backend: p.Backend, Pos: q.Pos, Reason: "grouping events is not emitted for this backend yet"}
 	}
 	if len(q.Sources) == 0 {
-		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain, approx)
+		c, err := mapCond(q.Cond, p.Log, nil, p, "log events", explain, approx, keywords)
 		if err != nil {
 			return nil, err
 		}
@@ -260,7 +271,7 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 					continue
 				}
 			}
-			c, err := mapCond(q.Cond, ev.Fields, ev.Present, p, profile.Key(s.Object, a), explain, approx)
+			c, err := mapCond(q.Cond, ev.Fields, ev.Present, p, profile.Key(s.Object, a), explain, approx, keywords)
 			if err != nil {
 				return nil, err
 			}
@@ -276,7 +287,7 @@ func Map(q ir.Query, p *profile.Profile, explain, approx *[]Note) ([]EventCond, 
 
 // mapCond renames fields and transforms values. present lists the CAR
 // fields every event carries; their mapped names are marked present.
-func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p *profile.Profile, where string, explain, approx *[]Note) (ir.Cond, error) {
+func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p *profile.Profile, where string, explain, approx *[]Note, keywords bool) (ir.Cond, error) {
 	var err error
 	field := func(f ir.Field) (ir.Field, profile.FieldMap, bool) {
 		m, ok := fields[f.Name]
@@ -348,7 +359,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			// languages' full-text searches match whole terms of the
 			// raw event (Splunk's, LogPoint's) or need a field (EQL,
 			// DNIF): none says "anywhere in any field" exactly.
-			if err == nil {
+			if err == nil && !keywords {
 				err = &Unsupported{Construct: "a keyword search (a Sigma keyword, " + strconv.Quote(c.Value.Str) + ")", Kind: "a keyword search", Backend: p.Backend, Pos: c.Value.Pos,
 					Reason: "the language has no exact test for a value anywhere in any field of an event"}
 			}

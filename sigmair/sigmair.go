@@ -288,6 +288,12 @@ func fold(c ir.Cond) ir.Cond {
 		case isAlways(x):
 			return never
 		}
+		if inner, ok := x.(ir.Not); ok {
+			// not not x is x ("not filter" of a "Field: null" filter
+			// is a test of presence), which languages without a double
+			// negation (DNIF) can then write.
+			return inner.X
+		}
 		return ir.Not{X: x}
 	}
 	return c
@@ -534,17 +540,18 @@ func LowerAnalytic(a *analytic.Analytic, opt Options) ([]ir.Query, error) {
 		return nil, fmt.Errorf("%s: %s is not a Sigma rule", a.Pos, a.ID)
 	}
 	if n := a.Sigma.Errors; n > 0 {
-		return nil, fmt.Errorf("the rule has %s (see cartrans lint)", plural.N(n, "error", "errors"))
+		return nil, fmt.Errorf("%s: the rule has %s (see cartrans lint)", a.Pos, plural.N(n, "error", "errors"))
 	}
 	return Lower(r, opt)
 }
 
-// Check says why the rule's fields cannot be translated with the
-// profile (the mapping's reasons, which name the Sigma field), or "".
-func Check(a *analytic.Analytic, p *profile.Profile, opt Options) string {
+// Check is the mapping's first refusal of the rule's fields for the
+// profile (its reason names the Sigma field; it says how many more there
+// are), or nil.
+func Check(a *analytic.Analytic, p *profile.Profile, opt Options) error {
 	r := rule(a)
 	if r == nil {
-		return ""
+		return nil
 	}
 	m := opt.Map
 	if m == nil {
@@ -553,9 +560,11 @@ func Check(a *analytic.Analytic, p *profile.Profile, opt Options) string {
 	refusals := m.Check(r, p)
 	switch len(refusals) {
 	case 0:
-		return ""
+		return nil
 	case 1:
-		return refusals[0].Error()
+		return refusals[0]
 	}
-	return fmt.Sprintf("%s (and %d more)", refusals[0].Error(), len(refusals)-1)
+	first := *refusals[0]
+	first.Reason += fmt.Sprintf(" (and %d more)", len(refusals)-1)
+	return &first
 }

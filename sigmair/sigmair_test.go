@@ -157,7 +157,7 @@ func TestNegationAndPresence(t *testing.T) {
 		{name: "null is absence", detection: "    sel:\n        User: null\n    condition: sel\n",
 			want: `process/create: not(exists(user))`},
 		{name: "not null is presence", detection: "    sel:\n        User: null\n    condition: not sel\n",
-			want: `process/create: not(not(exists(user)))`},
+			want: `process/create: exists(user)`},
 		{name: "exists true", detection: "    sel:\n        User|exists: true\n    condition: sel\n",
 			want: `process/create: exists(user)`},
 		{name: "exists false", detection: "    sel:\n        User|exists: false\n    condition: sel\n",

@@ -334,13 +334,6 @@ func TestSigmaKeywordsNative(t *testing.T) {
 		}
 	}
 	if ps := e.Problems(); len(ps) > 0 {
-		if strings.Contains(fmt.Sprint(ps), "native cannot express a keyword search") {
-			// Known: backends.Map, which the native engine maps its
-			// queries with, refuses ir.Keyword for every backend, the
-			// native one too, so the engine never reaches its keyword
-			// test. Reported to the lead; remove this once fixed.
-			t.Skipf("KNOWN BUG: the native engine does not run keyword searches: %v", ps)
-		}
 		t.Fatalf("the native engine could not run the query: %v", ps)
 	}
 	if fmt.Sprint(kept) != "[3 18]" {

@@ -546,7 +546,7 @@ func compileQuery(q ir.Query, s *Schema) (branches, error) {
 		}
 		return branches{{def: &profile.Event{}, test: t}}, nil
 	}
-	evs, err := backends.Map(q, &s.Profile, nil, nil)
+	evs, err := backends.MapKeywords(q, &s.Profile)
 	if err != nil {
 		return nil, err
 	}
