@@ -211,7 +211,6 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 	return entries
 }
 
-
 // fill translates queries for a target into the entry.
 func fill(e *Entry, t Target, queries []ir.Query) {
 	results, err := t.Backend.Convert(queries, t.Profile)
