@@ -393,6 +393,19 @@ func TestREADMESummary(t *testing.T) {
 	readmeShows(t, "convert --summary --profile all ../shared/car/analytics`):\n\n", out)
 }
 
+// TestREADMESigmaSummary: the README's tables of what each target
+// translates of SigmaHQ's rules are the command's output, up to the
+// table of every rule's reasons, which the README leaves out.
+func TestREADMESigmaSummary(t *testing.T) {
+	dir := filepath.Join(testcorpus.SigmaDir(t), "rules")
+	out, _, _ := cli(t, "", "convert", "--summary", "--profile", "all", dir)
+	cut := strings.Index(out, "\n| target (profile): reason not translated exactly")
+	if cut < 0 {
+		t.Fatalf("no reasons table in the summary:\n%s", out)
+	}
+	readmeShows(t, "(`go run ./cmd/cartrans convert --summary --profile all ../shared/sigma/rules`;\nthe command goes on with the reasons for every rule):\n\n", out[:cut+1])
+}
+
 // TestREADMESettings: the README's list of settings is the command's
 // output (the Splunk index settings are per log).
 func TestREADMESettings(t *testing.T) {
