@@ -332,7 +332,7 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 			}
 			if explain != nil {
 				// Concatenated, not through note's Sprintf: one per leaf.
-				*explain = append(*explain, Note{Pos: c.Field.Pos, Text: c.Field.Name + " → " + Name(f) + transformNote(m) + ": " + describe(out)})
+				*explain = append(*explain, Note{Pos: c.Field.Pos, Text: mappedNote(c.Field.Name, Name(f), transformNote(m), out)})
 			}
 			return out
 		case ir.Compare:
@@ -389,23 +389,56 @@ func transformNote(m profile.FieldMap) string {
 	return ""
 }
 
-func describe(c ir.Cond) string {
+// mappedNote is "name → mapped transform: " and what out tests, written
+// into one buffer: there is one per leaf.
+func mappedNote(name, mapped, transform string, out ir.Cond) string {
+	b := make([]byte, 0, len(name)+len(mapped)+len(transform)+48+describeLen(out))
+	b = append(b, name...)
+	b = append(b, " → "...)
+	b = append(b, mapped...)
+	b = append(b, transform...)
+	b = append(b, ": "...)
+	return string(appendDescribe(b, out))
+}
+
+// describeLen estimates appendDescribe's length, to size its buffer.
+func describeLen(c ir.Cond) int {
+	switch c := c.(type) {
+	case ir.Match:
+		return len(c.Value.Str) + 16
+	case ir.Regexp:
+		return len(c.Pattern) + 40
+	case ir.Or:
+		n := 0
+		for _, t := range c.Terms {
+			n += describeLen(t) + 4
+		}
+		return n
+	}
+	return 0
+}
+
+// appendDescribe appends what c tests: "matches" and the value quoted as
+// %q quotes it, "equals" a number, the regular expression; an or's
+// terms joined by "or".
+func appendDescribe(b []byte, c ir.Cond) []byte {
 	switch c := c.(type) {
 	case ir.Match:
 		if c.Value.IsNum {
-			return "equals " + c.Value.NumText()
+			return append(append(b, "equals "...), c.Value.NumText()...)
 		}
-		return "matches " + strconv.Quote(c.Value.Str) // as %q writes it
+		return strconv.AppendQuote(append(b, "matches "...), c.Value.Str) // as %q writes it
 	case ir.Regexp:
-		return "matches the regular expression " + strconv.Quote(c.Pattern)
+		return strconv.AppendQuote(append(b, "matches the regular expression "...), c.Pattern)
 	case ir.Or:
-		parts := make([]string, len(c.Terms))
 		for i, t := range c.Terms {
-			parts[i] = describe(t)
+			if i > 0 {
+				b = append(b, " or "...)
+			}
+			b = appendDescribe(b, t)
 		}
-		return strings.Join(parts, " or ")
 	}
-	return ""
+	return b
 }
 
 // transform maps a CAR value to the schema field's: for a base name, the
