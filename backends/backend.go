@@ -390,32 +390,16 @@ func transformNote(m profile.FieldMap) string {
 }
 
 // mappedNote is "name → mapped transform: " and what out tests, written
-// into one buffer: there is one per leaf.
+// into one buffer (on the stack when short): there is one per leaf.
 func mappedNote(name, mapped, transform string, out ir.Cond) string {
-	b := make([]byte, 0, len(name)+len(mapped)+len(transform)+48+describeLen(out))
+	var buf [256]byte
+	b := buf[:0]
 	b = append(b, name...)
 	b = append(b, " → "...)
 	b = append(b, mapped...)
 	b = append(b, transform...)
 	b = append(b, ": "...)
 	return string(appendDescribe(b, out))
-}
-
-// describeLen estimates appendDescribe's length, to size its buffer.
-func describeLen(c ir.Cond) int {
-	switch c := c.(type) {
-	case ir.Match:
-		return len(c.Value.Str) + 16
-	case ir.Regexp:
-		return len(c.Pattern) + 40
-	case ir.Or:
-		n := 0
-		for _, t := range c.Terms {
-			n += describeLen(t) + 4
-		}
-		return n
-	}
-	return 0
 }
 
 // appendDescribe appends what c tests: "matches" and the value quoted as
