@@ -15,15 +15,36 @@ import (
 // Pos is a position in the analytic's file.
 type Pos = diag.Pos
 
-// Node is any node of the tree.
+// Node is any node of the tree. Like go/ast's, every node spans
+// [Pos(), End()): End is just past its last byte, on the line of that
+// byte, so a diagnostic about a node can underline all of it. A node the
+// parser repaired by adding a closing token ends where the text ends.
 type Node interface {
 	// Pos is where the node's first token begins.
 	Pos() Pos
+	// End is just past the node's last token.
+	End() Pos
 }
 
 // Program is one pseudocode implementation.
 type Program struct {
 	Stmts []Stmt
+}
+
+// Pos is where the first statement begins; the zero Pos when there is none.
+func (p *Program) Pos() Pos {
+	if len(p.Stmts) == 0 {
+		return Pos{}
+	}
+	return p.Stmts[0].Pos()
+}
+
+// End is where the last statement ends; the zero Pos when there is none.
+func (p *Program) End() Pos {
+	if len(p.Stmts) == 0 {
+		return Pos{}
+	}
+	return p.Stmts[len(p.Stmts)-1].End()
 }
 
 // Stmt is a statement: one line of the program, or several joined by open
@@ -67,6 +88,7 @@ type OutputStmt struct {
 	At     Pos
 	Return bool // written "return"
 	Names  []*Ident
+	EndAt  Pos // past the last name, or the closing parenthesis
 }
 
 // InputStmt declares a parameter: "input name".
@@ -90,6 +112,7 @@ type BadStmt struct {
 	Name    *Ident // nil when the statement assigned nothing
 	Keyword string // its first word, lower-cased ("output")
 	Refs    []string
+	EndAt   Pos // past the statement's last token
 }
 
 func (s *BadStmt) Pos() Pos         { return s.At }
@@ -106,6 +129,18 @@ func (*OutputStmt) stmtNode()      {}
 func (*InputStmt) stmtNode()       {}
 func (*ExprStmt) stmtNode()        {}
 
+func (s *BadStmt) End() Pos         { return s.EndAt }
+func (s *AssignStmt) End() Pos {
+	if s.Query != nil {
+		return s.Query.End()
+	}
+	return s.Value.End()
+}
+func (s *FieldAssignStmt) End() Pos { return s.Value.End() }
+func (s *OutputStmt) End() Pos      { return s.EndAt }
+func (s *InputStmt) End() Pos       { return s.Name.End() }
+func (s *ExprStmt) End() Pos        { return s.X.End() }
+
 // ---- queries
 
 // Source is one object and action of a search: "Process:Create". Action is
@@ -114,6 +149,9 @@ type Source struct {
 	At     Pos
 	Object string // as written
 	Action string // as written; "*" for all
+	// EndAt is past the source's word: "Process:Create", or "b" of
+	// "Process:a,b", whose Object is the one before.
+	EndAt Pos
 }
 
 // SearchQuery selects the events of data model objects and actions,
@@ -122,6 +160,7 @@ type SearchQuery struct {
 	At      Pos
 	Sources []Source
 	Where   Expr // nil without a where clause
+	EndAt   Pos  // past the condition, the last source or its ')'
 }
 
 // FilterQuery keeps the events of a dataset that satisfy a condition.
@@ -131,6 +170,7 @@ type FilterQuery struct {
 	At     Pos
 	Source *Ident
 	Where  Expr
+	EndAt  Pos // past the condition or the ')' of "(where …)"
 }
 
 // JoinQuery pairs the events of two datasets that satisfy a condition
@@ -174,6 +214,7 @@ type CountQuery struct {
 type RunQuery struct {
 	At       Pos
 	Analytic string // the CAR ID
+	EndAt    Pos    // past "Analytic:CAR-…"
 }
 
 func (q *SearchQuery) Pos() Pos { return q.At }
@@ -183,6 +224,30 @@ func (q *GroupQuery) Pos() Pos  { return q.At }
 func (q *SelectQuery) Pos() Pos { return q.At }
 func (q *CountQuery) Pos() Pos  { return q.At }
 func (q *RunQuery) Pos() Pos    { return q.At }
+
+func (s *Source) Pos() Pos { return s.At }
+func (s *Source) End() Pos { return s.EndAt }
+
+func (it *SelectItem) Pos() Pos { return it.X.Pos() }
+func (it *SelectItem) End() Pos {
+	if it.As != nil {
+		return it.As.End()
+	}
+	return it.X.End()
+}
+
+func (q *SearchQuery) End() Pos { return q.EndAt }
+func (q *FilterQuery) End() Pos { return q.EndAt }
+func (q *JoinQuery) End() Pos   { return q.Where.End() }
+func (q *GroupQuery) End() Pos {
+	if q.Where != nil {
+		return q.Where.End()
+	}
+	return q.By[len(q.By)-1].End()
+}
+func (q *SelectQuery) End() Pos { return q.Items[len(q.Items)-1].End() }
+func (q *CountQuery) End() Pos  { return q.By[len(q.By)-1].End() }
+func (q *RunQuery) End() Pos    { return q.EndAt }
 
 func (*SearchQuery) queryNode() {}
 func (*FilterQuery) queryNode() {}
@@ -208,6 +273,7 @@ type FieldRef struct {
 	At        Pos
 	Parts     []string
 	Bracketed bool
+	EndAt     Pos // past the name, or the ']' of a bracketed one
 }
 
 // StringLit is a quoted string or an unquoted value read as one
@@ -217,6 +283,9 @@ type StringLit struct {
 	At    Pos
 	Value string
 	Quote Quote
+	// EndAt is past the closing quote as written (which may be a smart
+	// quote of several bytes), or past the text of an unquoted value.
+	EndAt Pos
 }
 
 // Quote is how a string was written.
@@ -234,6 +303,7 @@ type NumberLit struct {
 	At    Pos
 	Text  string
 	Value float64
+	EndAt Pos
 }
 
 // DurationLit is a span of time: "1 hour", "2 seconds", "1sec".
@@ -241,12 +311,14 @@ type DurationLit struct {
 	At    Pos
 	Text  string // as written, for the printer: "1 hour"
 	Value time.Duration
+	EndAt Pos
 }
 
 // CIDRLit is an address block: "10.0.0.0/8".
 type CIDRLit struct {
-	At   Pos
-	Text string
+	At    Pos
+	Text  string
+	EndAt Pos
 }
 
 // ListLit is a list of values: "[1, 2]", "(…)" after IN.
@@ -256,6 +328,7 @@ type ListLit struct {
 	// Open is true for a list written with "..." at its end: CAR uses it
 	// for "and others", which the checker reports.
 	Ellipsis bool
+	EndAt    Pos // past the closing bracket or parenthesis
 }
 
 // NullLit is "null".
@@ -310,14 +383,16 @@ type NotExpr struct {
 
 // ParenExpr is "(x)", kept so that the printer can keep grouping.
 type ParenExpr struct {
-	At Pos
-	X  Expr
+	At    Pos
+	X     Expr
+	EndAt Pos // past the closing parenthesis
 }
 
 // MatchExpr is a regular-expression test: "x match "re"", "x.matches("re")".
 type MatchExpr struct {
 	X       Expr
 	Pattern Expr
+	EndAt   Pos // past the pattern, or the ')' of "x.matches(…)"
 }
 
 // ContainsExpr is a substring test: "x contains "s"", "x CONTAINS("s")";
@@ -338,13 +413,15 @@ type InExpr struct {
 
 // ExistsExpr is "x exists".
 type ExistsExpr struct {
-	X Expr
+	X     Expr
+	EndAt Pos // past "exists"
 }
 
 // CallExpr is a function call: "max(a.time)", "TOP30(user)".
 type CallExpr struct {
-	Fun  *Ident
-	Args []Expr
+	Fun   *Ident
+	Args  []Expr
+	EndAt Pos // past the closing parenthesis
 }
 
 func (x *Ident) Pos() Pos        { return x.At }
@@ -365,6 +442,33 @@ func (x *ContainsExpr) Pos() Pos { return x.X.Pos() }
 func (x *InExpr) Pos() Pos       { return x.X.Pos() }
 func (x *ExistsExpr) Pos() Pos   { return x.X.Pos() }
 func (x *CallExpr) Pos() Pos     { return x.Fun.At }
+
+// after is the position n bytes after p, on its line: the end of a token
+// whose text is known exactly.
+func after(p Pos, n int) Pos {
+	p.Col += n
+	return p
+}
+
+// An Ident's name is its token's text, so its end follows from it.
+func (x *Ident) End() Pos        { return after(x.At, len(x.Name)) }
+func (x *FieldRef) End() Pos     { return x.EndAt }
+func (x *StringLit) End() Pos    { return x.EndAt }
+func (x *NumberLit) End() Pos    { return x.EndAt }
+func (x *DurationLit) End() Pos  { return x.EndAt }
+func (x *CIDRLit) End() Pos      { return x.EndAt }
+func (x *ListLit) End() Pos      { return x.EndAt }
+func (x *NullLit) End() Pos      { return after(x.At, len("null")) }
+func (x *NowLit) End() Pos       { return after(x.At, len("now")) }
+func (x *BinaryExpr) End() Pos   { return x.Y.End() }
+func (x *ChainExpr) End() Pos    { return x.Operands[len(x.Operands)-1].End() }
+func (x *NotExpr) End() Pos      { return x.X.End() }
+func (x *ParenExpr) End() Pos    { return x.EndAt }
+func (x *MatchExpr) End() Pos    { return x.EndAt }
+func (x *ContainsExpr) End() Pos { return x.Value.End() }
+func (x *InExpr) End() Pos       { return x.List.End() }
+func (x *ExistsExpr) End() Pos   { return x.EndAt }
+func (x *CallExpr) End() Pos     { return x.EndAt }
 
 func (*FieldRef) exprNode()     {}
 func (*StringLit) exprNode()    {}

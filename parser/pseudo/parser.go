@@ -107,6 +107,20 @@ func (p *parser) text(t lexer.Token) string { return p.ts.Text(t) }
 
 func (p *parser) pos(t lexer.Token) diag.Pos { return p.ts.Pos(t) }
 
+// end is the position just past a token: tokens never span lines, so it
+// is on the token's line, its length further. A token the splitter added
+// as a repair has no length: it ends where it begins, at the end of the
+// text before it.
+func (p *parser) end(t lexer.Token) diag.Pos {
+	pos := p.ts.Pos(t)
+	pos.Col += int(t.End - t.Off)
+	return pos
+}
+
+// lastEnd is the end of the last token read: a node built from the
+// tokens read so far ends there.
+func (p *parser) lastEnd() diag.Pos { return p.end(p.ts.List[p.i-1]) }
+
 func (p *parser) peek(n int) lexer.Token {
 	if p.i+n < len(p.ts.List) {
 		return p.ts.List[p.i+n]
@@ -210,6 +224,10 @@ func (p *parser) statement() (s ast.Stmt) {
 					bad.Refs = append(bad.Refs, strings.Split(p.text(t), ".")[0])
 				}
 			}
+			bad.EndAt = bad.At
+			if p.i > start {
+				bad.EndAt = p.lastEnd()
+			}
 			s = bad
 		}
 	}()
@@ -294,6 +312,7 @@ func (p *parser) output() *ast.OutputStmt {
 	if paren {
 		p.expect(lexer.RParen, "')'")
 	}
+	s.EndAt = p.lastEnd()
 	return s
 }
 
@@ -363,7 +382,7 @@ func (p *parser) search() *ast.SearchQuery {
 			if !hasObj {
 				obj, act = q.Sources[len(q.Sources)-1].Object, p.text(t)
 			}
-			q.Sources = append(q.Sources, ast.Source{At: p.pos(t), Object: obj, Action: orAll(act)})
+			q.Sources = append(q.Sources, ast.Source{At: p.pos(t), Object: obj, Action: orAll(act), EndAt: p.end(t)})
 			continue
 		case p.word("or") || p.tok().Kind == lexer.OrOr:
 			p.next()
@@ -386,6 +405,7 @@ func (p *parser) search() *ast.SearchQuery {
 		p.next()
 		q.Where = p.expr()
 	}
+	q.EndAt = p.lastEnd()
 	return q
 }
 
@@ -396,7 +416,7 @@ func (p *parser) sources() []ast.Source {
 	}
 	p.next()
 	obj, act, _ := strings.Cut(p.text(t), ":")
-	return []ast.Source{{At: p.pos(t), Object: obj, Action: orAll(act)}}
+	return []ast.Source{{At: p.pos(t), Object: obj, Action: orAll(act), EndAt: p.end(t)}}
 }
 
 func orAll(action string) string {
@@ -417,6 +437,7 @@ func (p *parser) filter() *ast.FilterQuery {
 			q.Source = p.ident("a dataset")
 			p.next()
 			q.Where = p.expr()
+			q.EndAt = p.lastEnd()
 			return q
 		case p.peek(1).Kind == lexer.LParen && p.isWord(p.peek(2), "where"):
 			q.Source = p.ident("a dataset")
@@ -424,6 +445,7 @@ func (p *parser) filter() *ast.FilterQuery {
 			p.next()
 			q.Where = p.expr()
 			p.expect(lexer.RParen, "')' closing \"(where …\"")
+			q.EndAt = p.lastEnd()
 			return q
 		case p.peek(1).Kind == lexer.Newline || p.peek(1).Kind == lexer.EOF:
 			p.next()
@@ -435,12 +457,14 @@ func (p *parser) filter() *ast.FilterQuery {
 		p.next()
 		q.Where = p.expr()
 		p.expect(lexer.RParen, "')' closing \"(where …\"")
+		q.EndAt = p.lastEnd()
 		return q
 	}
 	if p.word("where") {
 		p.next()
 	}
 	q.Where = p.expr()
+	q.EndAt = p.lastEnd()
 	return q
 }
 
@@ -544,6 +568,7 @@ func (p *parser) run() *ast.RunQuery {
 	}
 	p.next()
 	q.Analytic = id
+	q.EndAt = p.lastEnd()
 	return q
 }
 
@@ -601,7 +626,7 @@ func (p *parser) comparison() ast.Expr {
 	switch {
 	case p.word("match") || p.word("matches"):
 		p.next()
-		return &ast.MatchExpr{X: x, Pattern: p.additive()}
+		return &ast.MatchExpr{X: x, Pattern: p.additive(), EndAt: p.lastEnd()}
 	case p.word("contains"):
 		p.next()
 		return &ast.ContainsExpr{X: x, Value: p.additive()}
@@ -619,7 +644,7 @@ func (p *parser) comparison() ast.Expr {
 		return &ast.InExpr{X: x, List: p.list(), Not: true}
 	case p.word("exists"):
 		p.next()
-		return &ast.ExistsExpr{X: x}
+		return &ast.ExistsExpr{X: x, EndAt: p.lastEnd()}
 	}
 	op, ok := cmpOps[p.tok().Kind]
 	if !ok {
@@ -714,14 +739,14 @@ func (p *parser) primary() ast.Expr {
 		defer p.leave()
 		x := p.expr()
 		p.expect(lexer.RParen, "')'")
-		return &ast.ParenExpr{At: p.pos(t), X: x}
+		return &ast.ParenExpr{At: p.pos(t), X: x, EndAt: p.lastEnd()}
 	case lexer.LBrack:
 		// [name] is a field; anything else in brackets is a list.
 		if p.peek(1).Kind == lexer.Word && isFieldPath(p.text(p.peek(1))) && p.peek(2).Kind == lexer.RBrack {
 			p.next()
 			f := p.fieldRef(p.next())
 			p.next()
-			f.At, f.Bracketed = p.pos(t), true
+			f.At, f.Bracketed, f.EndAt = p.pos(t), true, p.lastEnd()
 			return f
 		}
 		return p.listLit(lexer.RBrack)
@@ -734,11 +759,11 @@ func (p *parser) primary() ast.Expr {
 		case lexer.SmartQuote:
 			q = ast.SmartQuote
 		}
-		return &ast.StringLit{At: p.pos(t), Value: p.ts.Value(t), Quote: q}
+		return &ast.StringLit{At: p.pos(t), Value: p.ts.Value(t), Quote: q, EndAt: p.end(t)}
 	case lexer.Star:
 		p.next()
 		p.report(p.pos(t), diag.Warning, CodeUnquoted, `write "*"`, "unquoted value * read as the string \"*\"")
-		return &ast.StringLit{At: p.pos(t), Value: "*", Quote: ast.Unquoted}
+		return &ast.StringLit{At: p.pos(t), Value: "*", Quote: ast.Unquoted, EndAt: p.end(t)}
 	case lexer.Word:
 		return p.wordExpr()
 	}
@@ -758,16 +783,16 @@ func (p *parser) wordExpr() ast.Expr {
 			if d, ok := durationUnits[strings.ToLower(p.text(u))]; ok {
 				p.next()
 				n, _ := strconv.ParseFloat(text, 64)
-				return &ast.DurationLit{At: p.pos(t), Text: text + " " + p.text(u), Value: time.Duration(n * float64(d))}
+				return &ast.DurationLit{At: p.pos(t), Text: text + " " + p.text(u), Value: time.Duration(n * float64(d)), EndAt: p.end(u)}
 			}
 		}
 		v, _ := strconv.ParseFloat(text, 64)
-		return &ast.NumberLit{At: p.pos(t), Text: text, Value: v}
+		return &ast.NumberLit{At: p.pos(t), Text: text, Value: v, EndAt: p.end(t)}
 	case isDigit(text[0]) && isGlueDuration(text):
 		d, _ := glueDuration(text)
-		return &ast.DurationLit{At: p.pos(t), Text: text, Value: d}
+		return &ast.DurationLit{At: p.pos(t), Text: text, Value: d, EndAt: p.end(t)}
 	case isCIDR(text):
-		return &ast.CIDRLit{At: p.pos(t), Text: text}
+		return &ast.CIDRLit{At: p.pos(t), Text: text, EndAt: p.end(t)}
 	case lower == "null":
 		return &ast.NullLit{At: p.pos(t)}
 	case lower == "now":
@@ -782,8 +807,10 @@ func (p *parser) wordExpr() ast.Expr {
 			defer p.leave()
 			pattern := p.expr()
 			p.expect(lexer.RParen, "')'")
-			x := &ast.FieldRef{At: p.pos(t), Parts: strings.Split(base, ".")}
-			return &ast.MatchExpr{X: x, Pattern: pattern}
+			// The field is the word's text before ".matches".
+			x := &ast.FieldRef{At: p.pos(t), Parts: strings.Split(base, "."), EndAt: p.pos(t)}
+			x.EndAt.Col += len(base)
+			return &ast.MatchExpr{X: x, Pattern: pattern, EndAt: p.lastEnd()}
 		}
 		if isName(text) {
 			return p.call(t)
@@ -796,7 +823,7 @@ func (p *parser) wordExpr() ast.Expr {
 		p.failAt(t, "expected a value (\"...\" is allowed only at the end of a list)")
 	}
 	p.report(p.pos(t), diag.Warning, CodeUnquoted, "write "+ast.QuoteString(text), "unquoted value %s read as a string", text)
-	return &ast.StringLit{At: p.pos(t), Value: text, Quote: ast.Unquoted}
+	return &ast.StringLit{At: p.pos(t), Value: text, Quote: ast.Unquoted, EndAt: p.end(t)}
 }
 
 func (p *parser) call(name lexer.Token) ast.Expr {
@@ -812,11 +839,12 @@ func (p *parser) call(name lexer.Token) ast.Expr {
 		p.next()
 	}
 	p.expect(lexer.RParen, "')' closing the call")
+	c.EndAt = p.lastEnd()
 	return c
 }
 
 func (p *parser) fieldRef(t lexer.Token) *ast.FieldRef {
-	return &ast.FieldRef{At: p.pos(t), Parts: strings.Split(p.text(t), ".")}
+	return &ast.FieldRef{At: p.pos(t), Parts: strings.Split(p.text(t), "."), EndAt: p.end(t)}
 }
 
 // listLit parses a list up to close; "..." may end it.
@@ -837,5 +865,6 @@ func (p *parser) listLit(close lexer.Kind) *ast.ListLit {
 		p.next()
 	}
 	p.expect(close, close.String()+" closing the list")
+	l.EndAt = p.lastEnd()
 	return l
 }
