@@ -129,7 +129,7 @@ func (*OutputStmt) stmtNode()      {}
 func (*InputStmt) stmtNode()       {}
 func (*ExprStmt) stmtNode()        {}
 
-func (s *BadStmt) End() Pos         { return s.EndAt }
+func (s *BadStmt) End() Pos { return s.EndAt }
 func (s *AssignStmt) End() Pos {
 	if s.Query != nil {
 		return s.Query.End()
