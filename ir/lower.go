@@ -828,31 +828,26 @@ func (l *lowerer) oneSide(c ast.Expr, sideOf func(*ast.FieldRef) (string, []stri
 	return side, ok && side != ""
 }
 
+// walkFields calls fn for each field the condition tests: the fields of
+// its operands, not those a match's pattern, a contains's values, a list
+// or a call's arguments mention, which are values (a list constant, a
+// parameter) or are refused when the condition is lowered.
 func walkFields(x ast.Expr, fn func(*ast.FieldRef)) {
-	switch x := x.(type) {
-	case *ast.FieldRef:
-		fn(x)
-	case *ast.ParenExpr:
-		walkFields(x.X, fn)
-	case *ast.NotExpr:
-		walkFields(x.X, fn)
-	case *ast.BinaryExpr:
-		walkFields(x.X, fn)
-		walkFields(x.Y, fn)
-	case *ast.ChainExpr:
-		for _, o := range x.Operands {
-			walkFields(o, fn)
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FieldRef:
+			fn(n)
+		case *ast.MatchExpr:
+			walkFields(n.X, fn)
+			return false
+		case *ast.ContainsExpr:
+			walkFields(n.X, fn)
+			return false
+		case *ast.ListLit, *ast.CallExpr:
+			return false
 		}
-	case *ast.MatchExpr:
-		walkFields(x.X, fn)
-	case *ast.ContainsExpr:
-		walkFields(x.X, fn)
-	case *ast.InExpr:
-		walkFields(x.X, fn)
-		walkFields(x.List, fn)
-	case *ast.ExistsExpr:
-		walkFields(x.X, fn)
-	}
+		return true
+	})
 }
 
 // group lowers "group a by f, g": the groups, whose columns a select adds.

@@ -596,87 +596,54 @@ var functions = map[string]bool{
 	"lower": true, "upper": true, "len": true, "length": true,
 }
 
+// expr checks an expression and everything in it, all read in the same
+// scope: each node is checked where ast.Inspect meets it.
 func (c *checker) expr(x ast.Expr, sc *scope) {
-	switch x := x.(type) {
-	case *ast.FieldRef:
-		c.fieldOrName(x, sc)
-	case *ast.ListLit:
-		if x.Ellipsis {
-			c.warnf(x.At, CodeEllipsis, "list every value", "list ends in \"...\": only the values written are used")
-		}
-		for _, e := range x.Elems {
-			c.expr(e, sc)
-		}
-	case *ast.ParenExpr:
-		c.expr(x.X, sc)
-	case *ast.NotExpr:
-		c.expr(x.X, sc)
-	case *ast.BinaryExpr:
-		// The parser builds "a or b or c" (and any chain of one
-		// precedence) as a left-deep tree as deep as the chain is long:
-		// its left spine is walked in a loop, not a recursion that deep.
-		spine := []*ast.BinaryExpr{x}
-		for {
-			b, ok := spine[len(spine)-1].X.(*ast.BinaryExpr)
-			if !ok {
-				break
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FieldRef:
+			c.fieldOrName(x, sc)
+		case *ast.ListLit:
+			if x.Ellipsis {
+				c.warnf(x.At, CodeEllipsis, "list every value", "list ends in \"...\": only the values written are used")
 			}
-			spine = append(spine, b)
-		}
-		c.expr(spine[len(spine)-1].X, sc)
-		for i := len(spine) - 1; i >= 0; i-- {
-			b := spine[i]
-			c.expr(b.Y, sc)
-			if b.Op.IsComparison() {
-				c.compare(b.X, b.Op, b.Y, sc, true)
+		case *ast.BinaryExpr:
+			if x.Op.IsComparison() {
+				c.compare(x.X, x.Op, x.Y, sc, true)
 			}
-		}
-	case *ast.ChainExpr:
-		for _, o := range x.Operands {
-			c.expr(o, sc)
-		}
-		for i, op := range x.Ops {
-			c.compare(x.Operands[i], op, x.Operands[i+1], sc, true)
-		}
-	case *ast.MatchExpr:
-		c.expr(x.X, sc)
-		c.expr(x.Pattern, sc)
-		if s, ok := x.Pattern.(*ast.StringLit); ok {
-			if _, err := regexp.Compile(s.Value); err != nil {
-				c.errorf(s.At, CodeBadRegexp, "", "regular expression %s does not compile (RE2): %v", ast.QuoteString(s.Value), regexpReason(err))
+		case *ast.ChainExpr:
+			for i, op := range x.Ops {
+				c.compare(x.Operands[i], op, x.Operands[i+1], sc, true)
+			}
+		case *ast.MatchExpr:
+			if s, ok := x.Pattern.(*ast.StringLit); ok {
+				if _, err := regexp.Compile(s.Value); err != nil {
+					c.errorf(s.At, CodeBadRegexp, "", "regular expression %s does not compile (RE2): %v", ast.QuoteString(s.Value), regexpReason(err))
+				}
+			}
+		case *ast.InExpr:
+			if l, ok := x.List.(*ast.ListLit); ok {
+				// One field is compared with every value: it can be
+				// repaired only if every value calls for the same repair.
+				all := !l.Ellipsis && len(l.Elems) > 0 && !slices.ContainsFunc(l.Elems, func(e ast.Expr) bool {
+					s, ok := e.(*ast.StringLit)
+					return !ok || !fullPath(s.Value)
+				})
+				for _, e := range l.Elems {
+					c.compare(x.X, ast.OpEq, e, sc, all)
+				}
+			}
+		case *ast.CallExpr:
+			if !functions[strings.ToLower(x.Fun.Name)] {
+				hint := ""
+				if near, ok := suggest.Closest(strings.ToLower(x.Fun.Name), slices.Sorted(maps.Keys(functions)), 2); ok {
+					hint = "did you mean " + near + "?"
+				}
+				c.errorf(x.Fun.At, CodeUnknownFunction, hint, "unknown function %s", x.Fun.Name)
 			}
 		}
-	case *ast.ContainsExpr:
-		c.expr(x.X, sc)
-		c.expr(x.Value, sc)
-	case *ast.InExpr:
-		c.expr(x.X, sc)
-		c.expr(x.List, sc)
-		if l, ok := x.List.(*ast.ListLit); ok {
-			// One field is compared with every value: it can be
-			// repaired only if every value calls for the same repair.
-			all := !l.Ellipsis && len(l.Elems) > 0 && !slices.ContainsFunc(l.Elems, func(e ast.Expr) bool {
-				s, ok := e.(*ast.StringLit)
-				return !ok || !fullPath(s.Value)
-			})
-			for _, e := range l.Elems {
-				c.compare(x.X, ast.OpEq, e, sc, all)
-			}
-		}
-	case *ast.ExistsExpr:
-		c.expr(x.X, sc)
-	case *ast.CallExpr:
-		if !functions[strings.ToLower(x.Fun.Name)] {
-			hint := ""
-			if near, ok := suggest.Closest(strings.ToLower(x.Fun.Name), slices.Sorted(maps.Keys(functions)), 2); ok {
-				hint = "did you mean " + near + "?"
-			}
-			c.errorf(x.Fun.At, CodeUnknownFunction, hint, "unknown function %s", x.Fun.Name)
-		}
-		for _, a := range x.Args {
-			c.expr(a, sc)
-		}
-	}
+		return true
+	})
 }
 
 func regexpReason(err error) string {
