@@ -116,23 +116,30 @@ type DataModelRef struct {
 // String formats the reference as CAR's YAML does: object/action/field.
 func (r DataModelRef) String() string { return r.Object + "/" + r.Action + "/" + r.Field }
 
-// ImplType is the normalised language of an implementation.
+// ImplType is the normalised language of an implementation: one of the
+// types below, or the name of a query backend of cartrans (its registry,
+// backends/all, lists them; parser.ImplTypes gives every type).
 type ImplType string
 
+// The types that are no backend of cartrans.
 const (
 	Pseudocode ImplType = "pseudocode"
-	Splunk     ImplType = "splunk"
-	EQL        ImplType = "eql"
-	DNIF       ImplType = "dnif"
-	LogPoint   ImplType = "logpoint"
-	KQL        ImplType = "kql" // written by cartrans's kql backend; CAR has none
 	Sigma      ImplType = "sigma"
 	Elastic    ImplType = "elastic"
 	Other      ImplType = "other"
 )
 
-// ImplTypes lists every normalised type, in the order docs present them.
-var ImplTypes = []ImplType{Pseudocode, Splunk, EQL, DNIF, LogPoint, KQL, Sigma, Elastic, Other}
+// The types of the backends CAR's pages hold queries of, for code that
+// names one (a test, drift's readers of hand-written queries). They are
+// the backends' names; which backends there are is the registry's, and
+// nothing reads this list.
+const (
+	Splunk   ImplType = "splunk"
+	EQL      ImplType = "eql"
+	DNIF     ImplType = "dnif"
+	LogPoint ImplType = "logpoint"
+	KQL      ImplType = "kql"
+)
 
 // Implementation is one rendering of the analytic's logic.
 type Implementation struct {

@@ -6,6 +6,11 @@ import (
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/all"
+	"github.com/cartrans/cartrans/backends/dnif"
+	"github.com/cartrans/cartrans/backends/eql"
+	"github.com/cartrans/cartrans/backends/logpoint"
+	"github.com/cartrans/cartrans/backends/splunk"
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/profile"
@@ -18,16 +23,41 @@ type Language struct {
 	Dialect Dialect
 }
 
-// Languages are the four query languages of CAR's pages.
-var Languages = map[analytic.ImplType]Language{
-	analytic.Splunk: {Backend: "splunk", Read: ReadSplunk, Dialect: Dialect{
+// Languages are the query languages of CAR's pages the drift report
+// reads, by implementation type: the name of the backend whose queries
+// they are (backends/all). Drift's readers register here, named by their
+// backend's own Name, so that a reader cannot name a backend that does not
+// exist; a backend with no reader (kql: CAR has no KQL queries) is not
+// reviewed, and its column is left out of the summary (Backends).
+var Languages = languages(
+	Language{Backend: splunk.Backend{}.Name(), Read: ReadSplunk, Dialect: Dialect{
 		// EventID is Sysmon's own name, which some Splunk add-ons keep.
 		Selectors: []string{"EventCode", "EventID"},
 		Scope:     []string{"index", "sourcetype", "source", "earliest", "latest"},
 	}},
-	analytic.EQL:      {Backend: "eql", Read: ReadEQL, Dialect: Dialect{}},
-	analytic.DNIF:     {Backend: "dnif", Read: ReadDNIF, Dialect: Dialect{FieldPrefix: "$"}},
-	analytic.LogPoint: {Backend: "logpoint", Read: ReadLogPoint, Dialect: Dialect{Selectors: []string{"norm_id", "event_id"}}},
+	Language{Backend: eql.Backend{}.Name(), Read: ReadEQL, Dialect: Dialect{}},
+	Language{Backend: dnif.Backend{}.Name(), Read: ReadDNIF, Dialect: Dialect{FieldPrefix: "$"}},
+	Language{Backend: logpoint.Backend{}.Name(), Read: ReadLogPoint, Dialect: Dialect{Selectors: []string{"norm_id", "event_id"}}},
+)
+
+func languages(ls ...Language) map[analytic.ImplType]Language {
+	m := map[analytic.ImplType]Language{}
+	for _, l := range ls {
+		m[analytic.ImplType(l.Backend)] = l
+	}
+	return m
+}
+
+// Backends lists the backends drift reviews, in the registry's order: the
+// order reports and the summary list them in.
+func Backends() []string {
+	var out []string
+	for _, name := range all.Names() {
+		if _, ok := Languages[analytic.ImplType(name)]; ok {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Statuses of a report.
@@ -68,8 +98,7 @@ type Report struct {
 	Version string `json:"cartrans_version,omitempty"`
 }
 
-// Analyze compares every hand-written Splunk, EQL, DNIF and LogPoint
-// query of the analytics with the queries generated from their
+// Analyze compares every hand-written query in a language of Languages of the analytics with the queries generated from their
 // pseudocode (entries, from convert.Convert over every profile of each
 // backend; profiles gives each profile by backend and name).
 func Analyze(as []*analytic.Analytic, entries []convert.Entry, profiles map[string]*profile.Profile) []Report {

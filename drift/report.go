@@ -6,10 +6,9 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-)
 
-// backendOrder is the order reports and the summary list backends in.
-var backendOrder = []string{"splunk", "eql", "dnif", "logpoint"}
+	"github.com/cartrans/cartrans/backends/all"
+)
 
 // kindOrder is the order the summary lists finding kinds in.
 var kindOrder = []string{KindEventCode, KindSubstring, KindSuffix, KindFullPath, KindBaseName, KindFullText, KindField, KindNeverMatches, KindMissing, KindExtra, KindNegation, KindCase, KindValue}
@@ -89,10 +88,16 @@ func WriteSummary(w io.Writer, reports []Report) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "| %d analytics with hand-written queries | Splunk | EQL | DNIF | LogPoint | all |\n|---|---:|---:|---:|---:|---:|\n", len(analytics))
+	// A column per backend drift reviews, headed as CAR's pages name it.
+	order := Backends()
+	fmt.Fprintf(&b, "| %d analytics with hand-written queries |", len(analytics))
+	for _, be := range order {
+		fmt.Fprintf(&b, " %s |", all.Display(be))
+	}
+	b.WriteString(" all |\n|---|" + strings.Repeat("---:|", len(order)+1) + "\n")
 	row := func(label, key string) {
 		fmt.Fprintf(&b, "| %s |", label)
-		for _, be := range backendOrder {
+		for _, be := range order {
 			fmt.Fprintf(&b, " %d |", by[be][key])
 		}
 		fmt.Fprintf(&b, " %d |\n", total[key])

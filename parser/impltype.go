@@ -5,23 +5,20 @@ import (
 	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
+	"github.com/cartrans/cartrans/backends/all"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/internal/suggest"
 )
 
-// implTypeNames maps the spellings of implementation types found in CAR
-// (its YAML writes "splunk" and "Splunk", its pages "Dnif", "Eql",
-// "Logpoint", "Elastic Search") to the normalised type.
+// implTypeNames maps the spellings of the implementation types that are
+// no backend of cartrans to the normalised type ("Elastic Search" is
+// CAR's). A backend's language is the backend's name, whatever the case
+// CAR writes it in (its YAML "splunk" and "Splunk", its pages "Dnif",
+// "Eql", "Logpoint"): the registry (backends/all) knows those spellings.
 var implTypeNames = map[string]analytic.ImplType{
 	"pseudocode":     analytic.Pseudocode,
 	"pseudo code":    analytic.Pseudocode,
 	"pseudo-code":    analytic.Pseudocode,
-	"splunk":         analytic.Splunk,
-	"spl":            analytic.Splunk,
-	"eql":            analytic.EQL,
-	"dnif":           analytic.DNIF,
-	"logpoint":       analytic.LogPoint,
-	"kql":            analytic.KQL,
 	"sigma":          analytic.Sigma,
 	"elastic":        analytic.Elastic,
 	"elastic search": analytic.Elastic,
@@ -29,32 +26,61 @@ var implTypeNames = map[string]analytic.ImplType{
 	"other":          analytic.Other,
 }
 
+// ImplTypes lists every normalised type, in the order docs present them:
+// pseudocode, each registered backend's, then the others CAR writes.
+func ImplTypes() []analytic.ImplType {
+	out := []analytic.ImplType{analytic.Pseudocode}
+	for _, name := range all.Names() {
+		out = append(out, analytic.ImplType(name))
+	}
+	return append(out, analytic.Sigma, analytic.Elastic, analytic.Other)
+}
+
+// typeOf is the normalised type of a spelling (lower case, spaces
+// single), if it is one exactly.
+func typeOf(key string) (analytic.ImplType, bool) {
+	if t, ok := implTypeNames[key]; ok {
+		return t, true
+	}
+	if r, ok := all.ByType(key); ok {
+		return analytic.ImplType(r.Name()), true
+	}
+	return "", false
+}
+
 // longTypeNames are the spellings long enough to guess a near miss of, in
-// a fixed order so that guesses are stable.
-var longTypeNames = func() []string {
+// a fixed order so that guesses are stable. Built when a spelling is not
+// one exactly (rare), from the registry as it is then.
+func longTypeNames() []string {
 	var names []string
 	for name := range implTypeNames {
 		if len(name) >= 5 {
 			names = append(names, name)
 		}
 	}
+	for _, name := range all.Spellings() {
+		if len(name) >= 5 && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
 	slices.Sort(names)
 	return names
-}()
+}
 
 // normImplType normalises an implementation type. exact is false when the
 // spelling was recognised only as a near miss (CAR has "Psuedocode"), which
 // readers report as a warning; ok is false when it was not recognised.
 func normImplType(written string) (t analytic.ImplType, exact, ok bool) {
 	key := strings.ToLower(strings.Join(strings.Fields(written), " "))
-	if t, ok := implTypeNames[key]; ok {
+	if t, ok := typeOf(key); ok {
 		return t, true, true
 	}
 	// A near miss of a type name of five or more letters is that type:
 	// "psuedocode", "splnk". Shorter names (eql, dnif) are too close to
 	// other words to guess at.
-	if name, found := suggest.Closest(key, longTypeNames, 2); found {
-		return implTypeNames[name], false, true
+	if name, found := suggest.Closest(key, longTypeNames(), 2); found {
+		t, _ := typeOf(name)
+		return t, false, true
 	}
 	return analytic.Other, false, false
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/all"
 	"github.com/cartrans/cartrans/convert"
 	"github.com/cartrans/cartrans/parser"
 )
@@ -178,9 +179,6 @@ func implementation(im analytic.Implementation) []byte {
 	return b.Bytes()
 }
 
-// typeNames are the implementation types as CAR's pages write them.
-var typeNames = map[string]string{"splunk": "Splunk", "eql": "EQL", "dnif": "DNIF", "logpoint": "LogPoint", "kql": "KQL"}
-
 // Generated makes the implementations of an analytic's translations: for
 // each entry translated (exactly or approximately), one implementation
 // holding its queries, by the index of the pseudocode it comes from.
@@ -201,7 +199,7 @@ func Generated(a *analytic.Analytic, entries []convert.Entry) map[int][]analytic
 		im := analytic.Implementation{
 			Name:          src + " → " + e.Target,
 			Type:          analytic.ImplType(e.Target),
-			TypeAsWritten: typeNames[e.Target],
+			TypeAsWritten: all.Display(e.Target), // as CAR's pages write the type
 			DataModel:     "cartrans " + e.Profile + " profile",
 			Code:          strings.Join(queries, "\n"),
 			Generated:     true,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
+	"github.com/cartrans/cartrans/backends/all"
 	"github.com/cartrans/cartrans/convert"
 )
 
@@ -43,7 +44,7 @@ func SigmaPage(a *analytic.Analytic, src []byte, entries []convert.Entry) []byte
 		if e.Analytic != a {
 			continue
 		}
-		fmt.Fprintf(&b, "#### %s (%s profile)\n\n", typeNames[e.Target], e.Profile)
+		fmt.Fprintf(&b, "#### %s (%s profile)\n\n", all.Display(e.Target), e.Profile)
 		switch e.Fidelity {
 		case backends.NotDone:
 			b.WriteString("Not translated: " + e.Reason + "\n\n")

@@ -35,7 +35,7 @@ This is the gate a repository's CI runs, the way gofmt -l gates Go code:
 a change to an analytic, a profile or cartrans itself that changes a query
 shows up in review as a diff of the golden files.
 
---drift reviews the Splunk, EQL, DNIF and LogPoint queries written by hand
+--drift reviews the ` + driftLanguages() + ` queries written by hand
 beside the pseudocode (as CAR's pages carry them): it reads the fields and
 values each tests, reads the query cartrans generates the same way (with
 the profile and pseudocode block it differs least from), and lists where
@@ -105,7 +105,7 @@ query differs or cannot be read.`,
 	f.BoolVarP(&verbose, "verbose", "v", false, "with --update, print the diff of each file rewritten")
 	f.BoolVar(&driftMode, "drift", false, "compare hand-written queries with the pseudocode instead")
 	f.StringVar(&format, "format", "text", "--drift output: text (a table per analytic and backend, then a summary), json, or summary")
-	f.StringVarP(&targets, "target", "t", "all", "targets: splunk, eql, dnif, logpoint, comma-separated, or all")
+	f.StringVarP(&targets, "target", "t", "all", targetsHelp("targets: "))
 	f.StringVar(&profileArg, "profile", "", "schema profile: the name of an embedded profile, a profile file, or all (default: each target's native profile)")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	return cmd

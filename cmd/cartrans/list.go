@@ -10,6 +10,7 @@ import (
 
 	"github.com/cartrans/cartrans/backends/all"
 	"github.com/cartrans/cartrans/backends/native"
+	"github.com/cartrans/cartrans/drift"
 	"github.com/cartrans/cartrans/internal/suggest"
 	"github.com/spf13/cobra"
 )
@@ -57,6 +58,26 @@ The first profile of each target is its default.`,
 			return usagef("%s", msg)
 		},
 	}
+}
+
+// targetsHelp is the help of a -t flag: the registered targets (as the
+// registry lists them at the time the command is built), comma-separated,
+// or all.
+func targetsHelp(prefix string) string {
+	return prefix + all.List() + ", comma-separated, or all"
+}
+
+// driftLanguages names the languages check --drift reads hand-written
+// queries in, as CAR's pages write them: "Splunk, EQL and DNIF".
+func driftLanguages() string {
+	var ds []string
+	for _, name := range drift.Backends() {
+		ds = append(ds, all.Display(name))
+	}
+	if len(ds) < 2 {
+		return strings.Join(ds, "")
+	}
+	return strings.Join(ds[:len(ds)-1], ", ") + " and " + ds[len(ds)-1]
 }
 
 func table(w io.Writer, header string, rows [][]string) {

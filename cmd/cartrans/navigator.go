@@ -99,7 +99,7 @@ errors (the layer is written without it), 2 on usage errors.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&targets, "target", "t", "", "count only analytics these targets translate: splunk, eql, dnif, logpoint, comma-separated, or all (default: every analytic counts)")
+	f.StringVarP(&targets, "target", "t", "", targetsHelp("count only analytics these targets translate: ")+" (default: every analytic counts)")
 	f.StringVar(&profileArg, "profile", "", "schema profile for -t: the name of an embedded profile, a profile file, or all (default: each target's native profile)")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	f.StringVarP(&outFile, "output", "o", "", "write the layer to this file (default: standard output)")

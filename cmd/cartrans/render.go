@@ -219,7 +219,7 @@ replaces a page atomically, and not if it changed since it was read.`,
 	f := cmd.Flags()
 	f.StringVar(&outDir, "out", "", "write the pages and the index under this folder")
 	f.BoolVar(&inPlace, "in-place", false, "rewrite the markdown pages where they are")
-	f.StringVarP(&targets, "target", "t", "all", "targets: splunk, eql, dnif, logpoint, comma-separated, or all")
+	f.StringVarP(&targets, "target", "t", "all", targetsHelp("targets: "))
 	f.StringVar(&profileArg, "profile", "all", "schema profile: the name of an embedded profile, a profile file, or all")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	return cmd
