@@ -366,7 +366,31 @@ func mapCond(c ir.Cond, fields map[string]profile.FieldMap, present []string, p 
 		}
 		return c
 	}
+	if explain != nil {
+		// A note per leaf: room for them at once.
+		*explain = slices.Grow(*explain, leafCount(c))
+	}
 	return ir.MapLeaves(c, leaf), err
+}
+
+// leafCount counts a condition's leaves (a hint for sizing).
+func leafCount(c ir.Cond) int {
+	n := 0
+	switch c := c.(type) {
+	case ir.And:
+		for _, t := range c.Terms {
+			n += leafCount(t)
+		}
+	case ir.Or:
+		for _, t := range c.Terms {
+			n += leafCount(t)
+		}
+	case ir.Not:
+		n = leafCount(c.X)
+	default:
+		n = 1
+	}
+	return n
 }
 
 // Name is a mapped field's name (without the presence mark).
@@ -402,6 +426,25 @@ func mappedNote(name, mapped, transform string, out ir.Cond) string {
 	return string(appendDescribe(b, out))
 }
 
+// appendQuote is strconv.AppendQuote, which checks every rune; text of
+// printable ASCII only, as most values are, it quotes at once: only " and
+// \ are escaped there.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
 // appendDescribe appends what c tests: "matches" and the value quoted as
 // %q quotes it, "equals" a number, the regular expression; an or's
 // terms joined by "or".
@@ -411,9 +454,9 @@ func appendDescribe(b []byte, c ir.Cond) []byte {
 		if c.Value.IsNum {
 			return append(append(b, "equals "...), c.Value.NumText()...)
 		}
-		return strconv.AppendQuote(append(b, "matches "...), c.Value.Str) // as %q writes it
+		return appendQuote(append(b, "matches "...), c.Value.Str) // as %q writes it
 	case ir.Regexp:
-		return strconv.AppendQuote(append(b, "matches the regular expression "...), c.Pattern)
+		return appendQuote(append(b, "matches the regular expression "...), c.Pattern)
 	case ir.Or:
 		for i, t := range c.Terms {
 			if i > 0 {
