@@ -6,7 +6,8 @@
 // after the code). Rendering a rendered page replaces the generated
 // implementations and keeps everything else byte for byte, so render is
 // idempotent; hand-written implementations are never touched. It also
-// writes the site's index data and an ATT&CK Navigator layer.
+// writes the site's index data and an ATT&CK Navigator layer; Site runs
+// the whole render of a site (`cartrans render` is flags around it).
 package render
 
 import (

@@ -1,18 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/cartrans/cartrans/analytic"
-	"github.com/cartrans/cartrans/convert"
-	"github.com/cartrans/cartrans/diag"
-	"github.com/cartrans/cartrans/internal/safefile"
-	"github.com/cartrans/cartrans/parser"
 	"github.com/cartrans/cartrans/render"
 )
 
@@ -53,97 +45,23 @@ replaces a page atomically, and not if it changed since it was read.`,
 			if err != nil {
 				return err
 			}
+			// The pipeline is render.Site's; the command prints what it
+			// says, writing pages in place through rewrite (atomic, and
+			// refused over an edit made since the read).
+			rep, err := render.Site(args, render.SiteOptions{Targets: tgts, OutDir: outDir, InPlace: inPlace, Stdin: cmd.InOrStdin(), Replace: rewrite})
 			errw := cmd.ErrOrStderr()
-			type page struct {
-				path string
-				data []byte // the file as read, for Replace
-				src  []byte
-				a    *analytic.Analytic
-				yaml bool
-				name string // under --out
-			}
-			var pages []page
-			failed := false
-			// Under --out each page is DIR/<its file's base name>.md: a
-			// name checked like every name built from data, and one two
-			// inputs must not share (compared without case, for the file
-			// systems that ignore it). The index's files are taken.
-			taken := map[string]string{"analytics.json": "the site's index", "index.md": "the site's index"}
-			for _, r := range parser.Load(args, parser.Options{Stdin: cmd.InOrStdin()}) {
-				for _, d := range r.Diags {
-					if d.Severity == diag.Error {
-						fmt.Fprintln(errw, d)
-						failed = true
-					}
-				}
-				if r.Analytic == nil {
-					continue
-				}
-				p := page{path: r.Path, data: r.Data, a: r.Analytic, yaml: r.Analytic.Format == analytic.FormatYAML}
-				if r.Analytic.Sigma != nil && inPlace {
-					fmt.Fprintf(errw, "%s: a Sigma rule is not rewritten in place; render it with --out\n", r.Path)
-					failed = true
-					continue
-				}
-				if !inPlace {
-					base := filepath.Base(p.path)
-					p.name = strings.TrimSuffix(base, filepath.Ext(base)) + ".md"
-					if other, ok := taken[strings.ToLower(p.name)]; ok && other == p.path && r.Analytic.Sigma != nil {
-						// A further rule of the same Sigma file.
-						p.name = strings.TrimSuffix(p.name, ".md") + "-" + r.Analytic.ID + ".md"
-					}
-					if err := safefile.CheckName("page name", p.name); err != nil {
-						fmt.Fprintf(errw, "%s: %v; not written\n", p.path, err)
-						failed = true
-						continue
-					}
-					if other, ok := taken[strings.ToLower(p.name)]; ok {
-						fmt.Fprintf(errw, "%s: would be written as %s, as %s is; not written\n", p.path, filepath.Join(outDir, p.name), other)
-						failed = true
-						continue
-					}
-					taken[strings.ToLower(p.name)] = p.path
-				} else if r.Path == "<stdin>" {
-					fmt.Fprintf(errw, "%s: standard input is not rewritten in place; render it with --out\n", r.Path)
-					failed = true
-					continue
-				}
-				if r.Analytic.Sigma != nil {
-					// Written whole from the rule (render.SigmaPage).
-					pages = append(pages, p)
-					continue
-				}
-				if p.yaml {
-					if inPlace {
-						fmt.Fprintf(errw, "%s: a YAML analytic is not rewritten in place; render it with --out\n", r.Path)
-						failed = true
-						continue
-					}
-					p.src = render.FullPage(r.Analytic)
+			for _, p := range rep.Problems {
+				if render.IsWriteError(p) {
+					fmt.Fprintf(errw, "cartrans: %v\n", p)
 				} else {
-					src, err := render.Strip(r.Path, r.Data)
-					if err != nil {
-						fmt.Fprintln(errw, err)
-						failed = true
-						continue
-					}
-					p.src = src
+					fmt.Fprintln(errw, p)
 				}
-				// Read the page as it stands without generated parts, so
-				// that the positions are the ones the new parts go by
-				// (a page that had none was read so by Load).
-				if p.yaml || !bytes.Equal(p.src, r.Data) {
-					a, _ := parser.ReadMarkdown(r.Path, p.src)
-					if a == nil {
-						fmt.Fprintf(errw, "%s: the page without its generated implementations does not read as an analytic\n", r.Path)
-						failed = true
-						continue
-					}
-					p.a = a
-				}
-				pages = append(pages, p)
 			}
-			if len(pages) == 0 {
+			switch {
+			case err != nil:
+				fmt.Fprintf(errw, "cartrans: %v\n", err)
+				return exitError{exitFailed}
+			case rep.Pages == 0:
 				// Every input failed, and said why: an index of nothing
 				// would replace the site's.
 				msg := "rendered 0 pages"
@@ -153,64 +71,8 @@ replaces a page atomically, and not if it changed since it was read.`,
 				fmt.Fprintln(errw, msg)
 				return exitError{exitFailed}
 			}
-			var as []*analytic.Analytic
-			for _, p := range pages {
-				as = append(as, p.a)
-			}
-			entries, _ := convert.Convert(as, tgts, convert.Options{})
-			var dir *safefile.Dir
-			if !inPlace {
-				if dir, err = safefile.OpenDir(outDir, true); err != nil {
-					fmt.Fprintf(errw, "cartrans: %v\n", err)
-					return exitError{exitFailed}
-				}
-				defer dir.Close()
-			}
-			names := map[*analytic.Analytic]string{}
-			written := 0
-			for _, p := range pages {
-				var out []byte
-				if p.a.Sigma != nil {
-					out = render.SigmaPage(p.a, p.data, entries)
-				} else {
-					out = render.Page(p.src, p.a, render.Generated(p.a, entries))
-				}
-				var err error
-				switch {
-				case inPlace && !bytes.Equal(out, p.data):
-					err = rewrite(p.path, p.data, out)
-				case !inPlace:
-					names[p.a] = p.name
-					err = writeIfChanged(dir, p.name, out)
-				}
-				if err != nil {
-					fmt.Fprintf(errw, "cartrans: %v\n", err)
-					failed = true
-					continue
-				}
-				written++
-			}
-			if !inPlace {
-				index := render.Index(as, entries, func(a *analytic.Analytic) string { return names[a] })
-				var js, md bytes.Buffer
-				if err := render.WriteJSON(&js, index); err != nil {
-					return err
-				}
-				if err := render.WriteTable(&md, index); err != nil {
-					return err
-				}
-				for _, f := range []struct {
-					name string
-					data []byte
-				}{{"analytics.json", js.Bytes()}, {"index.md", md.Bytes()}} {
-					if err := writeIfChanged(dir, f.name, f.data); err != nil {
-						fmt.Fprintf(errw, "cartrans: %v\n", err)
-						return exitError{exitFailed}
-					}
-				}
-			}
-			fmt.Fprintf(errw, "rendered %d pages\n", written)
-			if failed {
+			fmt.Fprintf(errw, "rendered %d pages\n", rep.Written)
+			if len(rep.Problems) > 0 {
 				return exitError{exitFailed}
 			}
 			return nil
@@ -223,13 +85,4 @@ replaces a page atomically, and not if it changed since it was read.`,
 	f.StringVar(&profileArg, "profile", "all", "schema profile: the name of an embedded profile, a profile file, or all")
 	f.StringArrayVar(&sets, "set", nil, "override a profile setting, as name=value (repeatable)")
 	return cmd
-}
-
-// writeIfChanged writes name in dir unless it already holds the content,
-// so that a rerun touches nothing; the write is atomic and stays in dir.
-func writeIfChanged(dir *safefile.Dir, name string, content []byte) error {
-	if old, err := dir.ReadFile(name, int64(len(content)), "a rendered page", ""); err == nil && bytes.Equal(old, content) {
-		return nil
-	}
-	return dir.WriteFile(name, content, 0o644)
 }
