@@ -62,7 +62,11 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 
 // Diagnostic is one finding about an input.
 type Diagnostic struct {
-	Pos      Pos      `json:"pos"`
+	Pos Pos `json:"pos"`
+	// End is just past what the diagnostic is about (a syntax node, a
+	// token), when whoever made it knows: Render underlines the span and
+	// SARIF gives it as the region's end. The zero Pos when unknown.
+	End      Pos      `json:"end,omitzero"`
 	Severity Severity `json:"severity"`
 	// Code is a short stable identifier ("E001", "W101") that docs and
 	// tools can refer to; empty for reader diagnostics that need none.

@@ -49,9 +49,14 @@ func SARIF(w io.Writer, diags List, tool SARIFTool) error {
 		FullDescription  *message `json:"fullDescription,omitempty"`
 		HelpURI          string   `json:"helpUri,omitempty"`
 	}
+	// endColumn, like startColumn, is given only when the text is
+	// known; it is the column just past the region, as SARIF counts it
+	// (§3.30.7: the region ends before it).
 	type region struct {
 		StartLine   int `json:"startLine"`
 		StartColumn int `json:"startColumn,omitempty"`
+		EndLine     int `json:"endLine,omitempty"`
+		EndColumn   int `json:"endColumn,omitempty"`
 	}
 	type artifact struct {
 		URI       string `json:"uri"`
@@ -90,8 +95,18 @@ func SARIF(w io.Writer, diags List, tool SARIFTool) error {
 		loc.PhysicalLocation.ArtifactLocation.URI, loc.PhysicalLocation.ArtifactLocation.URIBaseID = artifactURI(root, d.Pos.File)
 		if d.Pos.Line > 0 {
 			r := &region{StartLine: d.Pos.Line}
-			if tool.Source != nil && d.Pos.Col > 0 {
-				r.StartColumn = utf16Column(tool.Source(d.Pos.File), d.Pos.Line, d.Pos.Col)
+			var text []byte
+			if tool.Source != nil {
+				text = tool.Source(d.Pos.File)
+			}
+			if d.Pos.Col > 0 {
+				r.StartColumn = utf16Column(text, d.Pos.Line, d.Pos.Col)
+			}
+			if e := d.End; e.IsValid() && e.File == d.Pos.File && (e.Line > d.Pos.Line || e.Line == d.Pos.Line && e.Col >= d.Pos.Col) {
+				r.EndLine = e.Line
+				if r.StartColumn > 0 && e.Col > 0 {
+					r.EndColumn = utf16Column(text, e.Line, e.Col)
+				}
 			}
 			loc.PhysicalLocation.Region = r
 		}

@@ -28,7 +28,7 @@ type sarifLog struct {
 						URI       string
 						URIBaseID string `json:"uriBaseId"`
 					}
-					Region struct{ StartLine, StartColumn int }
+					Region struct{ StartLine, StartColumn, EndLine, EndColumn int }
 				}
 			}
 		}
@@ -88,5 +88,39 @@ func TestSARIFLocations(t *testing.T) {
 	rules := run.Tool.Driver.Rules
 	if len(rules) != 2 || rules[0].ID != "E203" || rules[0].HelpURI != "https://example.org/spec#e203" || rules[0].FullDescription.Text == "" {
 		t.Errorf("rules %+v", rules)
+	}
+}
+
+// A diagnostic's span is the region's end, in UTF-16 code units and just
+// past the region as SARIF counts it; without the text only the end line
+// is known, and without an end there is none.
+func TestSARIFRegionEnd(t *testing.T) {
+	text := "x = \"é𝄞\" and y\nz = (a or\n  b)\n"
+	src := func(string) []byte { return []byte(text) }
+	start := len("x = ") + 1
+	diags := List{
+		// the string "é𝄞": 8 bytes, 5 units
+		{Pos: Pos{File: "a.md", Line: 1, Col: start}, End: Pos{File: "a.md", Line: 1, Col: start + 8}, Code: "E1", Message: "m"},
+		// (a or\n  b) across two lines
+		{Pos: Pos{File: "a.md", Line: 2, Col: 5}, End: Pos{File: "a.md", Line: 3, Col: 5}, Code: "E1", Message: "m"},
+		{Pos: Pos{File: "a.md", Line: 2, Col: 5}, Code: "E1", Message: "no end"},
+	}
+	type region struct{ StartLine, StartColumn, EndLine, EndColumn int }
+	regions := func(log sarifLog) []region {
+		var out []region
+		for _, r := range log.Runs[0].Results {
+			out = append(out, region(r.Locations[0].PhysicalLocation.Region))
+		}
+		return out
+	}
+	got := regions(writeSARIF(t, diags, SARIFTool{Source: src}))
+	want := []region{{1, 5, 1, 10}, {2, 5, 3, 5}, {2, 5, 0, 0}}
+	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("regions %+v, want %+v", got, want)
+	}
+	got = regions(writeSARIF(t, diags, SARIFTool{}))
+	want = []region{{1, 0, 1, 0}, {2, 0, 3, 0}, {2, 0, 0, 0}}
+	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("without the text: regions %+v, want %+v", got, want)
 	}
 }

@@ -121,6 +121,7 @@ type Symbol struct {
 	Pos     diag.Pos
 	Dataset *Dataset // for KindDataset
 	used    bool
+	ident   *ast.Ident // the name where it is defined
 }
 
 // Info is what the checker learnt about a program.
@@ -168,12 +169,14 @@ type checker struct {
 	outputs bool
 }
 
-func (c *checker) errorf(pos diag.Pos, code, suggestion, format string, args ...any) {
-	c.diags = append(c.diags, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+// errorf reports an error about the node n, which the diagnostic spans.
+func (c *checker) errorf(n ast.Node, code, suggestion, format string, args ...any) {
+	c.diags = append(c.diags, diag.Diagnostic{Pos: n.Pos(), End: n.End(), Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
 }
 
-func (c *checker) warnf(pos diag.Pos, code, suggestion, format string, args ...any) {
-	c.diags = append(c.diags, diag.Diagnostic{Pos: pos, Severity: diag.Warning, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
+// warnf reports a warning about the node n, which the diagnostic spans.
+func (c *checker) warnf(n ast.Node, code, suggestion, format string, args ...any) {
+	c.diags = append(c.diags, diag.Diagnostic{Pos: n.Pos(), End: n.End(), Severity: diag.Warning, Code: code, Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
 }
 
 // fix attaches a certain repair to the diagnostic just reported: old, as
@@ -223,18 +226,18 @@ func (c *checker) program(prog *ast.Program) {
 		c.stmt(s)
 	}
 	if !c.outputs && len(prog.Stmts) > 0 && !allBare(prog) {
-		pos := prog.Stmts[len(prog.Stmts)-1].Pos()
+		last := prog.Stmts[len(prog.Stmts)-1]
 		if c.last != nil {
-			c.warnf(pos, CodeNoOutput, "add \"output "+c.last.Name+"\"", "no output statement: the last dataset, %s, is taken as the result", c.last.Name)
+			c.warnf(last, CodeNoOutput, "add \"output "+c.last.Name+"\"", "no output statement: the last dataset, %s, is taken as the result", c.last.Name)
 			c.info.Outputs = append(c.info.Outputs, c.last)
 			c.markUsed(c.last.Name)
 		} else {
-			c.warnf(pos, CodeNoOutput, "", "no output statement and no dataset: the program has no result")
+			c.warnf(last, CodeNoOutput, "", "no output statement and no dataset: the program has no result")
 		}
 	}
 	for _, sym := range c.all {
 		if sym.Kind == KindDataset && !sym.used {
-			c.warnf(sym.Pos, CodeUnused, "output it or delete it", "dataset %s is defined but never used", sym.Name)
+			c.warnf(sym.ident, CodeUnused, "output it or delete it", "dataset %s is defined but never used", sym.Name)
 		}
 	}
 }
@@ -250,7 +253,7 @@ func allBare(prog *ast.Program) bool {
 }
 
 func (c *checker) define(name *ast.Ident, kind Kind, ds *Dataset) *Symbol {
-	sym := &Symbol{Name: name.Name, Kind: kind, Pos: name.At, Dataset: ds}
+	sym := &Symbol{Name: name.Name, Kind: kind, Pos: name.At, Dataset: ds, ident: name}
 	// A redefinition that reads the old value ("x = filter x where …")
 	// uses it; one that does not leaves the old one as it was.
 	c.scope[name.Name] = sym
@@ -272,33 +275,33 @@ func (c *checker) markUsed(name string) {
 func (c *checker) dataset(id *ast.Ident) *Dataset {
 	sym := c.scope[id.Name]
 	if sym == nil {
-		c.undefined(id.At, id.Name, true)
+		c.undefined(id, id.Name, true)
 		return &Dataset{Name: id.Name, Open: true}
 	}
 	sym.used = true
 	if sym.Kind != KindDataset {
-		c.errorf(id.At, CodeNotDataset, "", "%s is a %s, not a dataset", id.Name, sym.Kind)
+		c.errorf(id, CodeNotDataset, "", "%s is a %s, not a dataset", id.Name, sym.Kind)
 		return &Dataset{Name: id.Name, Open: true}
 	}
 	c.info.Uses[id] = sym.Dataset
 	return sym.Dataset
 }
 
-// undefined reports an undefined name, written at pos, suggesting a
+// undefined reports an undefined name, written as n, suggesting a
 // defined one that is close. The repair is certain when the name is a
 // slip of exactly one defined name (certainSpelling: "bcedit_commands"
 // for bcdedit_commands) and, where a dataset is wanted, that name is one.
-func (c *checker) undefined(pos diag.Pos, name string, wantDataset bool) {
+func (c *checker) undefined(n ast.Node, name string, wantDataset bool) {
 	hint := ""
 	names := slices.Sorted(maps.Keys(c.scope))
 	near, ok := suggest.Closest(name, names, maxDist(name))
 	if ok {
 		hint = "did you mean " + near + "?"
 	}
-	c.errorf(pos, CodeUndefined, hint, "%s is not defined", name)
+	c.errorf(n, CodeUndefined, hint, "%s is not defined", name)
 	if sure, certain := certainSpelling(name, names); ok && certain && sure == near &&
 		(!wantDataset || c.scope[sure].Kind == KindDataset) {
-		c.fix(pos, name, sure)
+		c.fix(n.Pos(), name, sure)
 	}
 }
 
@@ -307,7 +310,7 @@ func (c *checker) undefined(pos diag.Pos, name string, wantDataset bool) {
 // dataset defined: CAR's outputs go stale when a line above is renamed.
 func (c *checker) undefinedOutput(id *ast.Ident) {
 	n := len(c.diags)
-	c.undefined(id.At, id.Name, true)
+	c.undefined(id, id.Name, true)
 	// The guesses below (the only name not used, the last one defined)
 	// are never certain: they get no Fix.
 	if c.diags[n].Suggestion != "" {
@@ -331,7 +334,7 @@ func (c *checker) undefinedOutput(id *ast.Ident) {
 // bracketed one ("[name]") begins at its bracket, and the name's own
 // column is not known, so its repair is left to the person.
 func (c *checker) undefinedRef(f *ast.FieldRef, wantDataset bool) {
-	c.undefined(f.At, strings.Join(f.Parts, "."), wantDataset)
+	c.undefined(f, strings.Join(f.Parts, "."), wantDataset)
 	if f.Bracketed {
 		c.diags[len(c.diags)-1].Fix = nil
 	}
@@ -346,12 +349,13 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.FieldAssignStmt:
 		sym := c.scope[s.Target.Parts[0]]
 		if sym == nil || sym.Kind != KindDataset {
-			c.undefined(s.Target.At, s.Target.Parts[0], true)
+			// The name is the target's first part, x of x.field.
+			c.undefined(&ast.Ident{At: s.Target.At, Name: s.Target.Parts[0]}, s.Target.Parts[0], true)
 			return
 		}
 		sym.used = true
 		if len(s.Target.Parts) != 2 {
-			c.errorf(s.Target.At, CodeUnknownField, "", "a derived field is written dataset.field")
+			c.errorf(s.Target, CodeUnknownField, "", "a derived field is written dataset.field")
 		}
 		c.expr(s.Value, &scope{ds: sym.Dataset})
 		name := s.Target.Parts[len(s.Target.Parts)-1]
@@ -411,7 +415,7 @@ func (c *checker) assign(s *ast.AssignStmt) {
 			src = c.last
 			c.markUsed(src.Name)
 		} else {
-			c.errorf(q.At, CodeUndefined, "name it: filter x where …", "filter without a dataset, and none is defined before it")
+			c.errorf(q, CodeUndefined, "name it: filter x where …", "filter without a dataset, and none is defined before it")
 			src = &Dataset{Open: true}
 		}
 		c.info.Sources[q] = src
@@ -495,7 +499,7 @@ func (c *checker) value(x ast.Expr) (Kind, *Dataset) {
 				if f, ok := other.(*ast.FieldRef); ok && len(f.Parts) == 1 && c.scope[f.Parts[0]] == nil {
 					c.undefinedRef(f, true)
 				} else {
-					c.errorf(other.Pos(), CodeTypeMismatch, "", "set difference needs a dataset on both sides")
+					c.errorf(other, CodeTypeMismatch, "", "set difference needs a dataset on both sides")
 				}
 				return KindDataset, &Dataset{Open: true}
 			}
@@ -521,14 +525,15 @@ func (c *checker) datasetRef(x ast.Expr) (*Dataset, bool) {
 
 func (c *checker) search(q *ast.SearchQuery) *Dataset {
 	ds := &Dataset{Actions: map[string][]string{}}
-	for _, s := range q.Sources {
+	for i := range q.Sources {
+		s := &q.Sources[i]
 		obj, ok := datamodel.Lookup(s.Object)
 		if !ok {
 			hint := ""
 			if near, ok := suggest.Closest(datamodel.Key(s.Object), lowerKeys(datamodel.Names()), 3); ok {
 				hint = "did you mean " + nameForKey(near) + "?"
 			}
-			c.errorf(s.At, CodeUnknownObject, hint, "%s is not an object of the CAR data model", s.Object)
+			c.errorf(s, CodeUnknownObject, hint, "%s is not an object of the CAR data model", s.Object)
 			ds.Open = true
 			continue
 		}
@@ -539,7 +544,7 @@ func (c *checker) search(q *ast.SearchQuery) *Dataset {
 		if action != "*" {
 			canon, ok := obj.Action(action)
 			if !ok {
-				c.errorf(s.At, CodeUnknownAction, actionHint(obj, action), "%s has no action %q (its actions: %s)", obj.Name, action, strings.Join(obj.Actions, ", "))
+				c.errorf(s, CodeUnknownAction, actionHint(obj, action), "%s has no action %q (its actions: %s)", obj.Name, action, strings.Join(obj.Actions, ", "))
 				continue
 			}
 			action = canon
@@ -605,7 +610,7 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 			c.fieldOrName(x, sc)
 		case *ast.ListLit:
 			if x.Ellipsis {
-				c.warnf(x.At, CodeEllipsis, "list every value", "list ends in \"...\": only the values written are used")
+				c.warnf(x, CodeEllipsis, "list every value", "list ends in \"...\": only the values written are used")
 			}
 		case *ast.BinaryExpr:
 			if x.Op.IsComparison() {
@@ -618,7 +623,7 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 		case *ast.MatchExpr:
 			if s, ok := x.Pattern.(*ast.StringLit); ok {
 				if _, err := regexp.Compile(s.Value); err != nil {
-					c.errorf(s.At, CodeBadRegexp, "", "regular expression %s does not compile (RE2): %v", ast.QuoteString(s.Value), regexpReason(err))
+					c.errorf(s, CodeBadRegexp, "", "regular expression %s does not compile (RE2): %v", ast.QuoteString(s.Value), regexpReason(err))
 				}
 			}
 		case *ast.InExpr:
@@ -639,7 +644,7 @@ func (c *checker) expr(x ast.Expr, sc *scope) {
 				if near, ok := suggest.Closest(strings.ToLower(x.Fun.Name), slices.Sorted(maps.Keys(functions)), 2); ok {
 					hint = "did you mean " + near + "?"
 				}
-				c.errorf(x.Fun.At, CodeUnknownFunction, hint, "unknown function %s", x.Fun.Name)
+				c.errorf(x.Fun, CodeUnknownFunction, hint, "unknown function %s", x.Fun.Name)
 			}
 		}
 		return true
@@ -667,7 +672,7 @@ func (c *checker) fieldOrName(f *ast.FieldRef, sc *scope) {
 		if sym.Kind == KindDataset && len(f.Parts) > 1 {
 			sym.used = true
 			if sc != nil && sc.join != nil && sc.join[first] == nil {
-				c.errorf(f.At, CodeJoinSide, "", "%s is not one of the joined datasets (%s)", first, joinNames(sc.join))
+				c.errorf(f, CodeJoinSide, "", "%s is not one of the joined datasets (%s)", first, joinNames(sc.join))
 				return
 			}
 			c.fieldOn(f, f.Parts[1:], sym.Dataset)
@@ -687,7 +692,7 @@ func (c *checker) fieldOrName(f *ast.FieldRef, sc *scope) {
 				return
 			}
 		}
-		c.errorf(f.At, CodeJoinSide, "write "+joinNames(sc.join)+" before the field, as in a.field", "field %s does not say which joined dataset it is from", strings.Join(f.Parts, "."))
+		c.errorf(f, CodeJoinSide, "write "+joinNames(sc.join)+" before the field, as in a.field", "field %s does not say which joined dataset it is from", strings.Join(f.Parts, "."))
 		return
 	}
 	if sc.ds == nil {
@@ -751,7 +756,7 @@ func (c *checker) fieldOn(f *ast.FieldRef, parts []string, d *Dataset) {
 	if hint == "" && len(parts) > 1 {
 		hint = "if it is a value, quote it: " + ast.QuoteString(strings.Join(parts, "."))
 	}
-	c.errorf(f.At, CodeUnknownField, hint, "%s has no field %s", what, name)
+	c.errorf(f, CodeUnknownField, hint, "%s has no field %s", what, name)
 	if sure && !f.Bracketed {
 		// The name is the last len(parts) parts of the reference: it
 		// begins after the parts before it and their dots.
@@ -834,16 +839,16 @@ func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr, sc *scope, fixable 
 		a, b := pair[0], pair[1]
 		if d := durationIn(a); d != nil {
 			if s, ok := b.(*ast.StringLit); ok {
-				c.errorf(s.At, CodeTypeMismatch, "", "a time span (%s) compared with the string %s", d.Text, ast.QuoteString(s.Value))
+				c.errorf(s, CodeTypeMismatch, "", "a time span (%s) compared with the string %s", d.Text, ast.QuoteString(s.Value))
 			}
 		}
 		switch lit := b.(type) {
 		case *ast.CIDRLit:
 			if f, ok := a.(*ast.FieldRef); ok && !addressField(f) {
-				c.errorf(lit.At, CodeCIDRField, "", "address block %s compared with %s, which is not an address field", lit.Text, strings.Join(f.Parts, "."))
+				c.errorf(lit, CodeCIDRField, "", "address block %s compared with %s, which is not an address field", lit.Text, strings.Join(f.Parts, "."))
 			}
 			if _, ok := a.(*ast.StringLit); ok {
-				c.errorf(lit.At, CodeCIDRField, "", "address block %s compared with a string", lit.Text)
+				c.errorf(lit, CodeCIDRField, "", "address block %s compared with a string", lit.Text)
 			}
 		case *ast.StringLit:
 			f, ok := a.(*ast.FieldRef)
@@ -852,7 +857,7 @@ func (c *checker) compare(x ast.Expr, op ast.Op, y ast.Expr, sc *scope, fixable 
 			}
 			field := f.Parts[len(f.Parts)-1]
 			if path, ok := baseNameFields[field]; ok && strings.ContainsAny(strings.TrimLeft(lit.Value, "*"), `\/`) {
-				c.warnf(lit.At, CodeBaseName, "compare "+path+" with the path, or "+field+" with the file name",
+				c.warnf(lit, CodeBaseName, "compare "+path+" with the path, or "+field+" with the file name",
 					"%s is a file's base name, so it never equals %s, which holds a path", field, ast.QuoteString(lit.Value))
 				// Comparing the path field is the certain repair when
 				// the value is a full path (C:\Windows\System32\net.exe

@@ -153,3 +153,38 @@ func TestFixes(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagnosticSpans: a diagnostic about a node spans it, so that lint
+// underlines all of it: the text from Pos to End is the node's.
+func TestDiagnosticSpans(t *testing.T) {
+	for _, c := range []struct{ src, code, want string }{
+		{"p = search Proces:Create\noutput p", "E201", "Proces:Create"},
+		{"p = search Process:Create\nx = filter p where comman_line == \"a\"\noutput x", "E203", "comman_line"},
+		{"p = search Process:Create\nx = filter p where exe == “C:\\Windows\\cmd.exe”\noutput x", "W215", "“C:\\Windows\\cmd.exe”"},
+		{"p = search Process:Create\nq = search Process:Create\noutput q", "W205", "p"},
+		{"p = search Process:Create\ny.f = p.exe\noutput p", "E204", "y"},
+		{"p = search Process:Create\nx = filter p where TOP(exe) == 1\noutput x", "E213", "TOP"},
+		{"l = [\"a\", \"b\", ...]\np = search Process:Create\nx = filter p where exe in l\noutput x", "W214", "[\"a\", \"b\", ...]"},
+		{"p = search Process:Create\nx = filter p where exe == \"a\"", "W206", "x = filter p where exe == \"a\""},
+	} {
+		_, diags := checkSrc(t, c.src)
+		lines := strings.Split(c.src, "\n")
+		found := false
+		for _, d := range diags {
+			if d.Code != c.code {
+				continue
+			}
+			found = true
+			if d.End.Line != d.Pos.Line || d.End.Col < d.Pos.Col {
+				t.Errorf("%s: span %v-%v", c.code, d.Pos, d.End)
+				continue
+			}
+			if got := lines[d.Pos.Line-1][d.Pos.Col-1 : d.End.Col-1]; got != c.want {
+				t.Errorf("%s spans %q, want %q", c.code, got, c.want)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no %s in %v", c.src, c.code, diags)
+		}
+	}
+}

@@ -74,11 +74,11 @@ func checkBareCondition(prog *ast.Program, diags *diag.List) {
 		switch {
 		case !bare(i):
 		case bare(i - 1):
-			*diags = append(*diags, diag.Diagnostic{Pos: s.Pos(), Severity: diag.Error, Code: CodeBareCondition,
+			*diags = append(*diags, diag.Diagnostic{Pos: s.Pos(), End: s.End(), Severity: diag.Error, Code: CodeBareCondition,
 				Message:    "two conditions with nothing between them",
 				Suggestion: fmt.Sprintf("join them with \"and\" or \"or\" at the end of line %d", s.Pos().Line-1)})
 		case !bare(i + 1):
-			*diags = append(*diags, diag.Diagnostic{Pos: s.Pos(), Severity: diag.Error, Code: CodeBareCondition,
+			*diags = append(*diags, diag.Diagnostic{Pos: s.Pos(), End: s.End(), Severity: diag.Error, Code: CodeBareCondition,
 				Message:    "a condition standing alone must be the whole block",
 				Suggestion: "filter a dataset with it: x = filter y where …"})
 		}
@@ -143,8 +143,9 @@ func (p *parser) isWord(t lexer.Token, w string) bool {
 	return t.Kind == lexer.Word && strings.EqualFold(p.text(t), w)
 }
 
-func (p *parser) report(pos diag.Pos, sev diag.Severity, code, suggestion, format string, args ...any) {
-	*p.diags = append(*p.diags, diag.Diagnostic{Pos: pos, Severity: sev, Code: code,
+// report reports a diagnostic about the token t, which it spans.
+func (p *parser) report(t lexer.Token, sev diag.Severity, code, suggestion, format string, args ...any) {
+	*p.diags = append(*p.diags, diag.Diagnostic{Pos: p.pos(t), End: p.end(t), Severity: sev, Code: code,
 		Message: fmt.Sprintf(format, args...), Suggestion: suggestion})
 }
 
@@ -155,7 +156,7 @@ func (p *parser) fail(format string, args ...any) {
 }
 
 func (p *parser) failAt(t lexer.Token, format string, args ...any) {
-	p.report(p.pos(t), diag.Error, CodeSyntax, "", format+", found %s", append(args, p.describe(t))...)
+	p.report(t, diag.Error, CodeSyntax, "", format+", found %s", append(args, p.describe(t))...)
 	panic(bailout{})
 }
 
@@ -392,7 +393,7 @@ func (p *parser) search() *ast.SearchQuery {
 			// "(Registry:Create AND Registry:Remove)": no event is both, so
 			// the author meant every event of either.
 			t := p.next()
-			p.report(p.pos(t), diag.Warning, CodeSearchAnd, "write "+strconv.Quote("or"), "%q between search sources read as \"or\": the search is the union of them", p.text(t))
+			p.report(t, diag.Warning, CodeSearchAnd, "write "+strconv.Quote("or"), "%q between search sources read as \"or\": the search is the union of them", p.text(t))
 			q.Sources = append(q.Sources, p.sources()...)
 			continue
 		}
@@ -540,7 +541,7 @@ func (p *parser) selectQuery() *ast.SelectQuery {
 		// "max(time) as b count(user) as c": an item right after a
 		// renamed one, with no comma: the list is certain.
 		if item.As != nil && p.tok().Kind == lexer.Word && p.peek(1).Kind == lexer.LParen {
-			p.report(p.pos(p.tok()), diag.Warning, CodeMissingComma, "write ', ' between the items", "comma missing between select items, added")
+			p.report(p.tok(), diag.Warning, CodeMissingComma, "write ', ' between the items", "comma missing between select items, added")
 			continue
 		}
 		return q
@@ -577,7 +578,7 @@ func (p *parser) run() *ast.RunQuery {
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > MaxDepth {
-		p.report(p.pos(p.tok()), diag.Error, CodeTooDeep, "", "expression nested deeper than %d levels", MaxDepth)
+		p.report(p.tok(), diag.Error, CodeTooDeep, "", "expression nested deeper than %d levels", MaxDepth)
 		panic(bailout{})
 	}
 }
@@ -656,7 +657,7 @@ func (p *parser) comparison() ast.Expr {
 		t := p.next()
 		if t.Kind == lexer.Assign {
 			if p.assignEq == 0 {
-				p.report(p.pos(t), diag.Warning, CodeAssignEq, "write '=='", "'=' compares here: read as '=='")
+				p.report(t, diag.Warning, CodeAssignEq, "write '=='", "'=' compares here: read as '=='")
 			}
 			p.assignEq++
 		}
@@ -762,7 +763,7 @@ func (p *parser) primary() ast.Expr {
 		return &ast.StringLit{At: p.pos(t), Value: p.ts.Value(t), Quote: q, EndAt: p.end(t)}
 	case lexer.Star:
 		p.next()
-		p.report(p.pos(t), diag.Warning, CodeUnquoted, `write "*"`, "unquoted value * read as the string \"*\"")
+		p.report(t, diag.Warning, CodeUnquoted, `write "*"`, "unquoted value * read as the string \"*\"")
 		return &ast.StringLit{At: p.pos(t), Value: "*", Quote: ast.Unquoted, EndAt: p.end(t)}
 	case lexer.Word:
 		return p.wordExpr()
@@ -822,7 +823,7 @@ func (p *parser) wordExpr() ast.Expr {
 	if text == "..." {
 		p.failAt(t, "expected a value (\"...\" is allowed only at the end of a list)")
 	}
-	p.report(p.pos(t), diag.Warning, CodeUnquoted, "write "+ast.QuoteString(text), "unquoted value %s read as a string", text)
+	p.report(t, diag.Warning, CodeUnquoted, "write "+ast.QuoteString(text), "unquoted value %s read as a string", text)
 	return &ast.StringLit{At: p.pos(t), Value: text, Quote: ast.Unquoted, EndAt: p.end(t)}
 }
 

@@ -164,3 +164,35 @@ func TestPositionsInFile(t *testing.T) {
 		t.Errorf("positions:\n%s", b.String())
 	}
 }
+
+// TestDiagnosticSpans: the parser's diagnostics span the token (or, for a
+// bare condition, the statement) they are about.
+func TestDiagnosticSpans(t *testing.T) {
+	for _, c := range []struct{ src, code, want string }{
+		{"p = search Process:Create\nx = filter p where exe = \"a\"\noutput x", "W120", "="},
+		{"p = search Process:Create\nx = filter p where exe == svchost.exe\noutput x", "W122", "svchost.exe"},
+		{"p = search (Registry:add AND Registry:remove)\noutput p", "W121", "AND"},
+		{"p = search Process:Create\nx = filter p where exe == == 1\noutput x", "E110", "=="},
+		{"exe == \"a\"\nuser == \"b\"", "E125", "user == \"b\""},
+	} {
+		_, diags := parse(c.src)
+		lines := strings.Split(c.src, "\n")
+		found := false
+		for _, d := range diags {
+			if d.Code != c.code {
+				continue
+			}
+			found = true
+			if d.End.Line != d.Pos.Line || d.End.Col < d.Pos.Col {
+				t.Errorf("%s: span %v-%v", c.code, d.Pos, d.End)
+				continue
+			}
+			if got := lines[d.Pos.Line-1][d.Pos.Col-1 : d.End.Col-1]; got != c.want {
+				t.Errorf("%s spans %q, want %q", c.code, got, c.want)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no %s in %v", c.src, c.code, diags)
+		}
+	}
+}
