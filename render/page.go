@@ -139,10 +139,16 @@ func FullPage(a *analytic.Analytic) []byte {
 			}
 		}
 	}
-	if len(a.References) > 0 {
+	return endPage(&b, a.References)
+}
+
+// endPage writes the references section, if any, and ends the page
+// with one newline.
+func endPage(b *bytes.Buffer, refs []string) []byte {
+	if len(refs) > 0 {
 		b.WriteString("### References\n\n")
-		for _, r := range a.References {
-			fmt.Fprintf(&b, "- %s\n", r)
+		for _, r := range refs {
+			fmt.Fprintf(b, "- %s\n", r)
 		}
 		b.WriteString("\n")
 	}

@@ -58,14 +58,7 @@ func SigmaPage(a *analytic.Analytic, src []byte, entries []convert.Entry) []byte
 		}
 		b.WriteString(fenced(strings.Join(queries, "\n"), strings.ToLower(e.Target)))
 	}
-	if len(a.References) > 0 {
-		b.WriteString("### References\n\n")
-		for _, r := range a.References {
-			fmt.Fprintf(&b, "- %s\n", r)
-		}
-		b.WriteString("\n")
-	}
-	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n')
+	return endPage(&b, a.References)
 }
 
 // cell writes text for a table cell.
