@@ -15,7 +15,7 @@ import (
 )
 
 // FuzzParse checks, for any input: no panic, no hang, diagnostics inside
-// the block, and for a program without errors, that its canonical form
+// the block, every node's span inside its parent's, and for a program without errors, that its canonical form
 // parses back without a diagnostic into the same tree and prints the
 // same again. The seed corpus is every construct's test input plus
 // testdata/fuzz/FuzzParse.
@@ -63,6 +63,7 @@ func FuzzParse(f *testing.F) {
 					t.Errorf("diagnostic outside the input: %v", x)
 				}
 			}
+			checkSpans(t, p)
 		}()
 		// Parsing takes milliseconds: an input that takes seconds has
 		// found work that grows faster than its length.
@@ -93,5 +94,32 @@ func FuzzParse(f *testing.F) {
 		if printer.Print(again) != out {
 			t.Fatalf("fmt of fmt differs for %q", src)
 		}
+	})
+}
+
+// checkSpans checks that every node begins before it ends, inside its
+// parent's span. (An empty program has no span.)
+func checkSpans(t *testing.T, prog *ast.Program) {
+	if len(prog.Stmts) == 0 {
+		return
+	}
+	before := func(a, b ast.Pos) bool { return a.Line < b.Line || a.Line == b.Line && a.Col <= b.Col }
+	var stack []ast.Node
+	ast.Inspect(prog, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		if n.Pos().Line < 1 || !before(n.Pos(), n.End()) {
+			t.Errorf("%T spans %v-%v", n, n.Pos(), n.End())
+			return false
+		}
+		if len(stack) > 0 {
+			if p := stack[len(stack)-1]; !before(p.Pos(), n.Pos()) || !before(n.End(), p.End()) {
+				t.Errorf("%T at %v-%v outside its parent %T at %v-%v", n, n.Pos(), n.End(), p, p.Pos(), p.End())
+			}
+		}
+		stack = append(stack, n)
+		return true
 	})
 }

@@ -802,7 +802,9 @@ func (p *parser) wordExpr() ast.Expr {
 		p.failAt(t, "expected a value or a field")
 	}
 	if p.tok().Kind == lexer.LParen && p.tok().Glued {
-		if base, ok := strings.CutSuffix(text, ".matches"); ok && isFieldPath(base) {
+		// A keyword is no field ("where.matches(…)" would print as
+		// "where match …", which does not parse).
+		if base, ok := strings.CutSuffix(text, ".matches"); ok && isFieldPath(base) && !isKeyword(base) {
 			p.next()
 			p.enter()
 			defer p.leave()
