@@ -513,10 +513,22 @@ func plainTag(n *yaml.Node) string {
 		return "!!merge"
 	}
 	// The resolver reads as a string at once any scalar whose first
-	// character is not one of these (its resolveTable): most scalars,
-	// which are then spared its work.
+	// character is not in its resolveTable (most scalars), and looks up
+	// one starting with a letter of its table only among its words:
+	// such scalars are spared its work.
 	v := n.Value
-	if !strings.ContainsRune("+-0123456789yYnNtTfFoO~.", rune(v[0])) {
+	switch resolveFirst[v[0]] {
+	case 0:
+		return "!!str"
+	case 'M':
+		// Only its table's words: booleans and nulls (yaml.v3 reads
+		// YAML 1.1's yes, on, ... as strings into a Node).
+		switch v {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool"
+		case "null", "Null", "NULL", "~":
+			return "!!null"
+		}
 		return "!!str"
 	}
 	// Two shapes every rule holds, which the resolver reads slowly: a
@@ -536,6 +548,19 @@ func plainTag(n *yaml.Node) string {
 	}
 	return n.ShortTag()
 }
+
+// resolveFirst is yaml.v3's resolveTable: the first characters its
+// resolver looks further at ('M': only the words of its table, whose other
+// entries start with '.'); any other first character makes a string.
+var resolveFirst = func() (t [256]byte) {
+	for _, c := range "+-0123456789." {
+		t[c] = 'D'
+	}
+	for _, c := range "yYnNtTfFoO~" {
+		t[c] = 'M'
+	}
+	return t
+}()
 
 // digits reports whether s is ASCII digits only.
 func digits(s string) bool {

@@ -118,6 +118,7 @@ var fastCases = []struct {
 	{"# c\n\ntitle: t # c\n  # c\nid: 1\n", true},
 	{"a: 1\nb: 0x1F\nc: 1.5\nd: -3\ne: 1_000\nf: .5\ng: 1e3\nh: 0o17\ni: 0b101\nj: 2023-01-02\nk: 2023-1-2\nl: 007\nm: +1\n", true},
 	{"a: true\nb: False\nc: yes\nd: null\ne: ~\nf: Null\ng: .nan\nh: -.inf\ni: <<\nj: on\n", true},
+	{"a: TRUE\nb: FALSE\nc: false\nd: NULL\ne: ~x\nf: nULL\ng: tRUE\nh: off\ni: Yes\nj: n\nk: Y\nl: .inf\nm: +.INF\nn: .NaN\no: .x\np: title\nq: O\n", true},
 	{"a: 'it''s'\nb: \"q\\\"\\\\\\t\\x41\\u00e9\\U0001F600\\N\\_\\'\\0\"\nc: ''\nd: \"\"\n'e f': 1\n\"g\": 2\n", true},
 	{"a: C:\\Windows\\*\nb: http://x/y?z#w\nc: a #comment\nd: x:y\ne: -enc\nf: ?x\ng: :x\nh: a  b  \n", true},
 	{"a:\n    - x\n    - 'y'\n    -   z\nb:\n- 1\n- 2\nc: 3\n", true},
