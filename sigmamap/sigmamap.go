@@ -37,6 +37,15 @@ const MaxFileSize = 1 << 20
 type Map struct {
 	File    string
 	Sources []*Source
+	// byKey finds a source by its product, category and service (see
+	// key), built by Parse.
+	byKey map[string]*Source
+}
+
+// key joins a logsource's product, category and service, lower-cased as
+// Sigma writes them.
+func key(product, category, service string) string {
+	return strings.ToLower(product) + "\x00" + strings.ToLower(category) + "\x00" + strings.ToLower(service)
 }
 
 // Source is one logsource's entry: exactly one of Object (with Actions),
@@ -129,7 +138,7 @@ func Parse(file string, data []byte) (*Map, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 || len(root.Content[0].Content) != len(entries) {
 		return nil, fmt.Errorf("%s: not a list of logsource entries", file)
 	}
-	m := &Map{File: file}
+	m := &Map{File: file, byKey: map[string]*Source{}}
 	seen := map[string]int{}
 	for i, e := range entries {
 		line := root.Content[0].Content[i].Line
@@ -189,6 +198,7 @@ func Parse(file string, data []byte) (*Map, error) {
 			}
 		}
 		m.Sources = append(m.Sources, s)
+		m.byKey[key(s.Product, s.Category, s.Service)] = s
 	}
 	return m, nil
 }
@@ -198,16 +208,13 @@ func Parse(file string, data []byte) (*Map, error) {
 // case). A logsource the mapping refuses, or does not list, is an error
 // saying so.
 func (m *Map) Lookup(ls sigma.LogSource) (*Source, error) {
-	want := logSourceString(strings.ToLower(ls.Product), strings.ToLower(ls.Category), strings.ToLower(ls.Service))
-	for _, s := range m.Sources {
-		if s.String() != want {
-			continue
-		}
+	if s, ok := m.byKey[key(ls.Product, ls.Category, ls.Service)]; ok {
 		if s.Refuse != "" {
-			return nil, &Refusal{Pos: ls.Pos, Kind: KindRefusedLogSource, Reason: fmt.Sprintf("logsource %s is not mapped: %s (%s)", want, s.Refuse, s.Pos)}
+			return nil, &Refusal{Pos: ls.Pos, Kind: KindRefusedLogSource, Reason: fmt.Sprintf("logsource %s is not mapped: %s (%s)", s, s.Refuse, s.Pos)}
 		}
 		return s, nil
 	}
+	want := logSourceString(strings.ToLower(ls.Product), strings.ToLower(ls.Category), strings.ToLower(ls.Service))
 	return nil, &Refusal{Pos: ls.Pos, Kind: KindNoLogSource, Reason: fmt.Sprintf("logsource %s has no entry in the Sigma mapping %s", want, m.File)}
 }
 
