@@ -95,7 +95,7 @@ func resolveRuns(units []*Unit, byID map[string]*analytic.Analytic) {
 	for _, u := range units {
 		for _, r := range u.Info.Runs {
 			if _, ok := byID[r.Analytic]; !ok {
-				u.Diags = append(u.Diags, diag.Diagnostic{Pos: r.At, Severity: diag.Error, Code: CodeUnknownAnalytic,
+				u.Diags = append(u.Diags, diag.Diagnostic{Pos: r.At, End: r.End(), Severity: diag.Error, Code: CodeUnknownAnalytic,
 					Message:    "analytic " + r.Analytic + " is not among the inputs",
 					Suggestion: "give its file too"})
 				continue
@@ -106,7 +106,7 @@ func resolveRuns(units []*Unit, byID map[string]*analytic.Analytic) {
 	for _, u := range units {
 		for _, r := range u.Info.Runs {
 			if path := cycle(refs, r.Analytic, u.Analytic.ID); path != nil {
-				u.Diags = append(u.Diags, diag.Diagnostic{Pos: r.At, Severity: diag.Error, Code: CodeCycle,
+				u.Diags = append(u.Diags, diag.Diagnostic{Pos: r.At, End: r.End(), Severity: diag.Error, Code: CodeCycle,
 					Message: "analytics use each other's output in a cycle: " + strings.Join(append([]string{u.Analytic.ID}, path...), " → ")})
 			}
 		}
