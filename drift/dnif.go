@@ -4,6 +4,8 @@ import (
 	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cartrans/cartrans/lang/dnif"
 )
 
 // ReadDNIF reads a query in DNIF's legacy query language, the form CAR's
@@ -39,11 +41,9 @@ import (
 //   - a quoted string, '…' or "…" (not in CAR; the quoting of DNIF's
 //     other query functions), exact and case-sensitive too.
 //   - regex(RE) or regex(RE)i: a regular expression, ignoring case with
-//     the trailing i. Its argument runs to the parenthesis that balances
-//     the opening one (a backslash escapes the next character, a bracket
-//     expression's parentheses do not count), and \, is a comma, the
-//     escape cartrans' backend writes (escapeRegexArg) and CAR-2013-07-001
-//     uses; every other escape is the regular expression's own. DNIF
+//     the trailing i, read as lang/dnif reads it (ScanRegex: the argument
+//     runs to the parenthesis that balances the opening one, and \, is a
+//     comma; every other escape is the regular expression's own). DNIF
 //     matches regex() against the whole value (docs/design/dnif.md §2:
 //     CAR's $App=regex(arp\.exe|at\.exe|…)i has no .* because $App holds
 //     a base name; the docs' example puts .* in front of each
@@ -115,20 +115,16 @@ func (r *dnifReader) unread(from, to int) {
 }
 
 func (r *dnifReader) space() {
-	for r.i < len(r.q) && dnifSpace(r.q[r.i]) {
+	for r.i < len(r.q) && dnif.IsSpace(r.q[r.i]) {
 		r.i++
 	}
 }
 
-func dnifSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
 // atPipe reports the ">>" that joins query functions.
-func (r *dnifReader) atPipe() bool { return strings.HasPrefix(r.q[r.i:], ">>") }
+func (r *dnifReader) atPipe() bool { return strings.HasPrefix(r.q[r.i:], dnif.Pipe) }
 
-// boundary reports whether a word may end at j: at the end, a space or >>.
-func (r *dnifReader) boundary(j int) bool {
-	return j >= len(r.q) || dnifSpace(r.q[j]) || strings.HasPrefix(r.q[j:], ">>")
-}
+// boundary reports whether a word may end at j (dnif.Boundary).
+func (r *dnifReader) boundary(j int) bool { return dnif.Boundary(r.q, j) }
 
 // keyword consumes the word w (in any case) when it comes next, whole.
 func (r *dnifReader) keyword(w string) bool {
@@ -171,7 +167,7 @@ func (r *dnifReader) stageEnd() (int, error) {
 				return 0, r.errf(j, "unterminated string")
 			}
 			j += k + 1
-		case strings.HasPrefix(r.q[j:], ">>"):
+		case strings.HasPrefix(r.q[j:], dnif.Pipe):
 			return j, nil
 		}
 	}
@@ -221,7 +217,7 @@ func (r *dnifReader) fetch(start int) (*Node, error) {
 			// group count_unique $a, $b | count | sum $f | timeslice 1h …
 			for {
 				r.space()
-				if r.i == len(r.q) || r.atPipe() || r.peekKeyword("as", "limit", "first", "last") {
+				if r.i == len(r.q) || r.atPipe() || r.peekKeyword(dnif.Clauses[1:]...) {
 					break
 				}
 				r.word()
@@ -247,14 +243,6 @@ func (r *dnifReader) fetch(start int) (*Node, error) {
 	}
 }
 
-// dnifReserved are the words of a _fetch that a value after a space is
-// taken not to be.
-var dnifReserved = map[string]bool{"AND": true, "NOT": true, "OR": true, "GROUP": true, "AS": true, "LIMIT": true, "FIRST": true, "LAST": true}
-
-// dnifTimeFields bound the search's time range (DNIF "_fetch", Duration):
-// they are not tests of the events.
-var dnifTimeFields = map[string]bool{"$Duration": true, "$StartTime": true, "$EndTime": true}
-
 // where reads the chain of terms: term ((AND | NOT) term)*, a leading NOT
 // negating the first term.
 func (r *dnifReader) where() (*Node, error) {
@@ -262,25 +250,25 @@ func (r *dnifReader) where() (*Node, error) {
 	first := true
 	for {
 		r.space()
-		if r.i == len(r.q) || r.atPipe() || r.peekKeyword("group", "as", "limit", "first", "last") {
+		if r.i == len(r.q) || r.atPipe() || r.peekKeyword(dnif.Clauses...) {
 			break
 		}
 		pos := r.i
 		neg := false
 		switch {
-		case r.keyword("AND"):
+		case r.keyword(dnif.And):
 			if first {
 				return nil, r.errf(pos, "AND before the first term")
 			}
-		case r.keyword("NOT"):
+		case r.keyword(dnif.Not):
 			neg = true
-		case r.peekKeyword("OR"):
+		case r.peekKeyword(dnif.Or):
 			return nil, r.errf(pos, "DNIF's _fetch where clause has no OR (alternatives on one field are one regex())")
 		case !first:
 			return nil, r.errf(pos, "AND or NOT expected between terms, not "+dnifQuoteWord(r.q[pos:]))
 		}
 		r.space()
-		if !neg && r.keyword("NOT") { // "AND NOT" is read as NOT
+		if !neg && r.keyword(dnif.Not) { // "AND NOT" is read as NOT
 			neg = true
 			r.space()
 		}
@@ -321,10 +309,7 @@ func (r *dnifReader) term() (*Node, error) {
 	if c != '$' && c != '@' {
 		return nil, r.errf(pos, "a field ($Name or @name) expected, not "+dnifQuoteWord(r.q[pos:]))
 	}
-	j := r.i + 1
-	for j < len(r.q) && dnifFieldChar(r.q[j], c == '@') {
-		j++
-	}
+	j := dnif.FieldEnd(r.q, r.i)
 	if j == r.i+1 {
 		return nil, r.errf(pos, "a field name after "+string(c))
 	}
@@ -332,25 +317,12 @@ func (r *dnifReader) term() (*Node, error) {
 	r.i = j
 	r.space()
 	opPos := r.i
-	var op Op
+	op := Op(dnif.OpAt(r.q, r.i))
 	switch {
-	case strings.HasPrefix(r.q[r.i:], "!="):
-		op = Ne
-	case strings.HasPrefix(r.q[r.i:], "<="):
-		op = Le
-	case strings.HasPrefix(r.q[r.i:], ">="):
-		op = Ge
-	case strings.HasPrefix(r.q[r.i:], "=="):
-		op = "=="
 	case r.atPipe():
 		return nil, r.errf(opPos, "a comparison after "+field)
-	case strings.HasPrefix(r.q[r.i:], "="):
-		op = Eq
-	case strings.HasPrefix(r.q[r.i:], "<"):
-		op = Lt
-	case strings.HasPrefix(r.q[r.i:], ">"):
-		op = Gt
-	case r.keyword("IN"):
+	case op != "":
+	case r.keyword(dnif.In):
 		return r.in(field, pos)
 	default:
 		return nil, r.errf(opPos, "a comparison (=, IN) after "+field)
@@ -366,7 +338,7 @@ func (r *dnifReader) term() (*Node, error) {
 	switch {
 	case r.i == len(r.q) || r.atPipe():
 		return nil, r.errf(valPos, "a value after "+field+string(op))
-	case (op == Eq || op == Ne) && len(r.q)-r.i >= 6 && strings.EqualFold(r.q[r.i:r.i+6], "regex("):
+	case (op == Eq || op == Ne) && dnif.IsRegexAt(r.q, r.i):
 		vs, err := r.regex()
 		if err != nil {
 			return nil, err
@@ -380,7 +352,7 @@ func (r *dnifReader) term() (*Node, error) {
 		val = Value{Kind: Exact, Text: s}
 	default:
 		w := r.word()
-		if valPos > opPos+len(op) && dnifReserved[strings.ToUpper(w)] {
+		if valPos > opPos+len(op) && dnif.IsReserved(w) {
 			return nil, r.errf(opPos, "a value after "+field+string(op))
 		}
 		if strings.ContainsAny(w, "()") {
@@ -391,7 +363,7 @@ func (r *dnifReader) term() (*Node, error) {
 	if !r.boundary(r.i) {
 		return nil, r.errf(r.i, "unexpected "+dnifQuoteWord(r.q[r.i:])+" after the value of "+field)
 	}
-	if dnifTimeFields[field] {
+	if dnif.IsTimeField(field) {
 		return nil, nil
 	}
 	if len(alts) > 1 {
@@ -405,18 +377,6 @@ func (r *dnifReader) term() (*Node, error) {
 		return n, nil
 	}
 	return &Node{Kind: Cmp, Test: Test{Field: field, Op: op, Value: val}, Pos: pos}, nil
-}
-
-// dnifFieldChar: $Names are letters, digits and _; @raw names may be
-// dotted and indexed (@requestParameters.items[0].name).
-func dnifFieldChar(c byte, raw bool) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_':
-		return true
-	case raw && (c == '.' || c == '[' || c == ']' || c == '-'):
-		return true
-	}
-	return false
 }
 
 // in reads "IN [v, v, …]" (DNIF "_fetch", IN Operator) as an OR of exact
@@ -475,15 +435,13 @@ func (r *dnifReader) in(field string, pos int) (*Node, error) {
 	return &Node{Kind: Or, Kids: kids, Pos: pos}, nil
 }
 
-// quoted reads '…' or "…"; DNIF documents no escapes in them.
+// quoted reads '…' or "…" (dnif.ScanQuoted: no escapes).
 func (r *dnifReader) quoted() (string, error) {
-	c := r.q[r.i]
-	k := strings.IndexByte(r.q[r.i+1:], c)
-	if k < 0 {
-		return "", r.errf(r.i, "unterminated string")
+	s, end, err := dnif.ScanQuoted(r.q, r.i)
+	if err != nil {
+		return "", err
 	}
-	s := r.q[r.i+1 : r.i+1+k]
-	r.i += k + 2
+	r.i = end
 	return s, nil
 }
 
@@ -492,50 +450,12 @@ func (r *dnifReader) quoted() (string, error) {
 // value.
 func (r *dnifReader) regex() ([]Value, error) {
 	open := r.i
-	j := r.i + len("regex(")
-	argStart := j
-	depth := 1
-	for depth > 0 {
-		if j >= len(r.q) {
-			return nil, r.errf(open, "unterminated regex(: its parentheses do not balance")
-		}
-		switch r.q[j] {
-		case '\\':
-			j++
-		case '[':
-			// A bracket expression: ] right after [ or [^ is itself.
-			k := j + 1
-			if k < len(r.q) && r.q[k] == '^' {
-				k++
-			}
-			if k < len(r.q) && r.q[k] == ']' {
-				k++
-			}
-			for k < len(r.q) && r.q[k] != ']' {
-				if r.q[k] == '\\' {
-					k++
-				}
-				k++
-			}
-			if k >= len(r.q) {
-				return nil, r.errf(j, "unterminated [ in regex(")
-			}
-			j = k
-		case '(':
-			depth++
-		case ')':
-			depth--
-		}
-		j++
+	argStart := r.i + len("regex(")
+	re, fold, end, err := dnif.ScanRegex(r.q, r.i)
+	if err != nil {
+		return nil, err
 	}
-	arg := r.q[argStart : j-1]
-	r.i = j
-	fold := false
-	if r.i < len(r.q) && r.q[r.i] == 'i' && r.boundary(r.i+1) {
-		fold = true
-		r.i++
-	}
-	re := dnifUnescapeArg(arg)
+	r.i = end
 	if re == "" {
 		return nil, r.errf(open, "an empty regex()")
 	}
@@ -550,27 +470,6 @@ func (r *dnifReader) regex() ([]Value, error) {
 		vs = append(vs, Value{Kind: Regex, Text: alt, Fold: fold})
 	}
 	return vs, nil
-}
-
-// dnifUnescapeArg turns the argument's \, into a comma, keeping every
-// other escape.
-func dnifUnescapeArg(s string) string {
-	if !strings.Contains(s, `\,`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			if s[i+1] != ',' {
-				b.WriteByte('\\')
-			}
-			b.WriteByte(s[i+1])
-			i++
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // dnifWholeAlternatives writes a regular expression that must match a
@@ -726,7 +625,7 @@ func dnifQuoteWord(s string) string {
 	}
 	end := len(s)
 	for i := 0; i < len(s); i++ {
-		if dnifSpace(s[i]) || strings.HasPrefix(s[i:], ">>") {
+		if dnif.IsSpace(s[i]) || strings.HasPrefix(s[i:], dnif.Pipe) {
 			end = i
 			break
 		}

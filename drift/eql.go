@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cartrans/cartrans/lang/eql"
 )
 
 // ReadEQL reads an Event Query Language query, as the Endgame EQL engine
@@ -72,7 +74,7 @@ func ReadEQL(q string) (*Query, error) {
 	if !utf8.ValidString(q) {
 		return nil, &Error{Pos: dnifBadUTF8(q), Msg: "the query is not UTF-8"}
 	}
-	toks, err := eqlLex(q)
+	toks, err := eql.Lex(q)
 	if err != nil {
 		return nil, err
 	}
@@ -83,366 +85,26 @@ func ReadEQL(q string) (*Query, error) {
 	return p.query, nil
 }
 
-type eqlKind int
-
-const (
-	eqlEOF eqlKind = iota
-	eqlName
-	eqlString
-	eqlNumber
-	eqlPunct
-	eqlMethod // ":name(" — method syntax
-)
-
-type eqlToken struct {
-	kind eqlKind
-	// text: a name's dotted path (unescaped), a string's value, a
-	// number as written, a punctuation mark, a method's name.
-	text     string
-	pos, end int
-	// plain: a name written as one bare identifier, so a keyword when it
-	// is one.
-	plain bool
-}
-
-func eqlNameStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '@'
-}
-
-func eqlNameChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= '0' && c <= '9'
-}
-
-func eqlDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func eqlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// eqlLex cuts a query into tokens.
-func eqlLex(q string) ([]eqlToken, error) {
-	var out []eqlToken
-	i := 0
-	for i < len(q) {
-		c := q[i]
-		switch {
-		case eqlSpace(c):
-			i++
-		case strings.HasPrefix(q[i:], "//"):
-			for i < len(q) && q[i] != '\n' {
-				i++
-			}
-		case strings.HasPrefix(q[i:], "/*"):
-			k := strings.Index(q[i+2:], "*/")
-			if k < 0 {
-				return nil, &Error{Pos: i, Msg: "unterminated /* comment"}
-			}
-			i += k + 4
-		case c == '"' || c == '\'':
-			tok, err := eqlLexString(q, i)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, tok)
-			i = tok.end
-		case c == '?' && i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '\''):
-			tok, err := eqlLexRaw(q, i)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, tok)
-			i = tok.end
-		case c == '?' && i+1 < len(q) && (eqlNameStart(q[i+1]) || q[i+1] == '`'):
-			// Elasticsearch's optional field: read as the field.
-			tok, err := eqlLexName(q, i+1)
-			if err != nil {
-				return nil, err
-			}
-			tok.pos = i
-			tok.plain = false
-			out = append(out, tok)
-			i = tok.end
-		case eqlNameStart(c) || c == '`':
-			tok, err := eqlLexName(q, i)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, tok)
-			i = tok.end
-		case eqlDigit(c):
-			j := i
-			for j < len(q) && eqlDigit(q[j]) {
-				j++
-			}
-			if j+1 < len(q) && q[j] == '.' && eqlDigit(q[j+1]) {
-				j++
-				for j < len(q) && eqlDigit(q[j]) {
-					j++
-				}
-			}
-			if j < len(q) && (q[j] == 'e' || q[j] == 'E') {
-				k := j + 1
-				if k < len(q) && (q[k] == '+' || q[k] == '-') {
-					k++
-				}
-				if k < len(q) && eqlDigit(q[k]) {
-					for k < len(q) && eqlDigit(q[k]) {
-						k++
-					}
-					j = k
-				}
-			}
-			out = append(out, eqlToken{kind: eqlNumber, text: q[i:j], pos: i, end: j})
-			i = j
-		case c == ':' && i+1 < len(q) && eqlNameStart(q[i+1]):
-			j := i + 2
-			for j < len(q) && eqlNameChar(q[j]) {
-				j++
-			}
-			if j < len(q) && q[j] == '(' {
-				out = append(out, eqlToken{kind: eqlMethod, text: q[i+1 : j], pos: i, end: j + 1})
-				i = j + 1
-				continue
-			}
-			out = append(out, eqlToken{kind: eqlPunct, text: ":", pos: i, end: i + 1})
-			i++
-		default:
-			n := 1
-			for _, two := range []string{"==", "!=", "<=", ">=", "!["} {
-				if strings.HasPrefix(q[i:], two) {
-					n = 2
-				}
-			}
-			if n == 1 && !strings.ContainsRune("()[],|.:=<>+-*/%", rune(c)) {
-				return nil, &Error{Pos: i, Msg: "unexpected character " + strconv.QuoteRune(eqlRuneAt(q, i))}
-			}
-			out = append(out, eqlToken{kind: eqlPunct, text: q[i : i+n], pos: i, end: i + n})
-			i += n
-		}
-	}
-	return append(out, eqlToken{kind: eqlEOF, pos: len(q), end: len(q)}), nil
-}
-
-func eqlRuneAt(q string, i int) rune {
-	for _, r := range q[i:] {
-		return r
-	}
-	return 0
-}
-
-// eqlLexName reads a name: an identifier or a `escaped` one, then the
-// .attribute and [index] parts of a field path (eql.g FIELD: no space
-// before the . or the [).
-func eqlLexName(q string, i int) (eqlToken, error) {
-	start := i
-	var parts []string
-	plain := true
-	part := func() error {
-		if i < len(q) && q[i] == '`' {
-			var b strings.Builder
-			j := i + 1
-			for {
-				if j >= len(q) || q[j] == '\n' || q[j] == '\r' {
-					return &Error{Pos: i, Msg: "unterminated ` name"}
-				}
-				if q[j] == '`' {
-					if j+1 < len(q) && q[j+1] == '`' { // Elasticsearch: `` is a backtick
-						b.WriteByte('`')
-						j += 2
-						continue
-					}
-					break
-				}
-				b.WriteByte(q[j])
-				j++
-			}
-			if b.Len() == 0 {
-				return &Error{Pos: i, Msg: "an empty ` name"}
-			}
-			parts = append(parts, b.String())
-			plain = false
-			i = j + 1
-			return nil
-		}
-		if i >= len(q) || !eqlNameStart(q[i]) {
-			return &Error{Pos: i, Msg: "a name expected"}
-		}
-		j := i + 1
-		for j < len(q) && eqlNameChar(q[j]) {
-			j++
-		}
-		parts = append(parts, q[i:j])
-		i = j
-		return nil
-	}
-	if err := part(); err != nil {
-		return eqlToken{}, err
-	}
-	// A ~ ends a case-insensitive name: in~, like~, startsWith~(…).
-	if plain && i < len(q) && q[i] == '~' {
-		i++
-		return eqlToken{kind: eqlName, text: q[start:i], pos: start, end: i, plain: true}, nil
-	}
-	for i < len(q) {
-		if q[i] == '.' {
-			j := i + 1
-			for j < len(q) && eqlSpace(q[j]) {
-				j++
-			}
-			if j >= len(q) || !(eqlNameStart(q[j]) || q[j] == '`') {
-				break
-			}
-			i = j
-			if err := part(); err != nil {
-				return eqlToken{}, err
-			}
-			parts[len(parts)-2] += "." + parts[len(parts)-1]
-			parts = parts[:len(parts)-1]
-			plain = false
-			continue
-		}
-		if q[i] == '[' {
-			j := i + 1
-			for j < len(q) && eqlSpace(q[j]) {
-				j++
-			}
-			d := j
-			for j < len(q) && eqlDigit(q[j]) {
-				j++
-			}
-			if j == d {
-				break
-			}
-			n := q[d:j]
-			for j < len(q) && eqlSpace(q[j]) {
-				j++
-			}
-			if j >= len(q) || q[j] != ']' {
-				break
-			}
-			parts[len(parts)-1] += "[" + n + "]"
-			plain = false
-			i = j + 1
-			continue
-		}
-		break
-	}
-	return eqlToken{kind: eqlName, text: parts[0], pos: start, end: i, plain: plain}, nil
-}
-
-// eqlLexString reads "…", '…' or """…""".
-func eqlLexString(q string, i int) (eqlToken, error) {
-	if strings.HasPrefix(q[i:], `"""`) {
-		k := strings.Index(q[i+3:], `"""`)
-		if k < 0 {
-			return eqlToken{}, &Error{Pos: i, Msg: "unterminated string"}
-		}
-		end := i + 3 + k + 3
-		text := q[i+3 : i+3+k]
-		// eql.g RAW_TQ_STRING: up to two more quotes belong to the text.
-		for n := 0; n < 2 && end < len(q) && q[end] == '"'; n++ {
-			text += `"`
-			end++
-		}
-		return eqlToken{kind: eqlString, text: text, pos: i, end: end}, nil
-	}
-	quote := q[i]
-	var b strings.Builder
-	j := i + 1
-	for {
-		if j >= len(q) || q[j] == '\n' || q[j] == '\r' {
-			return eqlToken{}, &Error{Pos: i, Msg: "unterminated string"}
-		}
-		c := q[j]
-		if c == quote {
-			break
-		}
-		if c != '\\' {
-			b.WriteByte(c)
-			j++
-			continue
-		}
-		if j+1 >= len(q) {
-			return eqlToken{}, &Error{Pos: i, Msg: "unterminated string"}
-		}
-		switch e := q[j+1]; e {
-		case 'b':
-			b.WriteByte('\b')
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'f':
-			b.WriteByte('\f')
-		case 'r':
-			b.WriteByte('\r')
-		case '"', '\'', '\\':
-			b.WriteByte(e)
-		case 'u':
-			// Elasticsearch: \u{XX} to \u{XXXXXXXX}.
-			k := strings.IndexByte(q[j:], '}')
-			if j+2 >= len(q) || q[j+2] != '{' || k < 0 {
-				return eqlToken{}, &Error{Pos: j, Msg: `\u takes {hex digits}`}
-			}
-			hex := q[j+3 : j+k]
-			n, err := strconv.ParseUint(hex, 16, 32)
-			if err != nil || len(hex) < 2 || len(hex) > 8 || n > 0x10FFFF {
-				return eqlToken{}, &Error{Pos: j, Msg: `\u{…} takes 2 to 8 hex digits of a code point`}
-			}
-			b.WriteRune(rune(n))
-			j += k + 1
-			continue
-		default:
-			return eqlToken{}, &Error{Pos: j, Msg: `unknown escape \` + string(eqlRuneAt(q, j+1)) + ` in a string (a backslash is \\)`}
-		}
-		j += 2
-	}
-	return eqlToken{kind: eqlString, text: b.String(), pos: i, end: j + 1}, nil
-}
-
-// eqlLexRaw reads ?"…" or ?'…': nothing is escaped but the quote. As
-// eql.g's RAW_DQ_STRING /\?"(\\\"|[^"\r\n])*"/ matches, the string ends at
-// the first quote not after a backslash, or, when there is none on the
-// line, at the last quote after one.
-func eqlLexRaw(q string, i int) (eqlToken, error) {
-	quote := q[i+1]
-	closeAt := -1
-	for j := i + 2; j < len(q) && q[j] != '\n' && q[j] != '\r'; j++ {
-		if q[j] != quote {
-			continue
-		}
-		if q[j-1] == '\\' && j-1 >= i+2 {
-			closeAt = j // a candidate, if no bare quote follows
-			continue
-		}
-		closeAt = j
-		break
-	}
-	if closeAt < 0 {
-		return eqlToken{}, &Error{Pos: i, Msg: "unterminated string"}
-	}
-	text := strings.ReplaceAll(q[i+2:closeAt], `\`+string(quote), string(quote))
-	return eqlToken{kind: eqlString, text: text, pos: i, end: closeAt + 1}, nil
-}
-
 type eqlParser struct {
 	q     string
-	toks  []eqlToken
+	toks  []eql.Token
 	i     int
 	query *Query
 	depth int
 }
 
-func (p *eqlParser) peek() eqlToken { return p.toks[p.i] }
+func (p *eqlParser) peek() eql.Token { return p.toks[p.i] }
 
-func (p *eqlParser) peekAt(n int) eqlToken {
+func (p *eqlParser) peekAt(n int) eql.Token {
 	if p.i+n < len(p.toks) {
 		return p.toks[p.i+n]
 	}
 	return p.toks[len(p.toks)-1]
 }
 
-func (p *eqlParser) next() eqlToken {
+func (p *eqlParser) next() eql.Token {
 	t := p.toks[p.i]
-	if t.kind != eqlEOF {
+	if t.Kind != eql.EOF {
 		p.i++
 	}
 	return t
@@ -453,17 +115,17 @@ func (p *eqlParser) prevEnd() int {
 	if p.i == 0 {
 		return 0
 	}
-	return p.toks[p.i-1].end
+	return p.toks[p.i-1].End
 }
 
 // isKw reports the keyword w next.
 func (p *eqlParser) isKw(ws ...string) bool {
 	t := p.peek()
-	if t.kind != eqlName || !t.plain {
+	if t.Kind != eql.Name || !t.Plain {
 		return false
 	}
 	for _, w := range ws {
-		if t.text == w {
+		if t.Text == w {
 			return true
 		}
 	}
@@ -472,7 +134,7 @@ func (p *eqlParser) isKw(ws ...string) bool {
 
 func (p *eqlParser) isPunct(s string) bool {
 	t := p.peek()
-	return t.kind == eqlPunct && t.text == s
+	return t.Kind == eql.Punct && t.Text == s
 }
 
 func (p *eqlParser) errf(pos int, msg string) error { return &Error{Pos: pos, Msg: msg} }
@@ -483,34 +145,34 @@ func (p *eqlParser) unexpected(what string) error {
 	if what != "" {
 		msg += ": " + what
 	}
-	return p.errf(t.pos, msg)
+	return p.errf(t.Pos, msg)
 }
 
 // unexpectedEnd reports a token where a condition should end, with a
 // hint when it could begin another term.
 func (p *eqlParser) unexpectedEnd(what string) error {
 	t := p.peek()
-	if t.kind == eqlString || t.kind == eqlNumber || t.kind == eqlName && !(t.plain && eqlKeywords[t.text]) || t.kind == eqlPunct && t.text == "(" {
+	if t.Kind == eql.String || t.Kind == eql.Number || t.Kind == eql.Name && !(t.Plain && eql.IsKeyword(t.Text)) || t.Kind == eql.Punct && t.Text == "(" {
 		what += " (a missing and or or?)"
 	}
 	return p.unexpected(what)
 }
 
-func eqlDescribe(t eqlToken) string {
-	switch t.kind {
-	case eqlEOF:
+func eqlDescribe(t eql.Token) string {
+	switch t.Kind {
+	case eql.EOF:
 		return "end of query"
-	case eqlString:
-		return "string " + strconv.Quote(t.text)
-	case eqlMethod:
-		return `":` + t.text + `("`
+	case eql.String:
+		return "string " + strconv.Quote(t.Text)
+	case eql.Method:
+		return `":` + t.Text + `("`
 	}
-	return `"` + t.text + `"`
+	return `"` + t.Text + `"`
 }
 
-func (p *eqlParser) expect(punct, what string) (eqlToken, error) {
+func (p *eqlParser) expect(punct, what string) (eql.Token, error) {
 	if !p.isPunct(punct) {
-		return eqlToken{}, p.unexpected(what)
+		return eql.Token{}, p.unexpected(what)
 	}
 	return p.next(), nil
 }
@@ -525,20 +187,12 @@ func (p *eqlParser) unread(from, to int) {
 	}
 }
 
-// eqlKeywords cannot be field names (Endgame's and Elasticsearch's
-// reserved words; true, false and null are literals).
-var eqlKeywords = map[string]bool{
-	"and": true, "or": true, "not": true, "in": true, "in~": true, "by": true, "with": true, "where": true,
-	"sequence": true, "join": true, "sample": true, "until": true, "of": true, "const": true, "macro": true,
-	"like": true, "like~": true, "regex": true, "regex~": true,
-}
-
 func (p *eqlParser) read() error {
-	if p.peek().kind == eqlEOF {
+	if p.peek().Kind == eql.EOF {
 		return p.errf(0, "empty query")
 	}
 	if p.isKw("macro", "const") {
-		return p.errf(p.peek().pos, "macro and const definitions are not read")
+		return p.errf(p.peek().Pos, "macro and const definitions are not read")
 	}
 	var conds []*Node
 	if !p.isPunct("|") {
@@ -566,46 +220,46 @@ func (p *eqlParser) read() error {
 	for p.isPunct("|") {
 		bar := p.next()
 		name := p.peek()
-		if name.kind != eqlName || !name.plain {
+		if name.Kind != eql.Name || !name.Plain {
 			return p.unexpected("a pipe name after |")
 		}
 		p.next()
-		if name.text == "filter" && !grouped {
+		if name.Text == "filter" && !grouped {
 			n, err := p.expr()
 			if err != nil {
 				return err
 			}
-			if !p.isPunct("|") && p.peek().kind != eqlEOF {
+			if !p.isPunct("|") && p.peek().Kind != eql.EOF {
 				return p.unexpectedEnd("the filter's condition ends here")
 			}
 			conds = append(conds, n)
 			continue
 		}
-		if name.text == "count" || name.text == "unique_count" {
+		if name.Text == "count" || name.Text == "unique_count" {
 			grouped = true
 		}
 		depth := 0
 		for {
 			t := p.peek()
-			if t.kind == eqlEOF || depth == 0 && t.kind == eqlPunct && t.text == "|" {
+			if t.Kind == eql.EOF || depth == 0 && t.Kind == eql.Punct && t.Text == "|" {
 				break
 			}
-			if t.kind == eqlPunct || t.kind == eqlMethod {
-				switch t.text {
+			if t.Kind == eql.Punct || t.Kind == eql.Method {
+				switch t.Text {
 				case "(", "[", "![":
 					depth++
 				case ")", "]":
 					depth--
 				}
-				if t.kind == eqlMethod {
+				if t.Kind == eql.Method {
 					depth++
 				}
 			}
 			p.next()
 		}
-		p.unread(bar.pos, p.prevEnd())
+		p.unread(bar.Pos, p.prevEnd())
 	}
-	if p.peek().kind != eqlEOF {
+	if p.peek().Kind != eql.EOF {
 		return p.unexpectedEnd("the query ends here")
 	}
 	p.query.Where = and(conds...)
@@ -616,9 +270,11 @@ func (p *eqlParser) read() error {
 func (p *eqlParser) eventQuery() (string, *Node, error) {
 	t := p.peek()
 	cat := "any"
-	if (t.kind == eqlName && t.plain && !eqlKeywords[t.text]) || t.kind == eqlString {
-		if w := p.peekAt(1); w.kind == eqlName && w.plain && w.text == "where" {
-			cat = t.text
+	// A category is a name, or "any" (Elasticsearch's keyword, Endgame's
+	// name), or a string.
+	if (t.Kind == eql.Name && t.Plain && (!eql.IsKeyword(t.Text) || t.Text == "any")) || t.Kind == eql.String {
+		if w := p.peekAt(1); w.Kind == eql.Name && w.Plain && w.Text == "where" {
+			cat = t.Text
 			p.i += 2
 		}
 	}
@@ -650,11 +306,11 @@ func (p *eqlParser) multi() ([]*Node, error) {
 		}
 		break
 	}
-	p.unread(head.pos, p.prevEnd())
+	p.unread(head.Pos, p.prevEnd())
 	var conds []*Node
 	for p.isPunct("[") || p.isPunct("![") {
 		open := p.peek()
-		missing := open.text == "!["
+		missing := open.Text == "!["
 		mark := len(p.query.Unread)
 		cat, cond, err := p.subquery()
 		if err != nil {
@@ -663,12 +319,12 @@ func (p *eqlParser) multi() ([]*Node, error) {
 		if missing {
 			p.query.Unread = p.query.Unread[:mark]
 		}
-		modStart := p.peek().pos
+		modStart := p.peek().Pos
 		if err := p.termParams(); err != nil {
 			return nil, err
 		}
 		if missing {
-			p.unread(open.pos, p.prevEnd())
+			p.unread(open.Pos, p.prevEnd())
 			continue
 		}
 		p.unread(modStart, p.prevEnd())
@@ -676,7 +332,7 @@ func (p *eqlParser) multi() ([]*Node, error) {
 		conds = append(conds, cond)
 	}
 	if len(conds) == 0 {
-		return nil, p.unexpected("a [subquery] after " + head.text)
+		return nil, p.unexpected("a [subquery] after " + head.Text)
 	}
 	if p.isKw("until") {
 		start := p.next()
@@ -691,7 +347,7 @@ func (p *eqlParser) multi() ([]*Node, error) {
 		if err := p.termParams(); err != nil {
 			return nil, err
 		}
-		p.unread(start.pos, p.prevEnd())
+		p.unread(start.Pos, p.prevEnd())
 	}
 	return conds, nil
 }
@@ -704,8 +360,8 @@ func (p *eqlParser) subquery() (string, *Node, error) {
 		return "", nil, err
 	}
 	if !p.isPunct("]") {
-		if p.peek().kind == eqlEOF {
-			return "", nil, p.errf(open.pos, "unbalanced [")
+		if p.peek().Kind == eql.EOF {
+			return "", nil, p.errf(open.Pos, "unbalanced [")
 		}
 		return "", nil, p.unexpectedEnd("] expected")
 	}
@@ -762,14 +418,14 @@ func (p *eqlParser) withParam() error {
 		return p.unexpected("maxspan or runs after with")
 	}
 	name := p.next()
-	if _, err := p.expect("=", "= after "+name.text); err != nil {
+	if _, err := p.expect("=", "= after "+name.Text); err != nil {
 		return err
 	}
-	if p.peek().kind != eqlNumber {
-		return p.unexpected("a number after " + name.text + "=")
+	if p.peek().Kind != eql.Number {
+		return p.unexpected("a number after " + name.Text + "=")
 	}
 	p.next()
-	if name.text == "maxspan" && p.isKw("ms", "s", "m", "h", "d") {
+	if name.Text == "maxspan" && p.isKw("ms", "s", "m", "h", "d") {
 		p.next()
 	}
 	return nil
@@ -782,7 +438,7 @@ func (p *eqlParser) expr() (*Node, error) {
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > eqlMaxDepth {
-		return nil, p.errf(p.peek().pos, "the condition nests too deep")
+		return nil, p.errf(p.peek().Pos, "the condition nests too deep")
 	}
 	first, err := p.and()
 	if err != nil {
@@ -836,7 +492,7 @@ func (p *eqlParser) not() (*Node, error) {
 		if err != nil || n == nil {
 			return nil, err
 		}
-		return &Node{Kind: Not, Kids: []*Node{n}, Pos: t.pos}, nil
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: t.Pos}, nil
 	}
 	return p.term()
 }
@@ -878,23 +534,23 @@ func (p *eqlParser) term() (*Node, error) {
 	}
 	t := p.peek()
 	switch {
-	case t.kind == eqlPunct && (t.text == "==" || t.text == "=" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">="):
+	case t.Kind == eql.Punct && (t.Text == "==" || t.Text == "=" || t.Text == "!=" || t.Text == "<" || t.Text == "<=" || t.Text == ">" || t.Text == ">="):
 		p.next()
 		right, err := p.sum()
 		if err != nil {
 			return nil, err
 		}
 		return p.compare(left, t, right)
-	case p.isKw("not") && p.peekAt(1).kind == eqlName && p.peekAt(1).plain && (p.peekAt(1).text == "in" || p.peekAt(1).text == "in~"):
+	case p.isKw("not") && p.peekAt(1).Kind == eql.Name && p.peekAt(1).Plain && (p.peekAt(1).Text == "in" || p.peekAt(1).Text == "in~"):
 		p.next()
 		n, err := p.in(left)
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: Not, Kids: []*Node{n}, Pos: t.pos}, nil
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: t.Pos}, nil
 	case p.isKw("in", "in~"):
 		return p.in(left)
-	case t.kind == eqlPunct && t.text == ":", p.isKw("like", "like~", "regex", "regex~"):
+	case t.Kind == eql.Punct && t.Text == ":", p.isKw("like", "like~", "regex", "regex~"):
 		return p.predicate(left)
 	}
 	return p.boolean(left)
@@ -904,7 +560,7 @@ func (p *eqlParser) term() (*Node, error) {
 func (p *eqlParser) fieldOf(o eqlOperand, what string) (string, error) {
 	switch o.kind {
 	case eqlField:
-		if eqlKeywords[o.text] {
+		if eql.IsKeyword(o.text) {
 			return "", p.errf(o.pos, "the keyword "+o.text+" where a field is expected")
 		}
 		return o.text, nil
@@ -914,8 +570,8 @@ func (p *eqlParser) fieldOf(o eqlOperand, what string) (string, error) {
 	return "", p.errf(o.pos, what+" needs a field")
 }
 
-func (p *eqlParser) compare(left eqlOperand, opTok eqlToken, right eqlOperand) (*Node, error) {
-	op := opTok.text
+func (p *eqlParser) compare(left eqlOperand, opTok eql.Token, right eqlOperand) (*Node, error) {
+	op := opTok.Text
 	if left.literal() && right.fieldLike() {
 		left, right = right, left
 		if f, ok := eqlFlip[op]; ok {
@@ -928,7 +584,7 @@ func (p *eqlParser) compare(left eqlOperand, opTok eqlToken, right eqlOperand) (
 	case left.literal() && right.literal():
 		return nil, p.errf(left.pos, "a comparison of two constants is not read")
 	case !left.fieldLike() || !right.literal():
-		return nil, p.errf(opTok.pos, "a comparison reads a field and a value")
+		return nil, p.errf(opTok.Pos, "a comparison reads a field and a value")
 	}
 	field, err := p.fieldOf(left, "a comparison")
 	if err != nil {
@@ -939,7 +595,7 @@ func (p *eqlParser) compare(left eqlOperand, opTok eqlToken, right eqlOperand) (
 	switch {
 	case right.kind == eqlNull:
 		if !eq && op != "!=" {
-			return nil, p.errf(opTok.pos, "null is compared with == or != only")
+			return nil, p.errf(opTok.Pos, "null is compared with == or != only")
 		}
 		// == null: absent; != null: present.
 		node.Test.Op = Eq
@@ -1013,8 +669,8 @@ func (p *eqlParser) list() ([]eqlOperand, error) {
 			p.next()
 			return items, nil
 		}
-		if p.peek().kind == eqlEOF {
-			return nil, p.errf(open.pos, "unbalanced (")
+		if p.peek().Kind == eql.EOF {
+			return nil, p.errf(open.Pos, "unbalanced (")
 		}
 		it, err := p.sum()
 		if err != nil {
@@ -1026,8 +682,8 @@ func (p *eqlParser) list() ([]eqlOperand, error) {
 			continue
 		}
 		if !p.isPunct(")") {
-			if p.peek().kind == eqlEOF {
-				return nil, p.errf(open.pos, "unbalanced (")
+			if p.peek().Kind == eql.EOF {
+				return nil, p.errf(open.Pos, "unbalanced (")
 			}
 			return nil, p.unexpected(", or ) in a list")
 		}
@@ -1038,7 +694,7 @@ func (p *eqlParser) list() ([]eqlOperand, error) {
 // a value or a list.
 func (p *eqlParser) predicate(left eqlOperand) (*Node, error) {
 	opTok := p.next()
-	field, err := p.fieldOf(left, opTok.text)
+	field, err := p.fieldOf(left, opTok.Text)
 	if err != nil {
 		return nil, err
 	}
@@ -1057,10 +713,10 @@ func (p *eqlParser) predicate(left eqlOperand) (*Node, error) {
 	var kids []*Node
 	for _, it := range items {
 		if it.kind != eqlStr {
-			return nil, p.errf(it.pos, opTok.text+" takes strings")
+			return nil, p.errf(it.pos, opTok.Text+" takes strings")
 		}
 		var vs []Value
-		switch opTok.text {
+		switch opTok.Text {
 		case ":", "like~":
 			vs = []Value{{Kind: Glob, Text: it.text, Fold: true}}
 		case "like":
@@ -1073,7 +729,7 @@ func (p *eqlParser) predicate(left eqlOperand) (*Node, error) {
 				if err := eqlCheckRE(alt, it.pos); err != nil {
 					return nil, err
 				}
-				vs = append(vs, Value{Kind: Regex, Text: alt, Fold: opTok.text == "regex~"})
+				vs = append(vs, Value{Kind: Regex, Text: alt, Fold: opTok.Text == "regex~"})
 			}
 		}
 		for _, v := range vs {
@@ -1101,7 +757,7 @@ func eqlOrOf(kids []*Node, pos int) *Node {
 func (p *eqlParser) boolean(o eqlOperand) (*Node, error) {
 	switch o.kind {
 	case eqlField:
-		if eqlKeywords[o.text] {
+		if eql.IsKeyword(o.text) {
 			return nil, p.errf(o.pos, "unexpected keyword "+o.text)
 		}
 		return &Node{Kind: Cmp, Pos: o.pos, Test: Test{Field: o.text, Op: Flag}}, nil
@@ -1250,8 +906,8 @@ func (p *eqlParser) sum() (eqlOperand, error) {
 	if err != nil {
 		return o, err
 	}
-	if t := p.peek(); t.kind == eqlPunct && strings.Contains("+-*/%", t.text) && len(t.text) == 1 {
-		return o, p.errf(t.pos, "arithmetic is not read")
+	if t := p.peek(); t.Kind == eql.Punct && strings.Contains("+-*/%", t.Text) && len(t.Text) == 1 {
+		return o, p.errf(t.Pos, "arithmetic is not read")
 	}
 	return o, nil
 }
@@ -1262,48 +918,48 @@ func (p *eqlParser) operand() (eqlOperand, error) {
 	t := p.peek()
 	var o eqlOperand
 	switch {
-	case t.kind == eqlString:
+	case t.Kind == eql.String:
 		p.next()
-		o = eqlOperand{kind: eqlStr, text: t.text, pos: t.pos, end: t.end}
-	case t.kind == eqlNumber:
+		o = eqlOperand{kind: eqlStr, text: t.Text, pos: t.Pos, end: t.End}
+	case t.Kind == eql.Number:
 		p.next()
-		o = eqlOperand{kind: eqlNum, text: t.text, pos: t.pos, end: t.end}
-	case t.kind == eqlPunct && (t.text == "-" || t.text == "+") && p.peekAt(1).kind == eqlNumber && p.peekAt(1).pos == t.end:
+		o = eqlOperand{kind: eqlNum, text: t.Text, pos: t.Pos, end: t.End}
+	case t.Kind == eql.Punct && (t.Text == "-" || t.Text == "+") && p.peekAt(1).Kind == eql.Number && p.peekAt(1).Pos == t.End:
 		p.next()
 		n := p.next()
-		text := n.text
-		if t.text == "-" {
+		text := n.Text
+		if t.Text == "-" {
 			text = "-" + text
 		}
-		o = eqlOperand{kind: eqlNum, text: text, pos: t.pos, end: n.end}
-	case t.kind == eqlPunct && t.text == "(":
+		o = eqlOperand{kind: eqlNum, text: text, pos: t.Pos, end: n.End}
+	case t.Kind == eql.Punct && t.Text == "(":
 		p.next()
 		n, err := p.expr()
 		if err != nil {
 			return o, err
 		}
 		if !p.isPunct(")") {
-			if p.peek().kind == eqlEOF {
-				return o, p.errf(t.pos, "unbalanced (")
+			if p.peek().Kind == eql.EOF {
+				return o, p.errf(t.Pos, "unbalanced (")
 			}
 			return o, p.unexpectedEnd(") expected")
 		}
 		c := p.next()
-		o = eqlOperand{kind: eqlParen, node: n, pos: t.pos, end: c.end}
-	case t.kind == eqlName && t.plain && (t.text == "true" || t.text == "false"):
+		o = eqlOperand{kind: eqlParen, node: n, pos: t.Pos, end: c.End}
+	case t.Kind == eql.Name && t.Plain && (t.Text == "true" || t.Text == "false"):
 		p.next()
-		o = eqlOperand{kind: eqlBool, text: t.text, pos: t.pos, end: t.end}
-	case t.kind == eqlName && t.plain && t.text == "null":
+		o = eqlOperand{kind: eqlBool, text: t.Text, pos: t.Pos, end: t.End}
+	case t.Kind == eql.Name && t.Plain && t.Text == "null":
 		p.next()
-		o = eqlOperand{kind: eqlNull, text: t.text, pos: t.pos, end: t.end}
-	case t.kind == eqlName && t.plain && !eqlKeywords[t.text] && p.peekAt(1).kind == eqlPunct && p.peekAt(1).text == "(":
+		o = eqlOperand{kind: eqlNull, text: t.Text, pos: t.Pos, end: t.End}
+	case t.Kind == eql.Name && t.Plain && !eql.IsKeyword(t.Text) && p.peekAt(1).Kind == eql.Punct && p.peekAt(1).Text == "(":
 		p.next()
 		args, end, err := p.args(p.next())
 		if err != nil {
 			return o, err
 		}
-		o = eqlOperand{kind: eqlCall, text: t.text, args: args, pos: t.pos, end: end}
-	case t.kind == eqlName && t.plain && !eqlKeywords[t.text] && p.peekAt(1).kind == eqlName && p.peekAt(1).plain && p.peekAt(1).text == "of":
+		o = eqlOperand{kind: eqlCall, text: t.Text, args: args, pos: t.Pos, end: end}
+	case t.Kind == eql.Name && t.Plain && !eql.IsKeyword(t.Text) && p.peekAt(1).Kind == eql.Name && p.peekAt(1).Plain && p.peekAt(1).Text == "of":
 		// descendant of [ … ], child of, event of
 		p.next()
 		p.next()
@@ -1315,38 +971,38 @@ func (p *eqlParser) operand() (eqlOperand, error) {
 			return o, err
 		}
 		p.query.Unread = p.query.Unread[:mark]
-		o = eqlOperand{kind: eqlLineage, text: t.text, pos: t.pos, end: p.prevEnd()}
-	case t.kind == eqlName && !(t.plain && eqlKeywords[t.text]) && !strings.HasSuffix(t.text, "~"):
+		o = eqlOperand{kind: eqlLineage, text: t.Text, pos: t.Pos, end: p.prevEnd()}
+	case t.Kind == eql.Name && !(t.Plain && eql.IsKeyword(t.Text)) && !strings.HasSuffix(t.Text, "~"):
 		p.next()
-		o = eqlOperand{kind: eqlField, text: t.text, pos: t.pos, end: t.end}
+		o = eqlOperand{kind: eqlField, text: t.Text, pos: t.Pos, end: t.End}
 	default:
 		return o, p.unexpected("a field, a value or a condition expected")
 	}
-	for p.peek().kind == eqlMethod {
+	for p.peek().Kind == eql.Method {
 		m := p.next()
 		args, end, err := p.args(m)
 		if err != nil {
 			return o, err
 		}
-		o = eqlOperand{kind: eqlCall, text: m.text, args: append([]eqlOperand{o}, args...), pos: o.pos, end: end}
+		o = eqlOperand{kind: eqlCall, text: m.Text, args: append([]eqlOperand{o}, args...), pos: o.pos, end: end}
 	}
 	return o, nil
 }
 
 // args reads a call's arguments up to its ); open is the token that
 // opened it.
-func (p *eqlParser) args(open eqlToken) ([]eqlOperand, int, error) {
+func (p *eqlParser) args(open eql.Token) ([]eqlOperand, int, error) {
 	var args []eqlOperand
 	for {
 		if p.isPunct(")") {
-			return args, p.next().end, nil
+			return args, p.next().End, nil
 		}
-		if p.peek().kind == eqlEOF {
-			return nil, 0, p.errf(open.pos, "unbalanced (")
+		if p.peek().Kind == eql.EOF {
+			return nil, 0, p.errf(open.Pos, "unbalanced (")
 		}
 		p.depth++
 		if p.depth > eqlMaxDepth {
-			return nil, 0, p.errf(p.peek().pos, "the condition nests too deep")
+			return nil, 0, p.errf(p.peek().Pos, "the condition nests too deep")
 		}
 		a, err := p.sum()
 		p.depth--
@@ -1359,8 +1015,8 @@ func (p *eqlParser) args(open eqlToken) ([]eqlOperand, int, error) {
 			continue
 		}
 		if !p.isPunct(")") {
-			if p.peek().kind == eqlEOF {
-				return nil, 0, p.errf(open.pos, "unbalanced (")
+			if p.peek().Kind == eql.EOF {
+				return nil, 0, p.errf(open.Pos, "unbalanced (")
 			}
 			return nil, 0, p.unexpected(", or ) in a call")
 		}

@@ -1,19 +1,25 @@
 package drift
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cartrans/cartrans/lang"
+	"github.com/cartrans/cartrans/lang/logpoint"
+)
 
 // ReadLogPoint reads a LogPoint search: terms side by side ANDed, OR
 // binding tighter, NOT or a leading "-" negating a term, field=value,
 // field IN [v, …], and the pipes "| process regex(\"re\", field,
 // \"filter=true\")" (a regex filter) and "| search" before any chart;
-// chart and what follows it are left unread. Backslashes are themselves
-// and values compare case-insensitively with * and ? wildcards (the
-// reading cartrans' LogPoint backend writes by; see its package comment).
+// chart and what follows it are left unread. Tokens, keywords (in any
+// case) and quoting are lang/logpoint's: backslashes are themselves, and
+// values compare case-insensitively with * and ? wildcards (the reading
+// cartrans' LogPoint backend writes by; see its package comment).
 func ReadLogPoint(q string) (*Query, error) { return logpointPipes.read(q) }
 
 var logpointPipes = &pipeline{
-	rules: lexRules{single: true},
-	fold:  true,
+	lex:  logpoint.Lex,
+	fold: true,
 	filters: map[string]pipeFilter{
 		"search": lpFilter,
 		"filter": lpFilter,
@@ -40,8 +46,8 @@ func lpFilter(q string, t *tokens, query *Query) (*Node, bool, error) {
 
 func lpSearch(t *tokens) (*Node, error) {
 	var kids []*Node
-	for t.peek().kind != tEOF && t.peek().kind != tRParen {
-		if t.isWord("AND", "and") {
+	for t.peek().Kind != lang.EOF && t.peek().Kind != lang.RParen {
+		if t.isWord(logpoint.And) {
 			t.next()
 			continue
 		}
@@ -55,98 +61,99 @@ func lpSearch(t *tokens) (*Node, error) {
 }
 
 func lpOr(t *tokens) (*Node, error) {
-	return chain(t, Or, []string{"OR", "or"}, func() (*Node, error) { return lpNot(t) })
+	return chain(t, Or, []string{logpoint.Or}, func() (*Node, error) { return lpNot(t) })
 }
 
 func lpNot(t *tokens) (*Node, error) {
 	tok := t.peek()
-	if t.isWord("NOT", "not") {
+	// NOT, or a "-" standing alone, before a group or a quoted field
+	// name: -(…), -"process"="x" (logpoint.Negation).
+	if t.isWord(logpoint.Not, logpoint.Negation) {
 		t.next()
 		n, err := lpNot(t)
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.pos}, nil
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.Pos}, nil
 	}
-	switch tok.kind {
-	case tLParen:
+	switch tok.Kind {
+	case lang.LParen:
 		t.next()
 		n, err := lpSearch(t)
 		if err != nil {
 			return nil, err
 		}
-		if t.next().kind != tRParen {
-			return nil, &Error{Pos: tok.pos, Msg: "unbalanced parenthesis"}
+		if t.next().Kind != lang.RParen {
+			return nil, &Error{Pos: tok.Pos, Msg: "unbalanced parenthesis"}
 		}
 		if n == nil {
-			return nil, &Error{Pos: tok.pos, Msg: "empty parentheses"}
+			return nil, &Error{Pos: tok.Pos, Msg: "empty parentheses"}
 		}
 		return n, nil
-	case tWord, tStr:
+	case lang.Word, lang.Str:
 		t.next()
-		field := tok.text
-		neg := tok.kind == tWord && strings.HasPrefix(field, "-") && len(field) > 1
-		if neg {
-			field = field[1:]
+		field, neg := tok.Text, false
+		if tok.Kind == lang.Word {
+			field, neg = logpoint.Negated(tok.Text)
 		}
 		var n *Node
 		switch {
-		case t.peek().kind == tOp:
+		case t.peek().Kind == lang.Op:
 			op := t.next()
 			v := t.next()
-			if v.kind != tWord && v.kind != tStr {
-				return nil, &Error{Pos: op.pos, Msg: "a value after " + op.text}
+			if v.Kind != lang.Word && v.Kind != lang.Str {
+				return nil, &Error{Pos: op.Pos, Msg: "a value after " + op.Text}
 			}
-			o := Op(op.text)
-			val := Value{Kind: Glob, Text: v.text, Fold: true}
+			o := Op(op.Text)
+			val := Value{Kind: Glob, Text: v.Text, Fold: true}
 			if o != Eq && o != Ne {
-				val = Value{Kind: Exact, Text: v.text}
+				val = Value{Kind: Exact, Text: v.Text}
 			}
-			n = &Node{Kind: Cmp, Test: Test{Field: field, Op: o, Value: val}, Pos: tok.pos}
-		case t.isWord("IN", "in"):
+			n = &Node{Kind: Cmp, Test: Test{Field: field, Op: o, Value: val}, Pos: tok.Pos}
+		case t.isWord(logpoint.In):
 			t.next()
 			var err error
-			if n, err = lpIn(t, field, tok.pos); err != nil {
+			if n, err = lpIn(t, field, tok.Pos); err != nil {
 				return nil, err
 			}
 		default:
-			n = &Node{Kind: Term, Text: tok.text, Pos: tok.pos}
+			n = &Node{Kind: Term, Text: tok.Text, Pos: tok.Pos}
 			neg = false
 		}
 		if neg {
-			n = &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.pos}
+			n = &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.Pos}
 		}
 		return n, nil
 	}
-	return nil, &Error{Pos: tok.pos, Msg: "unexpected " + quoteTok(tok)}
+	return nil, &Error{Pos: tok.Pos, Msg: "unexpected " + quoteTok(tok)}
 }
 
 // lpIn reads "IN [v, …]", or IN with one bare value as CAR's pages
 // write it (EventCode IN "4719").
 func lpIn(t *tokens, field string, pos int) (*Node, error) {
-	if v := t.peek(); v.kind == tStr || v.kind == tWord {
+	if v := t.peek(); v.Kind == lang.Str || v.Kind == lang.Word {
 		t.next()
-		return &Node{Kind: Cmp, Test: Test{Field: field, Op: Eq, Value: Value{Kind: Glob, Text: v.text, Fold: true}}, Pos: v.pos}, nil
+		return &Node{Kind: Cmp, Test: Test{Field: field, Op: Eq, Value: Value{Kind: Glob, Text: v.Text, Fold: true}}, Pos: v.Pos}, nil
 	}
-	if t.next().kind != tLBrack {
+	if t.next().Kind != lang.LBrack {
 		return nil, &Error{Pos: pos, Msg: "IN without a [ list"}
 	}
 	or := &Node{Kind: Or, Pos: pos}
 	for {
 		v := t.next()
-		switch v.kind {
-		case tWord, tStr:
-			or.Kids = append(or.Kids, &Node{Kind: Cmp, Test: Test{Field: field, Op: Eq, Value: Value{Kind: Glob, Text: v.text, Fold: true}}, Pos: v.pos})
-		case tComma:
-		case tRBrack:
+		switch v.Kind {
+		case lang.Word, lang.Str:
+			or.Kids = append(or.Kids, &Node{Kind: Cmp, Test: Test{Field: field, Op: Eq, Value: Value{Kind: Glob, Text: v.Text, Fold: true}}, Pos: v.Pos})
+		case lang.Comma:
+		case lang.RBrack:
 			if len(or.Kids) == 1 {
 				return or.Kids[0], nil
 			}
 			return or, nil
-		case tRParen:
-			return nil, &Error{Pos: v.pos, Msg: "the IN list opened with [ ends with )"}
+		case lang.RParen:
+			return nil, &Error{Pos: v.Pos, Msg: "the IN list opened with [ ends with )"}
 		default:
-			return nil, &Error{Pos: v.pos, Msg: "unterminated IN list"}
+			return nil, &Error{Pos: v.Pos, Msg: "unterminated IN list"}
 		}
 	}
 }
@@ -154,21 +161,21 @@ func lpIn(t *tokens, field string, pos int) (*Node, error) {
 // lpRegexPipe reads process regex("re", field, "filter=true").
 func lpRegexPipe(t *tokens) (*Node, bool) {
 	name := t.next()
-	if !strings.EqualFold(name.text, "regex") || t.next().kind != tLParen {
+	if !strings.EqualFold(name.Text, "regex") || t.next().Kind != lang.LParen {
 		return nil, false
 	}
 	re, c1, field := t.next(), t.next(), t.next()
-	if re.kind != tStr || c1.kind != tComma || field.kind != tWord {
+	if re.Kind != lang.Str || c1.Kind != lang.Comma || field.Kind != lang.Word {
 		return nil, false
 	}
 	filter := false
-	for tok := t.next(); tok.kind != tRParen && tok.kind != tEOF; tok = t.next() {
-		if tok.kind == tStr && strings.ReplaceAll(tok.text, " ", "") == "filter=true" {
+	for tok := t.next(); tok.Kind != lang.RParen && tok.Kind != lang.EOF; tok = t.next() {
+		if tok.Kind == lang.Str && strings.ReplaceAll(tok.Text, " ", "") == "filter=true" {
 			filter = true
 		}
 	}
 	if !filter {
 		return nil, false
 	}
-	return &Node{Kind: Cmp, Test: Test{Field: field.text, Op: Eq, Value: Value{Kind: Regex, Text: re.text}}, Pos: name.pos}, true
+	return &Node{Kind: Cmp, Test: Test{Field: field.Text, Op: Eq, Value: Value{Kind: Regex, Text: re.Text}}, Pos: name.Pos}, true
 }

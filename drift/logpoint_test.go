@@ -14,6 +14,9 @@ func TestReadLogPoint(t *testing.T) {
 		{`norm_id=X | process regex("(?i)^.*\\cmd\.exe$", image, "filter=true")`, `and(norm_id="X"/i image=re:"(?i)^.*\\\\cmd\\.exe$")`, ""},
 		{`event_id=1 | chart count() as cnt by host | search cnt > 1`, `event_id="1"/i`, "chart count() as cnt by host"},
 		{`event_id=1 | fields log_ts, host`, `event_id="1"/i`, "fields log_ts, host"},
+		// "-" before a group or a quoted field negates it, as the logpoint
+		// backend writes; keywords in any case (lang/logpoint).
+		{`a=1 -(b=2 OR c=3) -"process"="x" Not d=4`, `and(a="1"/i not(or(b="2"/i c="3"/i)) not(process="x"/i) not(d="4"/i))`, ""},
 	})
 	checkReadErrors(t, ReadLogPoint, []errCase{
 		{`a IN ["x", "y")`, 14, "the IN list opened with [ ends with )"},

@@ -14,9 +14,10 @@
 package drift
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cartrans/cartrans/lang"
 )
 
 // Kind is what a Node is.
@@ -105,13 +106,9 @@ type Query struct {
 	Unread []string
 }
 
-// Error is a query a reader could not read.
-type Error struct {
-	Pos int // byte offset in the query
-	Msg string
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("offset %d: %s", e.Pos, e.Msg) }
+// Error is a query a reader could not read: the languages' own error
+// (package lang), so that a lexer's error is a reader's.
+type Error = lang.Error
 
 // and joins conditions, dropping nils.
 func and(nodes ...*Node) *Node {

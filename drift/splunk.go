@@ -3,6 +3,9 @@ package drift
 import (
 	"slices"
 	"strings"
+
+	"github.com/cartrans/cartrans/lang"
+	"github.com/cartrans/cartrans/lang/splunk"
 )
 
 // ReadSplunk reads an SPL query: its search (the implicit search command
@@ -10,15 +13,14 @@ import (
 // where and regex until the first command that changes the events
 // (stats, eval, …); what follows, and subsearches, is left unread.
 //
-// Escaping follows the Splunk Search Reference ("search", quotes and
-// escaping): \\ is a backslash and \" a quote, quoted or not; other
-// backslashes are themselves, the reading CAR's queries rely on
-// (C:\\Windows\System32 is one path).
+// Tokens, keywords and escapes are lang/splunk's (the Splunk Search
+// Reference's rules: \\ is a backslash, \" a quote and \| a pipe, quoted
+// or not; other backslashes are themselves).
 func ReadSplunk(q string) (*Query, error) { return splunkPipes.read(q) }
 
 var splunkPipes = &pipeline{
-	rules: lexRules{escapes: true},
-	named: func(first token) bool { return first.kind == tWord && first.text == "tstats" },
+	lex:   splunk.Lex,
+	named: func(first token) bool { return first.Kind == lang.Word && first.Text == "tstats" },
 	filters: map[string]pipeFilter{
 		"search": func(q string, t *tokens, query *Query) (*Node, bool, error) {
 			n, err := splSearch(q, t, query, false)
@@ -30,7 +32,7 @@ var splunkPipes = &pipeline{
 		// tstats … from datamodel=X where <search> by …: its search is
 		// read, its statistics are not.
 		"tstats": func(q string, t *tokens, query *Query) (*Node, bool, error) {
-			for !t.isWord("where") && t.peek().kind != tEOF {
+			for !t.isWord("where") && t.peek().Kind != lang.EOF {
 				t.next()
 			}
 			var n *Node
@@ -63,7 +65,8 @@ type pipeFilter func(q string, t *tokens, query *Query) (n *Node, stop bool, err
 // them as they are (table, fields), and, implicitly, every other command
 // changes them (stats, eval), so that it and what follows are unread.
 type pipeline struct {
-	rules lexRules
+	// lex is the language's lexer.
+	lex func(string) ([]lang.Token, error)
 	// named reports a first segment that starts with its command's
 	// name (Splunk's | tstats); otherwise it is a search.
 	named   func(first token) bool
@@ -74,7 +77,7 @@ type pipeline struct {
 }
 
 func (p *pipeline) read(q string) (*Query, error) {
-	toks, err := lex(q, p.rules)
+	toks, err := p.lex(q)
 	if err != nil {
 		return nil, err
 	}
@@ -83,19 +86,20 @@ func (p *pipeline) read(q string) (*Query, error) {
 	transformed := false
 	for i, seg := range splitPipes(toks) {
 		t, raw := segmentOf(q, toks, seg)
+		t.fold = p.fold
 		cmd := "search"
 		if i > 0 || len(seg) > 0 && p.named != nil && p.named(seg[0]) {
-			switch t.peek().kind {
-			case tMacro:
+			switch t.peek().Kind {
+			case lang.Macro:
 				// A macro as a command may do anything.
 				transformed = true
-			case tWord:
-				cmd = t.next().text
+			case lang.Word:
+				cmd = t.next().Text
 				if p.fold {
 					cmd = strings.ToLower(cmd)
 				}
 			default:
-				return nil, &Error{Pos: t.peek().pos, Msg: "a command name after |"}
+				return nil, &Error{Pos: t.peek().Pos, Msg: "a command name after |"}
 			}
 		}
 		filter, ok := p.filters[cmd]
@@ -119,8 +123,8 @@ func (p *pipeline) read(q string) (*Query, error) {
 // wholeSegment fails when a condition stopped before the end of its
 // segment (a parenthesis too many).
 func wholeSegment(t *tokens) error {
-	if tok := t.peek(); tok.kind != tEOF {
-		return &Error{Pos: tok.pos, Msg: "unbalanced " + quoteTok(tok)}
+	if tok := t.peek(); tok.Kind != lang.EOF {
+		return &Error{Pos: tok.Pos, Msg: "unbalanced " + quoteTok(tok)}
 	}
 	return nil
 }
@@ -130,17 +134,17 @@ func splitPipes(toks []token) [][]token {
 	var segs [][]token
 	depth, start := 0, 0
 	for i, tok := range toks {
-		switch tok.kind {
-		case tLBrack:
+		switch tok.Kind {
+		case lang.LBrack:
 			depth++
-		case tRBrack:
+		case lang.RBrack:
 			depth--
-		case tPipe:
+		case lang.Pipe:
 			if depth == 0 {
 				segs = append(segs, toks[start:i])
 				start = i + 1
 			}
-		case tEOF:
+		case lang.EOF:
 			segs = append(segs, toks[start:i])
 		}
 	}
@@ -155,7 +159,7 @@ func splitPipes(toks []token) [][]token {
 // end, and the segment's text.
 func segmentOf(q string, toks, seg []token) (*tokens, string) {
 	end := endPos(q, toks, seg)
-	t := &tokens{toks: append(seg[:len(seg):len(seg)], token{tEOF, "", end})}
+	t := &tokens{toks: append(seg[:len(seg):len(seg)], token{Kind: lang.EOF, Pos: end})}
 	return t, strings.TrimSpace(q[segStart(seg, q):end])
 }
 
@@ -163,7 +167,7 @@ func segStart(seg []token, q string) int {
 	if len(seg) == 0 {
 		return len(q)
 	}
-	return seg[0].pos
+	return seg[0].Pos
 }
 
 // endPos is where a segment ends in the query: at the next token.
@@ -173,8 +177,8 @@ func endPos(q string, toks []token, seg []token) int {
 	}
 	last := seg[len(seg)-1]
 	for i, tok := range toks {
-		if tok.pos == last.pos && i+1 < len(toks) {
-			return toks[i+1].pos
+		if tok.Pos == last.Pos && i+1 < len(toks) {
+			return toks[i+1].Pos
 		}
 	}
 	return len(q)
@@ -186,11 +190,11 @@ func endPos(q string, toks []token, seg []token) int {
 // expressions": NOT, OR, AND in that order).
 func splSearch(q string, t *tokens, query *Query, stopAtBy bool) (*Node, error) {
 	stop := func() bool {
-		return t.peek().kind == tEOF || t.peek().kind == tRParen || (stopAtBy && t.isWord("by"))
+		return t.peek().Kind == lang.EOF || t.peek().Kind == lang.RParen || (stopAtBy && t.isWord("by"))
 	}
 	var and_ []*Node
 	for !stop() {
-		if t.isWord("AND") {
+		if t.isWord(splunk.And) {
 			t.next()
 			continue
 		}
@@ -211,7 +215,7 @@ func splOr(q string, t *tokens, query *Query, stop func() bool) (*Node, error) {
 		return nil, err
 	}
 	kids := []*Node{first}
-	for t.isWord("OR") {
+	for t.isWord(splunk.Or) {
 		t.next()
 		n, err := splNot(q, t, query)
 		if err != nil {
@@ -237,80 +241,80 @@ func splOr(q string, t *tokens, query *Query, stop func() bool) (*Node, error) {
 
 func splNot(q string, t *tokens, query *Query) (*Node, error) {
 	tok := t.peek()
-	if t.isWord("NOT") {
+	if t.isWord(splunk.Not) {
 		t.next()
 		n, err := splNot(q, t, query)
 		if n == nil || err != nil {
 			return nil, err
 		}
-		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.pos}, nil
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.Pos}, nil
 	}
-	switch tok.kind {
-	case tLParen:
+	switch tok.Kind {
+	case lang.LParen:
 		t.next()
 		n, err := splSearch(q, t, query, false)
 		if err != nil {
 			return nil, err
 		}
-		if t.peek().kind != tRParen {
-			return nil, &Error{Pos: tok.pos, Msg: "unbalanced parenthesis"}
+		if t.peek().Kind != lang.RParen {
+			return nil, &Error{Pos: tok.Pos, Msg: "unbalanced parenthesis"}
 		}
 		t.next()
 		return n, nil
-	case tLBrack:
+	case lang.LBrack:
 		// A subsearch: unread.
 		depth, start := 0, t.i
 		for {
 			x := t.next()
-			if x.kind == tLBrack {
+			if x.Kind == lang.LBrack {
 				depth++
-			} else if x.kind == tRBrack {
+			} else if x.Kind == lang.RBrack {
 				depth--
 			}
-			if depth == 0 || x.kind == tEOF {
-				if x.kind == tEOF {
-					return nil, &Error{Pos: tok.pos, Msg: "unbalanced ["}
+			if depth == 0 || x.Kind == lang.EOF {
+				if x.Kind == lang.EOF {
+					return nil, &Error{Pos: tok.Pos, Msg: "unbalanced ["}
 				}
 				break
 			}
 		}
 		query.Unread = append(query.Unread, "subsearch "+text(q, t.toks, start, t.i))
 		return nil, nil
-	case tMacro:
+	case lang.Macro:
 		t.next()
-		query.Unread = append(query.Unread, "macro "+tok.text)
+		query.Unread = append(query.Unread, "macro "+tok.Text)
 		return nil, nil
-	case tWord, tStr:
+	case lang.Word, lang.Str:
 		t.next()
-		if op := t.peek(); op.kind == tOp {
+		if op := t.peek(); op.Kind == lang.Op {
 			t.next()
 			o, v, err := valueAfter(t, op)
 			if err != nil {
 				return nil, err
 			}
-			val := Value{Kind: Glob, Text: v.text, Fold: true}
+			val := Value{Kind: Glob, Text: v.Text, Fold: true}
 			if o != Eq && o != Ne {
-				val = Value{Kind: Exact, Text: v.text}
+				val = Value{Kind: Exact, Text: v.Text}
 			}
-			return &Node{Kind: Cmp, Test: Test{Field: tok.text, Op: o, Value: val}, Pos: tok.pos}, nil
+			return &Node{Kind: Cmp, Test: Test{Field: tok.Text, Op: o, Value: val}, Pos: tok.Pos}, nil
 		}
-		if tok.kind == tWord && t.isWord("IN") {
+		if tok.Kind == lang.Word && t.isWord(splunk.In) {
 			t.next()
 			return splIn(t, tok)
 		}
-		return &Node{Kind: Term, Text: tok.text, Pos: tok.pos}, nil
+		return &Node{Kind: Term, Text: tok.Text, Pos: tok.Pos}, nil
 	}
-	return nil, &Error{Pos: tok.pos, Msg: "unexpected " + quoteTok(tok)}
+	return nil, &Error{Pos: tok.Pos, Msg: "unexpected " + quoteTok(tok)}
 }
 
 // valueAfter reads the value after a comparison operator (op, already
 // read), and the operator, SPL's == being its =.
 func valueAfter(t *tokens, op token) (Op, token, error) {
 	v := t.next()
-	if v.kind != tWord && v.kind != tStr {
-		return "", v, &Error{Pos: op.pos, Msg: "a value after " + op.text}
+	if v.Kind != lang.Word && v.Kind != lang.Str {
+		return "", v, &Error{Pos: op.Pos, Msg: "a value after " + op.Text}
 	}
-	o := Op(op.text)
+	o := Op(op.Text)
 	if o == "==" {
 		o = Eq
 	}
@@ -319,29 +323,29 @@ func valueAfter(t *tokens, op token) (Op, token, error) {
 
 // splIn reads "field IN (v, v, …)".
 func splIn(t *tokens, field token) (*Node, error) {
-	if t.next().kind != tLParen {
-		return nil, &Error{Pos: field.pos, Msg: "IN without a ( list"}
+	if t.next().Kind != lang.LParen {
+		return nil, &Error{Pos: field.Pos, Msg: "IN without a ( list"}
 	}
-	or := &Node{Kind: Or, Pos: field.pos}
+	or := &Node{Kind: Or, Pos: field.Pos}
 	for {
 		v := t.next()
-		switch v.kind {
-		case tWord, tStr:
-			or.Kids = append(or.Kids, &Node{Kind: Cmp, Test: Test{Field: field.text, Op: Eq, Value: Value{Kind: Glob, Text: v.text, Fold: true}}, Pos: v.pos})
-		case tComma:
-		case tRParen:
+		switch v.Kind {
+		case lang.Word, lang.Str:
+			or.Kids = append(or.Kids, &Node{Kind: Cmp, Test: Test{Field: field.Text, Op: Eq, Value: Value{Kind: Glob, Text: v.Text, Fold: true}}, Pos: v.Pos})
+		case lang.Comma:
+		case lang.RParen:
 			return or, nil
 		default:
-			return nil, &Error{Pos: v.pos, Msg: "unterminated IN list"}
+			return nil, &Error{Pos: v.Pos, Msg: "unterminated IN list"}
 		}
 	}
 }
 
 func quoteTok(tok token) string {
-	if tok.kind == tEOF {
+	if tok.Kind == lang.EOF {
 		return "end of query"
 	}
-	return `"` + tok.text + `"`
+	return `"` + tok.Text + `"`
 }
 
 // splRegex reads "regex field=\"re\"" (or !=). Splunk's regex is PCRE,
@@ -350,10 +354,10 @@ func splRegex(t *tokens) (*Node, error) {
 	f := t.next()
 	op := t.next()
 	v := t.next()
-	if f.kind != tWord || op.kind != tOp || (op.text != "=" && op.text != "!=") || (v.kind != tStr && v.kind != tWord) {
-		return nil, &Error{Pos: f.pos, Msg: "regex takes field=\"expression\""}
+	if f.Kind != lang.Word || op.Kind != lang.Op || (op.Text != "=" && op.Text != "!=") || (v.Kind != lang.Str && v.Kind != lang.Word) {
+		return nil, &Error{Pos: f.Pos, Msg: "regex takes field=\"expression\""}
 	}
-	n := &Node{Kind: Cmp, Test: Test{Field: f.text, Op: Op(op.text), Value: Value{Kind: Regex, Text: v.text}}, Pos: f.pos}
+	n := &Node{Kind: Cmp, Test: Test{Field: f.Text, Op: Op(op.Text), Value: Value{Kind: Regex, Text: v.Text}}, Pos: f.Pos}
 	return n, nil
 }
 
@@ -365,15 +369,15 @@ func splWhere(t *tokens) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.peek().kind != tEOF {
-		return nil, &Error{Pos: t.peek().pos, Msg: "unexpected " + quoteTok(t.peek()) + " in where"}
+	if t.peek().Kind != lang.EOF {
+		return nil, &Error{Pos: t.peek().Pos, Msg: "unexpected " + quoteTok(t.peek()) + " in where"}
 	}
 	return n, nil
 }
 
 func whereOr(t *tokens) (*Node, error) {
-	return chain(t, Or, []string{"OR"}, func() (*Node, error) {
-		return chain(t, And, []string{"AND"}, func() (*Node, error) { return whereNot(t) })
+	return chain(t, Or, []string{splunk.Or}, func() (*Node, error) {
+		return chain(t, And, []string{splunk.And}, func() (*Node, error) { return whereNot(t) })
 	})
 }
 
@@ -401,42 +405,42 @@ func chain(t *tokens, kind Kind, words []string, operand func() (*Node, error)) 
 
 func whereNot(t *tokens) (*Node, error) {
 	tok := t.peek()
-	if t.isWord("NOT") {
+	if t.isWord(splunk.Not) {
 		t.next()
 		n, err := whereNot(t)
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.pos}, nil
+		return &Node{Kind: Not, Kids: []*Node{n}, Pos: tok.Pos}, nil
 	}
-	if tok.kind == tLParen {
+	if tok.Kind == lang.LParen {
 		t.next()
 		n, err := whereOr(t)
 		if err != nil {
 			return nil, err
 		}
-		if t.next().kind != tRParen {
-			return nil, &Error{Pos: tok.pos, Msg: "unbalanced parenthesis"}
+		if t.next().Kind != lang.RParen {
+			return nil, &Error{Pos: tok.Pos, Msg: "unbalanced parenthesis"}
 		}
 		return n, nil
 	}
-	if tok.kind != tWord && tok.kind != tStr {
-		return nil, &Error{Pos: tok.pos, Msg: "unexpected " + quoteTok(tok) + " in where"}
+	if tok.Kind != lang.Word && tok.Kind != lang.Str {
+		return nil, &Error{Pos: tok.Pos, Msg: "unexpected " + quoteTok(tok) + " in where"}
 	}
 	t.next()
-	if t.peek().kind == tLParen {
+	if t.peek().Kind == lang.LParen {
 		return whereCall(t, tok)
 	}
 	op := t.next()
-	if op.kind != tOp {
-		return nil, &Error{Pos: tok.pos, Msg: "a comparison in where"}
+	if op.Kind != lang.Op {
+		return nil, &Error{Pos: tok.Pos, Msg: "a comparison in where"}
 	}
 	o, v, err := valueAfter(t, op)
 	if err != nil {
 		return nil, err
 	}
-	field := strings.Trim(tok.text, "'")
-	return &Node{Kind: Cmp, Test: Test{Field: field, Op: o, Value: Value{Kind: Exact, Text: v.text}}, Pos: tok.pos}, nil
+	field := splunk.UnquoteField(tok.Text)
+	return &Node{Kind: Cmp, Test: Test{Field: field, Op: o, Value: Value{Kind: Exact, Text: v.Text}}, Pos: tok.Pos}, nil
 }
 
 // whereCall reads like(f, "p"), match(f, "re") and isnull/isnotnull(f).
@@ -445,32 +449,32 @@ func whereCall(t *tokens, name token) (*Node, error) {
 	var args []token
 	for {
 		a := t.next()
-		if a.kind == tRParen {
+		if a.Kind == lang.RParen {
 			break
 		}
-		if a.kind == tEOF {
-			return nil, &Error{Pos: name.pos, Msg: "unterminated " + name.text + "("}
+		if a.Kind == lang.EOF {
+			return nil, &Error{Pos: name.Pos, Msg: "unterminated " + name.Text + "("}
 		}
-		if a.kind == tWord || a.kind == tStr {
+		if a.Kind == lang.Word || a.Kind == lang.Str {
 			args = append(args, a)
-		} else if a.kind != tComma {
-			return nil, &Error{Pos: a.pos, Msg: "only fields and strings are read as arguments of " + name.text}
+		} else if a.Kind != lang.Comma {
+			return nil, &Error{Pos: a.Pos, Msg: "only fields and strings are read as arguments of " + name.Text}
 		}
 	}
-	fn := strings.ToLower(name.text)
+	fn := strings.ToLower(name.Text)
 	switch {
 	case (fn == "like" || fn == "match") && len(args) == 2:
 		kind := Like
 		if fn == "match" {
 			kind = Regex
 		}
-		return &Node{Kind: Cmp, Test: Test{Field: strings.Trim(args[0].text, "'"), Op: Eq, Value: Value{Kind: kind, Text: args[1].text}}, Pos: name.pos}, nil
+		return &Node{Kind: Cmp, Test: Test{Field: splunk.UnquoteField(args[0].Text), Op: Eq, Value: Value{Kind: kind, Text: args[1].Text}}, Pos: name.Pos}, nil
 	case (fn == "isnull" || fn == "isnotnull") && len(args) == 1:
-		n := &Node{Kind: Cmp, Test: Test{Field: strings.Trim(args[0].text, "'"), Op: Ne, Value: Value{Kind: Glob, Text: "*"}}, Pos: name.pos}
+		n := &Node{Kind: Cmp, Test: Test{Field: splunk.UnquoteField(args[0].Text), Op: Ne, Value: Value{Kind: Glob, Text: "*"}}, Pos: name.Pos}
 		if fn == "isnotnull" {
 			n.Test.Op = Eq
 		}
 		return n, nil
 	}
-	return nil, &Error{Pos: name.pos, Msg: "the function " + name.text + " is not read"}
+	return nil, &Error{Pos: name.Pos, Msg: "the function " + name.Text + " is not read"}
 }

@@ -17,6 +17,9 @@ func TestReadSplunk(t *testing.T) {
 		// Unquoted values take the same escapes; other backslashes stay.
 		{`Image=C:\\Windows\System32\\control.exe`, `Image="C:\\Windows\\System32\\control.exe"/i`, ""},
 		{`f="say \"hi\""`, `f="say \"hi\""/i`, ""},
+		// \| is a pipe, in quotes too (lang/splunk.Rules): a regex's
+		// alternation, as CAR-2020-08-001 writes it.
+		{`EventCode=1 | regex CommandLine="a\|b"`, `and(EventCode="1"/i CommandLine=re:"a|b")`, ""},
 		// A bare word is a full-text term.
 		{`EventCode=1 regsvr32.exe`, `and(EventCode="1"/i "regsvr32.exe")`, ""},
 		{`f IN ("a", b)`, `or(f="a"/i f="b"/i)`, ""},
