@@ -89,7 +89,7 @@ paths held no analytic, no event log or no readable event.`,
 				return err
 			}
 			stderr := cmd.ErrOrStderr()
-			progs, failed := runPrograms(args, cmd.InOrStdin(), stderr, params, sigmaOpt)
+			progs, rules, failed := runPrograms(args, cmd.InOrStdin(), stderr, params, sigmaOpt)
 			if len(progs) == 0 {
 				if !failed {
 					// Analytics without pseudocode, or only filter
@@ -106,7 +106,11 @@ paths held no analytic, no event log or no readable event.`,
 			e, err := native.New(progs, opt, func(m native.Match) {
 				counts[m.Analytic+" "+m.Output]++
 				if !countOnly && writeErr == nil {
-					writeErr = enc.Encode(m)
+					if a := rules[m.Analytic]; a != nil {
+						writeErr = enc.Encode(sigmaMatch{Match: m, Title: a.Title, Level: a.Sigma.Level, Status: a.Sigma.Status})
+					} else {
+						writeErr = enc.Encode(m)
+					}
 				}
 			})
 			if err != nil {
@@ -202,7 +206,8 @@ func completeSchemas(cmd *cobra.Command) {
 
 // runPrograms reads and lowers the analytics and Sigma rules; failed
 // reports one that could not be (said on w).
-func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string]string, sigmaOpt sigmair.Options) (progs []native.Program, failed bool) {
+func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string]string, sigmaOpt sigmair.Options) (progs []native.Program, rules map[string]*analytic.Analytic, failed bool) {
+	rules = map[string]*analytic.Analytic{}
 	var analytics []*analytic.Analytic
 	for _, r := range parser.Load(paths, parser.Options{Stdin: stdin}) {
 		for _, d := range r.Diags {
@@ -252,8 +257,19 @@ func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string
 			continue
 		}
 		progs = append(progs, native.Program{ID: a.ID, Queries: qs})
+		rules[a.ID] = a
 	}
-	return progs, failed
+	return progs, rules, failed
+}
+
+// sigmaMatch is a match of a Sigma rule as run writes it: the match, and
+// the rule's title, level and status, which a reader of the matches
+// (an alert queue) sorts by.
+type sigmaMatch struct {
+	native.Match
+	Title  string `json:"title"`
+	Level  string `json:"level,omitempty"`
+	Status string `json:"status,omitempty"`
 }
 
 func writeCounts(w io.Writer, progs []native.Program, counts map[string]int) {

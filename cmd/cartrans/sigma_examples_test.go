@@ -23,6 +23,11 @@ func TestSigmaExamples(t *testing.T) {
 			t.Errorf("convert output lacks %q", want)
 		}
 	}
+	// Each match of a Sigma rule carries its title, level and status.
+	out, errs, code = cli(t, "", "run", "../../examples/sigma", "--events", "../../examples/events")
+	if code != 0 || !strings.Contains(out, `"title":"Scheduled Task Created to Run at Logon","level":"medium","status":"experimental"}`) {
+		t.Errorf("run: exit %d, the match lacks the rule's title, level and status:\n%s%s", code, out, errs)
+	}
 	_, errs, code = cli(t, "", "run", "--count", "../../examples/analytics", "../../examples/sigma", "--events", "../../examples/events")
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, errs)
