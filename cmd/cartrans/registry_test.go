@@ -13,10 +13,13 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/backends/all"
 	"github.com/cartrans/cartrans/backends/splunk"
+	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/drift"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
@@ -38,7 +41,7 @@ func (testQL) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, err
 
 // registerTestQL registers testQL for the rest of the test: its one
 // profile, "plain", maps what Splunk's sysmon profile maps.
-func registerTestQL(t *testing.T) {
+func registerTestQL(t *testing.T) (unregister func()) {
 	t.Helper()
 	p := *splunk.Backend{}.Profiles()[0]
 	p.Name, p.Backend, p.Description = "plain", "testql", "a profile of the registry's test"
@@ -46,7 +49,13 @@ func registerTestQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(unregister)
+	t.Cleanup(unregister) // removing twice is harmless
+	return unregister
+}
+
+// implPage is a page with one implementation of a written type.
+func implPage(typ string) string {
+	return "---\ntitle: \"CAR-2020-01-001: T\"\nsubmission_date: 2020/01/01\n---\n### Implementations\n\n#### Hand (" + typ + ", plain)\n\n```\nx\n```\n"
 }
 
 // TestRegistryConsumers: everything that lists backends asks the
@@ -56,7 +65,7 @@ func registerTestQL(t *testing.T) {
 // nothing else. A list of names written by hand fails here, which is
 // what lets a new backend be its package and one line in backends/all.
 func TestRegistryConsumers(t *testing.T) {
-	registerTestQL(t)
+	unregister := registerTestQL(t)
 	names := all.Names()
 	if names[len(names)-1] != "testql" {
 		t.Fatalf("registered: %v", names)
@@ -64,7 +73,7 @@ func TestRegistryConsumers(t *testing.T) {
 
 	// The reader: every spelling of the registration is the type.
 	for _, spelling := range []string{"TestQL", "testql", "TQL", "TestQl"} {
-		a, diags := cparser.ReadMarkdown("t.md", []byte("---\ntitle: \"CAR-2020-01-001: T\"\nsubmission_date: 2020/01/01\n---\n### Implementations\n\n#### Hand ("+spelling+", plain)\n\n```\nx\n```\n"))
+		a, diags := cparser.ReadMarkdown("t.md", []byte(implPage(spelling)))
 		if a == nil || len(a.Implementations) != 1 || a.Implementations[0].Type != "testql" {
 			t.Errorf("%s: read as %+v (%v)", spelling, a, diags)
 		}
@@ -73,11 +82,20 @@ func TestRegistryConsumers(t *testing.T) {
 		t.Errorf("parser.ImplTypes() = %v, want pseudocode, %v, sigma, elastic, other", got, names)
 	}
 
-	// The commands' help and lists.
-	for _, cmd := range []string{"render", "check", "navigator"} {
-		out, _, _ := cli(t, "", cmd, "--help")
-		if !strings.Contains(out, strings.Join(names, ", ")+", comma-separated, or all") {
-			t.Errorf("%s --help does not list the targets %v:\n%s", cmd, names, out)
+	// A near miss of a long enough spelling is read as it, with a warning.
+	a, diags := cparser.ReadMarkdown("t.md", []byte(implPage("TestQK")))
+	if a == nil || a.Implementations[0].Type != "testql" || len(diags) != 1 || diags[0].Severity != diag.Warning {
+		t.Errorf("near miss: %+v, %v", a, diags)
+	}
+
+	// The commands' help and lists: the registered targets, no other.
+	for _, c := range []struct {
+		cmd    func() *cobra.Command
+		prefix string
+	}{{newRenderCmd, "targets: "}, {newCheckCmd, "targets: "}, {newNavigatorCmd, "count only analytics these targets translate: "}} {
+		cmd := c.cmd()
+		if got, want := cmd.Flags().Lookup("target").Usage, c.prefix+strings.Join(names, ", ")+", comma-separated, or all"; !strings.HasPrefix(got, want) {
+			t.Errorf("%s -t help: %q, want %q", cmd.Name(), got, want)
 		}
 	}
 	out, _, _ := cli(t, "", "list", "targets")
@@ -109,7 +127,7 @@ func TestRegistryConsumers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := cparser.ReadMarkdown("page.md", page)
+	a, _ = cparser.ReadMarkdown("page.md", page)
 	gen := 0
 	for _, im := range a.Implementations {
 		if im.Generated {
@@ -141,6 +159,15 @@ func TestRegistryConsumers(t *testing.T) {
 	}
 	if want := "--drift reviews the " + strings.Join(displays[:len(displays)-1], ", ") + " and " + displays[len(displays)-1] + " queries"; !strings.Contains(help, want) {
 		t.Errorf("check --help does not say %q", want)
+	}
+
+	// Unregistered, it is forgotten: nothing kept a copy of the list.
+	unregister()
+	if a, _ := cparser.ReadMarkdown("t.md", []byte(implPage("TestQL"))); a == nil || a.Implementations[0].Type != analytic.Other {
+		t.Errorf("an unregistered backend's type is still read: %+v", a)
+	}
+	if strings.Contains(newRenderCmd().Flags().Lookup("target").Usage, "testql") {
+		t.Error("an unregistered backend is still in the help")
 	}
 }
 
