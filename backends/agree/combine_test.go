@@ -67,7 +67,7 @@ func triNot(x eqlExpr) eqlExpr {
 // keyword returns a sep for leftAssoc: it consumes the word w.
 func (p *splParser) keyword(w string) func() bool {
 	return func() bool {
-		if p.peek().text != w {
+		if p.peek().kind != "word" || p.peek().text != w {
 			return false
 		}
 		p.next()
@@ -77,7 +77,7 @@ func (p *splParser) keyword(w string) func() bool {
 
 func (p *eqlParser) keyword(w string) func() bool {
 	return func() bool {
-		if p.peek().text != w {
+		if p.peek().kind != "kw" || p.peek().text != w {
 			return false
 		}
 		p.next()

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/cartrans/cartrans/lang/eql"
 )
 
-// A test-only interpreter of the Endgame EQL the eql backend writes
-// (endgameinc/eql: "where" conditions with and, or, not, ==, !=, <, <=,
+// A test-only interpreter of the Endgame EQL the eql backend writes, over
+// lang/eql's tokens (endgameinc/eql: "where" conditions with and, or, not, ==, !=, <, <=,
 // >, >=, in, null, and the functions wildcard, match and cidrMatch),
 // with EQL's meaning: strings compare without case, "*" is a wildcard in
 // == and wildcard() but not in "in", match() anchors at the start and
@@ -26,76 +28,37 @@ type eqlTok struct {
 	text string
 }
 
+// eqlLex reads a query with lang/eql's lexer (its strings, names and
+// keywords), as the drift reader does, into the interpreter's tokens: a
+// keyword of either dialect is "kw", a sign before a number is the
+// number's.
 func eqlLex(s string) ([]eqlTok, error) {
+	toks, err := eql.Lex(s)
+	if err != nil {
+		return nil, err
+	}
 	var out []eqlTok
-	for i := 0; i < len(s); {
-		c := s[i]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n':
+		case t.Kind == eql.EOF:
+		case t.Kind == eql.Name && t.Plain && eql.IsKeyword(t.Text):
+			out = append(out, eqlTok{"kw", t.Text})
+		case t.Kind == eql.Name:
+			out = append(out, eqlTok{"id", t.Text})
+		case t.Kind == eql.String:
+			out = append(out, eqlTok{"str", t.Text})
+		case t.Kind == eql.Number:
+			out = append(out, eqlTok{"num", t.Text})
+		case t.Kind == eql.Punct && (t.Text == "-" || t.Text == "+") && toks[i+1].Kind == eql.Number && toks[i+1].Pos == t.End:
+			out = append(out, eqlTok{"num", strings.TrimPrefix(t.Text, "+") + toks[i+1].Text})
 			i++
-		case c == '"':
-			var b strings.Builder
-			j := i + 1
-			for ; j < len(s) && s[j] != '"'; j++ {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-					switch s[j] {
-					case 'n':
-						b.WriteByte('\n')
-					case 't':
-						b.WriteByte('\t')
-					case 'r':
-						b.WriteByte('\r')
-					default:
-						b.WriteByte(s[j])
-					}
-					continue
-				}
-				b.WriteByte(s[j])
-			}
-			if j >= len(s) {
-				return nil, fmt.Errorf("unterminated string at %d", i)
-			}
-			out = append(out, eqlTok{"str", b.String()})
-			i = j + 1
-		case c == '(' || c == ')' || c == ',':
-			out = append(out, eqlTok{string(c), string(c)})
-			i++
-		case c == ':':
-			out = append(out, eqlTok{"op", ":"})
-			i++
-		case strings.ContainsRune("=!<>", rune(c)):
-			j := i + 1
-			if j < len(s) && s[j] == '=' {
-				j++
-			}
-			out = append(out, eqlTok{"op", s[i:j]})
-			i = j
-		case c == '-' || unicode.IsDigit(rune(c)):
-			j := i + 1
-			for j < len(s) && (unicode.IsDigit(rune(s[j])) || s[j] == '.') {
-				j++
-			}
-			out = append(out, eqlTok{"num", s[i:j]})
-			i = j
-		case unicode.IsLetter(rune(c)) || c == '_':
-			j := i
-			for j < len(s) && (unicode.IsLetter(rune(s[j])) || unicode.IsDigit(rune(s[j])) || s[j] == '_' || s[j] == '.') {
-				j++
-			}
-			w := s[i:j]
-			if w == "in" && strings.HasPrefix(s[j:], "~") {
-				w, j = "in~", j+1
-			}
-			switch w {
-			case "and", "or", "not", "in", "in~", "like", "where", "null":
-				out = append(out, eqlTok{"kw", w})
-			default:
-				out = append(out, eqlTok{"id", w})
-			}
-			i = j
+		case t.Kind == eql.Punct && slices.Contains(eql.Ops, t.Text):
+			out = append(out, eqlTok{"op", t.Text})
+		case t.Kind == eql.Punct && (t.Text == "(" || t.Text == ")" || t.Text == ","):
+			out = append(out, eqlTok{t.Text, t.Text})
 		default:
-			return nil, fmt.Errorf("unexpected %q at %d", c, i)
+			return nil, fmt.Errorf("unexpected %q at %d", t.Text, t.Pos)
 		}
 	}
 	return out, nil
@@ -135,7 +98,7 @@ func parseEQL(q string, es bool) (eqlExpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(toks) < 3 || toks[0].kind != "id" || toks[1].text != "where" {
+	if len(toks) < 3 || toks[0].kind != "id" && toks[0].text != "any" || toks[1].text != "where" {
 		return nil, fmt.Errorf("not an event query: %s", q)
 	}
 	p := &eqlParser{toks: toks, i: 2, es: es}

@@ -5,56 +5,51 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cartrans/cartrans/lang"
+	"github.com/cartrans/cartrans/lang/splunk"
 )
 
 // A test-only interpreter of the SPL the splunk backend writes for one
-// kind of event (Splunk Search Reference, "search" and "where"): search
-// terms field=value (values compared without case, * a wildcard, \\ and
-// \" the escapes of a quoted value), field IN (…), field=* , ordering of
+// kind of event (Splunk Search Reference, "search" and "where"), over
+// lang/splunk's tokens and keywords: search terms field=value (values
+// compared without case, * a wildcard), field IN (…), field=* , ordering of
 // numbers, NOT, OR (binding tighter than the implied AND), parentheses;
 // then "| where" with match(field, "re"), AND, OR, NOT and parentheses,
 // where a missing field is null and the row is kept only when true.
 
-type splTok struct{ kind, text string } // word, str, op, (, ), ",", |
+type splTok struct{ kind, text string } // word, str, op, (, ), [, ], ",", -, |
 
-func splLex(s string) []splTok {
+// splLex reads a query with lang/splunk's lexer (the escapes of the
+// Search Reference), as the drift reader does, into the interpreter's
+// tokens.
+func splLex(s string) ([]splTok, error) {
+	return termToks(splunk.Lex(s))
+}
+
+// termToks names a term language's tokens (lang.LexTerms) by kind; a
+// macro, which no backend writes, is an error.
+func termToks(toks []lang.Token, err error) ([]splTok, error) {
+	if err != nil {
+		return nil, err
+	}
 	var out []splTok
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == ' ':
-			i++
-		case c == '"':
-			var b strings.Builder
-			j := i + 1
-			for ; j < len(s) && s[j] != '"'; j++ {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				b.WriteByte(s[j])
-			}
-			out = append(out, splTok{"str", b.String()})
-			i = j + 1
-		case strings.IndexByte("(),|", c) >= 0:
-			out = append(out, splTok{string(c), string(c)})
-			i++
-		case strings.IndexByte("=!<>", c) >= 0:
-			j := i + 1
-			if j < len(s) && s[j] == '=' {
-				j++
-			}
-			out = append(out, splTok{"op", s[i:j]})
-			i = j
+	for _, t := range toks {
+		switch t.Kind {
+		case lang.Word:
+			out = append(out, splTok{"word", t.Text})
+		case lang.Str:
+			out = append(out, splTok{"str", t.Text})
+		case lang.Op:
+			out = append(out, splTok{"op", t.Text})
+		case lang.LParen, lang.RParen, lang.LBrack, lang.RBrack, lang.Comma, lang.Pipe:
+			out = append(out, splTok{t.Text, t.Text})
+		case lang.EOF:
 		default:
-			j := i
-			for j < len(s) && strings.IndexByte(" (),|=!<>\"", s[j]) < 0 {
-				j++
-			}
-			out = append(out, splTok{"word", s[i:j]})
-			i = j
+			return nil, fmt.Errorf("unexpected %q at %d", t.Text, t.Pos)
 		}
 	}
-	return out
+	return out, nil
 }
 
 type splParser struct {
@@ -83,7 +78,11 @@ func parseSPL(q string) (func(map[string]string) bool, error) {
 		}
 		q = cond
 	}
-	p := &splParser{toks: splLex(q)}
+	toks, err := splLex(q)
+	if err != nil {
+		return nil, err
+	}
+	p := &splParser{toks: toks}
 	search, err := p.searchAnd()
 	if err != nil {
 		return nil, err
@@ -111,11 +110,11 @@ func (p *splParser) searchAnd() (func(map[string]string) bool, error) {
 }
 
 func (p *splParser) searchOr() (func(map[string]string) bool, error) {
-	return leftAssoc(p.searchNot, p.keyword("OR"), orPred)
+	return leftAssoc(p.searchNot, p.keyword(splunk.Or), orPred)
 }
 
 func (p *splParser) searchNot() (func(map[string]string) bool, error) {
-	if p.peek().text == "NOT" {
+	if p.peek().kind == "word" && p.peek().text == splunk.Not {
 		p.next()
 		x, err := p.searchNot()
 		if err != nil {
@@ -135,7 +134,7 @@ func (p *splParser) searchNot() (func(map[string]string) bool, error) {
 		return e, nil
 	}
 	field := t.text
-	if p.peek().text == "IN" {
+	if p.peek().kind == "word" && p.peek().text == splunk.In {
 		p.next()
 		p.next() // (
 		var vals []string
@@ -191,15 +190,15 @@ func (p *splParser) searchNot() (func(map[string]string) bool, error) {
 }
 
 func (p *splParser) whereOr() (eqlExpr, error) {
-	return leftAssoc(p.whereAnd, p.keyword("OR"), triOr)
+	return leftAssoc(p.whereAnd, p.keyword(splunk.Or), triOr)
 }
 
 func (p *splParser) whereAnd() (eqlExpr, error) {
-	return leftAssoc(p.whereNot, p.keyword("AND"), triAnd)
+	return leftAssoc(p.whereNot, p.keyword(splunk.And), triAnd)
 }
 
 func (p *splParser) whereNot() (eqlExpr, error) {
-	if p.peek().text == "NOT" {
+	if p.peek().kind == "word" && p.peek().text == splunk.Not {
 		p.next()
 		x, err := p.whereNot()
 		if err != nil {
@@ -218,7 +217,7 @@ func (p *splParser) whereNot() (eqlExpr, error) {
 		return e, nil
 	case t.text == "isnotnull":
 		p.next() // (
-		field := strings.Trim(p.next().text, "'")
+		field := splunk.UnquoteField(p.next().text)
 		p.next() // )
 		return func(ev map[string]string) tri {
 			_, ok := ev[field]
@@ -226,7 +225,7 @@ func (p *splParser) whereNot() (eqlExpr, error) {
 		}, nil
 	case t.text == "tonumber":
 		p.next() // (
-		field := strings.Trim(p.next().text, "'")
+		field := splunk.UnquoteField(p.next().text)
 		p.next() // )
 		op, n := p.next().text, p.next().text
 		b, err := strconv.ParseFloat(n, 64)
@@ -258,7 +257,7 @@ func (p *splParser) whereNot() (eqlExpr, error) {
 		}, nil
 	case t.text == "match":
 		p.next() // (
-		field := strings.Trim(p.next().text, "'")
+		field := splunk.UnquoteField(p.next().text)
 		p.next() // ,
 		re, err := regexp.Compile(p.next().text)
 		if err != nil {
