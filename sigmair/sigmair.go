@@ -13,6 +13,7 @@ package sigmair
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/cartrans/cartrans/analytic"
 	"github.com/cartrans/cartrans/diag"
@@ -109,8 +110,21 @@ func Lower(r *sigma.Rule, opt Options) ([]ir.Query, error) {
 	}
 	q := ir.Query{Name: queryName(r), Pos: r.Pos}
 	if src.Log != "" {
-		// A log service: its events are the log's, told by its Channel.
-		logCond := ir.Match{Field: ir.Field{Name: "log_name", Pos: r.LogSource.Pos}, Value: ir.Value{Str: src.Log, Pos: r.LogSource.Pos, Quoted: true}}
+		// A log service: its events are the log's, told by its Channel
+		// (one of its channels), and by their event IDs when the
+		// logsource is some of the log's events.
+		pos := r.LogSource.Pos
+		var channels, ids []ir.Cond
+		for _, c := range src.Channels() {
+			channels = append(channels, ir.Match{Field: ir.Field{Name: "log_name", Pos: pos}, Value: ir.Value{Str: c, Pos: pos, Quoted: true}})
+		}
+		for _, id := range src.EventIDs {
+			ids = append(ids, ir.Match{Field: ir.Field{Name: "event_code", Pos: pos}, Value: ir.NewValue(strconv.Itoa(id), pos)})
+		}
+		logCond := combine(channels, false)
+		if len(ids) > 0 {
+			logCond = ir.AndOf(logCond, combine(ids, false))
+		}
 		q.Cond = ir.AndOf(logCond, cond)
 	} else {
 		for _, a := range src.Actions {
@@ -336,7 +350,7 @@ func (l *lowerer) group(g sigma.Group) (ir.Cond, error) {
 // field maps a Sigma field to the CAR field (or, for a log, the log
 // field) the mapping gives it.
 func (l *lowerer) field(it *sigma.FieldItem) (ir.Field, error) {
-	car, ok := l.src.Fields[it.Field]
+	car, ok := l.src.Field(it.Field)
 	if !ok {
 		return ir.Field{}, l.src.FieldError(it.Pos, it.Field)
 	}

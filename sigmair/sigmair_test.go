@@ -410,6 +410,10 @@ func TestLogService(t *testing.T) {
 			want: `log: and(log_name='Security' event_code=#4624 logon_type=#10)`},
 		{name: "security or", source: secSource, detection: "    sel:\n        EventID: [4624, 4625]\n    condition: sel\n",
 			want: `log: and(log_name='Security' or(event_code=#4624 event_code=#4625))`},
+		{name: "a Sysmon event without a CAR object", source: "    product: windows\n    category: dns_query\n", detection: "    sel:\n        QueryName|endswith: .onion\n    condition: sel\n",
+			want: `log: and(log_name='Microsoft-Windows-Sysmon/Operational' event_code=#22 QueryName='*.onion')`},
+		{name: "a category of two channels", source: "    product: windows\n    category: ps_script\n", detection: "    sel:\n        ScriptBlockText|contains: Invoke-Mimikatz\n    condition: sel\n",
+			want: `log: and(or(log_name='Microsoft-Windows-PowerShell/Operational' log_name='PowerShellCore/Operational') event_code=#4104 ScriptBlockText='*Invoke-Mimikatz*')`},
 		{name: "every event of the log", source: secSource, detection: "    empty:\n        EventID: []\n    condition: not empty\n",
 			want: `log: log_name='Security'`},
 	})
@@ -422,8 +426,8 @@ func TestMappingErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Sigma field NoSuchField") || !strings.HasPrefix(err.Error(), "t.yml:8:") {
 		t.Errorf("unknown field: %v, want an error at t.yml:8 naming Sigma field NoSuchField", err)
 	}
-	_, err = lowered(t, ruleText("x", "    product: windows\n    category: dns_query\n", "    sel:\n        QueryName: x\n    condition: sel\n"), Options{})
-	if err == nil || !strings.Contains(err.Error(), "dns_query") || strings.Count(err.Error(), "t.yml:") != 1 {
+	_, err = lowered(t, ruleText("x", "    product: windows\n    category: file_access\n", "    sel:\n        FileName: x\n    condition: sel\n"), Options{})
+	if err == nil || !strings.Contains(err.Error(), "file_access") || strings.Count(err.Error(), "t.yml:") != 1 {
 		t.Errorf("refused logsource: %v, want one position and the logsource named", err)
 	}
 	_, err = lowered(t, ruleText("x", "    product: plan9\n    category: nothing\n", "    sel:\n        A: x\n    condition: sel\n"), Options{})

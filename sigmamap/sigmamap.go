@@ -55,8 +55,18 @@ type Source struct {
 	// Object is the CAR object's ID ("process") and Actions its actions.
 	Object  string
 	Actions []string
-	// Log is the Windows event log (Channel) of a log service.
-	Log string
+	// Log is the Windows event log (Channel) of a log service; Logs the
+	// others, when the taxonomy names several channels for it (ps_script:
+	// Windows PowerShell's and PowerShell Core's). EventIDs, when set,
+	// are the events of the log the logsource is (ps_script: 4104).
+	Log      string
+	Logs     []string
+	EventIDs []int
+	// AsWritten makes every field a log field of its own name, besides
+	// those Fields lists: a Windows log's events name their fields, and
+	// Sigma's rules use those names (taxonomy appendix, "Windows
+	// Folder"); a profile still maps each log field or refuses it.
+	AsWritten bool
 	// Refuse says why the logsource cannot be mapped.
 	Refuse string
 	// Fields maps Sigma field names to CAR's (the object's fields) or,
@@ -106,6 +116,9 @@ type entry struct {
 	Object  string            `yaml:"object"`
 	Actions []string          `yaml:"actions"`
 	Log     string            `yaml:"log"`
+	Logs    []string          `yaml:"logs"`
+	Events  []int             `yaml:"event_ids"`
+	Written bool              `yaml:"fields_as_written"`
 	Refuse  string            `yaml:"refuse"`
 	Fields  map[string]string `yaml:"fields"`
 }
@@ -144,6 +157,7 @@ func Parse(file string, data []byte) (*Map, error) {
 		line := root.Content[0].Content[i].Line
 		s := &Source{Product: e.LogSource.Product, Category: e.LogSource.Category, Service: e.LogSource.Service,
 			Object: e.Object, Actions: e.Actions, Log: e.Log, Refuse: e.Refuse, Fields: e.Fields,
+			Logs: e.Logs, EventIDs: e.Events, AsWritten: e.Written,
 			Pos: diag.Pos{File: file, Line: line, Col: root.Content[0].Content[i].Column}}
 		if s.Product == "" && s.Category == "" && s.Service == "" {
 			return nil, fail(line, "an entry needs a logsource: product, category or service")
@@ -152,6 +166,9 @@ func Parse(file string, data []byte) (*Map, error) {
 			return nil, fail(line, "logsource %s is mapped twice (first on line %d)", s, prev)
 		}
 		seen[s.String()] = line
+		if s.Log == "" && (len(s.Logs) > 0 || len(s.EventIDs) > 0 || s.AsWritten) {
+			return nil, fail(line, "logsource %s: logs, event_ids and fields_as_written go with a log", s)
+		}
 		kinds := 0
 		for _, set := range []bool{s.Object != "", s.Log != "", s.Refuse != ""} {
 			if set {
@@ -186,6 +203,9 @@ func Parse(file string, data []byte) (*Map, error) {
 		case s.Log != "":
 			if len(s.Actions) > 0 {
 				return nil, fail(line, "logsource %s: a log has no actions", s)
+			}
+			if slices.Contains(s.Logs, s.Log) {
+				return nil, fail(line, "logsource %s: log %q is given twice", s, s.Log)
 			}
 		default:
 			if len(s.Actions) > 0 || len(s.Fields) > 0 {
@@ -240,6 +260,26 @@ func (r *Refusal) Error() string { return r.Pos.String() + ": " + r.Reason }
 // Category is the refusal's kind (backends.Category reads it).
 func (r *Refusal) Category() string { return r.Kind }
 
+// Field is the CAR field (or, for a log, the log field) a Sigma field is
+// under this logsource, and false when the mapping gives none.
+func (s *Source) Field(name string) (string, bool) {
+	if f, ok := s.Fields[name]; ok {
+		return f, true
+	}
+	if s.AsWritten && name != "" {
+		return name, true
+	}
+	return "", false
+}
+
+// Channels are the logs (channels) of a log source.
+func (s *Source) Channels() []string {
+	if s.Log == "" {
+		return nil
+	}
+	return append([]string{s.Log}, s.Logs...)
+}
+
 // FieldError is the refusal of a Sigma field the logsource's entry does
 // not list.
 func (s *Source) FieldError(pos diag.Pos, field string) *Refusal {
@@ -292,7 +332,7 @@ func (m *Map) Check(r *sigma.Rule, p *profile.Profile) []*Refusal {
 // refuseField says why the Sigma field cannot be used with the profile,
 // or nil when it can.
 func (s *Source) refuseField(pos diag.Pos, field string, p *profile.Profile, events []*profile.Event) *Refusal {
-	car, ok := s.Fields[field]
+	car, ok := s.Field(field)
 	if !ok {
 		return s.FieldError(pos, field)
 	}
