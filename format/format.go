@@ -40,10 +40,15 @@ func File(path string, data []byte, units []*compiler.Unit) ([]byte, []Block, di
 		}
 		im := u.Implementation()
 		want := strings.TrimSuffix(printer.Print(u.Program), "\n")
-		if want == im.Code {
+		// The markdown reader keeps a CRLF page's carriage returns in
+		// the code; the lines are compared, and rewritten, without them
+		// (each rewritten line ends as the file's first line of the
+		// block does).
+		code := strings.ReplaceAll(im.Code, "\r\n", "\n")
+		if want == code {
 			continue
 		}
-		old := strings.Split(im.Code, "\n")
+		old := strings.Split(code, "\n")
 		first := im.CodePos.Line - 1
 		if first < 0 || first+len(old) > len(lines) || !matches(lines[first:first+len(old)], old, im.CodeIndent) {
 			diags.Errorf(im.CodePos, "cannot find the pseudocode block in the file as it was read; left as it is")
@@ -140,7 +145,8 @@ func verify(path string, before, after []byte, blocks []Block) error {
 		if c, ok := changed[i]; ok {
 			wantCode = c
 		}
-		if y.Code != wantCode || x.Name != y.Name || x.Type != y.Type || x.Description != y.Description {
+		// The code as written, carriage returns aside (see File).
+		if strings.ReplaceAll(y.Code, "\r\n", "\n") != strings.ReplaceAll(wantCode, "\r\n", "\n") || x.Name != y.Name || x.Type != y.Type || x.Description != y.Description {
 			return fmt.Errorf("implementation %d reads back differently", i+1)
 		}
 	}
