@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cartrans/cartrans/diag"
 )
@@ -201,8 +202,13 @@ func (v Value) CaseMatters() bool {
 		return false
 	}
 	for _, s := range v.Segments() {
-		if strings.ToLower(s.Text) != strings.ToUpper(s.Text) {
-			return true
+		for _, r := range s.Text {
+			// A letter with another case: one that folds to another
+			// rune (ß folds with ẞ, though neither ToUpper nor ToLower
+			// maps ß to it).
+			if unicode.SimpleFold(r) != r {
+				return true
+			}
 		}
 	}
 	return false

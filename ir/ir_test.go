@@ -133,6 +133,9 @@ func TestCaseMatters(t *testing.T) {
 		{ir.Value{Str: "42-*", Cased: true}, false},
 		{ir.Value{Str: "Abc"}, false},
 		{ir.Value{Str: "é", Cased: true}, true},
+		// ß has no upper case of its own, but folds with ẞ (as (?i) does).
+		{ir.Value{Str: "ß", Cased: true}, true},
+		{ir.Value{Str: "_-", Cased: true}, false},
 		{ir.NewValue("5", diag.Pos{}), false},
 	} {
 		if got := c.v.CaseMatters(); got != c.want {
