@@ -246,8 +246,22 @@ func Navigator(as []*analytic.Analytic, entries []convert.Entry, opt NavigatorOp
 	keys := slices.SortedFunc(maps.Keys(cells), func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.tactic, b.tactic))
 	})
+	// What the inputs are: CAR's analytics, Sigma rules, or both.
+	sigmaN := 0
+	for _, a := range as {
+		if a.Sigma != nil {
+			sigmaN++
+		}
+	}
+	what, one := "CAR analytics", "CAR analytic"
+	switch {
+	case sigmaN == len(as) && sigmaN > 0:
+		what, one = "Sigma rules", "Sigma rule"
+	case sigmaN > 0:
+		what, one = "CAR analytics and Sigma rules", "analytic or rule"
+	}
 	layer := &Layer{
-		Name:     cmp.Or(opt.Name, "CAR analytics"),
+		Name:     cmp.Or(opt.Name, what),
 		Versions: LayerVersions{Attack: NavigatorAttack, Navigator: NavigatorVersion, Layer: NavigatorLayerVersion},
 		Domain:   "enterprise-attack",
 		Sorting:  3, // by score, highest first
@@ -283,16 +297,19 @@ func Navigator(as []*analytic.Analytic, entries []convert.Entry, opt NavigatorOp
 			parts = append(parts, part)
 			t.Metadata = append(t.Metadata, LayerMetadata{Name: id, Value: value})
 		}
-		noun := "analytics"
+		noun := what
 		if len(ids) == 1 {
-			noun = "analytic"
+			noun = one
 		}
-		t.Comment = fmt.Sprintf("%d CAR %s: %s", len(ids), noun, strings.Join(parts, ", "))
+		t.Comment = fmt.Sprintf("%d %s: %s", len(ids), noun, strings.Join(parts, ", "))
 		maxScore = max(maxScore, t.Score)
 		layer.Techniques = append(layer.Techniques, t)
 	}
 
 	n := len(as)
+	if n == 1 {
+		what = one
+	}
 	if opt.Translated {
 		targets := "one of the targets"
 		switch len(opt.Targets) {
@@ -302,9 +319,9 @@ func Navigator(as []*analytic.Analytic, entries []convert.Entry, opt NavigatorOp
 		default:
 			targets = "one of " + strings.Join(opt.Targets, ", ")
 		}
-		layer.Description = fmt.Sprintf("ATT&CK coverage of the %d of %d CAR analytics that %s translates exactly or approximately; a technique's score is the number of those analytics that detect it.", len(counted), n, targets)
+		layer.Description = fmt.Sprintf("ATT&CK coverage of the %d of %d %s that %s translates exactly or approximately; a technique's score is the number of them that detect it.", len(counted), n, what, targets)
 	} else {
-		layer.Description = fmt.Sprintf("ATT&CK coverage of %d CAR analytics; a technique's score is the number of analytics that detect it.", n)
+		layer.Description = fmt.Sprintf("ATT&CK coverage of %d %s; a technique's score is the number of them that detect it.", n, what)
 	}
 	layer.Counted = len(counted)
 	layer.Metadata = []LayerMetadata{

@@ -58,3 +58,18 @@ func TestSigmaPage(t *testing.T) {
 		t.Errorf("%d implementation headings, want %d (one per target)", n, len(targets))
 	}
 }
+
+// A layer of Sigma rules says so, and counts the rule's technique.
+func TestSigmaNavigator(t *testing.T) {
+	as, _ := parser.ReadAnalytics("r.yml", []byte(sigmaRule), "")
+	layer, diags := Navigator(as, nil, NavigatorOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if layer.Name != "Sigma rules" || !strings.HasPrefix(layer.Description, "ATT&CK coverage of 1 Sigma rule;") {
+		t.Errorf("name %q, description %q", layer.Name, layer.Description)
+	}
+	if len(layer.Techniques) == 0 || layer.Techniques[0].TechniqueID != "T1033" || !strings.HasPrefix(layer.Techniques[0].Comment, "1 Sigma rule: 11111111-2222-3333-4444-555555555555") {
+		t.Errorf("techniques %+v", layer.Techniques)
+	}
+}
