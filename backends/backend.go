@@ -33,6 +33,9 @@ type Language struct {
 	// NotCall is set when the negation is a function (KQL's not()): its
 	// argument is then parenthesised even when it is a bare leaf.
 	NotCall bool
+	// Prec is how tightly And, Or and Not bind: parentheses are written
+	// only where it needs them.
+	Prec Precedence
 
 	// Quote and Escapes write a string literal: Escapes are old/new
 	// pairs applied in one pass (a strings.Replacer).

@@ -12,9 +12,21 @@ import (
 // Emit prints a mapped condition in the language. It returns an
 // *Unsupported for a leaf the language cannot say.
 func (l *Language) Emit(c ir.Cond) (string, error) {
+	x, err := l.EmitExpr(c)
+	return x.Text, err
+}
+
+// EmitExpr is Emit, keeping the condition's top operator, so that a
+// driver can put it inside another (And, Or) with parentheses only where
+// the language's precedence needs them.
+func (l *Language) EmitExpr(c ir.Cond) (Expr, error) {
+	if c == nil {
+		return Expr{}, nil
+	}
 	e := &emitter{lang: l}
+	op := e.kind(c, false)
 	e.cond(c, false)
-	return e.b.String(), e.err
+	return Expr{Text: e.b.String(), op: op}, e.err
 }
 
 // emitter writes a condition into one buffer: joining the texts of the
@@ -33,104 +45,127 @@ func (e *emitter) fail(construct string, f ir.Field, reason string) string {
 	return ""
 }
 
+// kind is the operator c is written with, known before it is written:
+// an or of values on one field is one list test, a guarded leaf brings
+// its parentheses, a negation that is a function call is an atom.
+func (e *emitter) kind(c ir.Cond, negated bool) opKind {
+	l := e.lang
+	switch c := c.(type) {
+	case ir.And:
+		return opAnd
+	case ir.Or:
+		if e.anyOfFits(c, negated) {
+			return opAtom
+		}
+		return opOr
+	case ir.Not:
+		if l.NotCall {
+			return opAtom
+		}
+		return opNot
+	}
+	if e.guarded(c, negated) {
+		return opParen
+	}
+	return opAtom
+}
+
+// guarded reports a leaf that gets the presence guard: under a negation,
+// in a three-valued language, of a field not every event carries.
+func (e *emitter) guarded(c ir.Cond, negated bool) bool {
+	if !negated || !e.lang.NullUnknown {
+		return false
+	}
+	f, ok := ir.LeafField(c)
+	_, isExists := c.(ir.Exists)
+	return ok && !Present(f) && !isExists
+}
+
 // cond prints c; negated is set under a "not", where a three-valued
 // language needs the presence guard on each leaf.
 func (e *emitter) cond(c ir.Cond, negated bool) {
 	l := e.lang
 	switch c := c.(type) {
 	case ir.And:
-		e.join(c.Terms, l.And, negated)
+		e.join(c.Terms, l.And, opAnd, negated)
 		return
 	case ir.Or:
-		if s, ok := e.anyOf(c, negated); ok {
-			e.b.WriteString(s)
+		if e.anyOfFits(c, negated) {
+			e.anyOf(c)
 			return
 		}
-		e.join(c.Terms, l.Or, negated)
+		e.join(c.Terms, l.Or, opOr, negated)
 		return
 	case ir.Not:
 		e.b.WriteString(l.Not)
-		if l.NotCall && e.bareLeaf(c.X) {
+		// A function's argument is always in parentheses (a guarded
+		// leaf brings its own).
+		k := e.kind(c.X, true)
+		if l.NotCall && k != opParen || !l.NotCall && l.groups(k, opNot) {
 			e.b.WriteString(l.Open)
 			e.cond(c.X, true)
 			e.b.WriteString(l.Close)
 			return
 		}
-		e.group(c.X, true)
+		e.cond(c.X, true)
 		return
 	}
 	leaf := e.leaf(c)
-	if negated && l.NullUnknown {
-		if f, ok := ir.LeafField(c); ok && !Present(f) {
-			if _, isExists := c.(ir.Exists); !isExists {
-				leaf = l.Open + e.fill(l.Guard, f, "", "") + l.And + leaf + l.Close
-			}
-		}
+	if e.guarded(c, negated) {
+		f, _ := ir.LeafField(c)
+		leaf = l.Open + e.fill(l.Guard, f, "", "") + l.And + leaf + l.Close
 	}
 	e.b.WriteString(leaf)
 }
 
-// bareLeaf reports a leaf that cond writes without parentheses: one that
-// gets no presence guard (see cond).
-func (e *emitter) bareLeaf(c ir.Cond) bool {
-	f, ok := ir.LeafField(c)
-	_, isExists := c.(ir.Exists)
-	return ok && (!e.lang.NullUnknown || Present(f) || isExists)
-}
-
-// group prints c in parentheses unless it is a leaf (a guarded leaf
-// brings its own).
-func (e *emitter) group(c ir.Cond, negated bool) {
-	switch c := c.(type) {
-	case ir.Or:
-		if s, ok := e.anyOf(c, negated); ok {
-			e.b.WriteString(s) // one list test, a leaf
-			return
-		}
-		e.b.WriteString(e.lang.Open)
-		e.join(c.Terms, e.lang.Or, negated)
-		e.b.WriteString(e.lang.Close)
-	case ir.And, ir.Not:
-		e.b.WriteString(e.lang.Open)
-		e.cond(c, negated)
-		e.b.WriteString(e.lang.Close)
-	default:
-		e.cond(c, negated)
-	}
-}
-
-// join prints terms with an operator, each nested group in parentheses:
-// precedence differs between languages (Splunk's OR binds tighter than
-// its AND), so grouping is never left to it.
-func (e *emitter) join(terms []ir.Cond, op string, negated bool) {
+// join prints terms with an operator, a term in parentheses where the
+// language's precedence needs them.
+func (e *emitter) join(terms []ir.Cond, op string, k opKind, negated bool) {
 	for i, t := range terms {
 		if i > 0 {
 			e.b.WriteString(op)
 		}
-		e.group(t, negated)
+		if e.lang.groups(e.kind(t, negated), k) {
+			e.b.WriteString(e.lang.Open)
+			e.cond(t, negated)
+			e.b.WriteString(e.lang.Close)
+			continue
+		}
+		e.cond(t, negated)
 	}
 }
 
-// anyOf prints an or of matches on one field as the language's list test.
-func (e *emitter) anyOf(c ir.Or, negated bool) (string, bool) {
+// anyOfFits reports an or of matches on one field that the language's
+// list test says.
+func (e *emitter) anyOfFits(c ir.Or, negated bool) bool {
 	l := e.lang
 	if l.AnyOf == "" || len(c.Terms) < 2 || (negated && l.NullUnknown) {
-		return "", false
+		return false
 	}
-	var field ir.Field
-	var vals []string
+	var field string
 	for i, t := range c.Terms {
 		m, ok := t.(ir.Match)
 		// A value the literals cannot hold is left to the or of matches,
 		// which says it otherwise or refuses it (NoControl).
-		if !ok || m.Value.IsNum || !m.Value.Plain() || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field.Name) ||
+		if !ok || m.Value.IsNum || !m.Value.Plain() || (m.Value.HasWildcard() && !l.AnyOfWildcards) || (i > 0 && m.Field.Name != field) ||
 			(l.NoControl && hasControl(m.Value.Str)) {
-			return "", false
+			return false
 		}
-		field = m.Field
-		vals = append(vals, e.literal(m.Value.Str, m.Value.HasWildcard()))
+		field = m.Field.Name
 	}
-	return e.fill(l.AnyOf, field, "", strings.Join(vals, l.ListSep)), true
+	return true
+}
+
+// anyOf prints an or of matches on one field as the language's list test
+// (anyOfFits holds).
+func (e *emitter) anyOf(c ir.Or) {
+	l := e.lang
+	vals := make([]string, len(c.Terms))
+	for i, t := range c.Terms {
+		m := t.(ir.Match)
+		vals[i] = e.literal(m.Value.Str, m.Value.HasWildcard())
+	}
+	e.b.WriteString(e.fill(l.AnyOf, c.Terms[0].(ir.Match).Field, "", strings.Join(vals, l.ListSep)))
 }
 
 // escapeControl writes the ASCII control characters of a regular

@@ -328,3 +328,49 @@ func TestHavingText(t *testing.T) {
 		t.Error("CountHaving accepts a condition on another column")
 	}
 }
+
+// TestPrecedence: with a precedence declared, a group is parenthesised
+// only where it binds no tighter than the operator around it; and and or
+// associate; equal levels group every mix.
+func TestPrecedence(t *testing.T) {
+	a, b, c := match("a", "x"), match("b", "y"), match("c", "z")
+	l := testLang()
+	l.NullUnknown = false
+	l.Prec = backends.Precedence{Or: 1, And: 2, Not: 3}
+	for _, tc := range []struct {
+		name string
+		cond ir.Cond
+		want string
+	}{
+		{"an and inside an or binds tighter", ir.Or{Terms: []ir.Cond{ir.And{Terms: []ir.Cond{a, b}}, c}}, `a = 'x' AND b = 'y' OR c = 'z'`},
+		{"an or inside an and is grouped", ir.And{Terms: []ir.Cond{ir.Or{Terms: []ir.Cond{a, b}}, c}}, `(a = 'x' OR b = 'y') AND c = 'z'`},
+		{"a not inside an and binds tighter", ir.And{Terms: []ir.Cond{a, ir.Not{X: b}}}, `a = 'x' AND NOT b = 'y'`},
+		{"a not's group", ir.Not{X: ir.And{Terms: []ir.Cond{a, b}}}, `NOT (a = 'x' AND b = 'y')`},
+		{"an and inside an and associates", ir.And{Terms: []ir.Cond{a, ir.And{Terms: []ir.Cond{b, c}}}}, `a = 'x' AND b = 'y' AND c = 'z'`},
+		{"a not of a not", ir.Not{X: ir.Not{X: a}}, `NOT (NOT a = 'x')`},
+	} {
+		if got, err := l.Emit(tc.cond); err != nil || got != tc.want {
+			t.Errorf("%s:\n got %s (%v)\nwant %s", tc.name, got, err, tc.want)
+		}
+	}
+	// The driver's combinators follow the same rules.
+	x, _ := l.EmitExpr(ir.Or{Terms: []ir.Cond{a, b}})
+	y, _ := l.EmitExpr(ir.And{Terms: []ir.Cond{a, b}})
+	if got := l.AndOf(backends.Atom("sel"), x).Text; got != `sel AND (a = 'x' OR b = 'y')` {
+		t.Errorf("AndOf of an or: %s", got)
+	}
+	if got := l.AndOf(backends.Atom("sel"), y, backends.Expr{}).Text; got != `sel AND a = 'x' AND b = 'y'` {
+		t.Errorf("AndOf of an and (an empty one left out): %s", got)
+	}
+	if got := l.OrOf(l.AndOf(backends.Atom("s1"), x), backends.Atom("s2")).Text; got != `s1 AND (a = 'x' OR b = 'y') OR s2` {
+		t.Errorf("OrOf: %s", got)
+	}
+	if got := l.OrOf(backends.Atom("s1"), backends.Expr{}); !got.Empty() {
+		t.Errorf("OrOf with an alternative that always holds: %q", got.Text)
+	}
+	// Equal levels: every mix grouped.
+	l.Prec = backends.Precedence{}
+	if got, _ := l.Emit(ir.Or{Terms: []ir.Cond{ir.And{Terms: []ir.Cond{a, b}}, ir.Not{X: c}}}); got != `(a = 'x' AND b = 'y') OR (NOT c = 'z')` {
+		t.Errorf("equal levels: %s", got)
+	}
+}

@@ -67,12 +67,15 @@ func dottedName(name string, plain *regexp.Regexp, kw map[string]bool, quote fun
 // guard "f != null" to keep the pseudocode's two-valued meaning.
 // match() is Python's re.match, anchored at the start and ignoring case.
 var Language = &backends.Language{
-	Name:      "eql",
-	And:       " and ",
-	Or:        " or ",
-	Not:       "not ",
-	Open:      "(",
-	Close:     ")",
+	Name:  "eql",
+	And:   " and ",
+	Or:    " or ",
+	Not:   "not ",
+	Open:  "(",
+	Close: ")",
+	// not binds tighter than and, and than or (eql/etc/eql.g: or_expr
+	// of and_expr of not_expr).
+	Prec:      backends.Precedence{Or: 1, And: 2, Not: 3},
 	Quote:     `"`,
 	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`},
 	NoControl: true,
@@ -122,12 +125,15 @@ func caseSensitive(p string) bool {
 // either reading. Lucene's regular expressions are not RE2's, so a regular
 // expression is reported, not translated.
 var Elasticsearch = &backends.Language{
-	Name:      "eql",
-	And:       " and ",
-	Or:        " or ",
-	Not:       "not ",
-	Open:      "(",
-	Close:     ")",
+	Name:  "eql",
+	And:   " and ",
+	Or:    " or ",
+	Not:   "not ",
+	Open:  "(",
+	Close: ")",
+	// As Endgame's (Elasticsearch EqlBase.g4: booleanExpression's NOT,
+	// then AND, then OR alternatives).
+	Prec:      backends.Precedence{Or: 1, And: 2, Not: 3},
 	Quote:     `"`,
 	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`},
 	NoControl: true,

@@ -36,7 +36,7 @@ func TestConstructs(t *testing.T) {
 		// Issue 11: the Endgame schema promises no parent (the System
 		// process, a parent that exited), so the negation is guarded.
 		{"not equal on a parent", proc + `exe == "cmd.exe" and parent_exe != "explorer.exe"`,
-			`process where subtype.create and process_name == "cmd.exe" and (not (parent_process_name != null and parent_process_name == "explorer.exe"))`, "exact"},
+			`process where subtype.create and process_name == "cmd.exe" and not (parent_process_name != null and parent_process_name == "explorer.exe")`, "exact"},
 		{"or", proc + `exe == "a.exe" or command_line == "*x*"`, `process where subtype.create and (process_name == "a.exe" or command_line == "*x*")`, "exact"},
 		{"in without wildcards", proc + `exe in ["a.exe", "b.exe"]`, `process where subtype.create and process_name in ("a.exe", "b.exe")`, "exact"},
 		{"in with wildcards", proc + `command_line in ["*a*", "b"]`, `process where subtype.create and (command_line == "*a*" or command_line == "b")`, "exact"},

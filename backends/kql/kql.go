@@ -32,11 +32,14 @@ var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 // ipv4_is_in_range() is null for a value that is no IPv4 address, and
 // "null == true" is false ("Null values"), so the block test is two-valued.
 var Language = &backends.Language{
-	Name:         "kql",
-	And:          " and ",
-	Or:           " or ",
-	Not:          "not",
-	NotCall:      true,
+	Name:    "kql",
+	And:     " and ",
+	Or:      " or ",
+	Not:     "not",
+	NotCall: true,
+	// not() is a function, an atom; and and or are kept at one level
+	// (every mix parenthesised): kql.md cites no source for their
+	// precedence.
 	Open:         "(",
 	Close:        ")",
 	Literal:      literal,

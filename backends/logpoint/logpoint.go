@@ -70,12 +70,16 @@ func noControl(s string) error {
 // issue 36); values compare case-insensitively ("search keywords are not
 // case-sensitive") with * and ? as wildcards.
 var Language = &backends.Language{
-	Name:           "logpoint",
-	And:            " ",
-	Or:             " OR ",
-	Not:            "-",
-	Open:           "(",
-	Close:          ")",
+	Name:  "logpoint",
+	And:   " ",
+	Or:    " OR ",
+	Not:   "-",
+	Open:  "(",
+	Close: ")",
+	// "-" binds tightest; AND and OR at one level, so every OR group and
+	// every AND group under OR is parenthesised (docs/design/logpoint.md
+	// §1, precedence).
+	Prec:           backends.Precedence{Or: 1, And: 1, Not: 2},
 	Literal:        literal,
 	FieldName:      fieldName,
 	Match:          `{f}={v}`,

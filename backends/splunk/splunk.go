@@ -41,12 +41,16 @@ func fieldName(name string) (string, error) {
 // "NOT f=v" keeps the events that lack f, as the pseudocode's != does
 // (unlike "f!=v", which drops them), so the language is two-valued here.
 var Search = &backends.Language{
-	Name:      "splunk",
-	And:       " ",
-	Or:        " OR ",
-	Not:       "NOT ",
-	Open:      "(",
-	Close:     ")",
+	Name:  "splunk",
+	And:   " ",
+	Or:    " OR ",
+	Not:   "NOT ",
+	Open:  "(",
+	Close: ")",
+	// NOT binds tightest; AND and OR are kept at one level, so that
+	// every OR group is parenthesised (docs/design/splunk.md §1 row 4:
+	// OR binds tighter than AND here, and looser in where).
+	Prec:      backends.Precedence{Or: 1, And: 1, Not: 2},
 	Quote:     `"`,
 	Escapes:   []string{`\`, `\\`, `"`, `\"`},
 	NoControl: true,
@@ -72,12 +76,14 @@ var Search = &backends.Language{
 // NOT null is null, so under a negation each test is guarded with
 // isnotnull().
 var Where = &backends.Language{
-	Name:        "splunk",
-	And:         " AND ",
-	Or:          " OR ",
-	Not:         "NOT ",
-	Open:        "(",
-	Close:       ")",
+	Name:  "splunk",
+	And:   " AND ",
+	Or:    " OR ",
+	Not:   "NOT ",
+	Open:  "(",
+	Close: ")",
+	// (), NOT, AND, OR (docs/design/splunk.md, [S-where]).
+	Prec:        backends.Precedence{Or: 1, And: 2, Not: 3},
 	Quote:       `"`,
 	Escapes:     []string{`\`, `\\`, `"`, `\"`},
 	NoControl:   true,

@@ -249,7 +249,7 @@ func TestCIM(t *testing.T) {
 	head := `| tstats summariesonly=false allow_old_summaries=true fillnull_value="null" count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes where `
 	tail := " by Processes.dest Processes.user Processes.process_name Processes.process Processes.parent_process_name Processes.parent_process Processes.process_id Processes.parent_process_id | `drop_dm_object_name(Processes)`"
 	for _, c := range []struct{ code, want, fidelity string }{
-		{proc + `exe == "cmd.exe" and parent_exe != "services.exe"` + "\noutput x", head + `Processes.process_name="cmd.exe" (NOT Processes.parent_process_name="services.exe")` + tail, "exact"},
+		{proc + `exe == "cmd.exe" and parent_exe != "services.exe"` + "\noutput x", head + `Processes.process_name="cmd.exe" NOT Processes.parent_process_name="services.exe"` + tail, "exact"},
 		{proc + `command_line match "a+"` + "\noutput x", "", "unsupported"},
 		{"r = search Registry:value_edit\nx = filter r where key == \"*\\Run\"\noutput x", "", "approximate"},
 	} {
