@@ -205,104 +205,76 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Aggregate != nil {
 		return b.aggregate(q, p)
 	}
-	r, _, err := b.search(q, p)
+	r, _, err := search(q, p)
 	return r, err
 }
 
 // search writes a query over the events of q, and gives them as mapped
 // too: a join's keys and a count's groups are fields of those events.
-func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	var explain, approx []backends.Note
-	// Elasticsearch's regular expressions are Lucene's: where a profile
-	// needs one to be exact, it gets the approximate wildcard instead.
-	var approxp *[]backends.Note
-	if p.Dialect == "elasticsearch" {
-		approxp = &approx
-	}
-	events, err := backends.Map(q, p, &explain, approxp)
-	if err != nil {
-		return backends.Result{}, nil, err
-	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
-	if len(approx) > 0 {
-		r.Fidelity = backends.Approximate
-	}
-	category := ""
-	var alts []string
-	for i, ev := range events {
-		c := "any"
-		if ev.Event != nil && ev.Event.Category != "" {
-			c = ev.Event.Category
-		}
+// Elasticsearch's regular expressions are Lucene's: where a profile
+// needs one to be exact, it gets the approximate wildcard instead.
+func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
+	lang := language(p)
+	s := backends.Search{Lang: lang, Selector: selector(p.Dialect == "elasticsearch"), Approx: p.Dialect == "elasticsearch",
+		Prepare: func(events []backends.EventCond, r *backends.Result) error {
+			for _, ev := range events {
+				if err := check(ev.Cond, lang, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		// The category is written as it is: a name, never a keyword
 		// (profile.Parse has checked it is a name or dotted names).
-		if !nameRE.MatchString(c) || keywords[strings.ToLower(c)] {
-			return r, nil, fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
-		}
-		if i > 0 && c != category {
-			return r, nil, &backends.Unsupported{Construct: "a search over events of several categories (" + category + ", " + c + ")", Kind: "a search over events of several categories",
-				Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
-		}
-		category = c
-		lang := language(p)
-		var refused error
-		ir.Walk(ev.Cond, func(c ir.Cond) {
-			if m, ok := c.(ir.Match); ok && lang == Language && m.Value.CaseMatters() && refused == nil {
-				// Endgame lower-cases both sides of == and match() ignores
-				// case (docs/design/eql.md A: EQL-U CASE_INSENSITIVE, EQL-F
-				// Match IGNORECASE): no test has case.
-				refused = &backends.Unsupported{Construct: fmt.Sprintf("the case-sensitive match of %q", m.Value.Str), Kind: "a case-sensitive match", Backend: "eql", Pos: m.Value.Pos,
-					Reason: "Endgame EQL compares strings and regular expressions without case"}
+		Group: func(ev backends.EventCond) (string, error) {
+			c := "any"
+			if ev.Event != nil && ev.Event.Category != "" {
+				c = ev.Event.Category
 			}
-			if m, ok := c.(ir.Match); ok && lang == Elasticsearch && m.Value.Plain() && !m.Value.IsNum && strings.Contains(m.Value.Str, "?") {
-				r.Fidelity = backends.Approximate
-				r.Approximations = append(r.Approximations, backends.Note{Pos: m.Value.Pos, Kind: "a literal ? in a value",
-					Text: "Elasticsearch's : reads the ? of " + fmt.Sprintf("%q", m.Value.Str) + " as a wildcard for one character, and it cannot be escaped"})
+			if !nameRE.MatchString(c) || keywords[strings.ToLower(c)] {
+				return "", fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
 			}
-			if re, ok := c.(ir.Regexp); ok && lang == Language && caseSensitive(re.Pattern) {
-				r.Fidelity = backends.Approximate
-				r.Approximations = append(r.Approximations, backends.Note{Pos: re.Field.Pos, Kind: "a case-sensitive regular expression",
-					Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
+			return c, nil
+		},
+		Frame: func(groups []backends.Group, r *backends.Result) error {
+			if len(groups) > 1 {
+				return &backends.Unsupported{Construct: "a search over events of several categories (" + groups[0].Key + ", " + groups[1].Key + ")", Kind: "a search over events of several categories",
+					Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
 			}
-		})
-		if refused != nil {
-			return r, nil, refused
-		}
-		sel, err := selector(ev.Selector, lang, p.Dialect == "elasticsearch")
-		if err != nil {
-			return r, nil, err
-		}
-		cond, err := lang.Emit(ev.Cond)
-		if err != nil {
-			return r, nil, err
-		}
-		alts = append(alts, join(sel, cond))
-	}
-	body := alts[0]
-	if len(alts) > 1 {
-		for i := range alts {
-			alts[i] = "(" + alts[i] + ")"
-		}
-		body = strings.Join(alts, " or ")
-	}
-	if body == "" {
-		body = "true"
-	}
-	r.Query = category + " where " + body
-	return r, events, nil
+			body := groups[0].Expr.Text
+			if body == "" {
+				body = "true"
+			}
+			r.Query = groups[0].Key + " where " + body
+			return nil
+		}}
+	return s.Run(q, p)
 }
 
-func join(sel, cond string) string {
-	switch {
-	case sel == "":
-		return cond
-	case cond == "":
-		return sel
-	}
-	if strings.Contains(cond, " or ") {
-		cond = "(" + cond + ")"
-	}
-	return sel + " and " + cond
+// check refuses what the dialect cannot say and notes where it is
+// approximate.
+func check(c ir.Cond, lang *backends.Language, r *backends.Result) error {
+	var refused error
+	ir.Walk(c, func(c ir.Cond) {
+		if m, ok := c.(ir.Match); ok && lang == Language && m.Value.CaseMatters() && refused == nil {
+			// Endgame lower-cases both sides of == and match() ignores
+			// case (docs/design/eql.md A: EQL-U CASE_INSENSITIVE, EQL-F
+			// Match IGNORECASE): no test has case.
+			refused = &backends.Unsupported{Construct: fmt.Sprintf("the case-sensitive match of %q", m.Value.Str), Kind: "a case-sensitive match", Backend: "eql", Pos: m.Value.Pos,
+				Reason: "Endgame EQL compares strings and regular expressions without case"}
+		}
+		if m, ok := c.(ir.Match); ok && lang == Elasticsearch && m.Value.Plain() && !m.Value.IsNum && strings.Contains(m.Value.Str, "?") {
+			r.Fidelity = backends.Approximate
+			r.Approximations = append(r.Approximations, backends.Note{Pos: m.Value.Pos, Kind: "a literal ? in a value",
+				Text: "Elasticsearch's : reads the ? of " + fmt.Sprintf("%q", m.Value.Str) + " as a wildcard for one character, and it cannot be escaped"})
+		}
+		if re, ok := c.(ir.Regexp); ok && lang == Language && caseSensitive(re.Pattern) {
+			r.Fidelity = backends.Approximate
+			r.Approximations = append(r.Approximations, backends.Note{Pos: re.Field.Pos, Kind: "a case-sensitive regular expression",
+				Text: "EQL's match() ignores case, so the regular expression " + fmt.Sprintf("%q", re.Pattern) + " also matches other cases of its letters"})
+		}
+	})
+	return refused
 }
 
 // selector writes the profile's selector: flags as they are, field terms
@@ -312,35 +284,20 @@ func join(sel, cond string) string {
 // fields (event.code, event.type, event.dataset) are keywords, which
 // Elasticsearch's EQL does not compare with numbers, and Elastic's own
 // rules write event.code == "4624".
-func selector(terms []profile.Term, lang *backends.Language, strs bool) (string, error) {
-	var parts []string
-	for _, t := range terms {
-		if t.Flag != "" {
-			if !flagRE.MatchString(t.Flag) {
-				return "", fmt.Errorf("EQL selector flag %q is not a field path", t.Flag)
-			}
-			parts = append(parts, t.Flag)
-			continue
-		}
-		name, err := lang.FieldName(t.Field)
-		if err != nil {
-			return "", err
-		}
-		var vals []string
-		for _, v := range t.Values {
+func selector(strs bool) backends.Selector {
+	return backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", ",
+		Value: func(v string) (string, error) {
 			if numRE.MatchString(v) && !strs {
-				vals = append(vals, v)
-			} else {
-				vals = append(vals, `"`+selectorEscaper.Replace(v)+`"`)
+				return v, nil
 			}
-		}
-		if len(vals) == 1 {
-			parts = append(parts, name+" == "+vals[0])
-		} else {
-			parts = append(parts, name+" in ("+strings.Join(vals, ", ")+")")
-		}
-	}
-	return strings.Join(parts, " and "), nil
+			return `"` + selectorEscaper.Replace(v) + `"`, nil
+		},
+		Flag: func(f string) (string, error) {
+			if !flagRE.MatchString(f) {
+				return "", fmt.Errorf("EQL selector flag %q is not a field path", f)
+			}
+			return f, nil
+		}}
 }
 
 // selectorEscaper escapes the backslashes and quotes of a selector value,
@@ -360,7 +317,7 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	r := backends.Result{Fidelity: backends.Exact}
 	var terms []string
 	for i, side := range []*ir.Query{j.Left, j.Right} {
-		sr, events, err := b.search(*side, p)
+		sr, events, err := search(*side, p)
 		if err != nil {
 			return r, err
 		}
@@ -465,7 +422,7 @@ func (b Backend) burstSequence(q ir.Query, within time.Duration, p *profile.Prof
 			src.Cond = ir.AndOf(ir.Exists{Field: *it.Field}, src.Cond) // count(f) counts events with f
 		}
 	}
-	r, events, err := b.search(src, p)
+	r, events, err := search(src, p)
 	if err != nil {
 		return r, err
 	}
@@ -520,7 +477,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		src.Cond = ir.AndOf(ir.Exists{Field: *agg.Items[0].Field}, src.Cond)
 		agg = &ir.Aggregate{Source: &src, By: agg.By, Items: agg.Items, Having: agg.Having}
 	}
-	base, events, err := b.search(*agg.Source, p)
+	base, events, err := search(*agg.Source, p)
 	if err != nil {
 		return base, err
 	}

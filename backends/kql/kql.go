@@ -133,79 +133,48 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	case q.Aggregate != nil:
 		return b.aggregate(q, p)
 	}
-	r, _, err := b.search(q, p)
+	r, _, err := search(q, p)
 	return r, err
 }
 
 // search writes "Table | where …" over the events of q (their tables
 // are the profile's categories), several tables as a union of such
-// queries, and gives the events as mapped.
-func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	var explain []backends.Note
-	events, err := backends.Map(q, p, &explain, nil)
-	if err != nil {
-		return backends.Result{}, nil, err
-	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
-	var tables []string
-	alts := map[string][]string{}
-	for _, ev := range events {
-		if err := refuse(ev.Cond); err != nil {
-			return r, nil, err
-		}
-		table := p.Settings["log_table"]
-		if ev.Event != nil {
-			table = ev.Event.Category
-		}
-		if table == "" {
-			return r, nil, fmt.Errorf("%s: profile %s: %s names no table (category, or the setting log_table)", p.File, p.Name, ev.Source)
-		}
-		sel, err := selector(ev.Selector)
-		if err != nil {
-			return r, nil, err
-		}
-		cond, err := Language.Emit(ev.Cond)
-		if err != nil {
-			return r, nil, err
-		}
-		if cond != "" && sel != "" && strings.Contains(cond, " or ") {
-			cond = "(" + cond + ")"
-		}
-		if _, seen := alts[table]; !seen {
-			tables = append(tables, table)
-		}
-		alts[table] = append(alts[table], strings.Join(slices.DeleteFunc([]string{sel, cond}, func(s string) bool { return s == "" }), " and "))
-	}
-	var parts []string
-	for _, t := range tables {
-		name, err := fieldName(t)
-		if err != nil {
-			return r, nil, err
-		}
-		cond := orOf(alts[t])
-		if cond != "" {
-			name += " | where " + cond
-		}
-		parts = append(parts, name)
-	}
-	r.Query = parts[0]
-	if len(parts) > 1 {
-		r.Query = "union (" + strings.Join(parts, "), (") + ")"
-	}
-	return r, events, nil
-}
-
-// orOf joins alternatives with or; one that is empty holds always.
-func orOf(alts []string) string {
-	for _, a := range alts {
-		if a == "" {
-			return ""
-		}
-	}
-	if len(alts) == 1 {
-		return alts[0]
-	}
-	return "(" + strings.Join(alts, ") or (") + ")"
+// queries (kql.md §4), and gives the events as mapped.
+func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
+	s := backends.Search{Lang: Language, Selector: selector,
+		Prepare: func(events []backends.EventCond, _ *backends.Result) error {
+			for _, ev := range events {
+				if err := refuse(ev.Cond); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Group: func(ev backends.EventCond) (string, error) {
+			table := p.Settings["log_table"]
+			if ev.Event != nil {
+				table = ev.Event.Category
+			}
+			if table == "" {
+				return "", fmt.Errorf("%s: profile %s: %s names no table (category, or the setting log_table)", p.File, p.Name, ev.Source)
+			}
+			return fieldName(table)
+		},
+		Frame: func(groups []backends.Group, r *backends.Result) error {
+			parts := make([]string, len(groups))
+			for i, g := range groups {
+				parts[i] = g.Key
+				if !g.Expr.Empty() {
+					parts[i] += " | where " + g.Expr.Text
+				}
+			}
+			r.Query = parts[0]
+			if len(parts) > 1 {
+				r.Query = "union (" + strings.Join(parts, "), (") + ")"
+			}
+			return nil
+		}}
+	return s.Run(q, p)
 }
 
 // refuse names what KQL cannot say exactly: a match of the empty string
@@ -232,32 +201,13 @@ func refuse(c ir.Cond) error {
 
 // selector writes a profile's selector terms: a column equal to a value
 // (== or in, with case: the values are the schema's own), a number bare.
-func selector(terms []profile.Term) (string, error) {
-	var parts []string
-	for _, t := range terms {
-		if t.Flag != "" {
-			return "", fmt.Errorf("the kql backend takes no selector flag (%s)", t.Flag)
+var selector = backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", ",
+	Value: func(v string) (string, error) {
+		if _, err := strconv.ParseUint(v, 10, 64); err == nil {
+			return v, nil
 		}
-		name, err := fieldName(t.Field)
-		if err != nil {
-			return "", err
-		}
-		var vals []string
-		for _, v := range t.Values {
-			if _, err := strconv.ParseUint(v, 10, 64); err == nil {
-				vals = append(vals, v)
-			} else {
-				vals = append(vals, quote(v))
-			}
-		}
-		if len(vals) == 1 {
-			parts = append(parts, name+" == "+vals[0])
-		} else {
-			parts = append(parts, name+" in ("+strings.Join(vals, ", ")+")")
-		}
-	}
-	return strings.Join(parts, " and "), nil
-}
+		return quote(v), nil
+	}}
 
 // join writes a pairing as "L | join kind=inner (R) on keys" (kql.md §4):
 // each side computes its keys lower-cased, as the pseudocode compares
@@ -282,7 +232,7 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			f := map[bool]ir.Field{true: k.Left, false: k.Right}[i == 0]
 			s.Cond = ir.AndOf(ir.Exists{Field: f}, s.Cond) // an event lacking a key pairs with none
 		}
-		sr, events, err := b.search(s, p)
+		sr, events, err := search(s, p)
 		if err != nil {
 			return r, err
 		}
@@ -347,7 +297,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	for _, f := range agg.By {
 		src.Cond = ir.AndOf(ir.Exists{Field: f}, src.Cond)
 	}
-	r, events, err := b.search(src, p)
+	r, events, err := search(src, p)
 	if err != nil {
 		return r, err
 	}

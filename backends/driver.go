@@ -1,0 +1,198 @@
+package backends
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/profile"
+)
+
+// Selector is how a language writes a profile's selector terms: a field
+// equal to a value, or to one of several.
+type Selector struct {
+	Eq string // {f} and {v}
+	In string // {f} and {vs}, the values joined by Sep
+	// Sep joins In's values; Value writes one (a number bare, a string
+	// quoted, as the language compares the schema's own values).
+	Sep   string
+	Value func(v string) (string, error)
+	// Field writes the field's name; nil: the Language's FieldName.
+	Field func(string) (string, error)
+	// Flag writes a flag term (EQL's subtype.create); nil: the language
+	// takes none, and a profile giving one is an error.
+	Flag func(string) (string, error)
+}
+
+// Write writes selector terms, joined by the language's and.
+func (s *Selector) Write(l *Language, terms []profile.Term) (Expr, error) {
+	var parts []Expr
+	for _, t := range terms {
+		if t.Flag != "" {
+			if s.Flag == nil {
+				return Expr{}, fmt.Errorf("the %s backend takes no selector flag (%s)", l.Name, t.Flag)
+			}
+			f, err := s.Flag(t.Flag)
+			if err != nil {
+				return Expr{}, err
+			}
+			parts = append(parts, Atom(f))
+			continue
+		}
+		field := s.Field
+		if field == nil {
+			field = l.FieldName
+		}
+		name, err := field(t.Field)
+		if err != nil {
+			return Expr{}, fmt.Errorf("selector field %q: %v", t.Field, err)
+		}
+		vals := make([]string, len(t.Values))
+		for i, v := range t.Values {
+			if vals[i], err = s.Value(v); err != nil {
+				return Expr{}, fmt.Errorf("selector value %q: %v", v, err)
+			}
+		}
+		tmpl, v := s.Eq, ""
+		if len(vals) == 1 {
+			v = vals[0]
+		} else {
+			tmpl = s.In
+			for i, x := range vals {
+				if i > 0 {
+					v += s.Sep
+				}
+				v += x
+			}
+		}
+		parts = append(parts, Atom(fillTemplate(tmpl, func(k string) (string, bool) {
+			switch k {
+			case "f":
+				return name, true
+			case "v", "vs":
+				return v, true
+			}
+			return "", false
+		})))
+	}
+	return l.AndOf(parts...), nil
+}
+
+// Search is the one driver of a search: each event type the query reads
+// (Map) is its selector and the query's condition in the profile's
+// terms, anded; alternatives of one group (one table, category, prefix)
+// are ored; Frame writes the query around the groups. A backend gives
+// the table and the few hooks its language needs.
+type Search struct {
+	Lang     *Language
+	Selector Selector
+	// Approx maps values without regular expressions (Map's approx): the
+	// language has none for this profile.
+	Approx bool
+	// Prepare rewrites or refuses the events' conditions before they are
+	// written, adding notes to the result; nil: none.
+	Prepare func(events []EventCond, r *Result) error
+	// Select writes an event's selector instead of the Selector table
+	// (a selector that carries more than the profile's terms).
+	Select func(ev EventCond) (Expr, error)
+	// Group names the group of an event (one search each); nil: one.
+	Group func(ev EventCond) (string, error)
+	// Share merges alternatives whose conditions are written alike, their
+	// selectors ored: (s1 or s2) and c.
+	Share bool
+	// Frame writes the query around the groups' conditions; nil: the
+	// one group's condition.
+	Frame func(groups []Group, r *Result) error
+}
+
+// Group is the events one search covers, their alternatives' selectors
+// and conditions, and the or of them (empty when one always holds).
+type Group struct {
+	Key        string
+	Events     []EventCond
+	Sels, Cond []Expr
+	Expr       Expr
+}
+
+// Run maps q onto the profile's events and writes its search; it gives
+// the events as mapped, whose fields joins and aggregates read.
+func (s *Search) Run(q ir.Query, p *profile.Profile) (Result, []EventCond, error) {
+	var explain, approx []Note
+	var approxp *[]Note
+	if s.Approx {
+		approxp = &approx
+	}
+	events, err := Map(q, p, &explain, approxp)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	r := Result{Fidelity: Exact, Explain: explain, Approximations: approx}
+	if len(approx) > 0 {
+		r.Fidelity = Approximate
+	}
+	if s.Prepare != nil {
+		if err := s.Prepare(events, &r); err != nil {
+			return r, nil, err
+		}
+	}
+	var groups []Group
+	for _, ev := range events {
+		key := ""
+		if s.Group != nil {
+			if key, err = s.Group(ev); err != nil {
+				return r, nil, err
+			}
+		}
+		sel, err := s.selector(ev)
+		if err != nil {
+			return r, nil, err
+		}
+		cond, err := s.Lang.EmitExpr(ev.Cond)
+		if err != nil {
+			return r, nil, err
+		}
+		i := slices.IndexFunc(groups, func(g Group) bool { return g.Key == key })
+		if i < 0 {
+			groups = append(groups, Group{Key: key})
+			i = len(groups) - 1
+		}
+		g := &groups[i]
+		g.Events = append(g.Events, ev)
+		if j := slices.IndexFunc(g.Cond, func(c Expr) bool { return c.Text == cond.Text }); s.Share && j >= 0 {
+			if g.Sels[j].Text != sel.Text {
+				g.Sels[j] = s.Lang.OrOf(g.Sels[j], sel)
+			}
+			continue
+		}
+		g.Sels, g.Cond = append(g.Sels, sel), append(g.Cond, cond)
+	}
+	for i := range groups {
+		g := &groups[i]
+		alts := make([]Expr, len(g.Sels))
+		for j := range g.Sels {
+			alts[j] = s.Lang.AndOf(g.Sels[j], g.Cond[j])
+		}
+		g.Expr = s.Lang.OrOf(alts...)
+	}
+	if s.Frame == nil {
+		r.Query = groups[0].Expr.Text
+		return r, events, nil
+	}
+	return r, events, s.Frame(groups, &r)
+}
+
+func (s *Search) selector(ev EventCond) (Expr, error) {
+	if s.Select != nil {
+		return s.Select(ev)
+	}
+	return s.Selector.Write(s.Lang, ev.Selector)
+}
+
+// Merge adds a part's explanations and approximations to r.
+func (r *Result) Merge(part Result) {
+	r.Explain = append(r.Explain, part.Explain...)
+	r.Approximations = append(r.Approximations, part.Approximations...)
+	if part.Fidelity == Approximate {
+		r.Fidelity = Approximate
+	}
+}
