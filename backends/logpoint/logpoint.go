@@ -117,7 +117,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Aggregate != nil {
 		return b.aggregate(q, p)
 	}
-	r, _, err := b.search(q, p)
+	r, _, err := search(q, p)
 	return r, err
 }
 
@@ -127,16 +127,45 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 // first label) that needs a regular expression to be exact gets one:
 // LogPoint has them (process regex), so the wildcard that would cross a
 // separator is never written.
-func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	var explain []backends.Note
-	events, err := backends.Map(q, p, &explain, nil)
-	if err != nil {
-		return backends.Result{}, nil, err
-	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
-	// A match its values cannot say (a literal * or ?, case: no escape,
-	// and "field=value" ignores case; docs/design/logpoint.md §2) is a
-	// regular expression, which LogPoint's regex filter says exactly.
+func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
+	var pipes []string
+	named := false
+	s := backends.Search{Lang: Language, Selector: selector,
+		Prepare: func(events []backends.EventCond, r *backends.Result) error {
+			var err error
+			named, err = regexps(events, &pipes, r)
+			return err
+		},
+		Frame: func(groups []backends.Group, r *backends.Result) error {
+			g := groups[0]
+			r.Query = g.Expr.Text
+			if named {
+				// The events are selected first; the matches are named on
+				// them, and the whole condition is searched after.
+				if slices.ContainsFunc(g.Sels, backends.Expr.Empty) {
+					return &backends.Unsupported{Construct: "a regular expression under an or or a not, over events the profile does not select", Backend: "logpoint", Pos: q.Pos,
+						Reason: "process regex(…) works on the events a search found, and the profile gives no selector to find them"}
+				}
+				r.Query = Language.OrOf(g.Sels...).Text + " | " + strings.Join(pipes, " | ") + " | search " + r.Query
+				return nil
+			}
+			for _, pipe := range pipes {
+				r.Query += " | " + pipe
+			}
+			return nil
+		}}
+	return s.Run(q, p)
+}
+
+// regexps takes the regular expressions out of the events' conditions
+// into pipes, and rewrites what else the search cannot say (rewrite). A
+// match its values cannot say (a literal * or ?, case: no escape, and
+// "field=value" ignores case; docs/design/logpoint.md §2) is a regular
+// expression, which LogPoint's regex filter says exactly. A regular
+// expression that is a term of the top-level and is a filter after the
+// search; one under an or or a not, or over several kinds of event, is a
+// named match that the search then tests (named).
+func regexps(events []backends.EventCond, pipes *[]string, r *backends.Result) (named bool, err error) {
 	for i := range events {
 		events[i].Cond = ir.MapLeaves(events[i].Cond, func(c ir.Cond) ir.Cond {
 			if m, ok := c.(ir.Match); ok && !m.Value.IsNum && !Language.Writes(m.Value) {
@@ -145,19 +174,14 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 			return c
 		})
 	}
-	// A regular expression that is a term of the top-level and is a
-	// filter after the search; one under an or or a not, or over several
-	// kinds of event, is a named match that the search then tests.
-	named := false
 	for _, ev := range events {
 		cond, regexes := splitRegexps(ev.Cond)
 		named = named || hasRegexp(cond) || len(regexes) > 0 && len(events) > 1
 	}
-	var alts, sels, pipes []string
-	for _, ev := range events {
-		cond := ev.Cond
+	for i := range events {
+		cond := events[i].Cond
 		if named {
-			cond, err = b.nameRegexps(cond, &pipes)
+			cond, err = nameRegexps(cond, pipes)
 		} else {
 			var regexes []ir.Regexp
 			cond, regexes = splitRegexps(cond)
@@ -166,65 +190,17 @@ func (b Backend) search(q ir.Query, p *profile.Profile) (backends.Result, []back
 				if perr != nil && err == nil {
 					err = perr
 				}
-				pipes = append(pipes, pipe)
+				*pipes = append(*pipes, pipe)
 			}
 		}
 		if err != nil {
-			return r, nil, err
+			return named, err
 		}
-		cond, err := b.rewrite(cond, &r)
-		if err != nil {
-			return r, nil, err
-		}
-		text, err := Language.Emit(cond)
-		if err != nil {
-			return r, nil, err
-		}
-		sel, err := selector(ev.Selector)
-		if err != nil {
-			return r, nil, err
-		}
-		sels = append(sels, sel)
-		switch {
-		case text == "":
-			alts = append(alts, sel)
-		case sel == "":
-			alts = append(alts, text)
-		default:
-			if strings.Contains(text, " OR ") && !strings.HasPrefix(text, "(") {
-				text = "(" + text + ")"
-			}
-			alts = append(alts, sel+" "+text)
+		if events[i].Cond, err = rewrite(cond, r); err != nil {
+			return named, err
 		}
 	}
-	r.Query = orOf(alts)
-	if named {
-		// The events are selected first; the matches are named on them,
-		// and the whole condition is searched after.
-		if slices.Contains(sels, "") {
-			return r, nil, &backends.Unsupported{Construct: "a regular expression under an or or a not, over events the profile does not select", Backend: "logpoint", Pos: q.Pos,
-				Reason: "process regex(…) works on the events a search found, and the profile gives no selector to find them"}
-		}
-		r.Query = orOf(sels) + " | " + strings.Join(pipes, " | ") + " | search " + r.Query
-		return r, events, nil
-	}
-	for _, pipe := range pipes {
-		r.Query += " | " + pipe
-	}
-	return r, events, nil
-}
-
-// orOf joins alternatives with OR, each in parentheses when there are
-// several.
-func orOf(alts []string) string {
-	if len(alts) == 1 {
-		return alts[0]
-	}
-	parts := make([]string, len(alts))
-	for i, a := range alts {
-		parts[i] = "(" + a + ")"
-	}
-	return strings.Join(parts, " OR ")
+	return named, nil
 }
 
 func hasRegexp(c ir.Cond) bool {
@@ -245,7 +221,7 @@ func hasRegexp(c ir.Cond) bool {
 // otherwise (an event without f included), and the search tests
 // c="true". So the test is two-valued, as the pseudocode's: under a "-"
 // it keeps the events that lack f.
-func (b Backend) nameRegexps(c ir.Cond, pipes *[]string) (ir.Cond, error) {
+func nameRegexps(c ir.Cond, pipes *[]string) (ir.Cond, error) {
 	var err error
 	out := ir.MapLeaves(c, func(c ir.Cond) ir.Cond {
 		re, ok := c.(ir.Regexp)
@@ -398,7 +374,7 @@ var flagGroupRE = regexp.MustCompile(`\(\?[imsU-]+\)`)
 // block on a byte boundary is a prefix wildcard (10.0.0.0/8 is "10.*"),
 // as pySigma's LogPoint backend writes it; a literal "?" in a value is a
 // LogPoint wildcard and cannot be escaped, so the query is approximate.
-func (b Backend) rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
+func rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 	var err error
 	leaf := func(c ir.Cond) ir.Cond {
 		switch c := c.(type) {
@@ -446,36 +422,13 @@ func cidrPrefix(block string) (string, bool) {
 // selector writes a profile's selector terms; a term LogPoint cannot say
 // (a flag, a field name or value it cannot write) is an error, never
 // dropped from the query.
-func selector(terms []profile.Term) (string, error) {
-	var parts []string
-	for _, t := range terms {
-		if t.Flag != "" {
-			return "", fmt.Errorf("the logpoint backend takes no selector flag (%s)", t.Flag)
+var selector = backends.Selector{Eq: "{f}={v}", In: "{f} IN [{vs}]", Sep: ", ",
+	Value: func(v string) (string, error) {
+		if plainRE.MatchString(v) {
+			return v, nil
 		}
-		name, err := fieldName(t.Field)
-		if err != nil {
-			return "", fmt.Errorf("selector field %q: %v", t.Field, err)
-		}
-		var vals []string
-		for _, v := range t.Values {
-			if plainRE.MatchString(v) {
-				vals = append(vals, v)
-				continue
-			}
-			q, err := literal(v, false)
-			if err != nil {
-				return "", fmt.Errorf("selector value %q: %v", v, err)
-			}
-			vals = append(vals, q)
-		}
-		if len(vals) == 1 {
-			parts = append(parts, name+"="+vals[0])
-		} else {
-			parts = append(parts, name+" IN ["+strings.Join(vals, ", ")+"]")
-		}
-	}
-	return strings.Join(parts, " "), nil
-}
+		return literal(v, false)
+	}}
 
 var plainRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
@@ -488,7 +441,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if len(agg.Items) != 1 || agg.Items[0].Func != "count" || agg.Items[0].Field != nil {
 		return backends.Result{}, &backends.Unsupported{Construct: "an aggregate other than a count of events", Backend: "logpoint", Pos: q.Pos}
 	}
-	base, events, err := b.search(*agg.Source, p)
+	base, events, err := search(*agg.Source, p)
 	if err != nil {
 		return base, err
 	}
