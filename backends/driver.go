@@ -86,6 +86,9 @@ func (s *Selector) Write(l *Language, terms []profile.Term) (Expr, error) {
 type Search struct {
 	Lang     *Language
 	Selector Selector
+	// SelLang is the language selectors are written and ored in; nil:
+	// Lang (Splunk's where conditions follow a search command's).
+	SelLang *Language
 	// Approx maps values without regular expressions (Map's approx): the
 	// language has none for this profile.
 	Approx bool
@@ -160,7 +163,7 @@ func (s *Search) Run(q ir.Query, p *profile.Profile) (Result, []EventCond, error
 		g.Events = append(g.Events, ev)
 		if j := slices.IndexFunc(g.Cond, func(c Expr) bool { return c.Text == cond.Text }); s.Share && j >= 0 {
 			if g.Sels[j].Text != sel.Text {
-				g.Sels[j] = s.Lang.OrOf(g.Sels[j], sel)
+				g.Sels[j] = s.selLang().OrOf(g.Sels[j], sel)
 			}
 			continue
 		}
@@ -185,7 +188,14 @@ func (s *Search) selector(ev EventCond) (Expr, error) {
 	if s.Select != nil {
 		return s.Select(ev)
 	}
-	return s.Selector.Write(s.Lang, ev.Selector)
+	return s.Selector.Write(s.selLang(), ev.Selector)
+}
+
+func (s *Search) selLang() *Language {
+	if s.SelLang != nil {
+		return s.SelLang
+	}
+	return s.Lang
 }
 
 // Merge adds a part's explanations and approximations to r.

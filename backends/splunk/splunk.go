@@ -122,7 +122,7 @@ func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, 
 
 func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	if p.Dialect == "tstats" {
-		return b.tstats(q, p)
+		return tstats(q, p)
 	}
 	if q.Join != nil {
 		return b.join(q, p)
@@ -130,109 +130,64 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 	if q.Aggregate != nil {
 		return b.aggregate(q, p)
 	}
-	var explain []backends.Note
-	events, err := backends.Map(q, p, &explain, nil)
-	if err != nil {
-		return backends.Result{}, err
+	r, _, err := search(q, p, Search)
+	if backends.IsUnsupported(err) {
+		// What the search command cannot say is one "| where" over
+		// the events the search selects.
+		r, _, err = search(q, p, Where)
 	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain}
-	// Events whose conditions read the same are selected together.
-	type group struct {
-		selectors []string
-		cond      ir.Cond
-		key       string
-	}
-	var groups []*group
-	where := false
-	sels, prefix, err := heads(p, events)
-	if err != nil {
-		return r, err
-	}
-	for i, ev := range events {
-		sel := sels[i]
-		key, err := Search.Emit(ev.Cond)
-		if backends.IsUnsupported(err) {
-			where = true
-			key, err = Where.Emit(ev.Cond)
-		}
-		if err != nil {
-			return r, err
-		}
-		i := slices.IndexFunc(groups, func(g *group) bool { return g.key == key })
-		if i < 0 {
-			groups = append(groups, &group{key: key, cond: ev.Cond})
-			i = len(groups) - 1
-		}
-		groups[i].selectors = append(groups[i].selectors, sel)
-	}
-	var parts []string
-	if where {
-		// One "| where" over the events selected by the search.
-		if len(groups) > 1 {
-			return r, &backends.Unsupported{Construct: "a regular expression over events whose fields are named differently", Backend: "splunk", Pos: q.Pos}
-		}
-		g := groups[0]
-		sel := orOf(g.selectors)
-		head := strings.TrimSpace(prefix + " " + sel)
-		cond, err := Where.Emit(g.cond)
-		if err != nil {
-			return r, err
-		}
-		if g.cond == nil {
-			r.Query = head
-		} else {
-			r.Query = head + " | where " + cond
-		}
-		return r, nil
-	}
-	for _, g := range groups {
-		sel := orOf(g.selectors)
-		switch {
-		case g.key == "":
-			parts = append(parts, sel)
-		case sel == "":
-			parts = append(parts, g.key)
-		default:
-			parts = append(parts, sel+" "+paren(g.key))
-		}
-	}
-	body := parts[0]
-	if len(parts) > 1 {
-		for i := range parts {
-			if hasTopLevelSpace(parts[i]) {
-				parts[i] = "(" + parts[i] + ")"
-			}
-		}
-		body = "(" + strings.Join(parts, " OR ") + ")"
-	}
-	r.Query = strings.TrimSpace(prefix + " " + body)
-	return r, nil
+	return r, err
 }
 
-// heads writes the selector of each event and the prefix the query
-// starts with. Events kept under different prefixes (Sysmon's index and
-// Zeek's) each carry their own prefix in their selector instead, so the
-// search reads "(index=a EventCode=1) OR (index=b sourcetype=…)".
-func heads(p *profile.Profile, events []backends.EventCond) (sels []string, prefix string, err error) {
-	prefix = prefixOf(p, events[0].Event)
+// search writes a search over the events of q, with the condition in
+// the search command (Search), or in a "| where" after it (Where).
+// Events whose conditions read the same are selected together, (s1 OR
+// s2) c; events kept under different prefixes (Sysmon's index and
+// Zeek's) each carry their own prefix in their selector, so the search
+// reads "(index=a EventCode=1) OR (index=b sourcetype=…)".
+func search(q ir.Query, p *profile.Profile, lang *backends.Language) (backends.Result, []backends.EventCond, error) {
+	var prefix backends.Expr
 	same := true
+	s := backends.Search{Lang: lang, SelLang: Search, Selector: selector, Share: true,
+		Prepare: func(events []backends.EventCond, _ *backends.Result) error {
+			prefix, same = heads(p, events)
+			return nil
+		},
+		Select: func(ev backends.EventCond) (backends.Expr, error) {
+			sel, err := selector.Write(Search, ev.Selector)
+			if !same {
+				sel = Search.AndOf(prefixOf(p, ev.Event), sel)
+			}
+			return sel, err
+		},
+		Frame: func(groups []backends.Group, r *backends.Result) error {
+			g := groups[0]
+			if lang == Search {
+				r.Query = Search.AndOf(prefix, g.Expr).Text
+				return nil
+			}
+			if len(g.Cond) > 1 {
+				return &backends.Unsupported{Construct: "a regular expression over events whose fields are named differently", Backend: "splunk", Pos: q.Pos}
+			}
+			r.Query = Search.AndOf(prefix, g.Sels[0]).Text
+			if !g.Cond[0].Empty() {
+				r.Query += " | where " + g.Cond[0].Text
+			}
+			return nil
+		}}
+	return s.Run(q, p)
+}
+
+// heads is the prefix the query starts with, and whether every event
+// shares it (else each selector carries its own).
+func heads(p *profile.Profile, events []backends.EventCond) (backends.Expr, bool) {
+	prefix := prefixOf(p, events[0].Event)
 	for _, ev := range events[1:] {
-		same = same && prefixOf(p, ev.Event) == prefix
-	}
-	for _, ev := range events {
-		sel, err := selector(ev.Selector)
-		if err != nil {
-			return nil, "", err
+		if prefixOf(p, ev.Event).Text != prefix.Text {
+			return backends.Expr{}, false
 		}
-		if !same {
-			sel = strings.TrimSpace(prefixOf(p, ev.Event) + " " + sel)
-		}
-		sels = append(sels, sel)
 	}
-	if !same {
-		prefix = ""
-	}
-	return sels, prefix, nil
+	return prefix, true
 }
 
 // prefixOf writes the prefix of a query over events of ev: its terms
@@ -240,85 +195,27 @@ func heads(p *profile.Profile, events []backends.EventCond) (sels []string, pref
 // --set security_index=wineventlog,main) as "(index=wineventlog OR
 // index=main)". The values are words (profile.Parse and With check them),
 // written bare as CAR's own queries write index=….
-func prefixOf(p *profile.Profile, ev *profile.Event) string {
-	var parts []string
+func prefixOf(p *profile.Profile, ev *profile.Event) backends.Expr {
+	var parts []backends.Expr
 	for _, t := range p.PrefixTerms(ev) {
-		alts := make([]string, len(t.Values))
+		alts := make([]backends.Expr, len(t.Values))
 		for i, v := range t.Values {
-			alts[i] = t.Field + "=" + v
+			alts[i] = backends.Atom(t.Field + "=" + v)
 		}
-		if len(alts) == 1 {
-			parts = append(parts, alts[0])
-		} else {
-			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
-		}
+		parts = append(parts, backends.Atom(Search.Operand(Search.OrOf(alts...), "and")))
 	}
-	return strings.Join(parts, " ")
+	return Search.AndOf(parts...)
 }
 
-// paren groups a condition that holds an OR, since a space (AND) binds
-// looser than OR in SPL and the condition follows the selector.
-func paren(s string) string {
-	if strings.Contains(s, " OR ") || strings.HasPrefix(s, "NOT ") {
-		return "(" + s + ")"
-	}
-	return s
-}
-
-func orOf(sels []string) string {
-	sels = slices.Compact(slices.Clone(sels))
-	if len(sels) == 1 {
-		return sels[0]
-	}
-	for i, s := range sels {
-		if hasTopLevelSpace(s) {
-			sels[i] = "(" + s + ")"
+// selector writes a profile's selector terms in the search command: a
+// number as it is, other values quoted.
+var selector = backends.Selector{Eq: "{f}={v}", In: "{f} IN ({vs})", Sep: ", ", Field: fieldName,
+	Value: func(v string) (string, error) {
+		if isNumber(v) {
+			return v, nil
 		}
-	}
-	return "(" + strings.Join(sels, " OR ") + ")"
-}
-
-// hasTopLevelSpace reports a space outside quotes and parentheses: terms
-// joined there would need grouping.
-func hasTopLevelSpace(s string) bool {
-	if inTermRE.MatchString(s) {
-		return false // one "field IN (…)" term
-	}
-	depth, quoted := 0, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case quoted && c == '\\':
-			i++
-		case c == '"':
-			quoted = !quoted
-		case quoted:
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ' ' && depth == 0:
-			return true
-		}
-	}
-	return false
-}
-
-// selector writes a profile's selector terms in the search command.
-func selector(terms []profile.Term) (string, error) {
-	var parts []string
-	for _, t := range terms {
-		name, lits, err := selectorTerm(t, fieldName)
-		if err != nil {
-			return "", err
-		}
-		if len(lits) == 1 {
-			parts = append(parts, name+"="+lits[0])
-		} else {
-			parts = append(parts, name+" IN ("+strings.Join(lits, ", ")+")")
-		}
-	}
-	return strings.Join(parts, " "), nil
-}
+		return quote(v), nil
+	}}
 
 // selectorTerm checks a selector term and writes its field with field
 // and each of its values as a literal: a number as it is, other values
@@ -344,7 +241,6 @@ func selectorTerm(t profile.Term, field func(string) (string, error)) (string, [
 
 var (
 	numberRE = regexp.MustCompile(`^\d+$`)
-	inTermRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]* IN \([^()]*\)$`)
 )
 
 func isNumber(s string) bool { return numberRE.MatchString(s) }
@@ -361,48 +257,21 @@ var valueEscaper = strings.NewReplacer(Search.Escapes...)
 // "WHERE <search-query>"), so the Search table writes it; a condition the
 // search command cannot say cannot be filtered after tstats either, since
 // only the by fields survive it.
-func (b Backend) tstats(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	var explain, approx []backends.Note
-	events, err := backends.Map(q, p, &explain, &approx)
-	if err != nil {
-		return backends.Result{}, err
-	}
-	r := backends.Result{Fidelity: backends.Exact, Explain: explain, Approximations: approx}
-	if len(approx) > 0 {
-		r.Fidelity = backends.Approximate
-	}
-	category := ""
-	var by []string
-	var alts []string
-	for i, ev := range events {
-		if i > 0 && ev.Event.Category != category {
-			return r, &backends.Unsupported{Construct: "a search over several data model datasets", Backend: "splunk", Pos: q.Pos,
-				Reason: "one tstats reads one dataset"}
-		}
-		category, by = ev.Event.Category, ev.Event.By
-		sel, err := selector(ev.Selector)
-		if err != nil {
-			return r, err
-		}
-		cond, err := Search.Emit(ev.Cond)
-		if err != nil {
-			return r, err
-		}
-		switch {
-		case cond == "":
-			alts = append(alts, sel)
-		case sel == "":
-			alts = append(alts, paren(cond))
-		default:
-			alts = append(alts, sel+" "+paren(cond))
-		}
-	}
-	head, tail, err := tstatsFrame(p, category, by)
-	if err != nil {
-		return r, err
-	}
-	r.Query = strings.TrimSpace(head + " " + orOf(alts) + tail)
-	return r, nil
+func tstats(q ir.Query, p *profile.Profile) (backends.Result, error) {
+	s := backends.Search{Lang: Search, Selector: selector, Approx: true,
+		Group: func(ev backends.EventCond) (string, error) { return ev.Event.Category, nil },
+		Frame: func(groups []backends.Group, r *backends.Result) error {
+			if len(groups) > 1 {
+				return &backends.Unsupported{Construct: "a search over several data model datasets", Backend: "splunk", Pos: q.Pos,
+					Reason: "one tstats reads one dataset"}
+			}
+			g := groups[0]
+			head, tail, err := tstatsFrame(p, g.Key, g.Events[len(g.Events)-1].Event.By)
+			r.Query = strings.TrimSpace(head + " " + g.Expr.Text + tail)
+			return err
+		}}
+	r, _, err := s.Run(q, p)
+	return r, err
 }
 
 // tstatsFrame writes the tstats command around the where clause, as
@@ -515,11 +384,21 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 	if !j.Ordered {
 		counter = ` | eventstats`
 	}
-	searches, prefix, err := heads(p, sides)
-	if err != nil {
-		return r, err
+	prefix, same := heads(p, sides)
+	var sels []backends.Expr
+	for _, ev := range sides {
+		sel, err := selector.Write(Search, ev.Selector)
+		if err != nil {
+			return r, err
+		}
+		if !same {
+			sel = Search.AndOf(prefixOf(p, ev.Event), sel)
+		}
+		if len(sels) == 0 || sels[0].Text != sel.Text {
+			sels = append(sels, sel)
+		}
 	}
-	r.Query = strings.TrimSpace(prefix+" "+orOf(searches)) +
+	r.Query = Search.AndOf(prefix, Search.OrOf(sels...)).Text +
 		` | eval cartrans_role=mvappend(if(` + tests[0] + `, "left", null()), if(` + tests[1] + `, "right", null()))` +
 		` | mvexpand cartrans_role` +
 		` | eval cartrans_key=if(cartrans_role=="left", ` + keys[0] + `, ` + keys[1] + `)` +

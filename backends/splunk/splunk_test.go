@@ -33,18 +33,18 @@ func TestConstructs(t *testing.T) {
 		{"base name", proc + `exe == "cmd.exe"` + "\noutput x", idx + `EventCode=1 Image="*\\cmd.exe"`},
 		{"base name with leading wildcard", proc + `exe == "*md.exe"` + "\noutput x", idx + `EventCode=1 Image="*md.exe"`},
 		{"path", proc + `image_path == "C:\Windows\System32\cmd.exe"` + "\noutput x", idx + `EventCode=1 Image="C:\\Windows\\System32\\cmd.exe"`},
-		{"not equal keeps missing fields", proc + `parent_command_line != "x"` + "\noutput x", idx + `EventCode=1 (NOT ParentCommandLine="x")`},
+		{"not equal keeps missing fields", proc + `parent_command_line != "x"` + "\noutput x", idx + `EventCode=1 NOT ParentCommandLine="x"`},
 		{"and", proc + `exe == "cmd.exe" and parent_exe == "services.exe"` + "\noutput x", idx + `EventCode=1 Image="*\\cmd.exe" ParentImage="*\\services.exe"`},
 		{"or", proc + `command_line == "*a*" or user == "SYSTEM"` + "\noutput x", idx + `EventCode=1 (CommandLine="*a*" OR User="SYSTEM")`},
 		{"or inside and", proc + `(command_line == "*a*" or command_line == "*b*") and user == "x"` + "\noutput x", idx + `EventCode=1 CommandLine IN ("*a*", "*b*") User="x"`},
-		{"not of a group", proc + `not (user == "a" and integrity_level == "High")` + "\noutput x", idx + `EventCode=1 (NOT (User="a" IntegrityLevel="High"))`},
+		{"not of a group", proc + `not (user == "a" and integrity_level == "High")` + "\noutput x", idx + `EventCode=1 NOT (User="a" IntegrityLevel="High")`},
 		{"contains", proc + `command_line contains "-enc"` + "\noutput x", idx + `EventCode=1 CommandLine="*-enc*"`},
 		{"contains call", proc + `command_line CONTAINS("*-enc*")` + "\noutput x", idx + `EventCode=1 CommandLine="*-enc*"`},
 		{"in", proc + `user in ["a", "b"]` + "\noutput x", idx + `EventCode=1 User IN ("a", "b")`},
-		{"not in", proc + `user not in ["a", "b"]` + "\noutput x", idx + `EventCode=1 (NOT User IN ("a", "b"))`},
+		{"not in", proc + `user not in ["a", "b"]` + "\noutput x", idx + `EventCode=1 NOT User IN ("a", "b")`},
 		{"list constant", "l = [\"a\", \"b\"]\n" + proc + `user in l` + "\noutput x", idx + `EventCode=1 User IN ("a", "b")`},
 		{"exists", proc + `parent_command_line exists` + "\noutput x", idx + `EventCode=1 ParentCommandLine=*`},
-		{"null", proc + `parent_command_line == null` + "\noutput x", idx + `EventCode=1 (NOT ParentCommandLine=*)`},
+		{"null", proc + `parent_command_line == null` + "\noutput x", idx + `EventCode=1 NOT ParentCommandLine=*`},
 		{"quoted number", proc + `pid == "4"` + "\noutput x", idx + `EventCode=1 ProcessId=4`},
 		{"number order", proc + `pid > 4 and ppid <= 10` + "\noutput x", idx + `EventCode=1 ProcessId>4 ParentProcessId<=10`},
 		{"cidr", "f = search Flow:Start\nx = filter f where dest_ip == 10.0.0.0/8\noutput x", idx + `EventCode=3 DestinationIp=10.0.0.0/8`},
@@ -66,7 +66,7 @@ func TestConstructs(t *testing.T) {
 			`index=__your_zeek_index__ sourcetype="bro:dce_rpc:json" id.resp_p=135 endpoint="IRemUnknown2" named_pipe="*\\atsvc"`},
 		// Events under different prefixes each carry their own.
 		{"events in two indexes", "f = search Flow\nx = filter f where dest_port == 445\noutput x",
-			`((index=__your_zeek_index__ sourcetype="bro:dce_rpc:json" id.resp_p=445) OR (index=__your_sysmon_index__ EventCode=3 DestinationPort=445))`},
+			`(index=__your_zeek_index__ sourcetype="bro:dce_rpc:json" id.resp_p=445) OR (index=__your_sysmon_index__ EventCode=3 DestinationPort=445)`},
 		{"registry key", "r = search Registry:value_edit\nx = filter r where key == \"*\\Run\" and data == \"*.exe\"\noutput x", idx + `EventCode=13 | where match(TargetObject, "(?i)^.*\\\\Run\\\\[^\\\\]*$") AND match(Details, "(?i)^.*\\.exe$")`},
 		// A bare condition is over raw Windows log events, of the
 		// Security or the System log.
@@ -319,7 +319,7 @@ func TestJoinAcrossIndexes(t *testing.T) {
 	}
 	p.Events["flow/message"].Fields["hostname"] = profile.FieldMap{Field: "resp_hostname", Transform: profile.HostName}
 	got, e := translate(t, code, p)
-	want := `((index=__your_zeek_index__ sourcetype="bro:dce_rpc:json") OR (index=__your_sysmon_index__ EventCode=1)) | eval cartrans_role=mvappend(`
+	want := `(index=__your_zeek_index__ sourcetype="bro:dce_rpc:json") OR (index=__your_sysmon_index__ EventCode=1) | eval cartrans_role=mvappend(`
 	if e.Fidelity != backends.Approximate || !strings.HasPrefix(got, want) || !strings.Contains(got, `lower(mvindex(split(resp_hostname, "."), 0))`) {
 		t.Errorf("enriched profile: %s %q\n%s", e.Fidelity, e.Reason, got)
 	}
