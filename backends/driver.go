@@ -92,6 +92,9 @@ type Search struct {
 	// Approx maps values without regular expressions (Map's approx): the
 	// language has none for this profile.
 	Approx bool
+	// Check refuses what the language cannot say of one event's
+	// condition, or notes where it is approximate; nil: none.
+	Check func(c ir.Cond, r *Result) error
 	// Prepare rewrites or refuses the events' conditions before they are
 	// written, adding notes to the result; nil: none.
 	Prepare func(events []EventCond, r *Result) error
@@ -132,6 +135,14 @@ func (s *Search) Run(q ir.Query, p *profile.Profile) (Result, []EventCond, error
 	r := Result{Fidelity: Exact, Explain: explain, Approximations: approx}
 	if len(approx) > 0 {
 		r.Fidelity = Approximate
+	}
+	for _, ev := range events {
+		if s.Check == nil {
+			break
+		}
+		if err := s.Check(ev.Cond, &r); err != nil {
+			return r, nil, err
+		}
 	}
 	if s.Prepare != nil {
 		if err := s.Prepare(events, &r); err != nil {

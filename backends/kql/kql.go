@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,53 +18,6 @@ import (
 )
 
 var profiles = backends.EmbeddedProfiles(embeddedProfiles)
-
-// Language is KQL's where expression (kql.md §1). =~ compares strings
-// without case and == with it; contains, startswith and endswith ignore
-// case ("String operators"); matches regex is RE2, unanchored ("matches
-// regex operator"); in~ is a list test without case. has matches whole
-// terms, not substrings, and is never written. not() is a function. A
-// string column is never null: an absent value is the empty string, which
-// isnotempty() tells ("Null values"); a number read from an absent value
-// by todouble() is null, a comparison with null is null and where drops
-// it, so a negated test is guarded with isnotempty() (NullUnknown).
-// ipv4_is_in_range() is null for a value that is no IPv4 address, and
-// "null == true" is false ("Null values"), so the block test is two-valued.
-var Language = &backends.Language{
-	Name:    "kql",
-	And:     " and ",
-	Or:      " or ",
-	Not:     "not",
-	NotCall: true,
-	// not() is a function, an atom; and and or are kept at one level
-	// (every mix parenthesised): kql.md cites no source for their
-	// precedence.
-	Open:         "(",
-	Close:        ")",
-	Literal:      literal,
-	NoControl:    true,
-	FieldName:    fieldName,
-	Match:        `{f} {v}`, // literal writes the operator of a pattern
-	Exact:        `{f} =~ {v}`,
-	ExactLiteral: `{f} =~ {v}`,
-	CasedExact:   `{f} == {v}`,
-	NumEq:        `todouble({f}) == {n}`,
-	Compare:      `todouble({f}) {op} {n}`,
-	Regexp:       `{f} matches regex {v}`,
-	Exists:       `isnotempty({f})`,
-	CIDR:         `ipv4_is_in_range({f}, {v}) == true`, // null (no IPv4 address) == true is false
-	AnyOf:        `{f} in~ ({vs})`,
-	ListSep:      ", ",
-	NullUnknown:  true,
-	Guard:        `isnotempty({f})`,
-}
-
-// keywords cannot be bare column names ("Entity names": identifiers that
-// are keywords are quoted as ['name']).
-var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "has": true, "contains": true, "by": true,
-	"on": true, "true": true, "false": true, "null": true, "let": true, "where": true, "matches": true, "regex": true, "between": true}
-
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // fieldName writes a column name bare, or quoted as ['name'] ("Entity
 // names"), the quote a string literal.
@@ -122,34 +74,15 @@ func (Backend) Name() string                 { return "kql" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query of a program.
-func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
-}
-
-func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	switch {
-	case q.Join != nil:
-		return b.join(q, p)
-	case q.Aggregate != nil:
-		return b.aggregate(q, p)
-	}
-	r, _, err := search(q, p)
-	return r, err
+func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	return queries.Convert(qs, p)
 }
 
 // search writes "Table | where …" over the events of q (their tables
 // are the profile's categories), several tables as a union of such
 // queries (kql.md §4), and gives the events as mapped.
 func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	s := backends.Search{Lang: Language, Selector: selector,
-		Prepare: func(events []backends.EventCond, _ *backends.Result) error {
-			for _, ev := range events {
-				if err := refuse(ev.Cond); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+	s := backends.Search{Lang: Language, Selector: selector, Check: refuse,
 		Group: func(ev backends.EventCond) (string, error) {
 			table := p.Settings["log_table"]
 			if ev.Event != nil {
@@ -180,7 +113,7 @@ func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCo
 // refuse names what KQL cannot say exactly: a match of the empty string
 // (an absent string is the empty string, kql.md §3) and an IPv6 block
 // (ipv4_is_in_range takes IPv4 only; kql.md §1).
-func refuse(c ir.Cond) error {
+func refuse(c ir.Cond, _ *backends.Result) error {
 	var err error
 	ir.Walk(c, func(c ir.Cond) {
 		switch c := c.(type) {
@@ -199,79 +132,42 @@ func refuse(c ir.Cond) error {
 	return err
 }
 
-// selector writes a profile's selector terms: a column equal to a value
-// (== or in, with case: the values are the schema's own), a number bare.
-var selector = backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", ",
-	Value: func(v string) (string, error) {
-		if _, err := strconv.ParseUint(v, 10, 64); err == nil {
-			return v, nil
-		}
-		return quote(v), nil
-	}}
+func joinKey(ev backends.EventCond, p *profile.Profile, f ir.Field) (string, error) {
+	return keys.Key([]backends.EventCond{ev}, p, Language, f)
+}
 
-// join writes a pairing as "L | join kind=inner (R) on keys" (kql.md §4):
-// each side computes its keys lower-cased, as the pseudocode compares
-// them, and requires them present; the time bound and order are a where
-// on each side's time column, copied under its own name.
-func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
+// joinText writes the pairing of the two sides.
+func joinText(q ir.Query, p *profile.Profile, sides [2]backends.JoinSide, r *backends.Result) error {
 	j := q.Join
-	r := backends.Result{Fidelity: backends.Exact}
-	timed := j.Ordered || j.Within > 0
-	tcol := p.Settings["time_column"]
-	switch {
-	case !j.Ordered && j.Within > 0:
-		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "kql", Pos: q.Pos,
-			Reason: "the pseudocode's unordered bound is not written yet"}
-	case timed && tcol == "":
-		return r, &backends.Unsupported{Construct: "an ordered join", Backend: "kql", Pos: q.Pos, Reason: "profile " + p.Name + " names no time column"}
-	}
-	var sides, on []string
-	for i, side := range []*ir.Query{j.Left, j.Right} {
-		s := *side
-		for _, k := range j.Keys {
-			f := map[bool]ir.Field{true: k.Left, false: k.Right}[i == 0]
-			s.Cond = ir.AndOf(ir.Exists{Field: f}, s.Cond) // an event lacking a key pairs with none
-		}
-		sr, events, err := search(s, p)
-		if err != nil {
-			return r, err
-		}
-		r.Explain = append(r.Explain, sr.Explain...)
-		if len(events) != 1 {
-			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "kql", Pos: side.Pos}
-		}
+	var texts, on []string
+	for i, s := range sides {
 		var ext []string
-		for n, k := range j.Keys {
-			f := map[bool]ir.Field{true: k.Left, false: k.Right}[i == 0]
-			key, err := keyExpr(events, p, f)
-			if err != nil {
-				return r, err
-			}
-			ext = append(ext, fmt.Sprintf("cartrans_k%d = %s", n, key))
+		for n, k := range s.Keys {
+			ext = append(ext, fmt.Sprintf("cartrans_k%d = %s", n, k))
 		}
-		if len(j.Keys) == 0 {
+		if len(s.Keys) == 0 {
 			ext = append(ext, "cartrans_k0 = 1")
 		}
-		if timed {
-			name, err := fieldName(tcol)
+		if j.Ordered {
+			name, err := fieldName(p.Settings["time_column"])
 			if err != nil {
-				return r, err
+				return err
 			}
 			ext = append(ext, fmt.Sprintf("cartrans_t%d = %s", i, name))
 		}
-		sides = append(sides, sr.Query+" | extend "+strings.Join(ext, ", "))
+		texts = append(texts, s.Query+" | extend "+strings.Join(ext, ", "))
 	}
 	for n := range max(len(j.Keys), 1) {
 		on = append(on, fmt.Sprintf("cartrans_k%d", n))
 	}
-	r.Query = sides[0] + " | join kind=inner (" + sides[1] + ") on " + strings.Join(on, ", ")
+	r.Query = texts[0] + " | join kind=inner (" + texts[1] + ") on " + strings.Join(on, ", ")
 	if j.Ordered {
 		r.Query += " | where cartrans_t1 > cartrans_t0"
 		if j.Within > 0 {
 			r.Query += " and cartrans_t1 - cartrans_t0 < " + span(j.Within)
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // span writes a duration as a timespan literal in milliseconds, or whole
@@ -283,76 +179,38 @@ func span(d time.Duration) string {
 	return fmt.Sprintf("%dms", d.Milliseconds())
 }
 
-// aggs are summarize's aggregation functions for the pseudocode's
-// (kql.md §4). unique is left out: dcount() is an estimate.
-var aggs = map[string]string{"count": "count", "min": "min", "max": "max", "avg": "avg", "stddev": "stdev", "sum": "sum", "values": "make_set"}
-
 // aggregate writes groups with summarize: keys lower-cased after the
-// profile's transform (the pseudocode groups without case, and an event
-// lacking a key joins no group), the event's time as seconds, numbers
-// read with todouble(), and the condition on the columns after it.
-func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	agg := q.Aggregate
-	src := *agg.Source
-	for _, f := range agg.By {
-		src.Cond = ir.AndOf(ir.Exists{Field: f}, src.Cond)
-	}
-	r, events, err := search(src, p)
-	if err != nil {
-		return r, err
-	}
+// profile's transform (the pseudocode groups without case), the event's
+// time as seconds, numbers read with todouble(), and the condition on the
+// columns after it.
+func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backends.EventCond, r *backends.Result) error {
 	var ext, items, by []string
-	column := func(f ir.Field) (string, profile.Transform, error) {
-		m, err := backends.AggField(events, p, f)
-		if err != nil {
-			return "", "", err
-		}
-		if m.Field == "" {
-			if p.Settings["time_column"] == "" {
-				return "", "", &backends.Unsupported{Construct: "the event's time", Backend: "kql", Pos: f.Pos, Reason: "profile " + p.Name + " names no time column"}
-			}
-			if t := "cartrans_time = (" + p.Settings["time_column"] + " - datetime(1970-01-01)) / 1s"; !slices.Contains(ext, t) {
-				ext = append(ext, t)
-			}
-			return "cartrans_time", "", nil
-		}
-		name, err := fieldName(m.Field)
-		return name, m.Transform, err
-	}
+	cols := map[string]string{}
 	for _, f := range agg.By {
-		expr, err := keyExpr(events, p, f)
+		expr, err := keys.Key(events, p, Language, f)
 		if err != nil {
-			return r, err
+			return err
 		}
 		key := "cartrans_" + nonName.ReplaceAllString(f.Name, "_")
-		ext = append(ext, key+" = "+expr)
-		by = append(by, key)
-	}
-	cols := map[string]string{}
-	for i, f := range agg.By {
-		cols[f.Name] = "todouble(" + by[i] + ")"
+		ext, by = append(ext, key+" = "+expr), append(by, key)
+		cols[f.Name] = "todouble(" + key + ")"
 	}
 	for _, it := range agg.Items {
 		fn, ok := aggs[it.Func]
 		if !ok || !nameRE.MatchString(it.As) {
-			return r, &backends.Unsupported{Construct: "the aggregate " + it.Func + " as " + it.As, Kind: "an aggregate", Backend: "kql", Pos: it.Pos,
+			return &backends.Unsupported{Construct: "the aggregate " + it.Func + " as " + it.As, Kind: "an aggregate", Backend: "kql", Pos: it.Pos,
 				Reason: "KQL's dcount() is an estimate; a column is a plain name"}
 		}
 		text := fn + "()"
 		if it.Field != nil {
-			name, tr, err := column(*it.Field)
+			name, err := column(events, p, *it.Field, &ext)
 			if err != nil {
-				return r, err
-			}
-			if tr != profile.Same {
-				return r, &backends.Unsupported{Construct: "an aggregate of a field the profile maps with a transform", Backend: "kql", Pos: it.Pos}
+				return err
 			}
 			switch {
 			case fn == "count":
 				text = "countif(isnotempty(" + name + "))"
-			case fn == "make_set":
-				text = "make_set(" + name + ")"
-			case name == "cartrans_time":
+			case fn == "make_set" || name == "cartrans_time":
 				text = fn + "(" + name + ")"
 			default:
 				text = fn + "(todouble(" + name + "))"
@@ -371,30 +229,27 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if agg.Having != nil {
 		r.Query += " | where " + backends.HavingText(agg.Having, Language, func(c string) string { return cols[c] })
 	}
-	return r, nil
+	return nil
+}
+
+// column names a field an aggregate reads: the event's time in seconds
+// (a column extended once), another a column the profile maps as it is.
+func column(events []backends.EventCond, p *profile.Profile, f ir.Field, ext *[]string) (string, error) {
+	m, err := backends.AggField(events, p, f)
+	switch {
+	case err != nil:
+		return "", err
+	case m.Field == "" && p.Settings["time_column"] == "":
+		return "", &backends.Unsupported{Construct: "the event's time", Backend: "kql", Pos: f.Pos, Reason: "profile " + p.Name + " names no time column"}
+	case m.Field == "":
+		if t := "cartrans_time = (" + p.Settings["time_column"] + " - datetime(1970-01-01)) / 1s"; !slices.Contains(*ext, t) {
+			*ext = append(*ext, t)
+		}
+		return "cartrans_time", nil
+	case m.Transform != profile.Same:
+		return "", &backends.Unsupported{Construct: "an aggregate of a field the profile maps with a transform", Backend: "kql", Pos: f.Pos}
+	}
+	return fieldName(m.Field)
 }
 
 var nonName = regexp.MustCompile(`[^A-Za-z0-9_]`)
-
-// keyExpr is a join or group key as the pseudocode compares it: the
-// field's value after the profile's transform (a host name's first label,
-// a path's last part), lower-cased.
-func keyExpr(events []backends.EventCond, p *profile.Profile, f ir.Field) (string, error) {
-	m, err := backends.AggField(events, p, f)
-	if err != nil {
-		return "", err
-	}
-	if m.Field == "" {
-		return "", &backends.Unsupported{Construct: "the event's time as a key", Backend: "kql", Pos: f.Pos}
-	}
-	name, err := fieldName(m.Field)
-	if err != nil {
-		return "", err
-	}
-	expr := map[profile.Transform]string{profile.Same: name, profile.HostName: "split(" + name + `, ".")[0]`,
-		profile.BaseName: `extract(@"[^\\/]*$", 0, ` + name + ")"}[m.Transform]
-	if expr == "" {
-		return "", &backends.Unsupported{Construct: "a key the profile maps as a part of " + m.Field, Kind: "a key mapped as a part of a field", Backend: "kql", Pos: f.Pos}
-	}
-	return "tolower(tostring(" + expr + "))", nil
-}
