@@ -194,19 +194,8 @@ func (Backend) Name() string                 { return "eql" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query of a program.
-func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
-}
-
-func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	if q.Join != nil {
-		return b.join(q, p)
-	}
-	if q.Aggregate != nil {
-		return b.aggregate(q, p)
-	}
-	r, _, err := search(q, p)
-	return r, err
+func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	return queries.Convert(qs, p)
 }
 
 // search writes a query over the events of q, and gives them as mapped
@@ -216,14 +205,7 @@ func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) 
 func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
 	lang := language(p)
 	s := backends.Search{Lang: lang, Selector: selector(p.Dialect == "elasticsearch"), Approx: p.Dialect == "elasticsearch",
-		Prepare: func(events []backends.EventCond, r *backends.Result) error {
-			for _, ev := range events {
-				if err := check(ev.Cond, lang, r); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		Check: func(c ir.Cond, r *backends.Result) error { return check(c, lang, r) },
 		// The category is written as it is: a name, never a keyword
 		// (profile.Parse has checked it is a name or dotted names).
 		Group: func(ev backends.EventCond) (string, error) {
@@ -309,65 +291,51 @@ var (
 	numRE  = regexp.MustCompile(`^\d+$`)
 )
 
-// join writes a pairing of events as EQL's sequence (ordered, with
-// maxspan for a time bound) or join (unordered; join takes no maxspan),
-// each side's keys in its own by clause (docs/design/eql.md §A.6).
-func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	j := q.Join
-	r := backends.Result{Fidelity: backends.Exact}
-	var terms []string
-	for i, side := range []*ir.Query{j.Left, j.Right} {
-		sr, events, err := search(*side, p)
-		if err != nil {
-			return r, err
-		}
-		r.Explain = append(r.Explain, sr.Explain...)
-		r.Approximations = append(r.Approximations, sr.Approximations...)
-		if sr.Fidelity == backends.Approximate {
-			r.Fidelity = backends.Approximate
-		}
-		if len(events) != 1 {
-			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "eql", Pos: side.Pos}
-		}
-		var keys []string
-		for _, k := range j.Keys {
-			f := k.Left
-			if i == 1 {
-				f = k.Right
+// queries drives each kind of query. A pairing is EQL's sequence
+// (ordered, with maxspan for a time bound) or join (unordered; join takes
+// no maxspan), each side's keys in its own by clause (docs/design/eql.md
+// §A.6); Elasticsearch has no join, and sample pairs events unordered.
+var queries = &backends.Queries{Search: search,
+	Join: &backends.Join{
+		Check: func(q ir.Query, p *profile.Profile) error {
+			if !q.Join.Ordered && q.Join.Within > 0 {
+				return &backends.Unsupported{Construct: "a time bound without an order", Backend: "eql", Pos: q.Pos,
+					Reason: "EQL's join takes no maxspan and its sequence needs an order"}
 			}
-			field, err := backends.JoinKey(events[0], p, f)
+			return nil
+		},
+		Key: func(ev backends.EventCond, p *profile.Profile, f ir.Field) (string, error) {
+			field, err := backends.JoinKey(ev, p, f)
 			if err != nil {
-				return r, err
+				return "", err
 			}
-			name, err := language(p).FieldName(field)
-			if err != nil {
-				return r, err
+			return language(p).FieldName(field)
+		},
+		Write: func(q ir.Query, p *profile.Profile, sides [2]backends.JoinSide, r *backends.Result) error {
+			j := q.Join
+			head := "join"
+			switch {
+			case j.Ordered && j.Within > 0:
+				head = "sequence with maxspan=" + span(j.Within)
+			case j.Ordered:
+				head = "sequence"
+			case p.Dialect == "elasticsearch":
+				head = "sample"
 			}
-			keys = append(keys, name)
-		}
-		term := "[" + sr.Query + "]"
-		if len(keys) > 0 {
-			term += " by " + strings.Join(keys, ", ")
-		}
-		terms = append(terms, term)
+			r.Query = head
+			for _, s := range sides {
+				r.Query += " " + term(s.Query, s.Keys)
+			}
+			return nil
+		}},
+	Aggregate: &backends.Aggregate{Check: aggCheck, Rewrite: backends.CountOf, Write: aggregate}}
+
+// term is one search of a sequence, join or sample, with its keys.
+func term(query string, keys []string) string {
+	if len(keys) == 0 {
+		return "[" + query + "]"
 	}
-	switch {
-	case j.Ordered:
-		head := "sequence"
-		if j.Within > 0 {
-			head += " with maxspan=" + span(j.Within)
-		}
-		r.Query = head + " " + strings.Join(terms, " ")
-	case j.Within > 0:
-		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "eql", Pos: q.Pos,
-			Reason: "EQL's join takes no maxspan and its sequence needs an order"}
-	case p.Dialect == "elasticsearch":
-		// Elasticsearch has no join; sample pairs events unordered.
-		r.Query = "sample " + strings.Join(terms, " ")
-	default:
-		r.Query = "join " + strings.Join(terms, " ")
-	}
-	return r, nil
+	return "[" + query + "] by " + strings.Join(keys, ", ")
 }
 
 // burst recognises a group kept when it holds more than one event within
@@ -410,38 +378,6 @@ func burst(agg *ir.Aggregate) (time.Duration, bool) {
 	return within, within > 0 && counted
 }
 
-// burstSequence writes a burst as two events of the same keys within the
-// time; the query is approximate: it also fires when other events of the
-// key lie outside that time, where the pseudocode's span of all the
-// group's events exceeds it.
-func (b Backend) burstSequence(q ir.Query, within time.Duration, p *profile.Profile) (backends.Result, error) {
-	agg := q.Aggregate
-	src := *agg.Source
-	for _, it := range agg.Items {
-		if it.Func == "count" && it.Field != nil {
-			src.Cond = ir.AndOf(ir.Exists{Field: *it.Field}, src.Cond) // count(f) counts events with f
-		}
-	}
-	r, events, err := search(src, p)
-	if err != nil {
-		return r, err
-	}
-	keys, err := backends.PlainKeys(events, p, agg.By, language(p))
-	if err != nil {
-		return r, err
-	}
-	term := "[" + r.Query + "]"
-	head := "sequence"
-	if len(keys) > 0 {
-		head += " by " + strings.Join(keys, ", ")
-	}
-	r.Query = head + " with maxspan=" + span(within) + " " + term + " " + term
-	r.Fidelity = backends.Approximate
-	r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "more than one event within a time as a sequence of two",
-		Text: fmt.Sprintf("EQL has no minimum or maximum: the group's condition is written as two events of the same keys within %s, which also fires when the group's other events lie outside that time", span(within))})
-	return r, nil
-}
-
 // span writes a duration as EQL's maxspan: whole units of s, m, h or d,
 // else milliseconds (eql parser, time_range).
 func span(d time.Duration) string {
@@ -456,36 +392,42 @@ func span(d time.Duration) string {
 	return fmt.Sprintf("%dms", d.Milliseconds())
 }
 
-// aggregate writes a count of groups with EQL's pipes: "| count k1, k2 |
-// filter count > N" (eql pipes: count, filter). Endgame EQL has no pipe
-// for min, max, avg or the rest, and Elasticsearch's EQL has no
-// aggregation at all (docs/design/eql.md §A.6, §B.5).
-func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	agg := q.Aggregate
-	if within, ok := burst(agg); ok {
-		return b.burstSequence(q, within, p)
+// aggCheck refuses what EQL's pipes cannot count: Endgame EQL has no
+// pipe for min, max, avg or the rest, and Elasticsearch's EQL has no
+// aggregation at all (docs/design/eql.md §A.6, §B.5); a burst is a
+// sequence instead.
+func aggCheck(q ir.Query, p *profile.Profile) error {
+	if _, ok := burst(q.Aggregate); ok {
+		return nil
 	}
 	if p.Dialect == "elasticsearch" {
-		return backends.Result{}, &backends.Unsupported{Construct: "aggregation", Backend: "eql", Pos: q.Pos, Reason: "Elasticsearch's EQL has no aggregating pipe"}
+		return &backends.Unsupported{Construct: "aggregation", Backend: "eql", Pos: q.Pos, Reason: "Elasticsearch's EQL has no aggregating pipe"}
 	}
-	if len(agg.Items) != 1 || agg.Items[0].Func != "count" {
-		return backends.Result{}, &backends.Unsupported{Construct: "an aggregate other than a count", Backend: "eql", Pos: q.Pos, Reason: "EQL's only aggregating pipes count"}
-	}
-	if agg.Items[0].Field != nil {
-		// count(f) counts the events that have f.
-		src := *agg.Source
-		src.Cond = ir.AndOf(ir.Exists{Field: *agg.Items[0].Field}, src.Cond)
-		agg = &ir.Aggregate{Source: &src, By: agg.By, Items: agg.Items, Having: agg.Having}
-	}
-	base, events, err := search(*agg.Source, p)
+	return backends.OneCount(q, p, true, "EQL's only aggregating pipes count")
+}
+
+// aggregate writes a count of groups with EQL's pipes: "| count k1, k2 |
+// filter count > N" (eql pipes: count, filter); count(f) counts the
+// events that have f (backends.CountOf). A burst is written as two events
+// of the same keys within the time; the query is approximate: it also
+// fires when other events of the key lie outside that time, where the
+// pseudocode's span of all the group's events exceeds it.
+func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backends.EventCond, r *backends.Result) error {
+	keys, err := backends.PlainKeys(events, p, agg.By, language(p))
 	if err != nil {
-		return base, err
+		return err
 	}
-	keys, err := backends.PlainKeys(events, p, agg.By, Language)
-	if err != nil {
-		return base, err
+	if within, ok := burst(agg); ok {
+		head := "sequence"
+		if len(keys) > 0 {
+			head += " by " + strings.Join(keys, ", ")
+		}
+		r.Query = head + " with maxspan=" + span(within) + " " + term(r.Query, nil) + " " + term(r.Query, nil)
+		r.Fidelity = backends.Approximate
+		r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "more than one event within a time as a sequence of two",
+			Text: fmt.Sprintf("EQL has no minimum or maximum: the group's condition is written as two events of the same keys within %s, which also fires when the group's other events lie outside that time", span(within))})
+		return nil
 	}
-	r := base
 	r.Query += " | count"
 	if len(keys) > 0 {
 		r.Query += " " + strings.Join(keys, ", ")
@@ -493,9 +435,9 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	if agg.Having != nil {
 		text, ok := backends.CountHaving(agg, Language, "count")
 		if !ok {
-			return r, &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "eql", Pos: q.Pos, Reason: "EQL's count pipe keeps only the count to filter on"}
+			return &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "eql", Pos: q.Pos, Reason: "EQL's count pipe keeps only the count to filter on"}
 		}
 		r.Query += " | filter " + text
 	}
-	return r, nil
+	return nil
 }
