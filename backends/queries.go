@@ -1,6 +1,8 @@
 package backends
 
 import (
+	"strings"
+
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/profile"
 )
@@ -193,4 +195,42 @@ func (k KeyForms) Key(events []EventCond, p *profile.Profile, l *Language, f ir.
 		return "", &Unsupported{Construct: "a key the profile maps as a part of " + m.Field, Kind: "a key mapped as a part of a field", Backend: p.Backend, Pos: f.Pos}
 	}
 	return fillTemplate(form, func(s string) (string, bool) { return name, s == "f" }), nil
+}
+
+// CountPipe is a language's count of groups in pipes after the search:
+// Pipe counts ({as} the column's name), By names the keys ({keys},
+// joined by ", "), Having keeps the groups ({c}, the condition with the
+// count named Column, or the item's own name when empty). Reason says why
+// a condition on a group's keys cannot be said (the pipe keeps only the
+// count).
+type CountPipe struct {
+	Pipe, By, Having, Column, Reason string
+}
+
+// Write writes the count of events's groups after the search in r,
+// with keys that map as they are (PlainKeys).
+func (c *CountPipe) Write(q ir.Query, agg *ir.Aggregate, p *profile.Profile, l *Language, events []EventCond, r *Result) error {
+	keys, err := PlainKeys(events, p, agg.By, l)
+	if err != nil {
+		return err
+	}
+	as, column := agg.Items[0].As, c.Column
+	if column == "" {
+		column = as
+	}
+	fill := func(tmpl, key, v string) string {
+		return fillTemplate(tmpl, func(k string) (string, bool) { return v, k == key })
+	}
+	r.Query += fill(c.Pipe, "as", as)
+	if len(keys) > 0 {
+		r.Query += fill(c.By, "keys", strings.Join(keys, ", "))
+	}
+	if agg.Having != nil {
+		text, ok := CountHaving(agg, l, column)
+		if !ok {
+			return &Unsupported{Construct: "a condition on a group's keys", Backend: p.Backend, Pos: q.Pos, Reason: c.Reason}
+		}
+		r.Query += fill(c.Having, "c", text)
+	}
+	return nil
 }

@@ -413,11 +413,11 @@ func aggCheck(q ir.Query, p *profile.Profile) error {
 // fires when other events of the key lie outside that time, where the
 // pseudocode's span of all the group's events exceeds it.
 func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backends.EventCond, r *backends.Result) error {
-	keys, err := backends.PlainKeys(events, p, agg.By, language(p))
-	if err != nil {
-		return err
-	}
 	if within, ok := burst(agg); ok {
+		keys, err := backends.PlainKeys(events, p, agg.By, language(p))
+		if err != nil {
+			return err
+		}
 		head := "sequence"
 		if len(keys) > 0 {
 			head += " by " + strings.Join(keys, ", ")
@@ -428,16 +428,8 @@ func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backe
 			Text: fmt.Sprintf("EQL has no minimum or maximum: the group's condition is written as two events of the same keys within %s, which also fires when the group's other events lie outside that time", span(within))})
 		return nil
 	}
-	r.Query += " | count"
-	if len(keys) > 0 {
-		r.Query += " " + strings.Join(keys, ", ")
-	}
-	if agg.Having != nil {
-		text, ok := backends.CountHaving(agg, Language, "count")
-		if !ok {
-			return &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "eql", Pos: q.Pos, Reason: "EQL's count pipe keeps only the count to filter on"}
-		}
-		r.Query += " | filter " + text
-	}
-	return nil
+	return count.Write(q, agg, p, Language, events, r)
 }
+
+var count = backends.CountPipe{Pipe: " | count", By: " {keys}", Having: " | filter {c}", Column: "count",
+	Reason: "EQL's count pipe keeps only the count to filter on"}

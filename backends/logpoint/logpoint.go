@@ -99,27 +99,40 @@ func (Backend) Name() string                 { return "logpoint" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query of a program.
-func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
+func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	return queries.Convert(qs, p)
 }
 
-func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	if q.Join != nil {
-		// LogPoint has joins ("join", "followed by … within … on"), but no
-		// source this backend follows shows their grammar: pySigma's
-		// LogPoint backend writes none, CAR's LogPoint queries use none,
-		// and LogPoint's manual pages on them are not among the references
-		// (docs/design/logpoint.md §5). A join written from memory could
-		// read right and be wrong, so it is refused until checked.
-		return backends.Result{}, &backends.Unsupported{Construct: "join", Backend: "logpoint", Pos: q.Pos,
+// queries drives each kind of query. LogPoint has joins ("join",
+// "followed by … within … on"), but no source this backend follows shows
+// their grammar: pySigma's LogPoint backend writes none, CAR's LogPoint
+// queries use none, and LogPoint's manual pages on them are not among the
+// references (docs/design/logpoint.md §5). A join written from memory
+// could read right and be wrong, so it is refused until checked. A count
+// of groups is "| chart count() as n by k | search n > 5" (LogPoint's
+// chart and search commands; CAR-2013-04-002's LogPoint query has this
+// shape); other aggregates over the event's time are not written:
+// LogPoint's name for it is not among the sources.
+var queries = &backends.Queries{Search: search,
+	Join: &backends.Join{Check: func(q ir.Query, p *profile.Profile) error {
+		return &backends.Unsupported{Construct: "join", Backend: "logpoint", Pos: q.Pos,
 			Reason: "LogPoint's join and followed-by grammar is not in the sources this backend follows (docs/design/logpoint.md §5)"}
-	}
-	if q.Aggregate != nil {
-		return b.aggregate(q, p)
-	}
-	r, _, err := search(q, p)
-	return r, err
-}
+	}},
+	Aggregate: &backends.Aggregate{
+		Check: func(q ir.Query, p *profile.Profile) error {
+			if err := backends.OneCount(q, p, false, ""); err != nil {
+				return err
+			}
+			if as := q.Aggregate.Items[0].As; !plainRE.MatchString(as) {
+				return &backends.Unsupported{Construct: "the column name " + as, Kind: "a column name", Backend: "logpoint", Pos: q.Pos}
+			}
+			return nil
+		},
+		Write: func(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backends.EventCond, r *backends.Result) error {
+			return count.Write(q, agg, p, Language, events, r)
+		}}}
+
+var count = backends.CountPipe{Pipe: " | chart count() as {as}", By: " by {keys}", Having: " | search {c}"}
 
 // search writes a query over the events of q, and gives them as mapped
 // too: a count's groups are fields of those events. A value a profile
@@ -431,39 +444,3 @@ var selector = backends.Selector{Eq: "{f}={v}", In: "{f} IN [{vs}]", Sep: ", ",
 	}}
 
 var plainRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
-
-// aggregate writes a count of groups: "| chart count() as n by k | search
-// n > 5" (LogPoint's chart and search commands; CAR-2013-04-002's
-// LogPoint query has this shape). Other aggregates over the event's time
-// are not written: LogPoint's name for it is not among the sources.
-func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	agg := q.Aggregate
-	if len(agg.Items) != 1 || agg.Items[0].Func != "count" || agg.Items[0].Field != nil {
-		return backends.Result{}, &backends.Unsupported{Construct: "an aggregate other than a count of events", Backend: "logpoint", Pos: q.Pos}
-	}
-	base, events, err := search(*agg.Source, p)
-	if err != nil {
-		return base, err
-	}
-	keys, err := backends.PlainKeys(events, p, agg.By, Language)
-	if err != nil {
-		return base, err
-	}
-	as := agg.Items[0].As
-	if !plainRE.MatchString(as) {
-		return base, &backends.Unsupported{Construct: "the column name " + as, Kind: "a column name", Backend: "logpoint", Pos: q.Pos}
-	}
-	r := base
-	r.Query += " | chart count() as " + as
-	if len(keys) > 0 {
-		r.Query += " by " + strings.Join(keys, ", ")
-	}
-	if agg.Having != nil {
-		text, ok := backends.CountHaving(agg, Language, as)
-		if !ok {
-			return r, &backends.Unsupported{Construct: "a condition on a group's keys", Backend: "logpoint", Pos: q.Pos}
-		}
-		r.Query += " | search " + text
-	}
-	return r, nil
-}
