@@ -25,11 +25,11 @@ func (d *Queries) Convert(qs []ir.Query, p *profile.Profile) ([]Result, error) {
 func (d *Queries) Query(q ir.Query, p *profile.Profile) (Result, error) {
 	switch {
 	case q.Join != nil && d.Join == nil:
-		return Result{}, &Unsupported{Construct: "join", Backend: p.Backend, Pos: q.Pos, Reason: "pairing events is not emitted for this backend"}
+		return Result{}, &Unsupported{Construct: "join", Backend: p.Backend, Pos: q.Pos, Reason: "pairing events is not emitted for this backend yet"}
 	case q.Join != nil:
 		return d.join(q, p)
 	case q.Aggregate != nil && d.Aggregate == nil:
-		return Result{}, &Unsupported{Construct: "aggregation", Backend: p.Backend, Pos: q.Pos, Reason: "grouping events is not emitted for this backend"}
+		return Result{}, &Unsupported{Construct: "aggregation", Backend: p.Backend, Pos: q.Pos, Reason: "grouping events is not emitted for this backend yet"}
 	case q.Aggregate != nil:
 		return d.aggregate(q, p)
 	}

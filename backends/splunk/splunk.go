@@ -115,28 +115,24 @@ type Backend struct{}
 func (Backend) Name() string                 { return "splunk" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
-// Convert translates each query of a program.
-func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
+// Convert translates each query of a program; the tstats dialect reads
+// a CIM data model.
+func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	if p.Dialect == "tstats" {
+		return tstatsQueries.Convert(qs, p)
+	}
+	return queries.Convert(qs, p)
 }
 
-func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	if p.Dialect == "tstats" {
-		return tstats(q, p)
-	}
-	if q.Join != nil {
-		return b.join(q, p)
-	}
-	if q.Aggregate != nil {
-		return b.aggregate(q, p)
-	}
-	r, _, err := search(q, p, Search)
+// searchAny writes a search with its condition in the search command, or,
+// where that cannot say it, in one "| where" over the events the search
+// selects.
+func searchAny(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
+	r, events, err := search(q, p, Search)
 	if backends.IsUnsupported(err) {
-		// What the search command cannot say is one "| where" over
-		// the events the search selects.
-		r, _, err = search(q, p, Where)
+		return search(q, p, Where)
 	}
-	return r, err
+	return r, events, err
 }
 
 // search writes a search over the events of q, with the condition in
@@ -257,7 +253,7 @@ var valueEscaper = strings.NewReplacer(Search.Escapes...)
 // "WHERE <search-query>"), so the Search table writes it; a condition the
 // search command cannot say cannot be filtered after tstats either, since
 // only the by fields survive it.
-func tstats(q ir.Query, p *profile.Profile) (backends.Result, error) {
+func tstats(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
 	s := backends.Search{Lang: Search, Selector: selector, Approx: true,
 		Group: func(ev backends.EventCond) (string, error) { return ev.Event.Category, nil },
 		Frame: func(groups []backends.Group, r *backends.Result) error {
@@ -270,8 +266,7 @@ func tstats(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			r.Query = strings.TrimSpace(head + " " + g.Expr.Text + tail)
 			return err
 		}}
-	r, _, err := s.Run(q, p)
-	return r, err
+	return s.Run(q, p)
 }
 
 // tstatsFrame writes the tstats command around the where clause, as
@@ -304,92 +299,95 @@ func tstatsFrame(p *profile.Profile, category string, by []string) (string, stri
 	return head, tail, nil
 }
 
-// join pairs events in SPL: the search reads both sides' events; eval
-// marks which side each event is on (an event may be on both, so it is
-// then expanded into one row per side) and computes its key; streamstats,
-// over events in time order, counts for each row the left rows with the
-// same key in the window before it; a right row with a count is a match.
-// The result lists each right event that has a matching left one, not
-// every pair, and two events with the same timestamp count as ordered:
-// the query is marked approximate for both. An unordered join without a
-// time bound counts with eventstats over the whole search instead.
-func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
+// queries drives each kind of query. A pairing in SPL: the search reads
+// both sides' events; eval marks which side each event is on (an event
+// may be on both, so it is then expanded into one row per side) and
+// computes its key; streamstats, over events in time order, counts for
+// each row the left rows with the same key in the window before it; a
+// right row with a count is a match. The result lists each right event
+// that has a matching left one, not every pair, and two events with the
+// same timestamp count as ordered: the query is marked approximate for
+// both. An unordered join without a time bound counts with eventstats
+// over the whole search instead.
+var queries = &backends.Queries{Search: searchAny,
+	Join:      &backends.Join{Check: joinCheck, Side: joinSide, Key: joinKey, Write: joinText},
+	Aggregate: &backends.Aggregate{Write: aggregate}}
+
+// tstatsQueries reads a CIM data model, whose tstats neither pairs nor
+// groups beyond its own by fields.
+var tstatsQueries = &backends.Queries{Search: tstats}
+
+func joinCheck(q ir.Query, p *profile.Profile) error {
 	j := q.Join
-	r := backends.Result{Fidelity: backends.Approximate}
-	if !j.Ordered && j.Within > 0 {
-		return r, &backends.Unsupported{Construct: "a time bound without an order", Backend: "splunk", Pos: q.Pos,
+	switch {
+	case !j.Ordered && j.Within > 0:
+		return &backends.Unsupported{Construct: "a time bound without an order", Backend: "splunk", Pos: q.Pos,
 			Reason: "streamstats looks back only"}
+	case j.Within > 0 && (j.Within%time.Second != 0 || j.Within < time.Second):
+		return &backends.Unsupported{Construct: "a time bound under a second or not in whole seconds", Backend: "splunk", Pos: q.Pos,
+			Reason: "streamstats time_window counts whole seconds"}
 	}
-	var tests, keys []string
-	var sides []backends.EventCond
-	for i, side := range []*ir.Query{j.Left, j.Right} {
-		var explain []backends.Note
-		events, err := backends.Map(*side, p, &explain, nil)
-		if err != nil {
-			return r, err
-		}
-		r.Explain = append(r.Explain, explain...)
-		if len(events) != 1 {
-			return r, &backends.Unsupported{Construct: "a join side over several kinds of event", Backend: "splunk", Pos: side.Pos}
-		}
-		ev := events[0]
-		sides = append(sides, ev)
-		test, err := evalSelector(ev.Selector)
-		if err != nil {
-			return r, err
-		}
-		if ev.Cond != nil {
-			c, err := Where.Emit(ev.Cond)
-			if err != nil {
-				return r, err
-			}
-			test += " AND (" + c + ")"
-		}
-		tests = append(tests, test)
-		var parts []string
-		for _, k := range j.Keys {
-			f := k.Left
-			if i == 1 {
-				f = k.Right
-			}
-			m, ok := ev.Event.Fields[f.Name]
-			if !ok {
-				return r, &backends.Unmapped{What: "field " + f.Name + " of " + ev.Source.String(), Profile: p.Name, Pos: f.Pos}
-			}
-			name, err := evalField(m.Field)
-			if err != nil {
-				return r, err
-			}
-			key, ok := keyExpr(name, m.Transform)
-			if !ok {
-				return r, &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "splunk", Pos: f.Pos,
-					Reason: f.Name + " is a part of " + m.Field}
-			}
-			parts = append(parts, key)
-		}
+	return nil
+}
+
+// joinSide writes a side as an eval test: its selector and condition.
+func joinSide(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
+	var explain []backends.Note
+	events, err := backends.Map(q, p, &explain, nil)
+	r := backends.Result{Explain: explain}
+	if err != nil || len(events) != 1 {
+		return r, events, err
+	}
+	sel, err := evalSelector(events[0].Selector)
+	if err != nil {
+		return r, nil, err
+	}
+	cond, err := Where.EmitExpr(events[0].Cond)
+	r.Query = Where.AndOf(sel, cond).Text
+	return r, events, err
+}
+
+func joinKey(ev backends.EventCond, p *profile.Profile, f ir.Field) (string, error) {
+	m, ok := ev.Event.Fields[f.Name]
+	if !ok {
+		return "", &backends.Unmapped{What: "field " + f.Name + " of " + ev.Source.String(), Profile: p.Name, Pos: f.Pos}
+	}
+	name, err := evalField(m.Field)
+	if err != nil {
+		return "", err
+	}
+	key, ok := keyExpr(name, m.Transform)
+	if !ok {
+		return "", &backends.Unsupported{Construct: "a join key the profile maps with a transform", Backend: "splunk", Pos: f.Pos,
+			Reason: f.Name + " is a part of " + m.Field}
+	}
+	return key, nil
+}
+
+func joinText(q ir.Query, p *profile.Profile, sides [2]backends.JoinSide, r *backends.Result) error {
+	j := q.Join
+	var keys []string
+	for _, s := range sides {
+		parts := s.Keys
 		if len(parts) == 0 {
 			parts = []string{`"all"`}
 		}
 		keys = append(keys, strings.Join(parts, ` . "|" . `))
 	}
-	window := ""
-	if j.Within > 0 {
-		window = fmt.Sprintf(" time_window=%ds", int(j.Within.Seconds()))
-		if j.Within%time.Second != 0 || j.Within < time.Second {
-			return r, &backends.Unsupported{Construct: "a time bound under a second or not in whole seconds", Backend: "splunk", Pos: q.Pos,
-				Reason: "streamstats time_window counts whole seconds"}
-		}
-	}
-	counter := ` | sort 0 _time | streamstats` + window
-	if !j.Ordered {
+	counter := ` | sort 0 _time | streamstats`
+	switch {
+	case !j.Ordered:
 		counter = ` | eventstats`
+	case j.Within > 0:
+		counter += fmt.Sprintf(" time_window=%ds", int(j.Within.Seconds()))
 	}
-	prefix, same := heads(p, sides)
+	events := []backends.EventCond{sides[0].Event, sides[1].Event}
+	prefix, same := heads(p, events)
 	var sels []backends.Expr
-	for _, ev := range sides {
+	for _, ev := range events {
 		sel, err := selector.Write(Search, ev.Selector)
 		if err != nil {
-			return r, err
+			return err
 		}
 		if !same {
 			sel = Search.AndOf(prefixOf(p, ev.Event), sel)
@@ -399,14 +397,15 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 		}
 	}
 	r.Query = Search.AndOf(prefix, Search.OrOf(sels...)).Text +
-		` | eval cartrans_role=mvappend(if(` + tests[0] + `, "left", null()), if(` + tests[1] + `, "right", null()))` +
+		` | eval cartrans_role=mvappend(if(` + sides[0].Query + `, "left", null()), if(` + sides[1].Query + `, "right", null()))` +
 		` | mvexpand cartrans_role` +
 		` | eval cartrans_key=if(cartrans_role=="left", ` + keys[0] + `, ` + keys[1] + `)` +
 		counter + ` count(eval(cartrans_role=="left")) as cartrans_left by cartrans_key` +
 		` | where cartrans_role=="right" AND cartrans_left>0`
+	r.Fidelity = backends.Approximate
 	r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "a join as the right events that have a match",
 		Text: "the query lists each right event that has a matching left event, not every pair; with an order, events with the same timestamp count as ordered"})
-	return r, nil
+	return nil
 }
 
 // keyExpr is an eval expression of a field's value as the pseudocode
@@ -427,27 +426,23 @@ func keyExpr(name string, t profile.Transform) (string, bool) {
 }
 
 // evalSelector writes selector terms as an eval test.
-func evalSelector(terms []profile.Term) (string, error) {
-	var parts []string
+func evalSelector(terms []profile.Term) (backends.Expr, error) {
+	var parts []backends.Expr
 	for _, t := range terms {
 		name, lits, err := selectorTerm(t, evalField)
 		if err != nil {
-			return "", err
+			return backends.Expr{}, err
 		}
-		alts := make([]string, len(lits))
+		alts := make([]backends.Expr, len(lits))
 		for i, l := range lits {
-			alts[i] = name + "==" + l
+			alts[i] = backends.Atom(name + "==" + l)
 		}
-		if len(alts) == 1 {
-			parts = append(parts, alts[0])
-		} else {
-			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
-		}
+		parts = append(parts, backends.Atom(Where.Operand(Where.OrOf(alts...), "and")))
 	}
 	if len(parts) == 0 {
-		return "true()", nil
+		return backends.Atom("true()"), nil
 	}
-	return strings.Join(parts, " AND "), nil
+	return Where.AndOf(parts...), nil
 }
 
 // statsFuncs are the stats functions of the language's aggregates.
@@ -461,17 +456,7 @@ var statsFuncs = map[string]string{
 // compare as seconds. Group keys are computed first with eval, lower-cased
 // (values that compare equal in the pseudocode fall in one group) and
 // after the profile's transform, as cartrans_<CAR name>.
-func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	agg := q.Aggregate
-	base, err := b.query(*agg.Source, p)
-	if err != nil {
-		return base, err
-	}
-	r := backends.Result{Fidelity: base.Fidelity, Approximations: base.Approximations, Explain: base.Explain}
-	events, err := backends.Map(*agg.Source, p, nil, nil)
-	if err != nil {
-		return r, err
-	}
+func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backends.EventCond, r *backends.Result) error {
 	field := func(f ir.Field) (string, string, error) {
 		m, err := backends.AggField(events, p, f)
 		if err != nil {
@@ -498,7 +483,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 	for _, f := range agg.By {
 		name, expr, err := field(f)
 		if err != nil {
-			return r, err
+			return err
 		}
 		if expr == "" {
 			expr, _ = keyExpr(name, profile.Same)
@@ -517,7 +502,7 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		if it.Field != nil {
 			name, expr, err := field(*it.Field)
 			if err != nil {
-				return r, err
+				return err
 			}
 			if expr != "" {
 				evals = append(evals, name+"="+expr)
@@ -525,12 +510,12 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 			text = fn + "(" + name + ")"
 		}
 		if _, err := fieldName(it.As); err != nil {
-			return r, &backends.Unsupported{Construct: "the column name " + it.As, Kind: "a column name", Backend: "splunk", Pos: it.Pos}
+			return &backends.Unsupported{Construct: "the column name " + it.As, Kind: "a column name", Backend: "splunk", Pos: it.Pos}
 		}
 		items = append(items, text+" as "+it.As)
 		columns[it.As] = it.As
 	}
-	query := base.Query
+	query := r.Query
 	if len(evals) > 0 {
 		query += " | eval " + strings.Join(slices.Compact(evals), ", ")
 	}
@@ -542,5 +527,5 @@ func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, err
 		query += " | where " + backends.HavingText(agg.Having, Where, func(c string) string { return columns[c] })
 	}
 	r.Query = query
-	return r, nil
+	return nil
 }

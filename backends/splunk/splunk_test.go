@@ -265,7 +265,7 @@ func TestCIM(t *testing.T) {
 // the right events that have a match rather than the pairs.
 func TestJoin(t *testing.T) {
 	got, e := translate(t, "a = search Process:Create\nb = search Flow:Start\nj = join (a, b) where a.hostname == b.hostname and a.pid == b.pid and a.time < b.time < a.time + 30 seconds and b.dest_port == 443\noutput j", nil)
-	want := `index=__your_sysmon_index__ (EventCode=1 OR EventCode=3) | eval cartrans_role=mvappend(if(EventCode==1, "left", null()), if(EventCode==3 AND (tonumber(DestinationPort)=443), "right", null())) | mvexpand cartrans_role | eval cartrans_key=if(cartrans_role=="left", lower(mvindex(split(Computer, "."), 0)) . "|" . lower(tostring(ProcessId)), lower(mvindex(split(Computer, "."), 0)) . "|" . lower(tostring(ProcessId))) | sort 0 _time | streamstats time_window=30s count(eval(cartrans_role=="left")) as cartrans_left by cartrans_key | where cartrans_role=="right" AND cartrans_left>0`
+	want := `index=__your_sysmon_index__ (EventCode=1 OR EventCode=3) | eval cartrans_role=mvappend(if(EventCode==1, "left", null()), if(EventCode==3 AND tonumber(DestinationPort)=443, "right", null())) | mvexpand cartrans_role | eval cartrans_key=if(cartrans_role=="left", lower(mvindex(split(Computer, "."), 0)) . "|" . lower(tostring(ProcessId)), lower(mvindex(split(Computer, "."), 0)) . "|" . lower(tostring(ProcessId))) | sort 0 _time | streamstats time_window=30s count(eval(cartrans_role=="left")) as cartrans_left by cartrans_key | where cartrans_role=="right" AND cartrans_left>0`
 	if got != want || e.Fidelity != backends.Approximate {
 		t.Errorf("ordered join:\n got %s [%s]\nwant %s", got, e.Fidelity, want)
 	}
