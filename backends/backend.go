@@ -64,10 +64,14 @@ type Language struct {
 	NumEq   string // numeric equality
 	Compare string // {f} {op} {n}
 	Regexp  string // {f} and {v}, the pattern as a string literal
-	Exists  string
-	CIDR    string // {f}, and {v} the block as a string literal or {b} as written
-	AnyOf   string // a list of values on one field: {f} and {vs}, the quoted values joined by ListSep; empty: an or of matches
-	ListSep string
+	// RegexpFold is a regular expression test that ignores case, for a
+	// pattern that begins with (?i), which it takes off; empty: Regexp
+	// with the flag in the pattern.
+	RegexpFold string
+	Exists     string
+	CIDR       string // {f}, and {v} the block as a string literal or {b} as written
+	AnyOf      string // a list of values on one field: {f} and {vs}, the quoted values joined by ListSep; empty: an or of matches
+	ListSep    string
 	// AnyOfWildcards is set when AnyOf expands wildcards in its values.
 	AnyOfWildcards bool
 

@@ -235,7 +235,10 @@ func (e *emitter) leaf(c ir.Cond) string {
 		if l.Regexp == "" {
 			return e.fail("a regular expression", c.Field, "")
 		}
-		pattern := c.Pattern
+		pattern, tmpl := c.Pattern, l.Regexp
+		if l.RegexpFold != "" && strings.HasPrefix(pattern, "(?i)") {
+			pattern, tmpl = pattern[len("(?i)"):], l.RegexpFold
+		}
 		if l.RegexpFor != nil {
 			pattern = l.RegexpFor(pattern)
 		}
@@ -246,7 +249,7 @@ func (e *emitter) leaf(c ir.Cond) string {
 			}
 			pattern = p
 		}
-		return e.fill(l.Regexp, c.Field, "", e.literal(pattern, false))
+		return e.fill(tmpl, c.Field, "", e.literal(pattern, false))
 	case ir.Exists:
 		if l.Exists == "" {
 			return e.fail("a test of presence", c.Field, "")

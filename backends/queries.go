@@ -115,6 +115,8 @@ type Aggregate struct {
 	// Rewrite may rewrite the aggregate first (count(f) as a count of
 	// the events with f); nil: as it is.
 	Rewrite func(agg *ir.Aggregate) *ir.Aggregate
+	// Source writes the source's search; nil: the backend's Search.
+	Source func(q ir.Query, p *profile.Profile) (Result, []EventCond, error)
 	// Guard makes the source require its group keys present: an event
 	// lacking a key joins no group.
 	Guard bool
@@ -138,7 +140,11 @@ func (d *Queries) aggregate(q ir.Query, p *profile.Profile) (Result, error) {
 			src.Cond = ir.AndOf(ir.Exists{Field: f}, src.Cond)
 		}
 	}
-	r, events, err := d.Search(src, p)
+	search := h.Source
+	if search == nil {
+		search = d.Search
+	}
+	r, events, err := search(src, p)
 	if err != nil {
 		return r, err
 	}

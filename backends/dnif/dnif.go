@@ -31,6 +31,23 @@ import (
 
 var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
+// Language is the where clause's terms (DNIF "_fetch"): a field equal to
+// a number, or matching regex(…), case-insensitive with the i flag; terms
+// joined by AND, a term negated by NOT (a binary "and not": whereClause
+// puts it after a positive term). It has no OR and no grouping: term
+// writes an or on one field as one alternation, and union the rest.
+// regex()'s argument is unquoted, written through escapeRegexArg.
+var Language = &backends.Language{
+	Name:       "dnif",
+	And:        " AND ",
+	Not:        "NOT ",
+	FieldName:  fieldName,
+	Literal:    func(s string, _ bool) (string, error) { return escapeRegexArg(s) },
+	NumEq:      `{f}={n}`,
+	Regexp:     `{f}=regex({v})`,
+	RegexpFold: `{f}=regex({v})i`,
+}
+
 // Backend is the DNIF backend.
 type Backend struct{}
 
@@ -38,105 +55,106 @@ func (Backend) Name() string                 { return "dnif" }
 func (Backend) Profiles() []*profile.Profile { return profiles() }
 
 // Convert translates each query of a program.
-func (b Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return backends.ConvertEach(qs, func(q ir.Query) (backends.Result, error) { return b.query(q, p) })
+func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+	return queries.Convert(qs, p)
 }
 
-func (b Backend) query(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	if q.Join != nil {
-		return b.join(q, p)
-	}
-	if q.Aggregate != nil {
-		return b.aggregate(q, p)
-	}
+// queries drives each kind of query. A join is written as CAR's DNIF
+// implementation of CAR-2013-03-001 does: each side is a labelled fetch
+// (as #A, as #B; several fetches make one result set, DNIF "_fetch"
+// Labelling), then "_checkif sjoin" keeps the pairs whose first key is
+// equal, and a second key is compared with str_compare … eq. sjoin is
+// not in DNIF's documentation (only "lookup … join" is, whose form it
+// mirrors): this is the one attested use, so the backend writes nothing
+// beyond it. It has no time bound, and its comparisons are taken to be
+// case-sensitive, as DNIF's = is: the query is marked approximate for
+// that, never for a key that is a number.
+var queries = &backends.Queries{Search: search,
+	Join: &backends.Join{Side: fetchSide, Write: joinText,
+		Check: func(q ir.Query, p *profile.Profile) error {
+			j := q.Join
+			if j.Within > 0 {
+				return &backends.Unsupported{Construct: "a time-bounded join", Backend: "dnif", Pos: q.Pos,
+					Reason: "DNIF bounds only the whole search's time range; no directive pairs events within a time of each other"}
+			}
+			if len(j.Keys) == 0 || len(j.Keys) > 2 {
+				return &backends.Unsupported{Construct: fmt.Sprintf("a join on %d keys", len(j.Keys)), Kind: "a join on several keys", Backend: "dnif", Pos: q.Pos,
+					Reason: "_checkif sjoin compares one key with = and one more with str_compare"}
+			}
+			_, err := limitOf(p)
+			return err
+		},
+		Key: func(ev backends.EventCond, p *profile.Profile, f ir.Field) (string, error) {
+			field, err := backends.JoinKey(ev, p, f)
+			if err != nil {
+				return "", err
+			}
+			return fieldName(field)
+		}},
+	Aggregate: &backends.Aggregate{Check: aggCheck, Source: fetchSide, Write: aggregate}}
+
+// search writes a fetch of one kind of event: its where clause, and the
+// tests it cannot say as _checkif filters after it; an or it cannot say
+// is a union of fetches.
+func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
 	r := backends.Result{Fidelity: backends.Exact}
 	limit, err := limitOf(p)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	ev, err := mapOne(q, p, &r.Explain)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	conds, checks, err := checkifs(ev.Cond, &r)
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	where, err := whereClause(q, p, ev, conds)
 	if err == nil && len(checks) > 0 {
 		r.Query = "_fetch * from event where " + where + " limit " + limit + "\n>>" + strings.Join(checks, "\n>>")
-		return r, nil
+		return r, []backends.EventCond{ev}, nil
 	}
 	var u *backends.Unsupported
 	if errors.As(err, &u) && (u.Construct == "an or across fields" || u.Construct == "a negated or grouped and" || u.Construct == "a nested or") {
 		ur, uerr := union(q, p, ev, limit)
 		ur.Explain = r.Explain
-		return ur, uerr
+		return ur, []backends.EventCond{ev}, uerr
 	}
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
 	r.Query = "_fetch * from event where " + where + " limit " + limit
-	return r, nil
+	return r, []backends.EventCond{ev}, nil
 }
 
-// join writes a join as CAR's DNIF implementation of CAR-2013-03-001
-// does: each side is a labelled fetch (as #A, as #B; several fetches make
-// one result set, DNIF "_fetch" Labelling), then "_checkif sjoin" keeps
-// the pairs whose first key is equal, and a second key is compared with
-// str_compare … eq. sjoin is not in DNIF's documentation (only "lookup …
-// join" is, whose form it mirrors): this is the one attested use, so the
-// backend writes nothing beyond it. It has no time bound, and its
-// comparisons are taken to be case-sensitive, as DNIF's = is: the query
-// is marked approximate for that, never for a key that is a number.
-func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	j := q.Join
+// fetchSide writes the where clause of one side of a join, or of an
+// aggregate's source: the fetch around it is the writer's.
+func fetchSide(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
 	r := backends.Result{Fidelity: backends.Exact}
-	if j.Within > 0 {
-		return r, &backends.Unsupported{Construct: "a time-bounded join", Backend: "dnif", Pos: q.Pos,
-			Reason: "DNIF bounds only the whole search's time range; no directive pairs events within a time of each other"}
-	}
-	if len(j.Keys) == 0 || len(j.Keys) > 2 {
-		return r, &backends.Unsupported{Construct: fmt.Sprintf("a join on %d keys", len(j.Keys)), Kind: "a join on several keys", Backend: "dnif", Pos: q.Pos,
-			Reason: "_checkif sjoin compares one key with = and one more with str_compare"}
-	}
-	limit, err := limitOf(p)
-	if err != nil {
-		return r, err
-	}
+	where, ev, err := fetch(q, p, &r.Explain)
+	r.Query = where
+	return r, []backends.EventCond{ev}, err
+}
+
+// joinText writes the labelled fetches and the _checkif of their keys.
+func joinText(q ir.Query, p *profile.Profile, sides [2]backends.JoinSide, r *backends.Result) error {
+	limit, _ := limitOf(p) // checked by Check
 	labels := [2]string{"#A", "#B"}
-	var fetches []string
-	var sides [2]backends.EventCond
-	for i, side := range []*ir.Query{j.Left, j.Right} {
-		where, ev, err := fetch(*side, p, &r.Explain)
-		if err != nil {
-			return r, err
-		}
-		sides[i] = ev
-		fetches = append(fetches, "_fetch * from event where "+where+" as "+labels[i]+" limit "+limit)
+	var fetches, tests []string
+	for i, s := range sides {
+		fetches = append(fetches, "_fetch * from event where "+s.Query+" as "+labels[i]+" limit "+limit)
 	}
-	var tests []string
 	caseSensitive := false
-	for n, k := range j.Keys {
-		var names [2]string
-		for i, f := range []ir.Field{k.Left, k.Right} {
-			field, err := backends.JoinKey(sides[i], p, f)
-			if err != nil {
-				return r, err
-			}
-			name, err := fieldName(field)
-			if err != nil {
-				return r, err
-			}
-			names[i] = labels[i] + "." + name
-		}
+	for n, k := range q.Join.Keys {
+		a, b := labels[0]+"."+sides[0].Keys[n], labels[1]+"."+sides[1].Keys[n]
 		if !numericKey(k.Left.Name) || !numericKey(k.Right.Name) {
 			caseSensitive = true
 		}
 		if n == 0 {
-			tests = append(tests, "sjoin "+names[0]+" = "+names[1])
+			tests = append(tests, "sjoin "+a+" = "+b)
 		} else {
-			tests = append(tests, "str_compare "+names[0]+" eq "+names[1])
+			tests = append(tests, "str_compare "+a+" eq "+b)
 		}
 	}
 	if caseSensitive {
@@ -145,7 +163,21 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 			Text: "sjoin and str_compare eq are taken to compare as DNIF's = does, with case; the pseudocode's == ignores it"})
 	}
 	r.Query = strings.Join(fetches, "\n>>") + "\n>>_checkif " + strings.Join(tests, " ") + " include"
-	return r, nil
+	return nil
+}
+
+// aggCheck refuses what group count_unique cannot count.
+func aggCheck(q ir.Query, p *profile.Profile) error {
+	agg := q.Aggregate
+	if err := backends.OneCount(q, p, false, "group count_unique counts the events of each key, and _checkif compares one column with a number"); err != nil {
+		return err
+	}
+	if len(agg.By) == 0 || len(agg.By) > 4 {
+		return &backends.Unsupported{Construct: fmt.Sprintf("a count by %d keys", len(agg.By)), Kind: "a count by several keys", Backend: "dnif", Pos: q.Pos,
+			Reason: "group count_unique takes one to four fields"}
+	}
+	_, err := limitOf(p)
+	return err
 }
 
 // aggregate writes a count of events by keys as DNIF's fetch does it,
@@ -156,53 +188,25 @@ func (b Backend) join(q ir.Query, p *profile.Profile) (backends.Result, error) {
 // comparisons DNIF's documentation and CAR show are <= and >, so the
 // others are written with them: a count is a whole number, so "c >= 3" is
 // "c > 2" and "c < 3" is "c <= 2".
-func (b Backend) aggregate(q ir.Query, p *profile.Profile) (backends.Result, error) {
-	agg := q.Aggregate
-	r := backends.Result{Fidelity: backends.Exact}
-	if len(agg.Items) != 1 || agg.Items[0].Func != "count" || agg.Items[0].Field != nil {
-		return r, &backends.Unsupported{Construct: "an aggregate other than a count of events", Backend: "dnif", Pos: q.Pos,
-			Reason: "group count_unique counts the events of each key, and _checkif compares one column with a number"}
-	}
-	if len(agg.By) == 0 || len(agg.By) > 4 {
-		return r, &backends.Unsupported{Construct: fmt.Sprintf("a count by %d keys", len(agg.By)), Kind: "a count by several keys", Backend: "dnif", Pos: q.Pos,
-			Reason: "group count_unique takes one to four fields"}
-	}
-	limit, err := limitOf(p)
+func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backends.EventCond, r *backends.Result) error {
+	limit, _ := limitOf(p) // checked by aggCheck
+	keys, err := backends.PlainKeys(events, p, agg.By, Language)
 	if err != nil {
-		return r, err
+		return err
 	}
-	where, ev, err := fetch(*agg.Source, p, &r.Explain)
-	if err != nil {
-		return r, err
-	}
-	var keys []string
-	for _, f := range agg.By {
-		m, err := backends.AggField([]backends.EventCond{ev}, p, f)
-		if err != nil {
-			return r, err
-		}
-		if m.Field == "" || m.Transform != profile.Same {
-			return r, &backends.Unsupported{Construct: "a group key the profile maps with a transform", Backend: "dnif", Pos: f.Pos}
-		}
-		name, err := fieldName(m.Field)
-		if err != nil {
-			return r, err
-		}
-		keys = append(keys, name)
-	}
-	r.Query = "_fetch * from event where " + where + " group count_unique " + strings.Join(keys, ", ") + " limit " + limit
+	r.Query = "_fetch * from event where " + r.Query + " group count_unique " + strings.Join(keys, ", ") + " limit " + limit
 	var checks []string
 	for _, c := range conjuncts(agg.Having) {
 		check, err := countCheck(c, agg.Items[0].As)
 		if err != nil {
-			return r, err
+			return err
 		}
 		checks = append(checks, check...)
 	}
 	for _, c := range checks {
 		r.Query += "\n>>_checkif int_compare count_unique " + c
 	}
-	return r, nil
+	return nil
 }
 
 // countCheck writes one condition on the count as int_compare filters.
@@ -607,26 +611,32 @@ func term(c ir.Cond) (string, error) {
 		}
 		bodies = append(bodies, body)
 	}
-	name, err := fieldName(backends.Name(field))
-	if err != nil {
+	if _, err := fieldName(backends.Name(field)); err != nil {
 		return "", err
 	}
 	if numeric != "" {
-		return op + name + "=" + numeric, nil
+		return emitTerm(op, alts[0])
 	}
 	re := bodies[0]
 	if len(bodies) > 1 {
 		re = "(" + strings.Join(bodies, "|") + ")"
 	}
-	flag := ""
-	if insensitive == 1 {
-		flag = "i"
-	}
-	arg, err := escapeRegexArg(re)
-	if err != nil {
+	if _, err := escapeRegexArg(re); err != nil {
 		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(re), Kind: "a regular expression the language cannot write", Backend: "dnif", Pos: field.Pos, Reason: err.Error()}
 	}
-	return op + name + "=regex(" + arg + ")" + flag, nil
+	if insensitive == 1 {
+		re = "(?i)" + re // regex(…)i: Language.RegexpFold
+	}
+	return emitTerm(op, ir.Regexp{Field: field, Pattern: re})
+}
+
+// emitTerm writes a term through the Language: "AND t" or "NOT t".
+func emitTerm(op string, c ir.Cond) (string, error) {
+	if op == "NOT " {
+		return Language.Emit(ir.Not{X: c})
+	}
+	t, err := Language.Emit(c)
+	return op + t, err
 }
 
 // leaf writes a test as a regular expression body (or, for a number, the
