@@ -48,16 +48,14 @@ var Language = &backends.Language{
 	RegexpFold: `{f}=regex({v})i`,
 }
 
-// Backend is the DNIF backend.
-type Backend struct{}
+// Backend is the DNIF backend: its table.
+type Backend = backends.Target[spec]
 
-func (Backend) Name() string                 { return "dnif" }
-func (Backend) Profiles() []*profile.Profile { return profiles() }
+type spec struct{}
 
-// Convert translates each query of a program.
-func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return queries.Convert(qs, p)
-}
+func (spec) Table() *backends.Table { return table }
+
+var table = &backends.Table{Name: "dnif", Profiles: profiles, Queries: func(*profile.Profile) *backends.Queries { return queries }}
 
 // queries drives each kind of query. A join is written as CAR's DNIF
 // implementation of CAR-2013-03-001 does: each side is a labelled fetch

@@ -125,15 +125,13 @@ func caseSensitive(p string) bool {
 // either reading. Lucene's regular expressions are not RE2's, so a regular
 // expression is reported, not translated.
 var Elasticsearch = &backends.Language{
-	Name:  "eql",
-	And:   " and ",
-	Or:    " or ",
-	Not:   "not ",
-	Open:  "(",
-	Close: ")",
-	// As Endgame's (Elasticsearch EqlBase.g4: booleanExpression's NOT,
-	// then AND, then OR alternatives).
-	Prec:      backends.Precedence{Or: 1, And: 2, Not: 3},
+	Name:      "eql",
+	Prec:      Language.Prec, // EqlBase.g4's booleanExpression: NOT, then AND, then OR
+	And:       " and ",
+	Or:        " or ",
+	Not:       "not ",
+	Open:      "(",
+	Close:     ")",
 	Quote:     `"`,
 	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`},
 	NoControl: true,
@@ -187,16 +185,14 @@ func language(p *profile.Profile) *backends.Language {
 	return Language
 }
 
-// Backend is the EQL backend.
-type Backend struct{}
+// Backend is the EQL backend: its table.
+type Backend = backends.Target[spec]
 
-func (Backend) Name() string                 { return "eql" }
-func (Backend) Profiles() []*profile.Profile { return profiles() }
+type spec struct{}
 
-// Convert translates each query of a program.
-func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return queries.Convert(qs, p)
-}
+func (spec) Table() *backends.Table { return table }
+
+var table = &backends.Table{Name: "eql", Profiles: profiles, Queries: func(*profile.Profile) *backends.Queries { return queries }}
 
 // search writes a query over the events of q, and gives them as mapped
 // too: a join's keys and a count's groups are fields of those events.

@@ -67,16 +67,14 @@ func literal(s string, wildcard bool) (string, error) {
 	return "matches regex " + quote(`(?is)^`+backends.WildcardPattern(s, `.*`)+`$`), nil
 }
 
-// Backend is the KQL backend.
-type Backend struct{}
+// Backend is the KQL backend: its table.
+type Backend = backends.Target[spec]
 
-func (Backend) Name() string                 { return "kql" }
-func (Backend) Profiles() []*profile.Profile { return profiles() }
+type spec struct{}
 
-// Convert translates each query of a program.
-func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return queries.Convert(qs, p)
-}
+func (spec) Table() *backends.Table { return table }
+
+var table = &backends.Table{Name: "kql", Profiles: profiles, Queries: func(*profile.Profile) *backends.Queries { return queries }}
 
 // search writes "Table | where …" over the events of q (their tables
 // are the profile's categories), several tables as a union of such

@@ -92,16 +92,14 @@ var Language = &backends.Language{
 	AnyOfWildcards: true,
 }
 
-// Backend is the LogPoint backend.
-type Backend struct{}
+// Backend is the LogPoint backend: its table.
+type Backend = backends.Target[spec]
 
-func (Backend) Name() string                 { return "logpoint" }
-func (Backend) Profiles() []*profile.Profile { return profiles() }
+type spec struct{}
 
-// Convert translates each query of a program.
-func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
-	return queries.Convert(qs, p)
-}
+func (spec) Table() *backends.Table { return table }
+
+var table = &backends.Table{Name: "logpoint", Profiles: profiles, Queries: func(*profile.Profile) *backends.Queries { return queries }}
 
 // queries drives each kind of query. LogPoint has joins ("join",
 // "followed by … within … on"), but no source this backend follows shows

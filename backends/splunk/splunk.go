@@ -109,20 +109,19 @@ func evalField(name string) (string, error) {
 	return name, nil
 }
 
-// Backend is the Splunk backend.
-type Backend struct{}
+// Backend is the Splunk backend: its table.
+type Backend = backends.Target[spec]
 
-func (Backend) Name() string                 { return "splunk" }
-func (Backend) Profiles() []*profile.Profile { return profiles() }
+type spec struct{}
 
-// Convert translates each query of a program; the tstats dialect reads
-// a CIM data model.
-func (Backend) Convert(qs []ir.Query, p *profile.Profile) ([]backends.Result, error) {
+func (spec) Table() *backends.Table { return table }
+
+var table = &backends.Table{Name: "splunk", Profiles: profiles, Queries: func(p *profile.Profile) *backends.Queries {
 	if p.Dialect == "tstats" {
-		return tstatsQueries.Convert(qs, p)
+		return tstatsQueries // a CIM data model
 	}
-	return queries.Convert(qs, p)
-}
+	return queries
+}}
 
 // searchAny writes a search with its condition in the search command, or,
 // where that cannot say it, in one "| where" over the events the search
