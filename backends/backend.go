@@ -59,11 +59,15 @@ type Language struct {
 
 	// Templates of the leaves. An empty template means the language
 	// cannot say it in a boolean expression.
-	Match   string // a case-insensitive wildcard match of a string
-	Exact   string // a case-insensitive match of a string without wildcards; empty: Match
-	NumEq   string // numeric equality
-	Compare string // {f} {op} {n}
-	Regexp  string // {f} and {v}, the pattern as a string literal
+	Match string // a case-insensitive wildcard match of a string
+	// A pattern that is one text after a run, before one, or between two
+	// (*x*, x*, *x) has these case-insensitive tests where set, {v} the
+	// text as a literal; empty: Match.
+	Contains, StartsWith, EndsWith string
+	Exact                          string // a case-insensitive match of a string without wildcards; empty: Match
+	NumEq                          string // numeric equality
+	Compare                        string // {f} {op} {n}
+	Regexp                         string // {f} and {v}, the pattern as a string literal
 	// RegexpFold is a regular expression test that ignores case, for a
 	// pattern that begins with (?i), which it takes off; empty: Regexp
 	// with the flag in the pattern.

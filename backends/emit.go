@@ -225,6 +225,11 @@ func (e *emitter) leaf(c ir.Cond) string {
 		if tmpl == "" {
 			return e.fail("a wildcard match", c.Field, "")
 		}
+		if tmpl == l.Match && c.Value.HasWildcard() {
+			if at, text := l.affix(c.Value.Segments()); at != "" {
+				return e.fill(at, c.Field, "", e.literal(text, false))
+			}
+		}
 		return e.fill(tmpl, c.Field, "", e.literal(c.Value.Str, c.Value.HasWildcard()))
 	case ir.Compare:
 		if l.Compare == "" {
@@ -271,6 +276,9 @@ func (e *emitter) leaf(c ir.Cond) string {
 func (e *emitter) pattern(c ir.Match) string {
 	l := e.lang
 	if tmpl, segs := l.writes(c.Value); tmpl != "" {
+		if at, text := l.affix(segs); tmpl == l.Match && at != "" {
+			return e.fill(at, c.Field, "", e.literal(text, false))
+		}
 		return e.fill(tmpl, c.Field, "", e.literalSegs(segs, c.Value.HasWildcard()))
 	}
 	if l.Regexp != "" {
@@ -286,6 +294,34 @@ func (e *emitter) pattern(c ir.Match) string {
 		e.err.(*Unsupported).Kind = "a pattern with " + patternKind(c.Value)
 	}
 	return ""
+}
+
+// affix picks the language's Contains, StartsWith or EndsWith test of a
+// pattern that is one literal text after a run, before one, or between
+// two, and gives the text; empty when none says it.
+func (l *Language) affix(segs []ir.Seg) (tmpl, text string) {
+	if l.Contains == "" && l.StartsWith == "" && l.EndsWith == "" {
+		return "", ""
+	}
+	i, j := 0, len(segs)
+	for i < j && segs[i].Kind == ir.AnyRun {
+		i++
+	}
+	for j > i && segs[j-1].Kind == ir.AnyRun {
+		j--
+	}
+	if j-i != 1 || segs[i].Kind != ir.Lit {
+		return "", ""
+	}
+	switch lead, trail := i > 0, j < len(segs); {
+	case lead && trail:
+		tmpl = l.Contains
+	case lead:
+		tmpl = l.EndsWith
+	case trail:
+		tmpl = l.StartsWith
+	}
+	return tmpl, segs[i].Text
 }
 
 // Writes reports whether the language's tests say a match of v exactly,

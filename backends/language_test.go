@@ -374,3 +374,32 @@ func TestPrecedence(t *testing.T) {
 		t.Errorf("equal levels: %s", got)
 	}
 }
+
+// TestAffixAndFold: a pattern that is one text after, before or between
+// runs has the language's Contains, StartsWith or EndsWith test (its text
+// a literal, not a pattern); any other pattern is Match's. RegexpFold
+// takes a pattern's (?i) into the template.
+func TestAffixAndFold(t *testing.T) {
+	l := testLang()
+	l.Contains, l.StartsWith, l.EndsWith = "{f} HAS {v}", "{f} BEGINS {v}", "{f} ENDS {v}"
+	l.RegexpFold = "{f} IRLIKE {v}"
+	for _, c := range []struct {
+		cond ir.Cond
+		want string
+	}{
+		{match("x", "*my_tool*"), `x HAS 'my_tool'`},
+		{match("x", "**a*"), `x HAS 'a'`},
+		{match("x", "a*"), `x BEGINS 'a'`},
+		{match("x", "*.exe"), `x ENDS '.exe'`},
+		{match("x", "a*b"), `x LIKE 'a*b'`},
+		{match("x", "*"), `x LIKE '*'`},
+		{match("x", "ab"), `x = 'ab'`},
+		{ir.Match{Field: f("x"), Value: pattern(false, run, lit("what?"))}, `x ENDS 'what?'`},
+		{ir.Regexp{Field: f("x"), Pattern: "(?i)a.b"}, `x IRLIKE '/a.b/'`},
+		{ir.Regexp{Field: f("x"), Pattern: "a.b"}, `x RLIKE '/a.b/'`},
+	} {
+		if got, err := l.Emit(c.cond); err != nil || got != c.want {
+			t.Errorf("%v: got %s (%v), want %s", c.cond, got, err, c.want)
+		}
+	}
+}

@@ -41,30 +41,21 @@ func quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 }
 
-// literal writes a value; for a pseudocode pattern (case-insensitive, *
-// any run) it writes the operator too: contains, startswith or endswith
-// where the pattern is one of theirs, else matches regex with (?is), all
-// exact. A lone * is a non-empty value (an empty string is an absent one).
+// literal writes a value; a pseudocode pattern (case-insensitive, *
+// any run) that is not one of contains, startswith or endswith is written
+// as a regular expression, (?is), exact. A lone * is a non-empty value
+// (an empty string is an absent one).
 func literal(s string, wildcard bool) (string, error) {
 	if i := strings.IndexFunc(s, profile.IsControl); i >= 0 {
 		return "", fmt.Errorf("a KQL string literal cannot hold the control character %U", []rune(s[i:])[0])
 	}
-	if !wildcard {
-		return quote(s), nil
-	}
-	inner := strings.Trim(s, "*")
 	switch {
-	case inner == "":
-		return `matches regex "(?s)."`, nil
-	case strings.Contains(inner, "*"):
-	case strings.HasPrefix(s, "*") && strings.HasSuffix(s, "*"):
-		return "contains " + quote(inner), nil
-	case strings.HasPrefix(s, "*"):
-		return "endswith " + quote(inner), nil
-	default:
-		return "startswith " + quote(inner), nil
+	case !wildcard:
+		return quote(s), nil
+	case strings.Trim(s, "*") == "":
+		return quote(`(?s).`), nil
 	}
-	return "matches regex " + quote(`(?is)^`+backends.WildcardPattern(s, `.*`)+`$`), nil
+	return quote(`(?is)^` + backends.WildcardPattern(s, `.*`) + `$`), nil
 }
 
 // Backend is the KQL backend: its table.

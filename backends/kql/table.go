@@ -34,7 +34,10 @@ var Language = &backends.Language{
 	Literal:      literal,
 	NoControl:    true,
 	FieldName:    fieldName,
-	Match:        `{f} {v}`, // literal writes the operator of a pattern
+	Match:        `{f} matches regex {v}`, // literal writes a pattern as RE2, (?is)
+	Contains:     `{f} contains {v}`,
+	StartsWith:   `{f} startswith {v}`,
+	EndsWith:     `{f} endswith {v}`,
 	Exact:        `{f} =~ {v}`,
 	ExactLiteral: `{f} =~ {v}`,
 	CasedExact:   `{f} == {v}`,
