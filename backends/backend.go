@@ -682,11 +682,9 @@ type Backend interface {
 	Convert(qs []ir.Query, p *profile.Profile) ([]Result, error)
 }
 
-//go:generate go run genprofiles.go splunk:sysmon,cim eql:endgame,ecs dnif:sysmon logpoint:sysmon,sigma kql:defender,sentinel
-
 // EmbeddedProfiles returns a function giving a backend's embedded profiles
 // (profiles_gen.go, compiled from profiles/*.yaml by `go generate
-// ./backends`; the first the default), built once on first use. They are
+// ./backends/...`; the first the default), built once on first use. They are
 // validated as a profile file is; a bad one panics: they are part of the
 // program, and the tests read them all.
 func EmbeddedProfiles(build func() []*profile.Profile) func() []*profile.Profile {

@@ -12,7 +12,7 @@ import (
 )
 
 // TestEmbeddedProfilesFresh: each backend ships the Go generated from its
-// profiles' YAML; a YAML edited without `go generate ./backends`, or a
+// profiles' YAML; a YAML edited without `go generate ./backends/...`, or a
 // profile file the backend does not list, fails here.
 func TestEmbeddedProfilesFresh(t *testing.T) {
 	for _, b := range all.Backends() {
@@ -42,7 +42,7 @@ func TestEmbeddedProfilesFresh(t *testing.T) {
 			p1, e1 := normal(src)
 			p2, e2 := normal(got)
 			if !reflect.DeepEqual(p1, p2) || !reflect.DeepEqual(e1, e2) {
-				t.Errorf("%s differs from %s/profiles_gen.go: run go generate ./backends", f, b.Name())
+				t.Errorf("%s differs from %s/profiles_gen.go: run go generate ./backends/...", f, b.Name())
 			}
 		}
 	}
