@@ -94,21 +94,21 @@ type Search struct {
 	Approx bool
 	// Check refuses what the language cannot say of one event's
 	// condition, or notes where it is approximate; nil: none.
-	Check func(c ir.Cond, r *Result) error
+	Check func(p *profile.Profile, c ir.Cond, r *Result) error
 	// Prepare rewrites or refuses the events' conditions before they are
 	// written, adding notes to the result; nil: none.
-	Prepare func(events []EventCond, r *Result) error
+	Prepare func(p *profile.Profile, events []EventCond, r *Result) error
 	// Select writes an event's selector instead of the Selector table
 	// (a selector that carries more than the profile's terms).
-	Select func(ev EventCond) (Expr, error)
+	Select func(p *profile.Profile, ev EventCond) (Expr, error)
 	// Group names the group of an event (one search each); nil: one.
-	Group func(ev EventCond) (string, error)
+	Group func(p *profile.Profile, ev EventCond) (string, error)
 	// Share merges alternatives whose conditions are written alike, their
 	// selectors ored: (s1 or s2) and c.
 	Share bool
 	// Frame writes the query around the groups' conditions; nil: the
 	// one group's condition.
-	Frame func(groups []Group, r *Result) error
+	Frame func(q ir.Query, p *profile.Profile, groups []Group, r *Result) error
 }
 
 // Group is the events one search covers, their alternatives' selectors
@@ -140,64 +140,88 @@ func (s *Search) Run(q ir.Query, p *profile.Profile) (Result, []EventCond, error
 		if s.Check == nil {
 			break
 		}
-		if err := s.Check(ev.Cond, &r); err != nil {
+		if err := s.Check(p, ev.Cond, &r); err != nil {
 			return r, nil, err
 		}
 	}
 	if s.Prepare != nil {
-		if err := s.Prepare(events, &r); err != nil {
+		if err := s.Prepare(p, events, &r); err != nil {
 			return r, nil, err
 		}
 	}
-	var groups []Group
-	for _, ev := range events {
-		key := ""
+	// Every event's key, selector and condition, in one buffer: most
+	// searches are one group, whose slices are views of it.
+	n := len(events)
+	buf := make([]Expr, 3*n)
+	sels, conds, alts := buf[:n:n], buf[n:2*n:2*n], buf[2*n:]
+	keys := make([]string, n)
+	oneGroup := true
+	for i, ev := range events {
 		if s.Group != nil {
-			if key, err = s.Group(ev); err != nil {
+			if keys[i], err = s.Group(p, ev); err != nil {
 				return r, nil, err
 			}
 		}
-		sel, err := s.selector(ev)
-		if err != nil {
+		if sels[i], err = s.selector(p, ev); err != nil {
 			return r, nil, err
 		}
-		cond, err := s.Lang.EmitExpr(ev.Cond)
-		if err != nil {
+		if conds[i], err = s.Lang.EmitExpr(ev.Cond); err != nil {
 			return r, nil, err
 		}
-		i := slices.IndexFunc(groups, func(g Group) bool { return g.Key == key })
-		if i < 0 {
-			groups = append(groups, Group{Key: key})
-			i = len(groups) - 1
-		}
-		g := &groups[i]
-		g.Events = append(g.Events, ev)
-		if j := slices.IndexFunc(g.Cond, func(c Expr) bool { return c.Text == cond.Text }); s.Share && j >= 0 {
-			if g.Sels[j].Text != sel.Text {
-				g.Sels[j] = s.selLang().OrOf(g.Sels[j], sel)
+		oneGroup = oneGroup && keys[i] == keys[0]
+	}
+	var groups []Group
+	if oneGroup {
+		groups = []Group{{Key: keys[0], Events: events, Sels: sels, Cond: conds}}
+	} else {
+		for i, ev := range events {
+			j := slices.IndexFunc(groups, func(g Group) bool { return g.Key == keys[i] })
+			if j < 0 {
+				groups = append(groups, Group{Key: keys[i]})
+				j = len(groups) - 1
 			}
-			continue
+			g := &groups[j]
+			g.Events, g.Sels, g.Cond = append(g.Events, ev), append(g.Sels, sels[i]), append(g.Cond, conds[i])
 		}
-		g.Sels, g.Cond = append(g.Sels, sel), append(g.Cond, cond)
 	}
 	for i := range groups {
 		g := &groups[i]
-		alts := make([]Expr, len(g.Sels))
+		if s.Share {
+			s.share(g)
+		}
 		for j := range g.Sels {
 			alts[j] = s.Lang.AndOf(g.Sels[j], g.Cond[j])
 		}
-		g.Expr = s.Lang.OrOf(alts...)
+		g.Expr = s.Lang.OrOf(alts[:len(g.Sels)]...)
 	}
 	if s.Frame == nil {
 		r.Query = groups[0].Expr.Text
 		return r, events, nil
 	}
-	return r, events, s.Frame(groups, &r)
+	return r, events, s.Frame(q, p, groups, &r)
 }
 
-func (s *Search) selector(ev EventCond) (Expr, error) {
+// share merges the alternatives of a group whose conditions are written
+// alike, in place: their selectors ored, the condition once.
+func (s *Search) share(g *Group) {
+	out := 0
+	for i := range g.Cond {
+		j := slices.IndexFunc(g.Cond[:out], func(c Expr) bool { return c.Text == g.Cond[i].Text })
+		if j < 0 {
+			g.Sels[out], g.Cond[out] = g.Sels[i], g.Cond[i]
+			out++
+			continue
+		}
+		if g.Sels[j].Text != g.Sels[i].Text {
+			g.Sels[j] = s.selLang().OrOf(g.Sels[j], g.Sels[i])
+		}
+	}
+	g.Sels, g.Cond = g.Sels[:out], g.Cond[:out]
+}
+
+func (s *Search) selector(p *profile.Profile, ev EventCond) (Expr, error) {
 	if s.Select != nil {
-		return s.Select(ev)
+		return s.Select(p, ev)
 	}
 	return s.Selector.Write(s.selLang(), ev.Selector)
 }

@@ -57,8 +57,8 @@ func TestSearchDriver(t *testing.T) {
 		{"log events: the log selector", nil, query(ir.Match{Field: f("event_code"), Value: ir.NewValue("4624", pos)}),
 			`Channel = 'Security' AND EventID == 4624`},
 		{"Group and Frame: one search per group", func(s *backends.Search) {
-			s.Group = func(ev backends.EventCond) (string, error) { return ev.Source.Action, nil }
-			s.Frame = func(gs []backends.Group, r *backends.Result) error {
+			s.Group = func(_ *profile.Profile, ev backends.EventCond) (string, error) { return ev.Source.Action, nil }
+			s.Frame = func(_ ir.Query, _ *profile.Profile, gs []backends.Group, r *backends.Result) error {
 				var parts []string
 				for _, g := range gs {
 					parts = append(parts, g.Key+": "+g.Expr.Text)
@@ -68,12 +68,12 @@ func TestSearchDriver(t *testing.T) {
 			}
 		}, query(pidIs("4"), create, terminate), `create: EventCode = '1' AND ProcessId == 4 | terminate: EventCode = '5' AND ProcessId == 4`},
 		{"Select: a selector of the backend's own", func(s *backends.Search) {
-			s.Select = func(ev backends.EventCond) (backends.Expr, error) {
+			s.Select = func(_ *profile.Profile, ev backends.EventCond) (backends.Expr, error) {
 				return backends.Atom("[" + ev.Source.Action + "]"), nil
 			}
 		}, query(pidIs("4"), create), `[create] AND ProcessId == 4`},
 		{"Prepare rewrites the conditions before they are written", func(s *backends.Search) {
-			s.Prepare = func(evs []backends.EventCond, _ *backends.Result) error {
+			s.Prepare = func(_ *profile.Profile, evs []backends.EventCond, _ *backends.Result) error {
 				for i := range evs {
 					evs[i].Cond = ir.Not{X: evs[i].Cond}
 				}
@@ -105,7 +105,7 @@ func TestSearchDriver(t *testing.T) {
 	// Check refuses, with the refusal as it is.
 	s := testSearch(l)
 	refusal := &backends.Unsupported{Construct: "anything", Backend: "testlang"}
-	s.Check = func(ir.Cond, *backends.Result) error { return refusal }
+	s.Check = func(*profile.Profile, ir.Cond, *backends.Result) error { return refusal }
 	if _, _, err := s.Run(query(pidIs("4"), create), p); !errors.Is(err, refusal) {
 		t.Errorf("Check: %v", err)
 	}

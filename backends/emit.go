@@ -225,7 +225,7 @@ func (e *emitter) leaf(c ir.Cond) string {
 		if tmpl == "" {
 			return e.fail("a wildcard match", c.Field, "")
 		}
-		if tmpl == l.Match && c.Value.HasWildcard() {
+		if tmpl == l.Match && l.hasAffix() && c.Value.HasWildcard() {
 			if at, text := l.affix(c.Value.Segments()); at != "" {
 				return e.fill(at, c.Field, "", e.literal(text, false))
 			}
@@ -300,7 +300,7 @@ func (e *emitter) pattern(c ir.Match) string {
 // pattern that is one literal text after a run, before one, or between
 // two, and gives the text; empty when none says it.
 func (l *Language) affix(segs []ir.Seg) (tmpl, text string) {
-	if l.Contains == "" && l.StartsWith == "" && l.EndsWith == "" {
+	if !l.hasAffix() {
 		return "", ""
 	}
 	i, j := 0, len(segs)
@@ -322,6 +322,10 @@ func (l *Language) affix(segs []ir.Seg) (tmpl, text string) {
 		tmpl = l.StartsWith
 	}
 	return tmpl, segs[i].Text
+}
+
+func (l *Language) hasAffix() bool {
+	return l.Contains != "" || l.StartsWith != "" || l.EndsWith != ""
 }
 
 // Writes reports whether the language's tests say a match of v exactly,

@@ -448,7 +448,7 @@ func mergeAlternative(alts [][]ir.Cond, alt []ir.Cond) [][]ir.Cond {
 				continue
 			}
 			merged := ir.Or{Terms: append(alternatives(a[0]), alternatives(alt[0])...)}
-			if _, err := term(merged); err == nil {
+			if _, _, err := termCond(merged); err == nil {
 				alts[i] = []ir.Cond{merged}
 				return alts
 			}
@@ -476,7 +476,7 @@ func disjunctive(c ir.Cond, neg bool) (alts [][]ir.Cond, ok bool) {
 	if neg {
 		self = ir.Not{X: c}
 	}
-	if _, err := term(self); err == nil {
+	if _, _, err := termCond(self); err == nil {
 		return [][]ir.Cond{{self}}, true
 	}
 	switch c := c.(type) {
@@ -567,7 +567,22 @@ func conjuncts(c ir.Cond) []ir.Cond {
 
 // term writes one conjunct: "AND $F=…" or "NOT $F=…".
 func term(c ir.Cond) (string, error) {
-	op := "AND "
+	op, leaf, err := termCond(c)
+	if err != nil {
+		return "", err
+	}
+	if op == "NOT " {
+		return Language.Emit(ir.Not{X: leaf})
+	}
+	t, err := Language.Emit(leaf)
+	return op + t, err
+}
+
+// termCond says whether a conjunct can be one term, and how: its
+// operator, and the leaf the Language writes (a number, or one regular
+// expression); checking it writes nothing.
+func termCond(c ir.Cond) (op string, _ ir.Cond, _ error) {
+	op = "AND "
 	if n, ok := c.(ir.Not); ok {
 		op, c = "NOT ", n.X
 	}
@@ -585,10 +600,10 @@ func term(c ir.Cond) (string, error) {
 	for i, a := range alts {
 		f, body, ci, num, err := leaf(a)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if i > 0 && backends.Name(f) != backends.Name(field) {
-			return "", &backends.Unsupported{Construct: "an or across fields", Backend: "dnif", Pos: f.Pos,
+			return "", nil, &backends.Unsupported{Construct: "an or across fields", Backend: "dnif", Pos: f.Pos,
 				Reason: "DNIF's where clause has no OR; alternatives on one field are written as one regular expression"}
 		}
 		field = f
@@ -600,7 +615,7 @@ func term(c ir.Cond) (string, error) {
 			body, ci = "^"+regexp.QuoteMeta(num)+"$", true
 		}
 		if insensitive >= 0 && (ci != (insensitive == 1)) {
-			return "", &backends.Unsupported{Construct: "an or of case-sensitive and case-insensitive tests", Backend: "dnif", Pos: f.Pos,
+			return "", nil, &backends.Unsupported{Construct: "an or of case-sensitive and case-insensitive tests", Backend: "dnif", Pos: f.Pos,
 				Reason: "one DNIF regex() is either case-sensitive or not"}
 		}
 		insensitive = 0
@@ -610,31 +625,22 @@ func term(c ir.Cond) (string, error) {
 		bodies = append(bodies, body)
 	}
 	if _, err := fieldName(backends.Name(field)); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if numeric != "" {
-		return emitTerm(op, alts[0])
+		return op, alts[0], nil
 	}
 	re := bodies[0]
 	if len(bodies) > 1 {
 		re = "(" + strings.Join(bodies, "|") + ")"
 	}
 	if _, err := escapeRegexArg(re); err != nil {
-		return "", &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(re), Kind: "a regular expression the language cannot write", Backend: "dnif", Pos: field.Pos, Reason: err.Error()}
+		return "", nil, &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(re), Kind: "a regular expression the language cannot write", Backend: "dnif", Pos: field.Pos, Reason: err.Error()}
 	}
 	if insensitive == 1 {
 		re = "(?i)" + re // regex(…)i: Language.RegexpFold
 	}
-	return emitTerm(op, ir.Regexp{Field: field, Pattern: re})
-}
-
-// emitTerm writes a term through the Language: "AND t" or "NOT t".
-func emitTerm(op string, c ir.Cond) (string, error) {
-	if op == "NOT " {
-		return Language.Emit(ir.Not{X: c})
-	}
-	t, err := Language.Emit(c)
-	return op + t, err
+	return op, ir.Regexp{Field: field, Pattern: re}, nil
 }
 
 // leaf writes a test as a regular expression body (or, for a number, the

@@ -199,39 +199,49 @@ var table = &backends.Table{Name: "eql", Profiles: profiles, Queries: func(*prof
 // Elasticsearch's regular expressions are Lucene's: where a profile
 // needs one to be exact, it gets the approximate wildcard instead.
 func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	lang := language(p)
-	s := backends.Search{Lang: lang, Selector: selector(p.Dialect == "elasticsearch"), Approx: p.Dialect == "elasticsearch",
-		Check: func(c ir.Cond, r *backends.Result) error { return check(c, lang, r) },
-		// The category is written as it is: a name, never a keyword
-		// (profile.Parse has checked it is a name or dotted names).
-		Group: func(ev backends.EventCond) (string, error) {
-			c := "any"
-			if ev.Event != nil && ev.Event.Category != "" {
-				c = ev.Event.Category
-			}
-			if !nameRE.MatchString(c) || keywords[strings.ToLower(c)] {
-				return "", fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
-			}
-			return c, nil
-		},
-		Frame: func(groups []backends.Group, r *backends.Result) error {
-			if len(groups) > 1 {
-				return &backends.Unsupported{Construct: "a search over events of several categories (" + groups[0].Key + ", " + groups[1].Key + ")", Kind: "a search over events of several categories",
-					Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
-			}
-			body := groups[0].Expr.Text
-			if body == "" {
-				body = "true"
-			}
-			r.Query = groups[0].Key + " where " + body
-			return nil
-		}}
-	return s.Run(q, p)
+	if p.Dialect == "elasticsearch" {
+		return esSearch.Run(q, p)
+	}
+	return endgameSearch.Run(q, p)
+}
+
+var (
+	endgameSearch = &backends.Search{Lang: Language, Selector: selector(false), Check: check, Group: category, Frame: frame}
+	esSearch      = &backends.Search{Lang: Elasticsearch, Selector: selector(true), Approx: true, Check: check, Group: category, Frame: frame}
+)
+
+// category is an event's type: the profile's category, written as it is:
+// a name, never a keyword (profile.Parse has checked it is a name or
+// dotted names); "any" for log events.
+func category(p *profile.Profile, ev backends.EventCond) (string, error) {
+	c := "any"
+	if ev.Event != nil && ev.Event.Category != "" {
+		c = ev.Event.Category
+	}
+	if !nameRE.MatchString(c) || keywords[strings.ToLower(c)] {
+		return "", fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
+	}
+	return c, nil
+}
+
+// frame writes "category where condition", over one category.
+func frame(q ir.Query, _ *profile.Profile, groups []backends.Group, r *backends.Result) error {
+	if len(groups) > 1 {
+		return &backends.Unsupported{Construct: "a search over events of several categories (" + groups[0].Key + ", " + groups[1].Key + ")", Kind: "a search over events of several categories",
+			Backend: "eql", Pos: q.Pos, Reason: "write one search per category"}
+	}
+	body := groups[0].Expr.Text
+	if body == "" {
+		body = "true"
+	}
+	r.Query = groups[0].Key + " where " + body
+	return nil
 }
 
 // check refuses what the dialect cannot say and notes where it is
 // approximate.
-func check(c ir.Cond, lang *backends.Language, r *backends.Result) error {
+func check(p *profile.Profile, c ir.Cond, r *backends.Result) error {
+	lang := language(p)
 	var refused error
 	ir.Walk(c, func(c ir.Cond) {
 		if m, ok := c.(ir.Match); ok && lang == Language && m.Value.CaseMatters() && refused == nil {

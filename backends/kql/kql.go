@@ -63,46 +63,44 @@ type Backend = backends.Target[spec]
 
 type spec struct{}
 
-func (spec) Table() *backends.Table { return table }
+func (spec) Table() *backends.Table { return backendTable }
 
-var table = &backends.Table{Name: "kql", Profiles: profiles, Queries: func(*profile.Profile) *backends.Queries { return queries }}
+var backendTable = &backends.Table{Name: "kql", Profiles: profiles, Queries: func(*profile.Profile) *backends.Queries { return queries }}
 
-// search writes "Table | where …" over the events of q (their tables
-// are the profile's categories), several tables as a union of such
-// queries (kql.md §4), and gives the events as mapped.
-func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	s := backends.Search{Lang: Language, Selector: selector, Check: refuse,
-		Group: func(ev backends.EventCond) (string, error) {
-			table := p.Settings["log_table"]
-			if ev.Event != nil {
-				table = ev.Event.Category
-			}
-			if table == "" {
-				return "", fmt.Errorf("%s: profile %s: %s names no table (category, or the setting log_table)", p.File, p.Name, ev.Source)
-			}
-			return fieldName(table)
-		},
-		Frame: func(groups []backends.Group, r *backends.Result) error {
-			parts := make([]string, len(groups))
-			for i, g := range groups {
-				parts[i] = g.Key
-				if !g.Expr.Empty() {
-					parts[i] += " | where " + g.Expr.Text
-				}
-			}
-			r.Query = parts[0]
-			if len(parts) > 1 {
-				r.Query = "union (" + strings.Join(parts, "), (") + ")"
-			}
-			return nil
-		}}
-	return s.Run(q, p)
+// table is the table of an event: the profile's category, or for log
+// events the setting log_table.
+func table(p *profile.Profile, ev backends.EventCond) (string, error) {
+	name := p.Settings["log_table"]
+	if ev.Event != nil {
+		name = ev.Event.Category
+	}
+	if name == "" {
+		return "", fmt.Errorf("%s: profile %s: %s names no table (category, or the setting log_table)", p.File, p.Name, ev.Source)
+	}
+	return fieldName(name)
+}
+
+// frame writes "Table | where …" over each table, several tables as a
+// union of such queries (kql.md §4).
+func frame(_ ir.Query, _ *profile.Profile, groups []backends.Group, r *backends.Result) error {
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = g.Key
+		if !g.Expr.Empty() {
+			parts[i] += " | where " + g.Expr.Text
+		}
+	}
+	r.Query = parts[0]
+	if len(parts) > 1 {
+		r.Query = "union (" + strings.Join(parts, "), (") + ")"
+	}
+	return nil
 }
 
 // refuse names what KQL cannot say exactly: a match of the empty string
 // (an absent string is the empty string, kql.md §3) and an IPv6 block
 // (ipv4_is_in_range takes IPv4 only; kql.md §1).
-func refuse(c ir.Cond, _ *backends.Result) error {
+func refuse(_ *profile.Profile, c ir.Cond, _ *backends.Result) error {
 	var err error
 	ir.Walk(c, func(c ir.Cond) {
 		switch c := c.(type) {

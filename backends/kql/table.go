@@ -69,6 +69,10 @@ var selector = backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", 
 		return quote(v), nil
 	}}
 
+// search writes the events' searches, the query's condition and each
+// event's selector, grouped by table (the profile's categories).
+var search = &backends.Search{Lang: Language, Selector: selector, Check: refuse, Group: table, Frame: frame}
+
 // aggs are summarize's aggregation functions for the pseudocode's
 // (kql.md §4). unique is left out: dcount() is an estimate.
 var aggs = map[string]string{"count": "count", "min": "min", "max": "max", "avg": "avg", "stddev": "stdev", "sum": "sum", "values": "make_set"}
@@ -78,7 +82,7 @@ var aggs = map[string]string{"count": "count", "min": "min", "max": "max", "avg"
 // the pseudocode compares them, and requiring them present; the time
 // bound and order are a where on each side's time column, copied under
 // its own name. Groups are summarize's.
-var queries = &backends.Queries{Search: search,
+var queries = &backends.Queries{Search: search.Run,
 	Join: &backends.Join{Guard: true, Key: joinKey, Write: joinText,
 		Check: func(q ir.Query, p *profile.Profile) error {
 			j := q.Join

@@ -142,12 +142,12 @@ func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCo
 	var pipes []string
 	named := false
 	s := backends.Search{Lang: Language, Selector: selector,
-		Prepare: func(events []backends.EventCond, r *backends.Result) error {
+		Prepare: func(_ *profile.Profile, events []backends.EventCond, r *backends.Result) error {
 			var err error
 			named, err = regexps(events, &pipes, r)
 			return err
 		},
-		Frame: func(groups []backends.Group, r *backends.Result) error {
+		Frame: func(_ ir.Query, _ *profile.Profile, groups []backends.Group, r *backends.Result) error {
 			g := groups[0]
 			r.Query = g.Expr.Text
 			if named {

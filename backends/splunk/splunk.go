@@ -144,18 +144,18 @@ func search(q ir.Query, p *profile.Profile, lang *backends.Language) (backends.R
 	var prefix backends.Expr
 	same := true
 	s := backends.Search{Lang: lang, SelLang: Search, Selector: selector, Share: true,
-		Prepare: func(events []backends.EventCond, _ *backends.Result) error {
+		Prepare: func(_ *profile.Profile, events []backends.EventCond, _ *backends.Result) error {
 			prefix, same = heads(p, events)
 			return nil
 		},
-		Select: func(ev backends.EventCond) (backends.Expr, error) {
+		Select: func(_ *profile.Profile, ev backends.EventCond) (backends.Expr, error) {
 			sel, err := selector.Write(Search, ev.Selector)
 			if !same {
 				sel = Search.AndOf(prefixOf(p, ev.Event), sel)
 			}
 			return sel, err
 		},
-		Frame: func(groups []backends.Group, r *backends.Result) error {
+		Frame: func(_ ir.Query, _ *profile.Profile, groups []backends.Group, r *backends.Result) error {
 			g := groups[0]
 			if lang == Search {
 				r.Query = Search.AndOf(prefix, g.Expr).Text
@@ -252,21 +252,18 @@ var valueEscaper = strings.NewReplacer(Search.Escapes...)
 // "WHERE <search-query>"), so the Search table writes it; a condition the
 // search command cannot say cannot be filtered after tstats either, since
 // only the by fields survive it.
-func tstats(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCond, error) {
-	s := backends.Search{Lang: Search, Selector: selector, Approx: true,
-		Group: func(ev backends.EventCond) (string, error) { return ev.Event.Category, nil },
-		Frame: func(groups []backends.Group, r *backends.Result) error {
-			if len(groups) > 1 {
-				return &backends.Unsupported{Construct: "a search over several data model datasets", Backend: "splunk", Pos: q.Pos,
-					Reason: "one tstats reads one dataset"}
-			}
-			g := groups[0]
-			head, tail, err := tstatsFrame(p, g.Key, g.Events[len(g.Events)-1].Event.By)
-			r.Query = strings.TrimSpace(head + " " + g.Expr.Text + tail)
-			return err
-		}}
-	return s.Run(q, p)
-}
+var tstats = &backends.Search{Lang: Search, Selector: selector, Approx: true,
+	Group: func(_ *profile.Profile, ev backends.EventCond) (string, error) { return ev.Event.Category, nil },
+	Frame: func(q ir.Query, p *profile.Profile, groups []backends.Group, r *backends.Result) error {
+		if len(groups) > 1 {
+			return &backends.Unsupported{Construct: "a search over several data model datasets", Backend: "splunk", Pos: q.Pos,
+				Reason: "one tstats reads one dataset"}
+		}
+		g := groups[0]
+		head, tail, err := tstatsFrame(p, g.Key, g.Events[len(g.Events)-1].Event.By)
+		r.Query = strings.TrimSpace(head + " " + g.Expr.Text + tail)
+		return err
+	}}
 
 // tstatsFrame writes the tstats command around the where clause, as
 // Splunk's own CIM detections (ESCU) and pySigma write it: first and last
@@ -314,7 +311,7 @@ var queries = &backends.Queries{Search: searchAny,
 
 // tstatsQueries reads a CIM data model, whose tstats neither pairs nor
 // groups beyond its own by fields.
-var tstatsQueries = &backends.Queries{Search: tstats}
+var tstatsQueries = &backends.Queries{Search: tstats.Run}
 
 func joinCheck(q ir.Query, p *profile.Profile) error {
 	j := q.Join
