@@ -1,7 +1,12 @@
 // Package backends holds what the query backends share: the Language table
-// each declares its syntax in, and the one emitter that walks a lowered
-// query (package ir) through a schema profile and prints it in a language.
-// A backend's own code is only for what its language alone needs.
+// each declares its syntax in (operators and their precedence, literals,
+// the templates of each test), the one emitter that prints a lowered
+// condition (package ir) in a language, and the drivers of whole queries
+// (driver.go, queries.go): per output, each event type's selector and the
+// condition, ored across event types, and joins and aggregates, through a
+// backend's tables and the few hooks its language needs. A backend is its
+// Table (target.go); its own code is only for what its language alone
+// needs.
 package backends
 
 import (

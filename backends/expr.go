@@ -103,7 +103,13 @@ func (l *Language) combine(sep string, op opKind, emptyWins bool, xs []Expr) Exp
 // Operand is x written as an operand of the language's op ("and", "or" or
 // "not"), parenthesised where the precedence needs it.
 func (l *Language) Operand(x Expr, op string) string {
-	k := map[string]opKind{"and": opAnd, "or": opOr, "not": opNot}[op]
+	k := opNot
+	switch op {
+	case "and":
+		k = opAnd
+	case "or":
+		k = opOr
+	}
 	return string(l.appendOperand(nil, x, k))
 }
 

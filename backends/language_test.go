@@ -365,6 +365,12 @@ func TestPrecedence(t *testing.T) {
 	if got := l.OrOf(l.AndOf(backends.Atom("s1"), x), backends.Atom("s2")).Text; got != `s1 AND (a = 'x' OR b = 'y') OR s2` {
 		t.Errorf("OrOf: %s", got)
 	}
+	if got := l.Operand(x, "and"); got != `(a = 'x' OR b = 'y')` {
+		t.Errorf("Operand of an or under an and: %s", got)
+	}
+	if got := l.Operand(y, "or"); got != `a = 'x' AND b = 'y'` {
+		t.Errorf("Operand of an and under an or: %s", got)
+	}
 	if got := l.OrOf(backends.Atom("s1"), backends.Expr{}); !got.Empty() {
 		t.Errorf("OrOf with an alternative that always holds: %q", got.Text)
 	}
