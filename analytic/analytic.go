@@ -129,16 +129,15 @@ const (
 	Other      ImplType = "other"
 )
 
-// The types of the backends CAR's pages hold queries of, for code that
-// names one (a test, drift's readers of hand-written queries). They are
-// the backends' names; which backends there are is the registry's, and
-// nothing reads this list.
+// The types of the hand-written queries CAR's pages hold, for code that
+// names one (a test, drift's readers of them). They are those backends'
+// names; which backends there are is the registry's, and nothing reads
+// this list (a backend CAR's pages do not write, as KQL, is not here).
 const (
 	Splunk   ImplType = "splunk"
 	EQL      ImplType = "eql"
 	DNIF     ImplType = "dnif"
 	LogPoint ImplType = "logpoint"
-	KQL      ImplType = "kql"
 )
 
 // Implementation is one rendering of the analytic's logic.

@@ -46,7 +46,7 @@ func TestNormImplType(t *testing.T) {
 		"Elastic Search": {analytic.Elastic, true, true},
 		"splunk":         {analytic.Splunk, true, true},
 		"Splnuk":         {analytic.Splunk, false, true},
-		"KQL":            {analytic.KQL, true, true},
+		"KQL":            {analytic.ImplType("kql"), true, true},
 		"YARA-L":         {analytic.Other, false, false},
 	} {
 		got, exact, known := normImplType(in)
