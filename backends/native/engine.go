@@ -539,7 +539,7 @@ func compileQuery(q ir.Query, s *Schema) (branches, error) {
 	if len(q.Sources) == 0 {
 		// A bare condition reads the log's own fields: by the names the
 		// schema's log map gives, else as written.
-		c := ir.MapLeaves(q.Cond, func(c ir.Cond) ir.Cond { return renameLeaf(c, s.Log) })
+		c := ir.MapLeaves(q.Cond, func(c ir.Cond) ir.Cond { return renameLeaf(c, s.Log, s.LogFields) })
 		t, err := compile(c)
 		if err != nil {
 			return nil, err
@@ -581,14 +581,19 @@ func keyField(bs branches, s *Schema, f ir.Field) (profile.FieldMap, error) {
 	return m, nil
 }
 
-// renameLeaf names a bare condition's field as the schema's log map does.
-func renameLeaf(c ir.Cond, log map[string]profile.FieldMap) ir.Cond {
+// renameLeaf names a bare condition's field as the schema's log map
+// does, or else under the schema's place for a log event's own fields.
+func renameLeaf(c ir.Cond, log map[string]profile.FieldMap, own string) ir.Cond {
 	f, ok := ir.LeafField(c)
 	if !ok {
 		return c
 	}
 	if m, ok := log[f.Name]; ok && m.Transform == profile.Same {
 		f.Name = m.Field
+		return ir.WithField(c, f)
+	}
+	if own != "" && !strings.HasPrefix(f.Name, "\x00") {
+		f.Name = own + f.Name
 		return ir.WithField(c, f)
 	}
 	return c

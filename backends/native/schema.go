@@ -34,6 +34,11 @@ type Schema struct {
 	// Paths are fields holding Windows paths whose doubled backslashes
 	// are read as one (some exports double them).
 	Paths []string `yaml:"paths"`
+	// LogFields is where a log event's own fields sit (winlogbeat:
+	// winlog.event_data.), for the fields a bare condition reads by
+	// their own name that the log section does not list; empty: at the
+	// top, as the events name them.
+	LogFields string `yaml:"log_fields"`
 
 	once    sync.Once
 	keys    []string            // the events' keys, sorted

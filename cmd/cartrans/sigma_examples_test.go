@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,5 +41,33 @@ func TestSigmaExamples(t *testing.T) {
 		if !strings.Contains(errs, want) {
 			t.Errorf("run --count lacks %q:\n%s", want, errs)
 		}
+	}
+}
+
+// A Sigma rule of a Windows log reads the events' own fields: flat (as
+// Windows names them) and, under the winlogbeat schema, under
+// winlog.event_data, fields no log map lists included.
+func TestSigmaLogRuleFields(t *testing.T) {
+	dir := t.TempDir()
+	rule := filepath.Join(dir, "r.yml")
+	os.WriteFile(rule, []byte(`title: Script block
+id: 5a1f0c2e-0000-4000-8000-000000000001
+logsource:
+    product: windows
+    category: ps_script
+detection:
+    sel:
+        ScriptBlockText|contains: Invoke-Mimikatz
+    condition: sel
+`), 0o644)
+	events := filepath.Join(dir, "e.ndjson")
+	os.WriteFile(events, []byte(
+		`{"EventID":4104,"Channel":"Microsoft-Windows-PowerShell/Operational","Computer":"a","ScriptBlockText":"IEX (Invoke-Mimikatz -DumpCreds)"}`+"\n"+
+			`{"EventID":4104,"Channel":"Microsoft-Windows-PowerShell/Operational","Computer":"a","ScriptBlockText":"Get-Date"}`+"\n"+
+			`{"EventID":4103,"Channel":"Microsoft-Windows-PowerShell/Operational","Computer":"a","ScriptBlockText":"Invoke-Mimikatz"}`+"\n"+
+			`{"winlog":{"event_id":4104,"channel":"PowerShellCore/Operational","computer_name":"b","event_data":{"ScriptBlockText":"invoke-mimikatz"}}}`+"\n"), 0o644)
+	_, errs, code := cli(t, "", "run", "--count", rule, "--events", events)
+	if code != 0 || !strings.Contains(errs, "5a1f0c2e-0000-4000-8000-000000000001 detection: 2 matches") {
+		t.Errorf("exit %d: want the flat 4104 and the winlogbeat one (not 4103, not Get-Date):\n%s", code, errs)
 	}
 }
