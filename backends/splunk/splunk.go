@@ -16,6 +16,7 @@ import (
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
+	spl "github.com/cartrans/cartrans/lang/splunk"
 	"github.com/cartrans/cartrans/profile"
 )
 
@@ -24,12 +25,24 @@ var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 // fieldRE is a field name the search command and eval take bare.
 var fieldRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
 
+// fieldName writes a field name for the search command, which has no
+// quote for one: a name that is one of SPL's operators (spl.Keywords:
+// AND, OR, NOT, IN) would be read as the operator, so it is refused by
+// name, and the condition goes to where, whose eval quotes it.
 func fieldName(name string) (string, error) {
 	if !fieldRE.MatchString(name) {
 		return "", fmt.Errorf("Splunk field names here are letters, digits, _ and .")
 	}
+	if spl.IsKeyword(name) {
+		return "", fmt.Errorf("%s is an SPL operator, and the search command has no quote for a field name", name)
+	}
 	return name, nil
 }
+
+// literal writes a string literal as lang/splunk does: search and eval
+// read the same two escapes, \\ and \" (NoControl keeps control
+// characters from it).
+func literal(s string, _ bool) (string, error) { return spl.Quote(s) }
 
 // Search is the search command's condition language. In a quoted value
 // the search command reads \\ as a backslash and \" as a quote (Splunk
@@ -43,16 +56,15 @@ func fieldName(name string) (string, error) {
 var Search = &backends.Language{
 	Name:  "splunk",
 	And:   " ",
-	Or:    " OR ",
-	Not:   "NOT ",
+	Or:    " " + spl.Or + " ",
+	Not:   spl.Not + " ",
 	Open:  "(",
 	Close: ")",
 	// NOT binds tightest; AND and OR are kept at one level, so that
 	// every OR group is parenthesised (docs/design/splunk.md §1 row 4:
 	// OR binds tighter than AND here, and looser in where).
 	Prec:      backends.Precedence{Or: 1, And: 1, Not: 2},
-	Quote:     `"`,
-	Escapes:   []string{`\`, `\\`, `"`, `\"`},
+	Literal:   literal,
 	NoControl: true,
 	FieldName: fieldName,
 	Match:     `{f}={v}`,
@@ -63,7 +75,7 @@ var Search = &backends.Language{
 	Compare:        `{f}{op}{n}`,
 	Exists:         `{f}=*`,
 	CIDR:           `{f}={b}`,
-	AnyOf:          `{f} IN ({vs})`,
+	AnyOf:          `{f} ` + spl.In + ` ({vs})`,
 	ListSep:        ", ",
 	AnyOfWildcards: true,
 }
@@ -77,15 +89,14 @@ var Search = &backends.Language{
 // isnotnull().
 var Where = &backends.Language{
 	Name:  "splunk",
-	And:   " AND ",
-	Or:    " OR ",
-	Not:   "NOT ",
+	And:   " " + spl.And + " ",
+	Or:    " " + spl.Or + " ",
+	Not:   spl.Not + " ",
 	Open:  "(",
 	Close: ")",
 	// (), NOT, AND, OR (docs/design/splunk.md, [S-where]).
 	Prec:        backends.Precedence{Or: 1, And: 2, Not: 3},
-	Quote:       `"`,
-	Escapes:     []string{`\`, `\\`, `"`, `\"`},
+	Literal:     literal,
 	NoControl:   true,
 	FieldName:   evalField,
 	NumEq:       `tonumber({f})={n}`,
@@ -97,14 +108,16 @@ var Where = &backends.Language{
 	Guard:       `isnotnull({f})`,
 }
 
-// evalField quotes a field name for eval: single quotes around names with
-// a dot, which eval would read as concatenation.
+// evalField quotes a field name for eval: single quotes (spl.FieldQuote)
+// around names with a dot, which eval would read as concatenation, and
+// around names that are an operator (spl.Keywords), which eval would read
+// as the operator.
 func evalField(name string) (string, error) {
-	if _, err := fieldName(name); err != nil {
-		return "", err
+	if !fieldRE.MatchString(name) {
+		return "", fmt.Errorf("Splunk field names here are letters, digits, _ and .")
 	}
-	if strings.Contains(name, ".") {
-		return "'" + name + "'", nil
+	if strings.Contains(name, ".") || spl.IsKeyword(name) {
+		return spl.FieldQuote + name + spl.FieldQuote, nil
 	}
 	return name, nil
 }
@@ -204,13 +217,16 @@ func prefixOf(p *profile.Profile, ev *profile.Event) backends.Expr {
 
 // selector writes a profile's selector terms in the search command: a
 // number as it is, other values quoted.
-var selector = backends.Selector{Eq: "{f}={v}", In: "{f} IN ({vs})", Sep: ", ", Field: fieldName,
-	Value: func(v string) (string, error) {
-		if isNumber(v) {
-			return v, nil
-		}
-		return quote(v), nil
-	}}
+var selector = backends.Selector{Eq: "{f}={v}", In: "{f} " + spl.In + " ({vs})", Sep: ", ", Field: fieldName, Value: selectorValue}
+
+// selectorValue writes a selector value: a number as it is, other values
+// as lang/splunk quotes them.
+func selectorValue(v string) (string, error) {
+	if isNumber(v) {
+		return v, nil
+	}
+	return spl.Quote(v)
+}
 
 // selectorTerm checks a selector term and writes its field with field
 // and each of its values as a literal: a number as it is, other values
@@ -225,11 +241,11 @@ func selectorTerm(t profile.Term, field func(string) (string, error)) (string, [
 	}
 	var lits []string
 	for _, v := range t.Values {
-		if isNumber(v) {
-			lits = append(lits, v)
-		} else {
-			lits = append(lits, quote(v))
+		lit, err := selectorValue(v)
+		if err != nil {
+			return "", nil, err
 		}
+		lits = append(lits, lit)
 	}
 	return name, lits, nil
 }
@@ -239,12 +255,6 @@ var (
 )
 
 func isNumber(s string) bool { return numberRE.MatchString(s) }
-
-// quote writes a selector value as a quoted string, escaped as Search's
-// literals are (search and eval read the same two escapes).
-func quote(s string) string { return `"` + valueEscaper.Replace(s) + `"` }
-
-var valueEscaper = strings.NewReplacer(Search.Escapes...)
 
 // tstats writes a query over a CIM data model: "| tstats … from
 // datamodel=<dataset> where <condition> by … | `drop_dm_object_name(…)`".

@@ -1,9 +1,10 @@
 package splunk_test
 
 import (
-	"slices"
+	"strings"
 	"testing"
 
+	"github.com/cartrans/cartrans/backends"
 	backendsplunk "github.com/cartrans/cartrans/backends/splunk"
 	"github.com/cartrans/cartrans/ir"
 	"github.com/cartrans/cartrans/lang"
@@ -49,25 +50,27 @@ func TestWriterQuotesAsLang(t *testing.T) {
 	}
 }
 
-// writerLeavesBare are the keywords the writer's field names leave bare
-// today (its fieldName takes any letters-digits name): a field named so
-// would be read as the operator. Once the writer imports this package's
-// Keywords the list is empty.
-var writerLeavesBare = []string{"AND", "OR", "NOT", "IN"}
-
+// No keyword is left bare as a field name, where it would be read as the
+// operator: the search command, which has no quote for a field name,
+// refuses it by name; eval quotes it in single quotes, which read back
+// as the field.
 func TestWriterFieldNamesAndKeywords(t *testing.T) {
-	for _, l := range []struct {
-		name  string
-		write func(string) (string, error)
-	}{{"search", backendsplunk.Search.FieldName}, {"where", backendsplunk.Where.FieldName}} {
-		var bare []string
-		for _, kw := range splunk.Keywords {
-			if w, err := l.write(kw); err == nil && w == kw {
-				bare = append(bare, kw)
-			}
+	for _, kw := range splunk.Keywords {
+		if w, err := backendsplunk.Search.FieldName(kw); err == nil || !strings.Contains(err.Error(), kw) {
+			t.Errorf("search: the writer writes the field %s as %q (%v), want it refused by name", kw, w, err)
 		}
-		if !slices.Equal(bare, writerLeavesBare) {
-			t.Errorf("%s: the writer leaves the keywords %v bare as field names, want %v", l.name, bare, writerLeavesBare)
+		w, err := backendsplunk.Where.FieldName(kw)
+		if err != nil || w != splunk.FieldQuote+kw+splunk.FieldQuote || splunk.UnquoteField(w) != kw {
+			t.Errorf("where: the writer writes the field %s as %q (%v), want it quoted", kw, w, err)
+		}
+	}
+	// A name that is not a keyword (in another case, or holding one) is
+	// written bare.
+	for _, name := range []string{"and", "Or", "INDEX", "NOTE"} {
+		for _, l := range []*backends.Language{backendsplunk.Search, backendsplunk.Where} {
+			if w, err := l.FieldName(name); err != nil || w != name {
+				t.Errorf("%s is written %q (%v), want it bare", name, w, err)
+			}
 		}
 	}
 }
