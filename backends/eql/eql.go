@@ -12,47 +12,44 @@ import (
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
+	eqllang "github.com/cartrans/cartrans/lang/eql"
 	"github.com/cartrans/cartrans/profile"
 )
 
 var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
-// keywords of EQL cannot be bare field names (eql parser, "keywords").
-var keywords = map[string]bool{
-	"and": true, "by": true, "const": true, "false": true, "in": true, "join": true, "macro": true,
-	"not": true, "null": true, "of": true, "or": true, "sequence": true, "true": true, "until": true,
-	"with": true, "where": true, "maxspan": true, "fork": true,
-}
-
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// fieldName writes a dotted field name; a part that is a keyword or not a
-// plain name is escaped with backticks (EQL 0.9), which cannot themselves
-// appear in a name.
-func fieldName(name string) (string, error) {
-	return dottedName(name, nameRE, keywords, func(p string) (string, error) {
-		if p == "" || strings.ContainsAny(p, "`\n\r") {
-			return "", fmt.Errorf("EQL field names cannot hold backticks or line breaks")
+// fieldName writes a dotted field name of a dialect, each part as
+// lang/eql's QuoteName writes it: bare when it is a plain name and not a
+// keyword of the dialect, else in backticks.
+func fieldName(d eqllang.Dialect) func(string) (string, error) {
+	return func(name string) (string, error) {
+		parts := strings.Split(name, ".")
+		for i, p := range parts {
+			q, err := eqllang.QuoteName(p, d)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = q
 		}
-		return "`" + p + "`", nil
-	})
-}
-
-// dottedName writes each part of a dotted name as it is when it is a
-// plain name and not a keyword, and through quote otherwise.
-func dottedName(name string, plain *regexp.Regexp, kw map[string]bool, quote func(string) (string, error)) (string, error) {
-	parts := strings.Split(name, ".")
-	for i, p := range parts {
-		if plain.MatchString(p) && !kw[strings.ToLower(p)] {
-			continue
-		}
-		q, err := quote(p)
-		if err != nil {
-			return "", err
-		}
-		parts[i] = q
+		return strings.Join(parts, "."), nil
 	}
-	return strings.Join(parts, "."), nil
+}
+
+// bare reports a dotted name every part of which a dialect reads as a
+// name when written bare: a name that is not a keyword.
+func bare(name string, d eqllang.Dialect) bool {
+	for p := range strings.SplitSeq(name, ".") {
+		if q, err := eqllang.QuoteName(p, d); err != nil || q != p {
+			return false
+		}
+	}
+	return true
+}
+
+// literal writes a string literal of a dialect as lang/eql's Quote does
+// (eql.g DQ_STRING, EqlBase.g4 STRING_ESCAPE).
+func literal(d eqllang.Dialect) func(string, bool) (string, error) {
+	return func(s string, _ bool) (string, error) { return eqllang.Quote(s, d) }
 }
 
 // Language is Endgame EQL. "==" compares strings case-insensitively and
@@ -76,10 +73,9 @@ var Language = &backends.Language{
 	// not binds tighter than and, and than or (eql/etc/eql.g: or_expr
 	// of and_expr of not_expr).
 	Prec:      backends.Precedence{Or: 1, And: 2, Not: 3},
-	Quote:     `"`,
-	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`},
+	Literal:   literal(eqllang.Endgame),
 	NoControl: true,
-	FieldName: fieldName,
+	FieldName: fieldName(eqllang.Endgame),
 	Match:     `{f} == {v}`,
 	// In == patterns "?" is itself; "*" has no escape (docs/design/eql.md
 	// A: EQL-F Wildcard.to_regex), so a literal "*" or a "?" wildcard is
@@ -132,10 +128,9 @@ var Elasticsearch = &backends.Language{
 	Not:       "not ",
 	Open:      "(",
 	Close:     ")",
-	Quote:     `"`,
-	Escapes:   []string{`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`},
+	Literal:   literal(eqllang.Elasticsearch),
 	NoControl: true,
-	FieldName: esFieldName,
+	FieldName: fieldName(eqllang.Elasticsearch),
 	Match:     `{f} : {v}`,
 	// ":" reads "?" as one character, and has no escape for "*" or "?";
 	// like is the same match with case, == a comparison with case and
@@ -157,32 +152,20 @@ var Elasticsearch = &backends.Language{
 	Guard:          `{f} != null`,
 }
 
-var esNameRE = regexp.MustCompile(`^[A-Za-z_@][A-Za-z0-9_]*$`)
-
-// esKeywords are Elasticsearch EQL's reserved words.
-var esKeywords = map[string]bool{
-	"and": true, "any": true, "by": true, "false": true, "in": true, "join": true, "like": true, "maxspan": true,
-	"not": true, "null": true, "of": true, "or": true, "regex": true, "sample": true, "sequence": true,
-	"true": true, "until": true, "where": true, "with": true,
-}
-
-// esFieldName escapes a part that is not a plain name or is a keyword in
-// backticks, a backtick inside doubled.
-func esFieldName(name string) (string, error) {
-	return dottedName(name, esNameRE, esKeywords, func(p string) (string, error) {
-		if p == "" || strings.ContainsAny(p, "\n\r") {
-			return "", fmt.Errorf("an EQL field name cannot be empty or hold a line break")
-		}
-		return "`" + strings.ReplaceAll(p, "`", "``") + "`", nil
-	})
-}
-
 // language is the dialect a profile asks for.
 func language(p *profile.Profile) *backends.Language {
 	if p.Dialect == "elasticsearch" {
 		return Elasticsearch
 	}
 	return Language
+}
+
+// dialect is lang/eql's name of the dialect a profile asks for.
+func dialect(p *profile.Profile) eqllang.Dialect {
+	if p.Dialect == "elasticsearch" {
+		return eqllang.Elasticsearch
+	}
+	return eqllang.Endgame
 }
 
 // Backend is the EQL backend: its table.
@@ -206,19 +189,21 @@ func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCo
 }
 
 var (
-	endgameSearch = &backends.Search{Lang: Language, Selector: selector(false), Check: check, Group: category, Frame: frame}
-	esSearch      = &backends.Search{Lang: Elasticsearch, Selector: selector(true), Approx: true, Check: check, Group: category, Frame: frame}
+	endgameSearch = &backends.Search{Lang: Language, Selector: selector(eqllang.Endgame), Check: check, Group: category, Frame: frame}
+	esSearch      = &backends.Search{Lang: Elasticsearch, Selector: selector(eqllang.Elasticsearch), Approx: true, Check: check, Group: category, Frame: frame}
 )
 
 // category is an event's type: the profile's category, written as it is:
-// a name, never a keyword (profile.Parse has checked it is a name or
-// dotted names); "any" for log events.
+// one name, never a keyword of the dialect (the grammar has no quote for
+// an event type: EQL-G event_query); "any" for log events, which both
+// dialects read as every type (Elasticsearch lexes it as a keyword for
+// that: ES-LEX).
 func category(p *profile.Profile, ev backends.EventCond) (string, error) {
 	c := "any"
 	if ev.Event != nil && ev.Event.Category != "" {
 		c = ev.Event.Category
 	}
-	if !nameRE.MatchString(c) || keywords[strings.ToLower(c)] {
+	if c != "any" && (strings.Contains(c, ".") || !bare(c, dialect(p))) {
 		return "", fmt.Errorf("%s: profile %s: category %q of %s is not an EQL event type: a name of letters, digits and _, not a keyword", p.File, p.Name, c, ev.Source)
 	}
 	return c, nil
@@ -272,30 +257,25 @@ func check(p *profile.Profile, c ir.Cond, r *backends.Result) error {
 // fields (event.code, event.type, event.dataset) are keywords, which
 // Elasticsearch's EQL does not compare with numbers, and Elastic's own
 // rules write event.code == "4624".
-func selector(strs bool) backends.Selector {
+func selector(d eqllang.Dialect) backends.Selector {
 	return backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", ",
 		Value: func(v string) (string, error) {
-			if numRE.MatchString(v) && !strs {
+			if numRE.MatchString(v) && d == eqllang.Endgame {
 				return v, nil
 			}
-			return `"` + selectorEscaper.Replace(v) + `"`, nil
+			return eqllang.Quote(v, d)
 		},
+		// A flag (Endgame's subtype.create) is a field path written
+		// bare: each part a name, none a keyword.
 		Flag: func(f string) (string, error) {
-			if !flagRE.MatchString(f) {
-				return "", fmt.Errorf("EQL selector flag %q is not a field path", f)
+			if !bare(f, d) {
+				return "", fmt.Errorf("EQL selector flag %q is not a field path of names that are not keywords", f)
 			}
 			return f, nil
 		}}
 }
 
-// selectorEscaper escapes the backslashes and quotes of a selector value,
-// for a string literal of either dialect.
-var selectorEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-
-var (
-	flagRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
-	numRE  = regexp.MustCompile(`^\d+$`)
-)
+var numRE = regexp.MustCompile(`^\d+$`)
 
 // queries drives each kind of query. A pairing is EQL's sequence
 // (ordered, with maxspan for a time bound) or join (unordered; join takes

@@ -2,7 +2,6 @@ package eql_test
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -73,34 +72,27 @@ func TestWriterQuotesAsLang(t *testing.T) {
 	}
 }
 
-// writerLeavesBare are the keywords of eql.g the Endgame writer's field
-// names leave bare today (its keyword list lacks the string predicates
-// like and regex): "f.like" is fine, a bare like is the operator.
-var writerLeavesBare = map[eql.Dialect][]string{eql.Endgame: {"like", "regex"}, eql.Elasticsearch: nil}
-
+// No keyword of a dialect is left bare as a field name, where it would
+// be read as the keyword: each is written as QuoteName writes it, in
+// backticks, and reads back as the name.
 func TestWriterFieldNamesAndKeywords(t *testing.T) {
 	for _, d := range []eql.Dialect{eql.Endgame, eql.Elasticsearch} {
 		l := backendeql.Language
 		if d == eql.Elasticsearch {
 			l = backendeql.Elasticsearch
 		}
-		var bare []string
 		for _, kw := range eql.Keywords(d) {
 			w, err := l.FieldName(kw)
-			if err != nil {
-				continue
-			}
-			if w == kw {
-				bare = append(bare, kw)
+			lw, _ := eql.QuoteName(kw, d)
+			if err != nil || w == kw || w != lw {
+				t.Errorf("%d: the writer writes the field %s as %q (%v), lang as %s", d, kw, w, err, lw)
 				continue
 			}
 			// A quoted keyword is lexed back as the name, not a keyword.
-			if lw, _ := eql.QuoteName(kw, d); w != lw {
-				t.Errorf("%d: the writer writes the field %s as %s, lang as %s", d, kw, w, lw)
+			toks, err := eql.Lex(w + ".x")
+			if err != nil || len(toks) != 2 || toks[0].Kind != eql.Name || toks[0].Text != kw+".x" {
+				t.Errorf("%d: %s.x lexes to %v, %v", d, w, toks, err)
 			}
-		}
-		if !slices.Equal(bare, writerLeavesBare[d]) {
-			t.Errorf("%d: the writer leaves the keywords %v bare as field names, want %v", d, bare, writerLeavesBare[d])
 		}
 		// Dotted names with odd parts read back part by part.
 		for _, name := range []string{"a.b", "process.in", "a b.c", "x.`y"} {
