@@ -14,19 +14,22 @@ import (
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/lang"
+	lp "github.com/cartrans/cartrans/lang/logpoint"
 	"github.com/cartrans/cartrans/profile"
 )
 
 var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
-// keywords must be quoted as field names (pySigma LogPoint backend,
-// logpoint_keywords).
-var keywords = map[string]bool{"process": true, "filter": true, "search": true, "chart": true, "and": true, "in": true, "or": true}
-
+// bareField is a field name written bare (pySigma LogPoint backend,
+// escape_and_quote_field: ^[\w.]+$).
 var bareField = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
 
+// fieldName writes a field name bare, or in double quotes when it is not
+// a plain name or is a keyword in any case (lp.IsKeyword: the operators,
+// not among them, and the commands; pySigma's logpoint_keywords).
 func fieldName(name string) (string, error) {
-	if bareField.MatchString(name) && !keywords[strings.ToLower(name)] {
+	if bareField.MatchString(name) && !lp.IsKeyword(name) {
 		return name, nil
 	}
 	if strings.ContainsAny(name, "\"\n\r") {
@@ -35,33 +38,10 @@ func fieldName(name string) (string, error) {
 	return `"` + name + `"`, nil
 }
 
-// literal quotes a value. LogPoint reads backslashes literally, so paths
-// are written as they are (Sigma issue 3200; pySigma's LogPoint backend);
-// a value holding a double quote is put in single quotes (pySigma LogPoint
-// PR 15), and one holding both kinds cannot be written. With no escape, a
-// control character (a line break, a tab, ESC, U+2028) cannot be written
-// either: no source says LogPoint reads one raw inside quotes.
-func literal(s string, wildcard bool) (string, error) {
-	if err := noControl(s); err != nil {
-		return "", err
-	}
-	switch {
-	case !strings.Contains(s, `"`):
-		return `"` + s + `"`, nil
-	case !strings.Contains(s, `'`):
-		return `'` + s + `'`, nil
-	}
-	return "", fmt.Errorf("a LogPoint value cannot hold both kinds of quote")
-}
-
-// noControl says why a value with a control character cannot be a
-// LogPoint literal.
-func noControl(s string) error {
-	if i := strings.IndexFunc(s, profile.IsControl); i >= 0 {
-		return fmt.Errorf("a LogPoint value has no escapes, and cannot hold the control character %U", []rune(s[i:])[0])
-	}
-	return nil
-}
+// literal writes a value as lang/logpoint's Quote does: backslashes as
+// they are, "…" or '…', no control character (Sigma issue 3200; pySigma
+// LogPoint PR 15).
+func literal(s string, _ bool) (string, error) { return lp.Quote(s) }
 
 // Language is LogPoint's search language. Terms side by side are ANDed,
 // OR binds tighter than that AND (pySigma LogPoint: precedence NOT, OR,
@@ -73,7 +53,7 @@ var Language = &backends.Language{
 	Name:  "logpoint",
 	And:   " ",
 	Or:    " OR ",
-	Not:   "-",
+	Not:   lp.Negation,
 	Open:  "(",
 	Close: ")",
 	// "-" binds tightest; AND and OR at one level, so every OR group and
@@ -397,9 +377,10 @@ func rewrite(c ir.Cond, r *backends.Result) (ir.Cond, error) {
 			}
 			return ir.Match{Field: c.Field, Value: ir.Value{Str: prefix, Quoted: true}}
 		case ir.Match:
-			// Refused here, where the value's place is known (the
-			// literal writer refuses it too, without it).
-			if cerr := noControl(c.Value.Str); cerr != nil && !c.Value.IsNum && err == nil {
+			// A control character is refused here, where the value's
+			// place is known (the literal writer refuses it too,
+			// without it).
+			if _, cerr := lp.Quote(c.Value.Str); cerr != nil && lang.FirstControl(c.Value.Str) >= 0 && !c.Value.IsNum && err == nil {
 				err = &backends.Unsupported{Construct: "the value " + strconv.Quote(c.Value.Str), Kind: "a value the language cannot quote", Backend: "logpoint", Pos: c.Value.Pos, Reason: cerr.Error()}
 			}
 			if !c.Value.IsNum && c.Value.Plain() && strings.Contains(c.Value.Str, "?") {
@@ -438,7 +419,7 @@ var selector = backends.Selector{Eq: "{f}={v}", In: "{f} IN [{vs}]", Sep: ", ",
 		if plainRE.MatchString(v) {
 			return v, nil
 		}
-		return literal(v, false)
+		return lp.Quote(v)
 	}}
 
 var plainRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
