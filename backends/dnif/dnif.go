@@ -20,29 +20,38 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/diag"
 	"github.com/cartrans/cartrans/ir"
+	"github.com/cartrans/cartrans/lang/dnif"
 	"github.com/cartrans/cartrans/profile"
 )
 
 var profiles = backends.EmbeddedProfiles(embeddedProfiles)
+
+// The connectives a term of a where clause starts with, and the pipe
+// that joins query functions, each function on a line of its own
+// (lang/dnif: D-fetch "Syntax", D-checkif).
+const (
+	andTerm = dnif.And + " "
+	notTerm = dnif.Not + " "
+	pipe    = "\n" + dnif.Pipe
+)
 
 // Language is the where clause's terms (DNIF "_fetch"): a field equal to
 // a number, or matching regex(…), case-insensitive with the i flag; terms
 // joined by AND, a term negated by NOT (a binary "and not": whereClause
 // puts it after a positive term). It has no OR and no grouping: term
 // writes an or on one field as one alternation, and union the rest.
-// regex()'s argument is unquoted, written through escapeRegexArg.
+// regex()'s argument is unquoted, written through lang/dnif's
+// EscapeRegexArg, the inverse of the reader's ScanRegex.
 var Language = &backends.Language{
 	Name:       "dnif",
-	And:        " AND ",
-	Not:        "NOT ",
+	And:        " " + andTerm,
+	Not:        notTerm,
 	FieldName:  fieldName,
-	Literal:    func(s string, _ bool) (string, error) { return escapeRegexArg(s) },
+	Literal:    func(s string, _ bool) (string, error) { return dnif.EscapeRegexArg(s) },
 	NumEq:      `{f}={n}`,
 	Regexp:     `{f}=regex({v})`,
 	RegexpFold: `{f}=regex({v})i`,
@@ -110,7 +119,7 @@ func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCo
 	}
 	where, err := whereClause(q, p, ev, conds)
 	if err == nil && len(checks) > 0 {
-		r.Query = "_fetch * from event where " + where + " limit " + limit + "\n>>" + strings.Join(checks, "\n>>")
+		r.Query = "_fetch * from event where " + where + " limit " + limit + pipe + strings.Join(checks, pipe)
 		return r, []backends.EventCond{ev}, nil
 	}
 	var u *backends.Unsupported
@@ -160,7 +169,7 @@ func joinText(q ir.Query, p *profile.Profile, sides [2]backends.JoinSide, r *bac
 		r.Approximations = append(r.Approximations, backends.Note{Pos: q.Pos, Kind: "a join that compares keys case-sensitively",
 			Text: "sjoin and str_compare eq are taken to compare as DNIF's = does, with case; the pseudocode's == ignores it"})
 	}
-	r.Query = strings.Join(fetches, "\n>>") + "\n>>_checkif " + strings.Join(tests, " ") + " include"
+	r.Query = strings.Join(fetches, pipe) + pipe + "_checkif " + strings.Join(tests, " ") + " include"
 	return nil
 }
 
@@ -202,7 +211,7 @@ func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backe
 		checks = append(checks, check...)
 	}
 	for _, c := range checks {
-		r.Query += "\n>>_checkif int_compare count_unique " + c
+		r.Query += pipe + "_checkif int_compare count_unique " + c
 	}
 	return nil
 }
@@ -387,7 +396,7 @@ func whereClause(q ir.Query, p *profile.Profile, ev backends.EventCond, conds []
 		if err != nil {
 			return "", fmt.Errorf("profile %s: %v", p.Name, err)
 		}
-		terms = append(terms, "AND "+t)
+		terms = append(terms, andTerm+t)
 	}
 	// Positive terms first: NOT means "and not" and needs one before it.
 	var negs []string
@@ -396,14 +405,14 @@ func whereClause(q ir.Query, p *profile.Profile, ev backends.EventCond, conds []
 		if err != nil {
 			return "", err
 		}
-		if strings.HasPrefix(t, "NOT ") {
+		if strings.HasPrefix(t, notTerm) {
 			negs = append(negs, t)
 		} else {
 			terms = append(terms, t)
 		}
 	}
-	where := strings.TrimPrefix(strings.Join(append(terms, negs...), " "), "AND ")
-	if strings.HasPrefix(where, "NOT ") {
+	where := strings.TrimPrefix(strings.Join(append(terms, negs...), " "), andTerm)
+	if strings.HasPrefix(where, notTerm) {
 		return "", &backends.Unsupported{Construct: "a condition that begins with a negation", Backend: "dnif", Pos: q.Pos,
 			Reason: "DNIF's NOT means \"and not\" and needs a term before it; the profile selects no events to put there"}
 	}
@@ -432,7 +441,7 @@ func union(q ir.Query, p *profile.Profile, ev backends.EventCond, limit string) 
 		}
 		fetches = append(fetches, "_fetch * from event where "+where+" as #"+string(rune('A'+i))+" limit "+limit)
 	}
-	r.Query = strings.Join(fetches, "\n>>")
+	r.Query = strings.Join(fetches, pipe)
 	r.Approximations = []backends.Note{{Pos: q.Pos, Kind: "an or as a union of fetches",
 		Text: "DNIF's where clause has no OR: each alternative is a fetch of its own, and an event that meets several is listed once for each"}}
 	return r, nil
@@ -543,7 +552,7 @@ func selectorTerm(name string, values []string) (string, error) {
 	for i, v := range values {
 		quoted[i] = regexp.QuoteMeta(v)
 	}
-	arg, err := escapeRegexArg("^(" + strings.Join(quoted, "|") + ")$")
+	arg, err := dnif.EscapeRegexArg("^(" + strings.Join(quoted, "|") + ")$")
 	if err != nil {
 		return "", fmt.Errorf("DNIF selector %s: %v", name, err)
 	}
@@ -571,7 +580,7 @@ func term(c ir.Cond) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if op == "NOT " {
+	if op == notTerm {
 		return Language.Emit(ir.Not{X: leaf})
 	}
 	t, err := Language.Emit(leaf)
@@ -582,9 +591,9 @@ func term(c ir.Cond) (string, error) {
 // operator, and the leaf the Language writes (a number, or one regular
 // expression); checking it writes nothing.
 func termCond(c ir.Cond) (op string, _ ir.Cond, _ error) {
-	op = "AND "
+	op = andTerm
 	if n, ok := c.(ir.Not); ok {
-		op, c = "NOT ", n.X
+		op, c = notTerm, n.X
 	}
 	// An OR on one field is one alternation; on several it cannot be said.
 	var alts []ir.Cond
@@ -634,7 +643,7 @@ func termCond(c ir.Cond) (op string, _ ir.Cond, _ error) {
 	if len(bodies) > 1 {
 		re = "(" + strings.Join(bodies, "|") + ")"
 	}
-	if _, err := escapeRegexArg(re); err != nil {
+	if _, err := dnif.EscapeRegexArg(re); err != nil {
 		return "", nil, &backends.Unsupported{Construct: "the regular expression " + strconv.Quote(re), Kind: "a regular expression the language cannot write", Backend: "dnif", Pos: field.Pos, Reason: err.Error()}
 	}
 	if insensitive == 1 {
@@ -685,100 +694,6 @@ func leaf(c ir.Cond) (f ir.Field, body string, insensitive bool, num string, err
 		u.Pos = fs[0].Pos // the construct's first field says where it is
 	}
 	return ir.Field{}, "", false, "", u
-}
-
-// escapeRegexArg writes a regular expression (RE2, as the backend builds
-// it) as the argument of regex(…). The argument is unquoted and DNIF
-// documents no rule for what ends it (docs/design/dnif.md §3), so it is
-// made of a closed alphabet that no reading of the where clause can take
-// for anything but one term: letters, digits, the regular expression's own
-// operators . * + ? ^ | [ ] { } ( ) (its parentheses balanced, as the
-// expression's groups are), \ and - _ / : @; a $ only as the anchor at
-// the end of an alternative or group. Every other character is written
-// as the escape \xHH, which means the same character to any regular
-// expression engine (PCRE, Python's re, Java, RE2): a space, so that no
-// word of a value (AND, NOT, limit, as #A) stands alone; a quote; > of
-// >>; a parenthesis inside a class or escaped, so that the argument's raw
-// parentheses stay balanced; a literal $, so that no $Name can be read as
-// a field; a control character. A comma is written \, as CAR's DNIF
-// queries write it (CAR-2013-07-001); \, is a literal comma too. What
-// has no such escape (a character past ASCII that is a control, a
-// separator or a space; \Q…\E quoting) is refused.
-func escapeRegexArg(re string) (string, error) {
-	var b strings.Builder
-	hex := func(c byte) { // \x%02x
-		const digits = "0123456789abcdef"
-		b.WriteString(`\x`)
-		b.WriteByte(digits[c>>4])
-		b.WriteByte(digits[c&15])
-	}
-	inClass := false
-	for i := 0; i < len(re); i++ {
-		c := re[i]
-		switch {
-		case c == '\\':
-			if i+1 >= len(re) {
-				return "", fmt.Errorf("a regular expression ends in a backslash")
-			}
-			i++
-			switch e := re[i]; {
-			case e == 'Q':
-				return "", fmt.Errorf("\\Q…\\E quoting writes its text raw")
-			case isAlnum(e) || strings.IndexByte(`\.*+?^|[]{}-_/:@`, e) >= 0:
-				b.WriteByte('\\')
-				b.WriteByte(e)
-			case e == ',':
-				b.WriteString(`\,`)
-			case e > ' ' && e < 0x7f:
-				hex(e) // \( \) \$ \" …: the same character
-			default:
-				return "", fmt.Errorf("an escaped character %q has no escape DNIF's regex() can carry", e)
-			}
-		case inClass && c == '[' && strings.HasPrefix(re[i:], "[:"):
-			end := strings.Index(re[i:], ":]")
-			if end < 0 {
-				return "", fmt.Errorf("an unterminated [: in a character class")
-			}
-			b.WriteString(re[i : i+end+2]) // [:alpha:], letters only
-			i += end + 1
-		case c == '[' && !inClass:
-			inClass = true
-			b.WriteByte(c)
-			// ] right after [ or [^ is a member, not the end.
-			if strings.HasPrefix(re[i+1:], "^") {
-				b.WriteByte('^')
-				i++
-			}
-			if strings.HasPrefix(re[i+1:], "]") {
-				b.WriteString(`\x5d`)
-				i++
-			}
-		case c == ']' && inClass:
-			inClass = false
-			b.WriteByte(c)
-		case isAlnum(c) || strings.IndexByte(`.*+?^|[]{}-_/:@`, c) >= 0:
-			b.WriteByte(c)
-		case (c == '(' || c == ')') && !inClass:
-			b.WriteByte(c)
-		case c == '$' && !inClass:
-			if i+1 < len(re) && re[i+1] != ')' && re[i+1] != '|' {
-				return "", fmt.Errorf("a $ that does not end an alternative or a group could read as a DNIF field")
-			}
-			b.WriteByte(c)
-		case c == ',':
-			b.WriteString(`\,`)
-		case c < utf8.RuneSelf:
-			hex(c) // a space, quote, >, a control character…
-		default:
-			r, size := utf8.DecodeRuneInString(re[i:])
-			if profile.IsControl(r) || unicode.IsSpace(r) {
-				return "", fmt.Errorf("the character %U has no escape common to regular expression engines", r)
-			}
-			b.WriteString(re[i : i+size])
-			i += size - 1
-		}
-	}
-	return b.String(), nil
 }
 
 func isAlnum(c byte) bool {

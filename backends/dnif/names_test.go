@@ -34,15 +34,6 @@ func TestNameChecks(t *testing.T) {
 	}
 }
 
-// TestEscapeHex: a character without an escape is written \xHH, as
-// %02x writes it (lower-case, two digits).
-func TestEscapeHex(t *testing.T) {
-	got, err := escapeRegexArg("a b\x01")
-	if err != nil || got != `a\x20b\x01` {
-		t.Errorf("escapeRegexArg = %q, %v; want %q", got, err, `a\x20b\x01`)
-	}
-}
-
 // FuzzNameChecks: the name checks agree with their expressions on any
 // text.
 func FuzzNameChecks(f *testing.F) {

@@ -11,7 +11,7 @@ import (
 )
 
 // The dnif backend writes a string test as regex(…)i, its argument
-// escaped so that nothing in it ends the term (its escapeRegexArg). Every
+// escaped so that nothing in it ends the term (EscapeRegexArg). Every
 // hostile value it writes reads back, through this package's lexer, as a
 // regex() that matches the value whole and nothing longer, the rest of
 // the query still lexing as its terms.
