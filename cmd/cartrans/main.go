@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/cartrans/cartrans/internal/gcpolicy"
 	"github.com/cartrans/cartrans/internal/version"
@@ -38,8 +39,32 @@ func usagef(format string, args ...any) error {
 }
 
 func main() {
-	gcpolicy.Batch()
+	if streams(os.Args[1:]) {
+		gcpolicy.Stream()
+	} else {
+		gcpolicy.Batch()
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// streams reports whether the command line names a command that streams
+// event logs (run, test, events), which internal/gcpolicy gives a lower
+// memory limit than the commands that hold their inputs. The command is
+// the first argument that is not a flag (the root's flags take no value).
+func streams(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if !strings.HasPrefix(a, "-") {
+			switch a {
+			case "run", "test", "events":
+				return true
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // run executes the command line and returns the exit status.
