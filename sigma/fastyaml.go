@@ -1,8 +1,10 @@
 package sigma
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -33,6 +35,11 @@ import (
 // SigmaHQ rule and FuzzFastYAML over arbitrary input.
 func fastDocs(data []byte) ([]*yaml.Node, bool) {
 	p := fastParser{data: data}
+	return p.docs()
+}
+
+// docs is fastDocs over p.data.
+func (p *fastParser) docs() ([]*yaml.Node, bool) {
 	if !p.split() {
 		return nil, false
 	}
@@ -52,6 +59,35 @@ func fastDocs(data []byte) ([]*yaml.Node, bool) {
 	return []*yaml.Node{doc}, true
 }
 
+// parsers holds fast parsers whose lines and nodes are reused from one
+// file to the next: a rule's trees are read into a Rule (which keeps
+// none of their nodes) before parse returns, and the nodes were a fifth
+// of the bytes reading and translating SigmaHQ's rules allocated.
+var parsers = sync.Pool{New: func() any { return new(fastParser) }}
+
+// maxPooledNodes bounds the nodes a pooled parser keeps (15 MB), so that
+// one huge file does not leave its memory in the pool.
+const maxPooledNodes = 100_000
+
+// pooledParser is a parser of data from the pool; release returns it
+// once the trees it gave are no longer used.
+func pooledParser(data []byte) *fastParser {
+	p := parsers.Get().(*fastParser)
+	p.data = data
+	return p
+}
+
+// release returns p to the pool. Its nodes keep their old contents,
+// which node overwrites whole before giving one out again; the lines and
+// nodes hold strings of the last file only (a few KiB).
+func (p *fastParser) release() {
+	if len(p.buf) > maxPooledNodes || cap(p.lines) > maxPooledNodes {
+		return
+	}
+	*p = fastParser{buf: p.buf, lines: p.lines[:0]}
+	parsers.Put(p)
+}
+
 // fastLine is one line of the file, without its line break.
 type fastLine struct {
 	text   string
@@ -64,23 +100,34 @@ type fastParser struct {
 	data  []byte
 	lines []fastLine
 	i     int // the line being read
-	// slab holds the nodes, allocated a batch at a time; content is
-	// the count of lines that are not blank or comments.
+	// buf holds the nodes, kept from one file to the next by a pooled
+	// parser; used counts those given out. slab holds the nodes past
+	// buf's, allocated a batch at a time. content is the count of lines
+	// that are not blank or comments.
+	buf     []yaml.Node
+	used    int
 	slab    []yaml.Node
 	content int
 }
 
+// node gives out a node, whose contents the caller sets whole.
 func (p *fastParser) node() *yaml.Node {
-	if len(p.slab) == 0 {
+	if p.content > 0 {
 		// SigmaHQ's rules hold 1.6 nodes per line that is not blank or
 		// a comment (a key and its value, an entry; a block scalar's
-		// lines hold one together): the first batch is sized so, the
-		// rest come 32 at a time.
-		size := 32
-		if p.content > 0 {
-			size, p.content = p.content*5/3+4, 0
+		// lines hold one together): buf is sized so (a pooled parser's
+		// is kept if large enough), the rest come 32 at a time.
+		if size := p.content*5/3 + 4; len(p.buf) < size {
+			p.buf = make([]yaml.Node, size)
 		}
-		p.slab = make([]yaml.Node, size)
+		p.content = 0
+	}
+	if p.used < len(p.buf) {
+		p.used++
+		return &p.buf[p.used-1]
+	}
+	if len(p.slab) == 0 {
+		p.slab = make([]yaml.Node, 32)
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -91,7 +138,7 @@ func (p *fastParser) node() *yaml.Node {
 // reads as something other than itself in a line (see fastDocs).
 func (p *fastParser) split() bool {
 	text := string(p.data)
-	p.lines = make([]fastLine, 0, strings.Count(text, "\n")+1)
+	p.lines = slices.Grow(p.lines[:0], strings.Count(text, "\n")+1)
 	for start := 0; start < len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {

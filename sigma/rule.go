@@ -49,7 +49,10 @@ func parse(file string, data []byte, fast bool) ([]*Rule, diag.List) {
 	var rules []*Rule
 	docs, ok := []*yaml.Node(nil), false
 	if fast {
-		docs, ok = fastDocs(data)
+		// The trees are read into rules before parse returns.
+		p := pooledParser(data)
+		defer p.release()
+		docs, ok = p.docs()
 	}
 	if ok {
 		// fastDocs reads no anchor, so there is no alias to expand.
