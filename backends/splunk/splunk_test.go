@@ -334,3 +334,18 @@ func TestHostNamePattern(t *testing.T) {
 		t.Errorf("got %s [%s]\nwant %s", got, e.Fidelity, want)
 	}
 }
+
+// TestKeywordFieldGoesToWhere: a field named as an SPL operator cannot
+// be written in the search command, which has no quote for a field name
+// (it would read as the operator): the refusal is Unsupported, so the
+// search falls back to where, whose eval quotes the name.
+func TestKeywordFieldGoesToWhere(t *testing.T) {
+	m := ir.Match{Field: ir.Field{Name: "OR"}, Value: ir.Value{Str: "x", Quoted: true}}
+	if got, err := splunk.Search.Emit(m); !backends.IsUnsupported(err) || !strings.Contains(err.Error(), "OR") {
+		t.Errorf("search writes %q, %v; want it refused by name", got, err)
+	}
+	got, err := splunk.Where.Emit(ir.Not{X: m})
+	if want := `NOT (isnotnull('OR') AND match('OR', "(?i)^x$"))`; err != nil || got != want {
+		t.Errorf("where writes %q, %v; want %q", got, err, want)
+	}
+}
