@@ -185,9 +185,12 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 	if len(targets) > 0 {
 		entries = make([]Entry, 0, len(targets))
 	}
+	// The entries share the rule's technique list, as they share its
+	// analytic: none changes it.
+	techniques := a.TechniqueIDs()
 	for _, t := range targets {
 		e := Entry{
-			ID: a.ID, Title: a.Title, Techniques: a.TechniqueIDs(), Target: t.Backend.Name(), Profile: t.Profile.Name,
+			ID: a.ID, Title: a.Title, Techniques: techniques, Target: t.Backend.Name(), Profile: t.Profile.Name,
 			Pos: a.Pos, Analytic: a, Level: a.Sigma.Level, Status: a.Sigma.Status, LogSource: a.Sigma.LogSource,
 			InputError: a.Sigma.Errors > 0,
 		}

@@ -1,7 +1,6 @@
 package sigma
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/cartrans/cartrans/analytic"
@@ -39,10 +38,42 @@ var tactics = map[string]string{
 	"impact":               "TA0040",
 }
 
-var (
-	techniqueTag = regexp.MustCompile(`^t(\d{4})(?:\.(\d{3}))?$`)
-	tacticTag    = regexp.MustCompile(`^[a-z]+(?:-[a-z]+)*$`)
-)
+// The tag names below are checked by hand, not with regular expressions,
+// which took a twentieth of reading a rule; TestTagChecks holds each equal
+// to its expression.
+
+// techniqueTag splits a technique tag's name, ^t(\d{4})(?:\.(\d{3}))?$,
+// into its technique and subtechnique numbers.
+func techniqueTag(name string) (tech, sub string, ok bool) {
+	if len(name) < 5 || name[0] != 't' || !digits(name[1:5]) {
+		return "", "", false
+	}
+	switch {
+	case len(name) == 5:
+		return name[1:5], "", true
+	case len(name) == 9 && name[5] == '.' && digits(name[6:]):
+		return name[1:5], name[6:], true
+	}
+	return "", "", false
+}
+
+// tacticTag reports whether a tag's name is a tactic's:
+// ^[a-z]+(?:-[a-z]+)*$, words of lower-case letters joined by '-'.
+func tacticTag(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+		case c == '-' && i > 0 && i+1 < len(name) && name[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 func (s *src) readTags(n *yaml.Node) []Tag {
 	var out []Tag
@@ -72,7 +103,7 @@ func (s *src) readTags(n *yaml.Node) []Tag {
 func (r *Rule) Techniques() []string {
 	var ids []string
 	for _, t := range r.Tags {
-		if t.Namespace == "attack" && techniqueTag.MatchString(t.Name) {
+		if _, _, ok := techniqueTag(t.Name); ok && t.Namespace == "attack" {
 			id := strings.ToUpper(t.Name)
 			if !contains(ids, id) {
 				ids = append(ids, id)
@@ -87,7 +118,7 @@ func (r *Rule) Techniques() []string {
 func (r *Rule) Tactics() []analytic.Ref {
 	var refs []analytic.Ref
 	for _, t := range r.Tags {
-		if t.Namespace != "attack" || !tacticTag.MatchString(t.Name) {
+		if t.Namespace != "attack" || !tacticTag(t.Name) {
 			continue
 		}
 		ref := analytic.Ref{ID: tactics[t.Name], Name: t.Name}
@@ -111,21 +142,21 @@ func (r *Rule) Coverage() []analytic.Coverage {
 		if t.Namespace != "attack" {
 			continue
 		}
-		m := techniqueTag.FindStringSubmatch(t.Name)
-		if m == nil {
+		num, sub, ok := techniqueTag(t.Name)
+		if !ok {
 			continue
 		}
-		tech := "T" + m[1]
+		tech := "T" + num
 		i, ok := index[tech]
 		if !ok {
 			i = len(rows)
 			index[tech] = i
 			rows = append(rows, analytic.Coverage{Technique: analytic.Ref{ID: tech}, Tactics: tactics, Pos: t.Pos})
 		}
-		if m[2] != "" {
-			sub := analytic.Ref{ID: tech + "." + m[2]}
-			if !contains(rows[i].Subtechniques, sub) {
-				rows[i].Subtechniques = append(rows[i].Subtechniques, sub)
+		if sub != "" {
+			ref := analytic.Ref{ID: tech + "." + sub}
+			if !contains(rows[i].Subtechniques, ref) {
+				rows[i].Subtechniques = append(rows[i].Subtechniques, ref)
 			}
 		}
 	}
