@@ -14,32 +14,15 @@ import (
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
+	kqllang "github.com/cartrans/cartrans/lang/kql"
 	"github.com/cartrans/cartrans/profile"
 )
 
 var profiles = backends.EmbeddedProfiles(embeddedProfiles)
 
-// fieldName writes a column name bare, or quoted as ['name'] ("Entity
-// names"), the quote a string literal.
-func fieldName(name string) (string, error) {
-	if nameRE.MatchString(name) && !keywords[strings.ToLower(name)] {
-		return name, nil
-	}
-	if name == "" || strings.ContainsFunc(name, profile.IsControl) {
-		return "", fmt.Errorf("a KQL column name cannot be empty or hold a control character")
-	}
-	return "[" + quote(name) + "]", nil
-}
-
-// quote writes a string literal ("The string data type"): verbatim, @"…",
-// where the value holds a backslash, which then stands for itself and a
-// quote is doubled; otherwise "…" with \" for a quote.
-func quote(s string) string {
-	if strings.Contains(s, `\`) {
-		return `@"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
-}
+// fieldName writes a column name bare, or quoted as ['name'] (lang/kql
+// QuoteName, "Entity names").
+var fieldName = kqllang.QuoteName
 
 // literal writes a value; a pseudocode pattern (case-insensitive, *
 // any run) that is not one of contains, startswith or endswith is written
@@ -51,11 +34,11 @@ func literal(s string, wildcard bool) (string, error) {
 	}
 	switch {
 	case !wildcard:
-		return quote(s), nil
+		return kqllang.Quote(s), nil
 	case strings.Trim(s, "*") == "":
-		return quote(`(?s).`), nil
+		return kqllang.Quote(`(?s).`), nil
 	}
-	return quote(`(?is)^` + backends.WildcardPattern(s, `.*`) + `$`), nil
+	return kqllang.Quote(`(?is)^` + backends.WildcardPattern(s, `.*`) + `$`), nil
 }
 
 // Backend is the KQL backend: its table.
@@ -184,7 +167,7 @@ func aggregate(q ir.Query, agg *ir.Aggregate, p *profile.Profile, events []backe
 	}
 	for _, it := range agg.Items {
 		fn, ok := aggs[it.Func]
-		if !ok || !nameRE.MatchString(it.As) {
+		if !ok || !kqllang.IsName(it.As) {
 			return &backends.Unsupported{Construct: "the aggregate " + it.Func + " as " + it.As, Kind: "an aggregate", Backend: "kql", Pos: it.Pos,
 				Reason: "KQL's dcount() is an estimate; a column is a plain name"}
 		}

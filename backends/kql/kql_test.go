@@ -12,6 +12,7 @@ import (
 	"github.com/cartrans/cartrans/internal/backendtest"
 	_ "github.com/cartrans/cartrans/internal/golden" // registers -update
 	"github.com/cartrans/cartrans/ir"
+	kqllang "github.com/cartrans/cartrans/lang/kql"
 	"github.com/cartrans/cartrans/profile"
 )
 
@@ -89,7 +90,7 @@ func TestJoinAndAggregate(t *testing.T) {
 }
 
 // TestInjection: a value comes out as exactly one string literal of KQL
-// with its content (read back by the lexer the agreement test shares), and
+// with its content (read back by lang/kql's lexer, which the agreement test's reader shares), and
 // the query keeps its one where; a value with a control character, which
 // a literal cannot hold, is matched by a regular expression that says
 // it with \xHH, or refused by name.
@@ -114,7 +115,7 @@ func TestInjection(t *testing.T) {
 				continue
 			}
 			q := rs[0].Query
-			toks, err := kqlread.Lex(q)
+			toks, err := kqllang.Lex(q)
 			if err != nil || strings.ContainsFunc(q, profile.IsControl) {
 				t.Errorf("%q: %s: %v", v, q, err)
 				continue
@@ -122,10 +123,10 @@ func TestInjection(t *testing.T) {
 			var strs []string
 			pipes := 0
 			for _, tk := range toks {
-				if tk.Kind == "str" {
+				if tk.Kind == kqllang.String {
 					strs = append(strs, tk.Text)
 				}
-				if tk.Kind == "op" && tk.Text == "|" {
+				if tk.Kind == kqllang.Punct && tk.Text == "|" {
 					pipes++
 				}
 			}

@@ -1,11 +1,11 @@
 package kql
 
 import (
-	"regexp"
 	"strconv"
 
 	"github.com/cartrans/cartrans/backends"
 	"github.com/cartrans/cartrans/ir"
+	kqllang "github.com/cartrans/cartrans/lang/kql"
 	"github.com/cartrans/cartrans/profile"
 )
 
@@ -52,13 +52,6 @@ var Language = &backends.Language{
 	Guard:        `isnotempty({f})`,
 }
 
-// keywords cannot be bare column names ("Entity names": identifiers that
-// are keywords are quoted as ['name']).
-var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "has": true, "contains": true, "by": true,
-	"on": true, "true": true, "false": true, "null": true, "let": true, "where": true, "matches": true, "regex": true, "between": true}
-
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // selector writes a profile's selector terms: a column equal to a value
 // (== or in, with case: the values are the schema's own), a number bare.
 var selector = backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", ",
@@ -66,7 +59,7 @@ var selector = backends.Selector{Eq: "{f} == {v}", In: "{f} in ({vs})", Sep: ", 
 		if _, err := strconv.ParseUint(v, 10, 64); err == nil {
 			return v, nil
 		}
-		return quote(v), nil
+		return kqllang.Quote(v), nil
 	}}
 
 // search writes the events' searches, the query's condition and each

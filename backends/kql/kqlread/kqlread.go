@@ -1,10 +1,9 @@
 // Package kqlread reads the subset of KQL the kql backend writes, for its
-// tests: a lexer that tells string literals from the query around them
-// (the injection tests), and an interpreter of "Table | where …" that
-// evaluates the condition over a row as KQL does (the agreement tests).
-// It follows docs/design/kql.md: string literals "…" with \ escapes, '…',
-// and verbatim @"…" with "" for a quote; =~ in~ contains startswith
-// endswith without case, == with it, matches regex as RE2 searching the
+// tests: an interpreter of "Table | where …" that evaluates the condition
+// over a row as KQL does (the agreement tests). Its tokens, string
+// literals and quoted names are lang/kql's, the lexer the writer's
+// quoting is tested against. It follows docs/design/kql.md: =~ in~
+// contains startswith endswith without case, == with it, matches regex as RE2 searching the
 // value; a missing column reads as the empty string, todouble() of text
 // that is no number is null, comparisons with null are null, and and, or
 // and not() are three-valued (Kleene's), where keeping true only.
@@ -16,88 +15,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cartrans/cartrans/lang/kql"
 )
-
-// Token is a lexeme: Kind is "id", "str", "num" or "op".
-type Token struct {
-	Kind, Text string
-}
-
-// Lex splits a query into tokens; a string token's Text is its value.
-func Lex(q string) ([]Token, error) {
-	var out []Token
-	for i := 0; i < len(q); {
-		c := q[i]
-		switch {
-		case c == ' ':
-			i++
-		case c == '"' || c == '\'' || c == '@' && i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '\''):
-			verbatim := c == '@'
-			if verbatim {
-				i++
-			}
-			s, n, err := lexString(q[i:], verbatim)
-			if err != nil {
-				return nil, fmt.Errorf("at %d: %v", i, err)
-			}
-			out = append(out, Token{"str", s})
-			i += n
-		case isIdent(c):
-			j := i
-			for j < len(q) && (isIdent(q[j]) || q[j] >= '0' && q[j] <= '9' || q[j] == '~' && j > i) {
-				j++
-			}
-			out = append(out, Token{"id", q[i:j]})
-			i = j
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(q) && (q[j] >= '0' && q[j] <= '9' || q[j] == '.' || q[j] >= 'a' && q[j] <= 'z') {
-				j++
-			}
-			out = append(out, Token{"num", q[i:j]})
-			i = j
-		default:
-			op := string(c)
-			if i+1 < len(q) && strings.Contains("== =~ != <= >=", q[i:i+2]) {
-				op = q[i : i+2]
-			}
-			if !strings.Contains("()[],|<>-+/ == =~ != <= >=", op) {
-				return nil, fmt.Errorf("at %d: unexpected %q", i, c)
-			}
-			out = append(out, Token{"op", op})
-			i += len(op)
-		}
-	}
-	return out, nil
-}
-
-func isIdent(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-
-// lexString reads a literal at the start of s: its value and length.
-func lexString(s string, verbatim bool) (string, int, error) {
-	quote := s[0]
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c == 0x7f:
-			return "", 0, fmt.Errorf("a raw control character in a string")
-		case c == quote && verbatim && i+1 < len(s) && s[i+1] == quote:
-			b.WriteByte(quote)
-			i++
-		case c == quote:
-			return b.String(), i + 1, nil
-		case c == '\\' && !verbatim && i+1 < len(s):
-			i++
-			b.WriteString(map[byte]string{'t': "\t", 'n': "\n", 'r': "\r"}[s[i]])
-			if !strings.ContainsRune("tnr", rune(s[i])) {
-				b.WriteByte(s[i])
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return "", 0, fmt.Errorf("unterminated string")
-}
 
 // Query is a read "Table | where cond".
 type Query struct {
@@ -112,12 +32,15 @@ func (q Query) Keeps(row map[string]string) bool {
 
 // Read reads a query of one table and an optional where.
 func Read(q string) (Query, error) {
-	toks, err := Lex(q)
+	toks, err := kql.Lex(q)
 	if err != nil {
 		return Query{}, err
 	}
 	p := &parser{toks: toks}
 	out := Query{Table: p.next().Text}
+	if t := toks[0]; t.Kind != kql.Name || !t.Quoted && kql.IsKeyword(t.Text) {
+		p.fail("want a table, found %q", t.Text)
+	}
 	if p.peek("|") {
 		p.next()
 		if t := p.next(); t.Text != "where" {
@@ -125,8 +48,8 @@ func Read(q string) (Query, error) {
 		}
 		out.cond = p.or()
 	}
-	if p.err == nil && p.pos < len(p.toks) {
-		p.err = fmt.Errorf("unexpected %q", p.toks[p.pos].Text)
+	if t := p.toks[p.pos]; p.err == nil && t.Kind != kql.EOF {
+		p.err = fmt.Errorf("at %d: unexpected %q", t.Pos, t.Text)
 	}
 	return out, p.err
 }
@@ -151,21 +74,27 @@ type val struct {
 type expr func(map[string]string) val
 
 type parser struct {
-	toks []Token
+	toks []kql.Token // ending with one of kind EOF
 	pos  int
 	err  error
 }
 
-func (p *parser) next() Token {
-	if p.pos >= len(p.toks) {
+func (p *parser) next() kql.Token {
+	t := p.toks[p.pos]
+	if t.Kind == kql.EOF {
 		p.fail("unexpected end")
-		return Token{}
+		return t
 	}
 	p.pos++
-	return p.toks[p.pos-1]
+	return t
 }
 
-func (p *parser) peek(text string) bool { return p.pos < len(p.toks) && p.toks[p.pos].Text == text }
+// peek reports whether the next token is the operator or keyword text: a
+// string literal or a quoted name is never one.
+func (p *parser) peek(text string) bool {
+	t := p.toks[p.pos]
+	return (t.Kind == kql.Name && !t.Quoted || t.Kind == kql.Punct) && t.Text == text
+}
 
 func (p *parser) fail(format string, args ...any) {
 	if p.err == nil {
@@ -174,9 +103,11 @@ func (p *parser) fail(format string, args ...any) {
 }
 
 func (p *parser) expect(text string) {
-	if t := p.next(); t.Text != text {
-		p.fail("want %q, found %q", text, t.Text)
+	if !p.peek(text) {
+		p.fail("want %q, found %q", text, p.toks[p.pos].Text)
+		return
 	}
+	p.next()
 }
 
 func (p *parser) or() expr {
@@ -283,11 +214,13 @@ func (p *parser) call() []expr {
 func (p *parser) operand() expr {
 	t := p.next()
 	switch {
-	case t.Kind == "str":
+	case t.Kind == kql.String:
 		return func(map[string]string) val { return val{s: t.Text} }
-	case t.Kind == "num" || t.Text == "-":
-		if t.Text == "-" {
-			t = p.next()
+	case t.Kind == kql.Number || t.Kind == kql.Punct && t.Text == "-":
+		if t.Kind == kql.Punct {
+			if t = p.next(); t.Kind != kql.Number {
+				p.fail("want a number after -, found %q", t.Text)
+			}
 			t.Text = "-" + t.Text
 		}
 		n, err := strconv.ParseFloat(t.Text, 64)
@@ -295,18 +228,14 @@ func (p *parser) operand() expr {
 			p.fail("bad number %q", t.Text)
 		}
 		return func(map[string]string) val { return val{n: n, num: true} }
-	case t.Text == "[":
-		name := p.next()
-		p.expect("]")
-		return func(r map[string]string) val { return val{s: r[name.Text]} }
-	case t.Text == "todouble":
+	case t.Kind == kql.Name && !t.Quoted && t.Text == "todouble":
 		p.pos--
 		x := p.call()[0]
 		return func(r map[string]string) val {
 			n, err := strconv.ParseFloat(strings.TrimSpace(x(r).s), 64)
 			return val{n: n, num: true, isNul: err != nil}
 		}
-	case t.Kind == "id":
+	case t.Kind == kql.Name && (t.Quoted || !kql.IsKeyword(t.Text)):
 		return func(r map[string]string) val { return val{s: r[t.Text]} }
 	}
 	p.fail("unexpected %q", t.Text)
@@ -315,7 +244,11 @@ func (p *parser) operand() expr {
 
 func (p *parser) compare() expr {
 	l := p.operand()
-	op := p.next().Text
+	t := p.next()
+	op := t.Text
+	if t.Kind == kql.String || t.Quoted {
+		op = "" // a literal or a name is no operator
+	}
 	if op == "matches" {
 		p.expect("regex")
 	}
