@@ -16,6 +16,7 @@ package kql
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cartrans/cartrans/lang"
 )
@@ -161,10 +162,8 @@ func indexes(out []Token) bool {
 }
 
 func runeAt(q string, i int) rune {
-	for _, r := range q[i:] {
-		return r
-	}
-	return 0
+	r, _ := utf8.DecodeRuneInString(q[i:])
+	return r
 }
 
 // lexString reads the string literal at q[i] (STR). In "…" and '…' a

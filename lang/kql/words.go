@@ -73,15 +73,19 @@ func QuoteName(name string) (string, error) {
 	return "[" + Quote(name) + "]", nil
 }
 
-// Unquote reads one whole string literal (any form Lex reads) to its
-// value.
+// Unquote reads one whole string literal (any form Lex reads: "…", '…',
+// @"…", @'…') to its value.
 func Unquote(lit string) (string, error) {
-	toks, err := Lex(lit)
+	body := strings.TrimPrefix(lit, "@")
+	if body == "" || body[0] != '"' && body[0] != '\'' {
+		return "", &lang.Error{Pos: 0, Msg: "not a string literal"}
+	}
+	tok, err := lexString(lit, 0)
 	if err != nil {
 		return "", err
 	}
-	if len(toks) != 2 || toks[0].Kind != String || toks[0].Pos != 0 || toks[0].End != len(lit) {
-		return "", &lang.Error{Pos: 0, Msg: "not one string literal"}
+	if tok.End != len(lit) {
+		return "", &lang.Error{Pos: tok.End, Msg: "text after the string literal"}
 	}
-	return toks[0].Text, nil
+	return tok.Text, nil
 }
