@@ -135,14 +135,18 @@ var required = [...][]string{
 
 func (s *src) readRule(root *yaml.Node) *Rule {
 	r := &Rule{Pos: s.pos(root)}
+	// The keys in order, each once (pairs reports a duplicate), found by
+	// a linear scan: a rule has a dozen.
 	ps := s.pairs(root)
-	keys := make(map[string]pair, len(ps))
-	order := make([]string, 0, len(ps))
-	for _, p := range ps {
-		keys[p.key.Value] = p
-		order = append(order, p.key.Value)
+	key := func(name string) (pair, bool) {
+		for _, p := range ps {
+			if p.key.Value == name {
+				return p, true
+			}
+		}
+		return pair{}, false
 	}
-	if p, ok := keys["action"]; ok {
+	if p, ok := key("action"); ok {
 		// The older multi-document collections (action: global, reset,
 		// repeat) are not in specification v2, which makes each document
 		// a rule of its own.
@@ -150,14 +154,14 @@ func (s *src) readRule(root *yaml.Node) *Rule {
 		s.errorf("S017", s.pos(p.key), "action: %s is the obsolete multi-document collection form of Sigma, not in specification v2: write each rule as a complete document", v)
 		return nil
 	}
-	_, hasCorr := keys["correlation"]
-	_, hasFilter := keys["filter"]
-	_, hasDet := keys["detection"]
+	corr, hasCorr := key("correlation")
+	filter, hasFilter := key("filter")
+	_, hasDet := key("detection")
 	switch {
 	case hasCorr && (hasDet || hasFilter):
-		s.errorf("S016", s.pos(keys["correlation"].key), "a document is a rule, a filter or a correlation: it cannot have correlation with detection or filter")
+		s.errorf("S016", s.pos(corr.key), "a document is a rule, a filter or a correlation: it cannot have correlation with detection or filter")
 	case hasFilter && hasDet:
-		s.errorf("S016", s.pos(keys["filter"].key), "a document is a rule or a filter: it cannot have both filter and detection")
+		s.errorf("S016", s.pos(filter.key), "a document is a rule or a filter: it cannot have both filter and detection")
 	}
 	switch {
 	case hasCorr:
@@ -166,11 +170,11 @@ func (s *src) readRule(root *yaml.Node) *Rule {
 		r.Kind = FilterRule
 	}
 	for _, k := range required[r.Kind] {
-		if _, ok := keys[k]; !ok {
+		if _, ok := key(k); !ok {
 			sug := ""
 			var unknown []string
-			for _, o := range order {
-				if !slices.Contains(topLevelKeys, o) {
+			for _, p := range ps {
+				if o := p.key.Value; !slices.Contains(topLevelKeys, o) {
 					unknown = append(unknown, o)
 				}
 			}
@@ -180,8 +184,8 @@ func (s *src) readRule(root *yaml.Node) *Rule {
 			s.suggestf("S011", r.Pos, sug, "the %s has no %s", r.Kind, k)
 		}
 	}
-	for _, name := range order {
-		p := keys[name]
+	for _, p := range ps {
+		name := p.key.Value
 		switch name {
 		case "title":
 			r.Title, _ = s.str(p.val, "title")
@@ -249,7 +253,7 @@ func (s *src) readRule(root *yaml.Node) *Rule {
 		}
 	}
 	if r.Kind == CorrelationRule && r.Correlation != nil {
-		if p, ok := keys["generate"]; ok {
+		if p, ok := key("generate"); ok {
 			v := deref(p.val)
 			if v == nil || v.Tag != "!!bool" {
 				s.errorf("S012", s.pos(p.val), "generate must be true or false")

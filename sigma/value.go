@@ -35,44 +35,50 @@ type Segment struct {
 // is literal. Adjacent literal text is joined.
 func ParseString(s string, expand bool) []Segment {
 	var segs []Segment
-	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
-			segs = append(segs, Segment{Kind: Literal, Text: lit.String()})
-			lit.Reset()
+	// The literal being read is s[from:i] while it is the source's text
+	// as is (nearly always: a backslash before another character is
+	// itself), so that it is shared, not copied; after an escape that
+	// drops a backslash it is built in buf.
+	from := 0
+	var buf []byte
+	built := false
+	flush := func(i int) {
+		switch {
+		case built:
+			segs = append(segs, Segment{Kind: Literal, Text: string(buf)})
+			buf, built = buf[:0], false
+		case i > from:
+			segs = append(segs, Segment{Kind: Literal, Text: s[from:i]})
 		}
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '\\':
-			if i+1 < len(s) {
-				if n := s[i+1]; n == '*' || n == '?' || n == '\\' || (expand && n == '%') {
-					lit.WriteByte(n)
-					i++
-					continue
-				}
+		case c == '\\' && i+1 < len(s) && (s[i+1] == '*' || s[i+1] == '?' || s[i+1] == '\\' || (expand && s[i+1] == '%')):
+			if !built {
+				buf, built = append(buf[:0], s[from:i]...), true
 			}
-			lit.WriteByte('\\')
-		case c == '*':
-			flush()
-			segs = append(segs, Segment{Kind: AnyString})
-		case c == '?':
-			flush()
-			segs = append(segs, Segment{Kind: AnyChar})
-		case c == '%' && expand:
-			if j := strings.IndexByte(s[i+1:], '%'); j > 0 {
-				flush()
-				segs = append(segs, Segment{Kind: Placeholder, Text: s[i+1 : i+1+j]})
-				i += j + 1
-				continue
+			buf = append(buf, s[i+1])
+			i++
+		case c == '*' || c == '?':
+			flush(i)
+			kind := AnyString
+			if c == '?' {
+				kind = AnyChar
 			}
-			lit.WriteByte('%')
-		default:
-			lit.WriteByte(c)
+			segs = append(segs, Segment{Kind: kind})
+			from = i + 1
+		case c == '%' && expand && strings.IndexByte(s[i+1:], '%') > 0:
+			j := strings.IndexByte(s[i+1:], '%')
+			flush(i)
+			segs = append(segs, Segment{Kind: Placeholder, Text: s[i+1 : i+1+j]})
+			i += j + 1
+			from = i + 1
+		case built:
+			buf = append(buf, c) // a character as written: a backslash before another, a lone '%'
 		}
 	}
-	flush()
+	flush(len(s))
 	return segs
 }
 

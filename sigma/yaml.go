@@ -125,6 +125,7 @@ func (s *src) offset(line, col int) int {
 	// once, so that many nodes on one long line stay linear.
 	idx, ok := s.runeStarts[line-1]
 	if !ok {
+		idx = make([]int, 0, utf8.RuneCount(text))
 		for i := 0; i < len(text); {
 			idx = append(idx, i)
 			_, size := utf8.DecodeRune(text[i:])

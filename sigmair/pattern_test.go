@@ -1,6 +1,7 @@
 package sigmair
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cartrans/cartrans/diag"
@@ -51,6 +52,38 @@ func TestPatternFastPath(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestWrap: contains, startswith and endswith add a run wildcard only
+// where the pattern has none, and never change the value's segments.
+func TestWrap(t *testing.T) {
+	lit := func(s string) sigma.Segment { return sigma.Segment{Kind: sigma.Literal, Text: s} }
+	star := sigma.Segment{Kind: sigma.AnyString}
+	for _, c := range []struct {
+		segs          []sigma.Segment
+		before, after bool
+		want          []sigma.Segment
+	}{
+		{nil, true, true, []sigma.Segment{star}},
+		{nil, true, false, []sigma.Segment{star}},
+		{nil, false, true, []sigma.Segment{star}},
+		{nil, false, false, nil},
+		{[]sigma.Segment{lit("a")}, true, true, []sigma.Segment{star, lit("a"), star}},
+		{[]sigma.Segment{lit("a")}, true, false, []sigma.Segment{star, lit("a")}},
+		{[]sigma.Segment{lit("a")}, false, true, []sigma.Segment{lit("a"), star}},
+		{[]sigma.Segment{star, lit("a")}, true, true, []sigma.Segment{star, lit("a"), star}},
+		{[]sigma.Segment{lit("a"), star}, true, true, []sigma.Segment{star, lit("a"), star}},
+		{[]sigma.Segment{star}, true, true, []sigma.Segment{star}},
+	} {
+		in := slices.Clone(c.segs)
+		got := wrap(in, c.before, c.after)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("wrap(%v, %v, %v) = %v, want %v", c.segs, c.before, c.after, got, c.want)
+		}
+		if !slices.Equal(in, c.segs) {
+			t.Errorf("wrap(%v, %v, %v) changed its input to %v", c.segs, c.before, c.after, in)
 		}
 	}
 }

@@ -535,13 +535,23 @@ func toIR(segs []sigma.Segment) []ir.Seg {
 }
 
 // wrap adds "*" before (and after) a pattern, unless it has one there.
+// The result is a new slice when it differs (made at its size), so segs
+// is never changed.
 func wrap(segs []sigma.Segment, before, after bool) []sigma.Segment {
-	out := segs
-	if before && (len(out) == 0 || out[0].Kind != sigma.AnyString) {
-		out = append([]sigma.Segment{{Kind: sigma.AnyString}}, out...)
+	addBefore := before && (len(segs) == 0 || segs[0].Kind != sigma.AnyString)
+	// An empty pattern wrapped both ways is one "*", as before's star
+	// then satisfies after.
+	addAfter := after && (len(segs) == 0 && !addBefore || len(segs) > 0 && segs[len(segs)-1].Kind != sigma.AnyString)
+	if !addBefore && !addAfter {
+		return segs
 	}
-	if after && (len(out) == 0 || out[len(out)-1].Kind != sigma.AnyString) {
-		out = append(slices.Clip(out), sigma.Segment{Kind: sigma.AnyString})
+	out := make([]sigma.Segment, 0, len(segs)+2)
+	if addBefore {
+		out = append(out, sigma.Segment{Kind: sigma.AnyString})
+	}
+	out = append(out, segs...)
+	if addAfter {
+		out = append(out, sigma.Segment{Kind: sigma.AnyString})
 	}
 	return out
 }
