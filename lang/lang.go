@@ -1,10 +1,11 @@
 // Package lang is the home of the target languages' written form: one
-// package per language (lang/splunk, lang/eql, lang/dnif, lang/logpoint;
-// KQL's is backends/kql/kqlread) holds its lexer, keywords, operators and
-// the quoting and escaping of its string literals, each rule with its
-// source. The drift reader and the agreement tests' interpreters read
-// queries with them, and the writers' tables are tested against them, so
-// that what is written and what is read cannot disagree.
+// package per language (lang/splunk, lang/eql, lang/dnif, lang/logpoint,
+// lang/kql) holds its lexer, keywords, operators and the quoting and
+// escaping of its string literals, each rule with its source. The writers
+// quote and check names with them, the drift readers and the agreement
+// tests' interpreters read queries with them, and tests hold the writers'
+// tables to them, so that what is written and what is read cannot
+// disagree.
 //
 // This package holds what the languages share: the error of a query that
 // cannot be lexed, and the lexer of the term languages (Splunk's search
