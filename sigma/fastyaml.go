@@ -84,7 +84,10 @@ func (p *fastParser) release() {
 	if len(p.buf) > maxPooledNodes || cap(p.lines) > maxPooledNodes {
 		return
 	}
-	*p = fastParser{buf: p.buf, lines: p.lines[:0]}
+	if cap(p.ptrs) > maxPooledNodes {
+		p.ptrs = nil
+	}
+	*p = fastParser{buf: p.buf, lines: p.lines[:0], stack: p.stack[:0], ptrs: p.ptrs[:0]}
 	parsers.Put(p)
 }
 
@@ -108,6 +111,27 @@ type fastParser struct {
 	used    int
 	slab    []yaml.Node
 	content int
+	// stack holds the children of the collections being read, each
+	// collection's above those of the ones it is inside; ptrs holds the
+	// Content of those read, a batch at a time, so that a collection
+	// makes no slice of its own. A pooled parser keeps both.
+	stack []*yaml.Node
+	ptrs  []*yaml.Node
+}
+
+// children moves the children above mark from the stack into ptrs and
+// gives them as a collection's Content.
+func (p *fastParser) children(mark int) []*yaml.Node {
+	kids := p.stack[mark:]
+	if cap(p.ptrs)-len(p.ptrs) < len(kids) {
+		// A line holds two children at most (a key and its value), so
+		// the first batch is the last; a pooled parser's is kept.
+		p.ptrs = make([]*yaml.Node, 0, max(len(kids), 64, 2*len(p.lines)))
+	}
+	start := len(p.ptrs)
+	p.ptrs = append(p.ptrs, kids...)
+	p.stack = p.stack[:mark]
+	return p.ptrs[start:len(p.ptrs):len(p.ptrs)]
 }
 
 // node gives out a node, whose contents the caller sets whole.
@@ -146,21 +170,21 @@ func (p *fastParser) split() bool {
 		} else {
 			end += start
 		}
-		l := fastLine{text: text[start:end], ascii: true, blank: true}
-		for j := 0; j < len(l.text); j++ {
-			c := l.text[j]
-			switch {
-			case c == ' ':
-				if l.blank {
-					l.indent++
+		l := fastLine{text: text[start:end], ascii: true}
+		t := l.text
+		for l.indent < len(t) && t[l.indent] == ' ' {
+			l.indent++
+		}
+		l.blank = l.indent == len(t)
+		for j := l.indent; j < len(t); j++ {
+			// One test for what is not printable ASCII: below ' ' the
+			// subtraction wraps around.
+			if c := t[j]; c-0x20 >= 0x7f-0x20 {
+				if c < 0x80 {
+					return false // tab, CR, a control character, DEL
 				}
-				continue
-			case c >= 0x80:
 				l.ascii = false
-			case c < 0x20 || c == 0x7f:
-				return false // tab, CR, a control character
 			}
-			l.blank = false
 		}
 		if !l.ascii && !printable(l.text) {
 			return false
@@ -241,6 +265,7 @@ func (p *fastParser) block(parent int) (*yaml.Node, bool) {
 func (p *fastParser) mapping(n, off int) (*yaml.Node, bool) {
 	m := p.node()
 	*m = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.i + 1, Column: p.col(p.i, off)}
+	mark := len(p.stack)
 	for {
 		key, rest, ok := p.key(off)
 		if !ok {
@@ -250,13 +275,15 @@ func (p *fastParser) mapping(n, off int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		m.Content = append(m.Content, key, val)
+		p.stack = append(p.stack, key, val)
 		if p.i == len(p.lines) {
+			m.Content = p.children(mark)
 			return m, true
 		}
 		l := &p.lines[p.i]
 		switch {
 		case l.indent < n:
+			m.Content = p.children(mark)
 			return m, true
 		case l.indent > n, dash(l):
 			return nil, false
@@ -269,6 +296,7 @@ func (p *fastParser) mapping(n, off int) (*yaml.Node, bool) {
 func (p *fastParser) sequence(n int) (*yaml.Node, bool) {
 	s := p.node()
 	*s = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.i + 1, Column: p.col(p.i, n)}
+	mark := len(p.stack)
 	for {
 		l := &p.lines[p.i]
 		off := n + 1
@@ -297,19 +325,22 @@ func (p *fastParser) sequence(n int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		s.Content = append(s.Content, item)
+		p.stack = append(p.stack, item)
 		if p.i == len(p.lines) {
+			s.Content = p.children(mark)
 			return s, true
 		}
 		l = &p.lines[p.i]
 		switch {
 		case l.indent < n:
+			s.Content = p.children(mark)
 			return s, true
 		case l.indent > n:
 			return nil, false
 		case !dash(l):
 			// Back to the mapping an indentless sequence is the value
 			// of (or a fault, which that mapping gives up on).
+			s.Content = p.children(mark)
 			return s, true
 		}
 	}
