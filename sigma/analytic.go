@@ -76,11 +76,15 @@ func date(s string) (analytic.Date, bool) {
 // String names the logsource as a rule writes it: "{product: windows,
 // category: process_creation}".
 func (ls LogSource) String() string {
-	var parts []string
-	for _, kv := range [][2]string{{"product", ls.Product}, {"category", ls.Category}, {"service", ls.Service}} {
+	b := make([]byte, 0, 40+len(ls.Product)+len(ls.Category)+len(ls.Service))
+	b = append(b, '{')
+	for _, kv := range [...][2]string{{"product", ls.Product}, {"category", ls.Category}, {"service", ls.Service}} {
 		if kv[1] != "" {
-			parts = append(parts, kv[0]+": "+kv[1])
+			if len(b) > 1 {
+				b = append(b, ", "...)
+			}
+			b = append(append(append(b, kv[0]...), ": "...), kv[1]...)
 		}
 	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return string(append(b, '}'))
 }

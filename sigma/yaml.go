@@ -212,6 +212,19 @@ func (s *src) buildMapper(n *yaml.Node) func(off int) diag.Pos {
 		return func(int) diag.Pos { return p }
 	}
 	val := n.Value
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && start+len(val) <= len(s.data) && string(s.data[start:start+len(val)]) == val {
+		// The source holds the value as is where the node starts (a
+		// plain scalar on one line, nearly every key and condition):
+		// the alignment below would match each byte where it stands.
+		return func(off int) diag.Pos { return s.posAt(start + max(0, min(off, len(val)))) }
+	}
+	return s.alignMapper(n, start)
+}
+
+// alignMapper is buildMapper's alignment of the value with the source
+// from start.
+func (s *src) alignMapper(n *yaml.Node, start int) func(off int) diag.Pos {
+	val := n.Value
 	at := make([]int, len(val)+1)
 	p := start
 	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {

@@ -392,15 +392,25 @@ func (l *lowerer) item(it *sigma.FieldItem) (ir.Cond, error) {
 	if len(it.Values) == 0 {
 		return never, nil
 	}
-	terms := make([]ir.Cond, 0, len(it.Values))
-	for _, v := range it.Values {
-		t, err := l.value(it, f, v)
-		if err != nil {
+	var c ir.Cond
+	if len(it.Values) == 1 {
+		// One value, most items: its condition, without a list to
+		// combine.
+		var err error
+		if c, err = l.value(it, f, it.Values[0]); err != nil {
 			return nil, err
 		}
-		terms = append(terms, t)
+	} else {
+		terms := make([]ir.Cond, 0, len(it.Values))
+		for _, v := range it.Values {
+			t, err := l.value(it, f, v)
+			if err != nil {
+				return nil, err
+			}
+			terms = append(terms, t)
+		}
+		c = combine(terms, it.Has(sigma.ModAll))
 	}
-	c := combine(terms, it.Has(sigma.ModAll))
 	if it.Has(sigma.ModNeq) {
 		// "The field is different from the specified values"
 		// (modifiers appendix, Generic Modifiers): the item negated
@@ -449,24 +459,34 @@ func (l *lowerer) value(it *sigma.FieldItem, f ir.Field, v sigma.Value) (ir.Cond
 		return nil, refuse(v.Pos, fmt.Sprintf("a rule of more than %d patterns", MaxPatterns), "its values expand (windash, base64offset, expand) to too many tests to write as one query")
 	}
 	cased := it.Has(sigma.ModCased)
+	if len(variants) == 1 {
+		// One pattern, most values: its test, without a list to
+		// combine.
+		return l.variant(it, f, v, variants[0], cased, true), nil
+	}
 	terms := make([]ir.Cond, 0, len(variants))
 	for _, segs := range variants {
-		if it.Keyword() {
-			// A keyword is looked for anywhere in a field's text.
-			segs = wrap(segs, true, true)
-			terms = append(terms, ir.Keyword{Value: pattern(segs, cased, v.Pos)})
-			continue
-		}
-		val := pattern(segs, cased, v.Pos)
-		if v.Kind == sigma.Number && len(variants) == 1 && !transformed(it) {
-			// A number compares as a number (EventID: 4688 matches
-			// "4688" and 4688 alike), as the pseudocode's do.
-			val = ir.NewValue(v.Raw, v.Pos)
-			val.Quoted = true
-		}
-		terms = append(terms, ir.Match{Field: f, Value: val})
+		terms = append(terms, l.variant(it, f, v, segs, cased, false))
 	}
 	return combine(terms, false), nil
+}
+
+// variant is the test of one pattern of a value; only is true when the
+// value has no other.
+func (l *lowerer) variant(it *sigma.FieldItem, f ir.Field, v sigma.Value, segs []sigma.Segment, cased, only bool) ir.Cond {
+	if it.Keyword() {
+		// A keyword is looked for anywhere in a field's text.
+		segs = wrap(segs, true, true)
+		return ir.Keyword{Value: pattern(segs, cased, v.Pos)}
+	}
+	val := pattern(segs, cased, v.Pos)
+	if v.Kind == sigma.Number && only && !transformed(it) {
+		// A number compares as a number (EventID: 4688 matches
+		// "4688" and 4688 alike), as the pseudocode's do.
+		val = ir.NewValue(v.Raw, v.Pos)
+		val.Quoted = true
+	}
+	return ir.Match{Field: f, Value: val}
 }
 
 // transformed reports whether a modifier rewrites the value's text.
