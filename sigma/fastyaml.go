@@ -609,6 +609,14 @@ func plainTag(n *yaml.Node) string {
 		}
 		return "!!str"
 	}
+	// A sign or '.' before a letter starts no number, timestamp, or
+	// binary or octal form the resolver reads (each has a digit there,
+	// or '.' and a digit): a string ("-enc", ".exe"), unless one of its
+	// table's words (.inf and .nan, spelt three ways each).
+	if len(v) > 1 && (v[0] == '+' || v[0] == '-' || v[0] == '.') && isLetter(v[1]) &&
+		!strings.EqualFold(v, ".inf") && !strings.EqualFold(v, ".nan") {
+		return "!!str"
+	}
 	// Two shapes every rule holds, which the resolver reads slowly: a
 	// decimal without a leading zero that fits an int64 is an !!int
 	// (strconv.ParseInt's base 0 reads it as decimal), and a date
@@ -639,6 +647,9 @@ var resolveFirst = func() (t [256]byte) {
 	}
 	return t
 }()
+
+// isLetter reports whether c is an ASCII letter.
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // digits reports whether s is ASCII digits only.
 func digits(s string) bool {

@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -76,9 +77,20 @@ func newSrc(file string, data []byte, diags *diag.List) *src {
 }
 
 // plainASCII reports whether data is ASCII without a CR.
+// It tests eight bytes at a time for a high bit, and finds a CR with
+// IndexByte.
 func plainASCII(data []byte) bool {
-	for _, b := range data {
-		if b >= 0x80 || b == '\r' {
+	if bytes.IndexByte(data, '\r') >= 0 {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
+		if binary.LittleEndian.Uint64(data[i:])&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(data); i++ {
+		if data[i] >= 0x80 {
 			return false
 		}
 	}
