@@ -186,8 +186,13 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 		entries = make([]Entry, 0, len(targets))
 	}
 	// The entries share the rule's technique list, as they share its
-	// analytic: none changes it.
+	// analytic: none changes it; a lowering error says the same for
+	// every target.
 	techniques := a.TechniqueIDs()
+	var lowerReason, lowerCategory string
+	if lowerErr != nil {
+		lowerReason, lowerCategory = lowerErr.Error(), backends.Category(lowerErr)
+	}
 	for _, t := range targets {
 		e := Entry{
 			ID: a.ID, Title: a.Title, Techniques: techniques, Target: t.Backend.Name(), Profile: t.Profile.Name,
@@ -196,9 +201,9 @@ func translateSigma(a *analytic.Analytic, targets []Target, opt Options) []Entry
 		}
 		switch {
 		case e.InputError:
-			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerErr.Error(), "Sigma rule with errors"
+			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerReason, "Sigma rule with errors"
 		case lowerErr != nil:
-			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerErr.Error(), backends.Category(lowerErr)
+			e.Fidelity, e.Reason, e.Category = backends.NotDone, lowerReason, lowerCategory
 		default:
 			if err := sigmair.Check(a, t.Profile, opt.Sigma); err != nil {
 				e.Fidelity, e.Reason, e.Category = backends.NotDone, err.Error(), backends.Category(err)

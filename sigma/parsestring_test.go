@@ -60,7 +60,7 @@ var parseStringSamples = []string{
 func checkParseString(t *testing.T, s string) {
 	t.Helper()
 	for _, expand := range []bool{false, true} {
-		if got, want := ParseString(s, expand), parseStringBuilt(s, expand); !slices.Equal(got, want) {
+		if got, want := ParseString(s, expand), parseStringBuilt(s, expand); !slices.Equal(got, want) || (got == nil) != (want == nil) {
 			t.Errorf("ParseString(%q, %v) = %v, want %v", s, expand, got, want)
 		}
 	}

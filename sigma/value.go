@@ -34,7 +34,16 @@ type Segment struct {
 // placeholder and `\%` a literal percent sign; a '%' without a closing one
 // is literal. Adjacent literal text is joined.
 func ParseString(s string, expand bool) []Segment {
-	var segs []Segment
+	if s == "" {
+		return nil
+	}
+	// At most a literal before each wildcard and one after the last
+	// (placeholders need a '%' each side, two bytes for a segment).
+	wild := strings.Count(s, "*") + strings.Count(s, "?")
+	if expand {
+		wild += strings.Count(s, "%")
+	}
+	segs := make([]Segment, 0, 2*wild+1)
 	// The literal being read is s[from:i] while it is the source's text
 	// as is (nearly always: a backslash before another character is
 	// itself), so that it is shared, not copied; after an escape that

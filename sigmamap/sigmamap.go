@@ -228,7 +228,13 @@ func Parse(file string, data []byte) (*Map, error) {
 // case). A logsource the mapping refuses, or does not list, is an error
 // saying so.
 func (m *Map) Lookup(ls sigma.LogSource) (*Source, error) {
-	if s, ok := m.byKey[key(ls.Product, ls.Category, ls.Service)]; ok {
+	// key's text built on the stack: a lookup per rule and target
+	// allocates nothing.
+	var buf [64]byte
+	k := append(buf[:0], strings.ToLower(ls.Product)...)
+	k = append(append(k, 0), strings.ToLower(ls.Category)...)
+	k = append(append(k, 0), strings.ToLower(ls.Service)...)
+	if s, ok := m.byKey[string(k)]; ok {
 		if s.Refuse != "" {
 			return nil, &Refusal{Pos: ls.Pos, Kind: KindRefusedLogSource, Reason: fmt.Sprintf("logsource %s is not mapped: %s (%s)", s, s.Refuse, s.Pos)}
 		}
