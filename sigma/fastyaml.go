@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cartrans/cartrans/diag"
 	"gopkg.in/yaml.v3"
 )
 
@@ -89,6 +90,31 @@ func (p *fastParser) release() {
 	}
 	*p = fastParser{buf: p.buf, lines: p.lines[:0], stack: p.stack[:0], ptrs: p.ptrs[:0]}
 	parsers.Put(p)
+}
+
+// src is newSrc(file, p.data, diags) from the lines split read, once
+// docs has read them all: the same line starts and non-ASCII lines
+// without reading the bytes again (split takes only LF as a line break,
+// as newSrc does for the text it accepts).
+func (p *fastParser) src(file string, diags *diag.List) *src {
+	n := len(p.lines)
+	if len(p.data) > 0 && p.data[len(p.data)-1] == '\n' {
+		n++ // the empty line after the last break
+	}
+	if n == 0 {
+		n = 1
+	}
+	lines := make([]int, n)
+	nonASCII := make([]bool, n)
+	at := 0
+	for i, l := range p.lines {
+		lines[i], nonASCII[i] = at, !l.ascii
+		at += len(l.text) + 1
+	}
+	if n > len(p.lines) && len(p.lines) > 0 {
+		lines[n-1] = at
+	}
+	return &src{file: file, data: p.data, lines: lines, diags: diags, nonASCII: nonASCII}
 }
 
 // fastLine is one line of the file, without its line break.

@@ -45,14 +45,19 @@ func Parse(file string, data []byte) ([]*Rule, diag.List) {
 // can (the tests compare both ways).
 func parse(file string, data []byte, fast bool) ([]*Rule, diag.List) {
 	var diags diag.List
-	s := newSrc(file, data, &diags)
+	var s *src
 	var rules []*Rule
 	docs, ok := []*yaml.Node(nil), false
 	if fast {
 		// The trees are read into rules before parse returns.
 		p := pooledParser(data)
 		defer p.release()
-		docs, ok = p.docs()
+		if docs, ok = p.docs(); ok {
+			s = p.src(file, &diags)
+		}
+	}
+	if s == nil {
+		s = newSrc(file, data, &diags)
 	}
 	if ok {
 		// fastDocs reads no anchor, so there is no alias to expand.
