@@ -8,7 +8,8 @@ import (
 )
 
 // TestMapperShortcut: where a scalar's source holds its value as is,
-// the mapper's positions are the alignment's, for every offset of every
+// the mapper's positions are the alignment's (and every node's position
+// the one its offset gives), for every offset of every
 // scalar of the corpus (keys with modifiers and conditions among them)
 // and of scalars written quoted, escaped and folded.
 func TestMapperShortcut(t *testing.T) {
@@ -21,6 +22,12 @@ func TestMapperShortcut(t *testing.T) {
 		}
 		var walk func(n *yaml.Node)
 		walk = func(n *yaml.Node) {
+			// pos's shortcut for ASCII lines gives posAt's position.
+			if off := s.offset(n.Line, n.Column); off >= 0 {
+				if got, want := s.pos(n), s.posAt(off); got != want {
+					t.Errorf("%s:%d:%d: pos %v, posAt says %v", name, n.Line, n.Column, got, want)
+				}
+			}
 			if n.Kind == yaml.ScalarNode {
 				start := s.offset(n.Line, n.Column)
 				if start < 0 {

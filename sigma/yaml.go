@@ -178,6 +178,17 @@ func (s *src) pos(n *yaml.Node) diag.Pos {
 	if n == nil {
 		return diag.Pos{File: s.file}
 	}
+	if l, c := n.Line, n.Column; l >= 1 && l <= len(s.lines) && c >= 1 && !s.nonASCII[l-1] {
+		// An ASCII line: the column is the byte's, on the node's line
+		// when within it (posAt's search would find that line).
+		end := len(s.data)
+		if l < len(s.lines) {
+			end = s.lines[l]
+		}
+		if s.lines[l-1]+c-1 < end {
+			return diag.Pos{File: s.file, Line: l, Col: c}
+		}
+	}
 	if off := s.offset(n.Line, n.Column); off >= 0 {
 		return s.posAt(off)
 	}
