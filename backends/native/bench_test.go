@@ -84,7 +84,7 @@ func runCounts(tb testing.TB, progs []native.Program, data io.Reader, opt native
 // benchRun runs with the collector set as the command sets it
 // (internal/gcpolicy).
 func benchRun(b *testing.B, progs []native.Program, opt native.Options) {
-	defer gcpolicy.Batch()()
+	defer gcpolicy.Stream()()
 	name, err := benchFile()
 	if err != nil {
 		b.Fatal(err)

@@ -84,7 +84,7 @@ func BenchmarkRecords(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				if gc == "cli" {
-					defer gcpolicy.Batch()()
+					defer gcpolicy.Stream()()
 				}
 				b.SetBytes(f.size())
 				b.ReportAllocs()

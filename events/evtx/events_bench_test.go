@@ -14,7 +14,7 @@ import (
 // and the dump's JSON as the event's text, under the command's collector
 // policy; records/s, MB/s.
 func BenchmarkReadEvents(b *testing.B) {
-	defer gcpolicy.Batch()()
+	defer gcpolicy.Stream()()
 	data := evtx.SysmonFile(160)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
