@@ -386,6 +386,18 @@ func mapOne(q ir.Query, p *profile.Profile, explain *[]backends.Note) (backends.
 
 // whereClause writes the selector and the conjuncts as one where clause.
 func whereClause(q ir.Query, p *profile.Profile, ev backends.EventCond, conds []ir.Cond) (string, error) {
+	return whereTerms(q, p, ev, conds, nil)
+}
+
+// termResult is a term written, or why not.
+type termResult struct {
+	t   string
+	err error
+}
+
+// whereTerms is whereClause with the terms already written for other
+// alternatives of a union (its fetches share most of their terms).
+func whereTerms(q ir.Query, p *profile.Profile, ev backends.EventCond, conds []ir.Cond, written map[ir.Cond]termResult) (string, error) {
 	var terms []string
 	for _, t := range ev.Selector {
 		name, err := fieldName(t.Field)
@@ -401,7 +413,7 @@ func whereClause(q ir.Query, p *profile.Profile, ev backends.EventCond, conds []
 	// Positive terms first: NOT means "and not" and needs one before it.
 	var negs []string
 	for _, c := range conds {
-		t, err := term(c)
+		t, err := cachedTerm(c, written)
 		if err != nil {
 			return "", err
 		}
@@ -434,8 +446,9 @@ func union(q ir.Query, p *profile.Profile, ev backends.EventCond, limit string) 
 			Reason: "each alternative is a fetch of its own"}
 	}
 	var fetches []string
+	written := map[ir.Cond]termResult{}
 	for i, b := range branches {
-		where, err := whereClause(q, p, ev, b)
+		where, err := whereTerms(q, p, ev, b, written)
 		if err != nil {
 			return r, err
 		}
@@ -575,6 +588,33 @@ func conjuncts(c ir.Cond) []ir.Cond {
 }
 
 // term writes one conjunct: "AND $F=…" or "NOT $F=…".
+// cachedTerm is term(c), written once per union for a test that can be a
+// map key (a leaf, or the negation of one).
+func cachedTerm(c ir.Cond, written map[ir.Cond]termResult) (string, error) {
+	if written == nil || !isKey(c) {
+		return term(c)
+	}
+	if r, ok := written[c]; ok {
+		return r.t, r.err
+	}
+	t, err := term(c)
+	written[c] = termResult{t, err}
+	return t, err
+}
+
+// isKey reports whether a condition can be a map key: a leaf (its
+// values are all comparable), or the negation of one; and, or and a
+// negation of them hold slices.
+func isKey(c ir.Cond) bool {
+	switch c := c.(type) {
+	case ir.Match, ir.Regexp, ir.Compare, ir.Exists, ir.CIDR, ir.Keyword:
+		return true
+	case ir.Not:
+		return isKey(c.X)
+	}
+	return false
+}
+
 func term(c ir.Cond) (string, error) {
 	op, leaf, err := termCond(c)
 	if err != nil {
