@@ -549,18 +549,19 @@ func writeSummary(w io.Writer, entries []convert.Entry) {
 	}
 	sysmon := slices.DeleteFunc(slices.Clone(entries), func(e convert.Entry) bool { return !isSysmonRule(e) })
 	if len(sysmon) > 0 && len(sysmon) < len(entries) {
-		if reasons := convert.Reasons(sysmon); len(reasons) > 0 {
-			fmt.Fprintf(w, "\n| target (profile): reason a rule of a Sysmon category is not translated exactly | Sigma rules |\n|---|---|\n")
-			for _, k := range slices.Sorted(maps.Keys(reasons)) {
-				fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
-			}
-		}
+		writeReasons(w, "reason a rule of a Sysmon category is not translated exactly", "Sigma rules", sysmon)
 	}
+	writeReasons(w, "reason not translated exactly", unit, entries)
+}
+
+// writeReasons tables the entries not translated exactly by target and
+// the kind of their reason; nothing when every one is exact.
+func writeReasons(w io.Writer, title, unit string, entries []convert.Entry) {
 	reasons := convert.Reasons(entries)
 	if len(reasons) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\n| target (profile): reason not translated exactly | %s |\n|---|---|\n", unit)
+	fmt.Fprintf(w, "\n| target (profile): %s | %s |\n|---|---|\n", title, unit)
 	for _, k := range slices.Sorted(maps.Keys(reasons)) {
 		fmt.Fprintf(w, "| %s | %d |\n", k, reasons[k])
 	}
@@ -582,42 +583,21 @@ func isSysmonRule(e convert.Entry) bool {
 // row, so the table shows what translates and the reasons table why the
 // rest does not.
 func writeLogSources(w io.Writer, entries []convert.Entry, targets []string) {
-	type row struct {
-		rules int
-		exact map[string]int
-	}
-	rows := map[string]*row{}
-	seen := map[string]bool{} // logsource + rule, counted once
+	rows := map[string]*logSourceRow{}
+	// The rules of the taxonomy's Sysmon categories, together.
+	sysmon := newLogSourceRow()
 	for _, e := range entries {
 		if e.LogSource == "" {
 			continue
 		}
 		r := rows[e.LogSource]
 		if r == nil {
-			r = &row{exact: map[string]int{}}
+			r = newLogSourceRow()
 			rows[e.LogSource] = r
 		}
-		if key := e.LogSource + "\x00" + e.ID + "\x00" + e.Pos.String(); !seen[key] {
-			seen[key] = true
-			r.rules++
-		}
-		if e.Fidelity == backends.Exact {
-			r.exact[e.TargetLabel()]++
-		}
-	}
-	// The rules of the taxonomy's Sysmon categories, together.
-	sysmon := &row{exact: map[string]int{}}
-	counted := map[string]bool{}
-	for _, e := range entries {
-		if !isSysmonRule(e) {
-			continue
-		}
-		if key := e.ID + "\x00" + e.Pos.String(); !counted[key] {
-			counted[key] = true
-			sysmon.rules++
-		}
-		if e.Fidelity == backends.Exact {
-			sysmon.exact[e.TargetLabel()]++
+		r.add(e)
+		if isSysmonRule(e) {
+			sysmon.add(e)
 		}
 	}
 	names := slices.Collect(maps.Keys(rows))
@@ -629,32 +609,51 @@ func writeLogSources(w io.Writer, entries []convert.Entry, targets []string) {
 	})
 	fmt.Fprintf(w, "\n| logsource | Sigma rules | %s |\n|---|---|%s\n", strings.Join(targets, " exact | ")+" exact", strings.Repeat("---|", len(targets)))
 	if sysmon.rules > 0 {
-		fmt.Fprintf(w, "| **the Sysmon categories (Windows)** | %d |", sysmon.rules)
-		for _, t := range targets {
-			fmt.Fprintf(w, " %d |", sysmon.exact[t])
-		}
-		fmt.Fprintln(w)
+		sysmon.write(w, "**the Sysmon categories (Windows)**", targets)
 	}
-	rest := &row{exact: map[string]int{}}
-	restN := 0
+	restRules, restN := 0, 0
 	for _, n := range names {
 		r := rows[n]
-		any := 0
-		for _, c := range r.exact {
-			any += c
-		}
-		if any == 0 {
-			rest.rules += r.rules
+		if r.anyExact == 0 {
+			restRules += r.rules
 			restN++
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d |", n, r.rules)
-		for _, t := range targets {
-			fmt.Fprintf(w, " %d |", r.exact[t])
-		}
-		fmt.Fprintln(w)
+		r.write(w, n, targets)
 	}
 	if restN > 0 {
-		fmt.Fprintf(w, "| %d other logsources | %d |%s\n", restN, rest.rules, strings.Repeat(" 0 |", len(targets)))
+		fmt.Fprintf(w, "| %d other logsources | %d |%s\n", restN, restRules, strings.Repeat(" 0 |", len(targets)))
 	}
+}
+
+// logSourceRow counts the rules of a row of writeLogSources and how many
+// each target translates exactly.
+type logSourceRow struct {
+	rules, anyExact int
+	exact           map[string]int
+	seen            map[string]bool // a rule (its id and position), counted once
+}
+
+func newLogSourceRow() *logSourceRow {
+	return &logSourceRow{exact: map[string]int{}, seen: map[string]bool{}}
+}
+
+// add counts an entry: its rule once, its target if exact.
+func (r *logSourceRow) add(e convert.Entry) {
+	if key := e.ID + "\x00" + e.Pos.String(); !r.seen[key] {
+		r.seen[key] = true
+		r.rules++
+	}
+	if e.Fidelity == backends.Exact {
+		r.exact[e.TargetLabel()]++
+		r.anyExact++
+	}
+}
+
+func (r *logSourceRow) write(w io.Writer, name string, targets []string) {
+	fmt.Fprintf(w, "| %s | %d |", name, r.rules)
+	for _, t := range targets {
+		fmt.Fprintf(w, " %d |", r.exact[t])
+	}
+	fmt.Fprintln(w)
 }
