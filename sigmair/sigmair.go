@@ -38,6 +38,14 @@ type Options struct {
 	Filters []*sigma.Rule
 }
 
+// mapping is the mapping to use: Map, or the embedded one.
+func (o Options) mapping() *sigmamap.Map {
+	if o.Map != nil {
+		return o.Map
+	}
+	return sigmamap.Default()
+}
+
 // MaxVariants bounds the values one Sigma value may expand to (windash's
 // permutations, placeholders' values, base64offset's shifts): a value
 // with more is refused rather than written as a query of that size.
@@ -65,10 +73,7 @@ func Lower(r *sigma.Rule, opt Options) ([]ir.Query, error) {
 	if r.Detection == nil || r.Detection.Condition() == nil {
 		return nil, &ir.Unsupported{Construct: "a rule without a condition", Pos: r.Pos}
 	}
-	m := opt.Map
-	if m == nil {
-		m = sigmamap.Default()
-	}
+	m := opt.mapping()
 	src, err := m.Lookup(r.LogSource)
 	if err != nil {
 		return nil, err
@@ -421,8 +426,17 @@ func (l *lowerer) item(it *sigma.FieldItem) (ir.Cond, error) {
 	return c, nil
 }
 
-func isCompare(it *sigma.FieldItem) bool {
-	return it.Has(sigma.ModLt) || it.Has(sigma.ModLte) || it.Has(sigma.ModGt) || it.Has(sigma.ModGte)
+// compareOps are the numeric modifiers' operators.
+var compareOps = map[sigma.Mod]string{sigma.ModLt: "<", sigma.ModLte: "<=", sigma.ModGt: ">", sigma.ModGte: ">="}
+
+// compareOp is the operator of the item's numeric modifier, if it has one.
+func compareOp(it *sigma.FieldItem) (string, bool) {
+	for _, m := range it.Modifiers {
+		if op, ok := compareOps[m.Mod]; ok {
+			return op, true
+		}
+	}
+	return "", false
 }
 
 // value lowers one value of an item.
@@ -442,14 +456,9 @@ func (l *lowerer) value(it *sigma.FieldItem, f ir.Field, v sigma.Value) (ir.Cond
 		return l.regexp(it, f, v)
 	case it.Has(sigma.ModCIDR):
 		return ir.CIDR{Field: f, Block: v.Raw}, nil
-	case isCompare(it):
-		op := map[sigma.Mod]string{sigma.ModLt: "<", sigma.ModLte: "<=", sigma.ModGt: ">", sigma.ModGte: ">="}
-		for _, m := range it.Modifiers {
-			if o, ok := op[m.Mod]; ok {
-				val := ir.Value{Str: v.Raw, Num: v.Float, IsNum: true, Pos: v.Pos}
-				return ir.Compare{Field: f, Op: o, Value: val}, nil
-			}
-		}
+	}
+	if op, ok := compareOp(it); ok {
+		return ir.Compare{Field: f, Op: op, Value: ir.Value{Str: v.Raw, Num: v.Float, IsNum: true, Pos: v.Pos}}, nil
 	}
 	variants, err := l.variants(it, v)
 	if err != nil {
@@ -637,11 +646,7 @@ func Check(a *analytic.Analytic, p *profile.Profile, opt Options) error {
 	if r == nil {
 		return nil
 	}
-	m := opt.Map
-	if m == nil {
-		m = sigmamap.Default()
-	}
-	refusals := m.Check(r, p)
+	refusals := opt.mapping().Check(r, p)
 	switch len(refusals) {
 	case 0:
 		return nil
