@@ -76,16 +76,8 @@ type Source struct {
 }
 
 // String names the logsource as a rule writes it.
-func (s *Source) String() string { return logSourceString(s.Product, s.Category, s.Service) }
-
-func logSourceString(product, category, service string) string {
-	var parts []string
-	for _, kv := range [][2]string{{"product", product}, {"category", category}, {"service", service}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+": "+kv[1])
-		}
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
+func (s *Source) String() string {
+	return sigma.LogSource{Product: s.Product, Category: s.Category, Service: s.Service}.String()
 }
 
 // Default is the embedded mapping, read once.
@@ -240,7 +232,7 @@ func (m *Map) Lookup(ls sigma.LogSource) (*Source, error) {
 		}
 		return s, nil
 	}
-	want := logSourceString(strings.ToLower(ls.Product), strings.ToLower(ls.Category), strings.ToLower(ls.Service))
+	want := sigma.LogSource{Product: strings.ToLower(ls.Product), Category: strings.ToLower(ls.Category), Service: strings.ToLower(ls.Service)}.String()
 	return nil, &Refusal{Pos: ls.Pos, Kind: KindNoLogSource, Reason: fmt.Sprintf("logsource %s has no entry in the Sigma mapping %s", want, m.File)}
 }
 
