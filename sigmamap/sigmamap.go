@@ -45,7 +45,14 @@ type Map struct {
 // key joins a logsource's product, category and service, lower-cased as
 // Sigma writes them.
 func key(product, category, service string) string {
-	return strings.ToLower(product) + "\x00" + strings.ToLower(category) + "\x00" + strings.ToLower(service)
+	return string(appendKey(nil, product, category, service))
+}
+
+// appendKey appends key's text to b.
+func appendKey(b []byte, product, category, service string) []byte {
+	b = append(b, strings.ToLower(product)...)
+	b = append(append(b, 0), strings.ToLower(category)...)
+	return append(append(b, 0), strings.ToLower(service)...)
 }
 
 // Source is one logsource's entry: exactly one of Object (with Actions),
@@ -223,10 +230,7 @@ func (m *Map) Lookup(ls sigma.LogSource) (*Source, error) {
 	// key's text built on the stack: a lookup per rule and target
 	// allocates nothing.
 	var buf [64]byte
-	k := append(buf[:0], strings.ToLower(ls.Product)...)
-	k = append(append(k, 0), strings.ToLower(ls.Category)...)
-	k = append(append(k, 0), strings.ToLower(ls.Service)...)
-	if s, ok := m.byKey[string(k)]; ok {
+	if s, ok := m.byKey[string(appendKey(buf[:0], ls.Product, ls.Category, ls.Service))]; ok {
 		if s.Refuse != "" {
 			return nil, &Refusal{Pos: ls.Pos, Kind: KindRefusedLogSource, Reason: fmt.Sprintf("logsource %s is not mapped: %s (%s)", s, s.Refuse, s.Pos)}
 		}
