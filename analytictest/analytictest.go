@@ -14,7 +14,6 @@ package analytictest
 import (
 	"errors"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -81,7 +80,7 @@ func Run(analytics []*analytic.Analytic, paths []string, opt Options) []Result {
 	for _, u := range units {
 		byID[u.Analytic] = append(byID[u.Analytic], u)
 	}
-	opt.Sigma.Filters = slices.Concat(opt.Sigma.Filters, sigmair.Filters(analytics))
+	opt.Sigma = opt.Sigma.WithFilters(analytics)
 	var out []Result
 	for i, a := range analytics {
 		cases := casesOf(a, paths[i])

@@ -20,7 +20,6 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -233,7 +232,7 @@ func ReadInfo(file string) ([]RegressionTest, diag.List) {
 // A test whose rule is not among the analytics, or cannot be lowered,
 // is skipped with the reason.
 func RunRegression(analytics []*analytic.Analytic, tests []RegressionTest, opt Options) []Result {
-	opt.Sigma.Filters = slices.Concat(opt.Sigma.Filters, sigmair.Filters(analytics))
+	opt.Sigma = opt.Sigma.WithFilters(analytics)
 	byID := map[string]*analytic.Analytic{}
 	for _, a := range sigmair.Rules(analytics) {
 		if _, ok := byID[a.ID]; !ok {

@@ -70,7 +70,7 @@ type Options struct {
 func Convert(analytics []*analytic.Analytic, targets []Target, opt Options) ([]Entry, diag.List) {
 	units := compiler.Compile(analytics)
 	resolve := Resolver(units)
-	opt.Sigma.Filters = append(opt.Sigma.Filters, sigmair.Filters(analytics)...)
+	opt.Sigma = opt.Sigma.WithFilters(analytics)
 	rules := sigmair.Rules(analytics)
 	// Each unit and rule is translated on its own, on every core; the
 	// entries are joined in input order after.

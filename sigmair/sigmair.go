@@ -38,6 +38,14 @@ type Options struct {
 	Filters []*sigma.Rule
 }
 
+// WithFilters is the options with the filter rules among the analytics
+// added to Filters (in a new slice), as every command applies the
+// filters given with the rules.
+func (o Options) WithFilters(as []*analytic.Analytic) Options {
+	o.Filters = slices.Concat(o.Filters, Filters(as))
+	return o
+}
+
 // mapping is the mapping to use: Map, or the embedded one.
 func (o Options) mapping() *sigmamap.Map {
 	if o.Map != nil {

@@ -245,7 +245,7 @@ func runPrograms(paths []string, stdin io.Reader, w io.Writer, params map[string
 	}
 	// Sigma rules, lowered as convert lowers them; the filter rules
 	// among the inputs are applied to the rules they name, not run.
-	sigmaOpt.Filters = slices.Concat(sigmaOpt.Filters, sigmair.Filters(analytics))
+	sigmaOpt = sigmaOpt.WithFilters(analytics)
 	for _, a := range sigmair.Rules(analytics) {
 		if a.Sigma.Kind == sigma.FilterRule.String() && a.Sigma.Errors == 0 {
 			continue
