@@ -592,7 +592,7 @@ func renameLeaf(c ir.Cond, log map[string]profile.FieldMap, own string) ir.Cond 
 		f.Name = m.Field
 		return ir.WithField(c, f)
 	}
-	if own != "" && !strings.HasPrefix(f.Name, "\x00") {
+	if own != "" && !backends.Present(f) {
 		f.Name = own + f.Name
 		return ir.WithField(c, f)
 	}
