@@ -100,6 +100,16 @@ var queries = &backends.Queries{Search: search,
 		}},
 	Aggregate: &backends.Aggregate{Check: aggCheck, Source: fetchSide, Write: aggregate}}
 
+// The kinds of condition a where clause cannot say that a union of
+// fetches can: search falls back to one for them.
+const (
+	kindOrAcrossFields = "an or across fields"
+	kindNegatedAnd     = "a negated or grouped and"
+	kindNestedOr       = "a nested or"
+)
+
+var unionKinds = map[string]bool{kindOrAcrossFields: true, kindNegatedAnd: true, kindNestedOr: true}
+
 // search writes a fetch of one kind of event: its where clause, and the
 // tests it cannot say as _checkif filters after it; an or it cannot say
 // is a union of fetches.
@@ -123,7 +133,7 @@ func search(q ir.Query, p *profile.Profile) (backends.Result, []backends.EventCo
 		return r, []backends.EventCond{ev}, nil
 	}
 	var u *backends.Unsupported
-	if errors.As(err, &u) && (u.Construct == "an or across fields" || u.Construct == "a negated or grouped and" || u.Construct == "a nested or") {
+	if errors.As(err, &u) && unionKinds[backends.Category(u)] {
 		ur, uerr := union(q, p, ev, limit)
 		ur.Explain = r.Explain
 		return ur, []backends.EventCond{ev}, uerr
@@ -652,7 +662,7 @@ func termCond(c ir.Cond) (op string, _ ir.Cond, _ error) {
 			return "", nil, err
 		}
 		if i > 0 && backends.Name(f) != backends.Name(field) {
-			return "", nil, &backends.Unsupported{Construct: "an or across fields", Backend: "dnif", Pos: f.Pos,
+			return "", nil, &backends.Unsupported{Construct: kindOrAcrossFields, Backend: "dnif", Pos: f.Pos,
 				Reason: "DNIF's where clause has no OR; alternatives on one field are written as one regular expression"}
 		}
 		field = f
@@ -723,9 +733,9 @@ func leaf(c ir.Cond) (f ir.Field, body string, insensitive bool, num string, err
 	case ir.CIDR:
 		name = "an address block"
 	case ir.And:
-		name = "a negated or grouped and"
+		name = kindNegatedAnd
 	case ir.Or:
-		name = "a nested or"
+		name = kindNestedOr
 	case ir.Not:
 		name = "a double negation"
 	}
